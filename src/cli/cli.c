@@ -1,0 +1,240 @@
+/* cli.c -- option parsing, opening the service, tables and error lines. */
+#include "cli/cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/buf.h"
+#include "util/civil.h"
+#include "util/utf8.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+static const struct opt_spec *find_spec(const struct opt_spec *spec, const char *name,
+                                        size_t len)
+{
+    for (; spec && spec->name; spec++)
+        if (strlen(spec->name) == len && !strncmp(spec->name, name, len))
+            return spec;
+    return NULL;
+}
+
+int opts_parse(int argc, char **argv, const struct opt_spec *spec, struct opts *o, struct err *e)
+{
+    memset(o, 0, sizeof(*o));
+    o->cmd = argc > 0 ? argv[0] : "";
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strncmp(a, "--", 2) != 0 || a[2] == '\0') {
+            if (o->nargs >= ARGS_MAX)
+                return err_set(e, ERR_INVALID, "", "too many arguments for '%s'", o->cmd);
+            o->args[o->nargs++] = a;
+            continue;
+        }
+        const char *name = a + 2, *eq = strchr(name, '=');
+        size_t len = eq ? (size_t)(eq - name) : strlen(name);
+        const struct opt_spec *s = find_spec(spec, name, len);
+        if (!s)
+            return err_set(e, ERR_INVALID, "", "unknown option '--%.*s' for '%s'", (int)len,
+                           name, o->cmd);
+        const char *value = NULL;
+        if (s->kind == OPT_FLAG) {
+            if (eq)
+                return err_set(e, ERR_INVALID, "", "option '--%s' takes no value", s->name);
+            value = "1";
+        } else if (eq) {
+            value = eq + 1;
+        } else if (i + 1 < argc) {
+            value = argv[++i];
+        } else {
+            return err_set(e, ERR_INVALID, "", "option '--%s' needs a value", s->name);
+        }
+        if (s->kind != OPT_MULTI && opt_get(o, s->name))
+            return err_set(e, ERR_INVALID, "", "option '--%s' given twice", s->name);
+        if (o->n >= OPT_MAX)
+            return err_set(e, ERR_INVALID, "", "too many options");
+        o->v[o->n].name = s->name;
+        o->v[o->n].value = value;
+        o->n++;
+    }
+    return 0;
+}
+
+const char *opt_get(const struct opts *o, const char *name)
+{
+    for (int i = 0; i < o->n; i++)
+        if (!strcmp(o->v[i].name, name))
+            return o->v[i].value;
+    return NULL;
+}
+
+int opt_flag(const struct opts *o, const char *name)
+{
+    return opt_get(o, name) != NULL;
+}
+
+int opt_all(const struct opts *o, const char *name, const char **out, int max)
+{
+    int n = 0;
+    for (int i = 0; i < o->n; i++)
+        if (!strcmp(o->v[i].name, name)) {
+            if (n >= max)
+                return -1;
+            out[n++] = o->v[i].value;
+        }
+    return n;
+}
+
+int opt_int(const struct opts *o, const char *name, long min, long max, long def, long *out,
+            struct err *e)
+{
+    const char *v = opt_get(o, name);
+    if (!v) {
+        *out = def;
+        return 0;
+    }
+    char *end;
+    long n = strtol(v, &end, 10);
+    if (*v == '\0' || *end != '\0' || n < min || n > max)
+        return err_set(e, ERR_INVALID, name, "--%s must be a whole number from %ld to %ld, not '%s'",
+                       name, min, max, v);
+    *out = n;
+    return 0;
+}
+
+int opt_format(const struct opts *o, const char *allowed, const char **out, struct err *e)
+{
+    const char *f = opt_get(o, "format");
+    if (!f)
+        f = "table";
+    char key[16];
+    snprintf(key, sizeof(key), "%s", f);
+    const char *p = strstr(allowed, key);
+    size_t n = strlen(key);
+    if (!*key || !p || (p != allowed && p[-1] != '|') || (p[n] != '\0' && p[n] != '|'))
+        return err_set(e, ERR_INVALID, "format", "--format must be %s, not '%s'", allowed, f);
+    *out = f;
+    return 0;
+}
+
+int cli_parse(struct cli *c, int argc, char **argv, const struct opt_spec *spec, struct opts *o,
+              struct err *e)
+{
+    if (opts_parse(argc, argv, spec, o, e) < 0)
+        return -1;
+    const char *as = opt_get(o, "as"), *at = opt_get(o, "at");
+    if (as)
+        c->as = as;
+    if (at && civil_parse_instant_checked(at, "at", &c->now, e) < 0)
+        return -1;
+    return 0;
+}
+
+int cli_open(struct cli *c, int create, struct err *e)
+{
+    if (c->open)
+        return 0;
+    if (!c->db)
+        return err_set(e, ERR_INVALID, "db", "no database: give --db FILE");
+    if (service_open(&c->svc, c->db, create ? OPEN_CREATE : OPEN_EXISTING, e) < 0)
+        return -1;
+    c->open = 1;
+    return 0;
+}
+
+int cli_fail(const struct err *e)
+{
+    fprintf(stderr, "shishi: %s\n", e->msg[0] ? e->msg : "failed");
+    return e->code == ERR_INVALID && !e->field[0] ? 2 : 1;
+}
+
+void cli_print_json(json_t *j)
+{
+    char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    if (s) {
+        fputs(s, stdout);
+        fputc('\n', stdout);
+        free(s);
+    }
+    json_decref(j);
+}
+
+void table_init(struct table *t, int ncols, const char *const *head)
+{
+    memset(t, 0, sizeof(*t));
+    t->ncols = ncols;
+    for (int i = 0; i < ncols; i++)
+        t->head[i] = head[i];
+}
+
+void table_add(struct table *t, const char *const *row)
+{
+    size_t need = (t->nrows + 1) * (size_t)t->ncols;
+    xgrow((void **)&t->cells, &t->cap, need, sizeof(char *));
+    for (int i = 0; i < t->ncols; i++)
+        t->cells[t->nrows * (size_t)t->ncols + (size_t)i] = xstrdup(row[i] ? row[i] : "");
+    t->nrows++;
+}
+
+void table_release(struct table *t)
+{
+    for (size_t i = 0; i < t->nrows * (size_t)t->ncols; i++)
+        free(t->cells[i]);
+    free(t->cells);
+    memset(t, 0, sizeof(*t));
+}
+
+#define COL_MAX 40 /* display columns a table cell may take before it is cut */
+
+static void print_cell(const char *s, size_t width, int last)
+{
+    size_t fit = utf8_fit(s, COL_MAX);
+    fwrite(s, 1, fit, stdout);
+    if (last)
+        return;
+    char tmp[COL_MAX * 4 + 1];
+    memcpy(tmp, s, fit);
+    tmp[fit] = '\0';
+    for (size_t w = utf8_width(tmp); w < width + 2; w++)
+        fputc(' ', stdout);
+}
+
+void table_print(const struct table *t, const char *format)
+{
+    if (!strcmp(format, "csv")) {
+        struct buf b = BUF_INIT;
+        buf_init(&b, 0);
+        fputs("\xEF\xBB\xBF", stdout); /* BOM: Excel then reads the file as UTF-8 */
+        for (size_t r = 0; r <= t->nrows; r++) {
+            buf_reset(&b);
+            for (int i = 0; i < t->ncols; i++) {
+                if (i)
+                    buf_addc(&b, ',');
+                buf_add_csv(&b, r ? t->cells[(r - 1) * (size_t)t->ncols + (size_t)i] : t->head[i]);
+            }
+            buf_adds(&b, "\r\n");
+            fputs(b.ptr, stdout);
+        }
+        buf_release(&b);
+        return;
+    }
+    size_t width[16] = {0};
+    for (int i = 0; i < t->ncols; i++)
+        width[i] = utf8_width(t->head[i]);
+    for (size_t r = 0; r < t->nrows; r++)
+        for (int i = 0; i < t->ncols; i++) {
+            size_t w = utf8_width(t->cells[r * (size_t)t->ncols + (size_t)i]);
+            w = w > COL_MAX ? COL_MAX : w;
+            if (w > width[i])
+                width[i] = w;
+        }
+    for (int i = 0; i < t->ncols; i++)
+        print_cell(t->head[i], width[i], i == t->ncols - 1);
+    fputc('\n', stdout);
+    for (size_t r = 0; r < t->nrows; r++) {
+        for (int i = 0; i < t->ncols; i++)
+            print_cell(t->cells[r * (size_t)t->ncols + (size_t)i], width[i], i == t->ncols - 1);
+        fputc('\n', stdout);
+    }
+}

@@ -1,0 +1,51 @@
+/* mask.c -- masking phone numbers, ID numbers and names (rules in mask.h). */
+#include "core/mask.h"
+
+#include <string.h>
+
+#include "util/utf8.h"
+#include "util/banned.h"
+
+/* Keeps `head` and `tail` bytes of s and stars the rest; all stars when s is too short. */
+static void keep_ends(const char *s, size_t head, size_t tail, char *out, size_t size)
+{
+    if (!size)
+        return;
+    size_t n = s ? strlen(s) : 0, o = 0;
+    int whole = n <= head + tail;
+    for (size_t i = 0; i < n && o + 1 < size; i++) {
+        int keep = !whole && (i < head || i >= n - tail);
+        out[o++] = keep ? s[i] : '*';
+    }
+    out[o] = '\0';
+}
+
+void mask_phone(const char *phone, char *out, size_t size)
+{
+    keep_ends(phone, 3, 4, out, size);
+}
+
+void mask_id_number(const char *id, char *out, size_t size)
+{
+    keep_ends(id, 6, 4, out, size);
+}
+
+void mask_name(const char *name, char *out, size_t size)
+{
+    if (!size)
+        return;
+    out[0] = '\0';
+    if (!name || !*name)
+        return;
+    uint32_t cp;
+    int first = utf8_decode(name, &cp);
+    if (first <= 0 || (size_t)first + 1 > size)
+        return;
+    memcpy(out, name, (size_t)first);
+    size_t o = (size_t)first, rest = utf8_count(name) - 1;
+    if (rest == 0)
+        rest = 1;
+    for (size_t i = 0; i < rest && o + 1 < size; i++)
+        out[o++] = '*';
+    out[o] = '\0';
+}

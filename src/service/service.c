@@ -1,0 +1,258 @@
+/* service.c -- opening the service (store, calendar, limits), actors and the organisation. */
+#include "service/service.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util/civil.h"
+#include "util/embedded.h"
+#include "util/banned.h"
+
+int calendar_load_embedded(struct calendar *cal, struct err *e)
+{
+    for (const struct embedded_file *f = embedded_holidays; f->name; f++)
+        if (calendar_load_text(cal, (const char *)f->data, f->len, f->name, e) < 0)
+            return -1;
+    return 0;
+}
+
+int service_open(struct service *svc, const char *url, int mode, struct err *e)
+{
+    memset(svc, 0, sizeof(*svc));
+    calendar_init(&svc->cal);
+    limits_default(&svc->limits, &svc->cal);
+    if (sodium_init() < 0)
+        return err_set(e, ERR_IO, "", "cannot initialise libsodium");
+    int is_file = strcmp(url, ":memory:") != 0 && strncmp(url, "postgres", 8) != 0;
+    if (mode == OPEN_EXISTING && is_file && access(url, F_OK) != 0)
+        return err_set(e, ERR_NOT_FOUND, "db",
+                       "database '%s' does not exist (create it with 'shishi --db %s init')", url,
+                       url);
+    if (store_open(&svc->st, url, e) < 0)
+        return -1;
+    int applied, known;
+    if (store_schema_version(svc->st, &applied, &known, e) < 0)
+        goto fail;
+    if (mode == OPEN_EXISTING && applied == 0) {
+        err_set(e, ERR_NOT_FOUND, "db",
+                "database '%s' is not initialised (run 'shishi --db %s init')", url, url);
+        goto fail;
+    }
+    if (store_migrate(svc->st, e) < 0 || calendar_load_embedded(&svc->cal, e) < 0 ||
+        store_calendar_load(svc->st, &svc->cal, e) < 0 ||
+        store_limits_load(svc->st, &svc->limits, e) < 0)
+        goto fail;
+    return 0;
+fail:
+    service_close(svc);
+    return -1;
+}
+
+void service_close(struct service *svc)
+{
+    store_close(svc->st);
+    svc->st = NULL;
+    calendar_release(&svc->cal);
+}
+
+int svc_actor(struct service *svc, const char *username, struct actor *out, struct err *e)
+{
+    memset(out, 0, sizeof(*out));
+    if (!username) {
+        out->role = ROLE_SYSTEM;
+        snprintf(out->name, sizeof(out->name), "system");
+        return 0;
+    }
+    struct user u;
+    if (store_user_find(svc->st, username, &u, e) < 0)
+        return -1;
+    if (!u.active)
+        return err_set(e, ERR_FORBIDDEN, "user", "user '%s' is disabled", username);
+    out->user_id = u.id;
+    out->role = u.role;
+    out->unit_id = u.unit_id;
+    snprintf(out->name, sizeof(out->name), "%s", u.username);
+    return 0;
+}
+
+/* Runs `fn` inside one transaction: all or nothing. */
+#define IN_TX(svc, e, body)                                                                    \
+    do {                                                                                       \
+        if (store_begin((svc)->st, (e)) < 0)                                                   \
+            return -1;                                                                         \
+        if ((body) < 0 || store_commit((svc)->st, (e)) < 0) {                                  \
+            store_rollback((svc)->st);                                                         \
+            return -1;                                                                         \
+        }                                                                                      \
+        return 0;                                                                              \
+    } while (0)
+
+static int unit_add(struct service *svc, const char *name, const char *code, const char *kind,
+                    const char *parent, struct unit *out, struct err *e)
+{
+    struct unit u, p;
+    memset(&u, 0, sizeof(u));
+    snprintf(u.name, sizeof(u.name), "%s", name ? name : "");
+    u.kind = unit_kind_parse(kind);
+    if (parent && *parent) {
+        if (store_unit_find(svc->st, parent, &p, e) < 0)
+            return -1;
+        u.parent_id = p.id;
+    }
+    if (code && *code) {
+        snprintf(u.code, sizeof(u.code), "%s", code);
+    } else {
+        int64_t n;
+        if (store_counter_next(svc->st, "unit_code", &n, e) < 0)
+            return -1;
+        snprintf(u.code, sizeof(u.code), "U%04lld", (long long)n);
+    }
+    if (unit_validate(&u, u.parent_id ? &p : NULL, e) < 0 || store_unit_add(svc->st, &u, e) < 0)
+        return -1;
+    if (out)
+        *out = u;
+    return 0;
+}
+
+int svc_unit_add(struct service *svc, const char *name, const char *code, const char *kind,
+                 const char *parent, struct unit *out, struct err *e)
+{
+    IN_TX(svc, e, unit_add(svc, name, code, kind, parent, out, e));
+}
+
+static int user_add(struct service *svc, const char *username, const char *name,
+                    const char *role, const char *unit, const char *phone, const char *password,
+                    struct user *out, struct err *e)
+{
+    struct user u;
+    memset(&u, 0, sizeof(u));
+    snprintf(u.username, sizeof(u.username), "%s", username ? username : "");
+    snprintf(u.name, sizeof(u.name), "%s", name ? name : "");
+    snprintf(u.phone, sizeof(u.phone), "%s", phone ? phone : "");
+    u.role = role_parse(role);
+    if (username && strlen(username) >= sizeof(u.username))
+        return err_set(e, ERR_INVALID, "username", "username is longer than 63 characters");
+    if (unit && *unit) {
+        struct unit un;
+        if (store_unit_find(svc->st, unit, &un, e) < 0)
+            return -1;
+        u.unit_id = un.id;
+    }
+    if (user_validate(&u, e) < 0)
+        return -1;
+    if (password) {
+        size_t n = strlen(password);
+        if (n < 8 || n > 256)
+            return err_set(e, ERR_INVALID, "password", "password must be 8 to 256 characters");
+        if (crypto_pwhash_str(u.password_hash, password, n, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                              crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+            return err_set(e, ERR_IO, "password", "out of memory hashing the password");
+    }
+    if (store_user_add(svc->st, &u, e) < 0)
+        return -1;
+    if (out)
+        *out = u;
+    return 0;
+}
+
+int svc_user_add(struct service *svc, const char *username, const char *name, const char *role,
+                 const char *unit, const char *phone, const char *password, struct user *out,
+                 struct err *e)
+{
+    IN_TX(svc, e, user_add(svc, username, name, role, unit, phone, password, out, e));
+}
+
+int svc_password_check(const struct user *u, const char *password, struct err *e)
+{
+    if (!u->password_hash[0] ||
+        crypto_pwhash_str_verify(u->password_hash, password, strlen(password)) != 0)
+        return err_set(e, ERR_FORBIDDEN, "password", "wrong username or password");
+    return 0;
+}
+
+static int ref_add(struct service *svc, int table, const char *name, const char *code, int sort,
+                   struct ref *out, struct err *e)
+{
+    struct ref r;
+    memset(&r, 0, sizeof(r));
+    snprintf(r.name, sizeof(r.name), "%s", name ? name : "");
+    r.sort = sort;
+    if (code && *code) {
+        snprintf(r.code, sizeof(r.code), "%s", code);
+    } else {
+        int64_t n;
+        if (store_counter_next(svc->st, table == REF_AREA ? "area_code" : "channel_code", &n,
+                               e) < 0)
+            return -1;
+        snprintf(r.code, sizeof(r.code), "%s%lld", table == REF_AREA ? "area" : "channel",
+                 (long long)n);
+    }
+    if (ref_validate(&r, table == REF_AREA ? "area" : "channel", e) < 0 ||
+        store_ref_add(svc->st, table, &r, e) < 0)
+        return -1;
+    if (out)
+        *out = r;
+    return 0;
+}
+
+int svc_ref_add(struct service *svc, int table, const char *name, const char *code, int sort,
+                struct ref *out, struct err *e)
+{
+    IN_TX(svc, e, ref_add(svc, table, name, code, sort, out, e));
+}
+
+static int ref_active(struct service *svc, int table, const char *name, int active,
+                      struct err *e)
+{
+    struct ref r;
+    if (store_ref_find(svc->st, table, name, &r, e) < 0)
+        return -1;
+    return store_ref_set_active(svc->st, table, r.id, active, e);
+}
+
+int svc_ref_set_active(struct service *svc, int table, const char *name, int active,
+                       struct err *e)
+{
+    IN_TX(svc, e, ref_active(svc, table, name, active, e));
+}
+
+static int set_weekends(struct service *svc, int year, struct err *e)
+{
+    int mode = calendar_year_mode(&svc->cal, year);
+    if (mode == CAL_YEAR_OFFICIAL)
+        return err_set(e, ERR_CONFLICT, "year",
+                       "year %d already has an official holiday calendar", year);
+    if (mode == CAL_YEAR_NONE && calendar_set_weekends_only(&svc->cal, year, e) < 0)
+        return -1;
+    return store_calendar_set_year(svc->st, year, CAL_YEAR_WEEKENDS, e);
+}
+
+int svc_calendar_set_weekends(struct service *svc, int year, struct err *e)
+{
+    IN_TX(svc, e, set_weekends(svc, year, e));
+}
+
+static int set_day(struct service *svc, const char *date, const char *kind, const char *name,
+                   struct err *e)
+{
+    int64_t d;
+    if (civil_parse_date_checked(date, &d, e) < 0)
+        return -1;
+    int k = !strcmp(kind, "holiday") || !strcmp(kind, "休") ? CAL_HOLIDAY
+            : !strcmp(kind, "workday") || !strcmp(kind, "班") ? CAL_WORKDAY
+                                                              : 0;
+    if (!k)
+        return err_set(e, ERR_INVALID, "kind", "day kind must be 'holiday' or 'workday', not '%s'",
+                       kind);
+    if (calendar_set_day(&svc->cal, d, k, name, e) < 0)
+        return -1;
+    return store_calendar_set_day(svc->st, d, k, name, e);
+}
+
+int svc_calendar_set_day(struct service *svc, const char *date, const char *kind,
+                         const char *name, struct err *e)
+{
+    IN_TX(svc, e, set_day(svc, date, kind, name, e));
+}

@@ -1,0 +1,123 @@
+/* service.h -- the use cases, each written once for every interface (CLI now, HTTP next).
+ * A use case resolves names to ids, authorises, opens one transaction, loads, applies the
+ * core's rules, saves and commits -- or rolls back and leaves nothing half-written. */
+#ifndef SHISHI_SERVICE_H
+#define SHISHI_SERVICE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/appeal.h"
+#include "core/deadline.h"
+#include "core/org.h"
+#include "core/report.h"
+#include "core/workday.h"
+#include "store/store.h"
+#include "util/err.h"
+
+struct service {
+    store_t *st;
+    struct calendar cal;
+    struct limits limits;
+};
+
+/* Loads the holiday notices compiled into the program (data/holidays/). */
+int calendar_load_embedded(struct calendar *cal, struct err *e);
+
+enum open_mode { OPEN_EXISTING = 0, OPEN_CREATE = 1 };
+/* Opens the store at `url`, applies pending migrations, loads calendar and limits.
+ * OPEN_EXISTING refuses a database file that does not exist or was never initialised. */
+int service_open(struct service *svc, const char *url, int mode, struct err *e);
+void service_close(struct service *svc);
+
+/* The actor for a username, or the system actor for NULL. */
+int svc_actor(struct service *svc, const char *username, struct actor *out, struct err *e);
+
+/* ---- organisation ---- */
+int svc_unit_add(struct service *svc, const char *name, const char *code, const char *kind,
+                 const char *parent, struct unit *out, struct err *e);
+/* password may be NULL (the user cannot log in until one is set). */
+int svc_user_add(struct service *svc, const char *username, const char *name, const char *role,
+                 const char *unit, const char *phone, const char *password, struct user *out,
+                 struct err *e);
+/* Checks a password against a user's Argon2id hash; 0 when it matches. */
+int svc_password_check(const struct user *u, const char *password, struct err *e);
+int svc_ref_add(struct service *svc, int table, const char *name, const char *code, int sort,
+                struct ref *out, struct err *e);
+int svc_ref_set_active(struct service *svc, int table, const char *name, int active,
+                       struct err *e);
+
+/* ---- appeals ---- */
+struct register_req {
+    const char *title, *content;
+    const char *channel; /* name or code */
+    const char *kind;    /* 咨询 / consult ... */
+    const char *urgency; /* NULL: normal */
+    const char *area;    /* NULL: none yet */
+    const char *citizen_name, *phone, *id_number, *address;
+    int64_t at;
+};
+int svc_register(struct service *svc, const struct actor *who, const struct register_req *req,
+                 struct appeal *out, struct err *e);
+
+/* An action named by strings, as interfaces receive it. */
+struct act_req {
+    int type;
+    int64_t at;
+    const char *code;
+    int64_t expected_version; /* 0: do not check */
+    const char *unit;         /* dispatch */
+    const char *assist[APPEAL_MAX_ASSIST];
+    int n_assist;
+    int limit_amount, limit_unit, complex;
+    int ext_days;
+    const char *reason, *text, *record, *note;
+    const char *evidence[APPEAL_MAX_EVIDENCE];
+    int n_evidence;
+    const char *solved, *satisfaction;
+    int no_redo;
+    const char *into; /* merge */
+};
+/* Applies one action; a visit that finds the appeal unsolved or unsatisfying (and not
+ * marked no-redo) is followed in the same transaction by the automatic redo. */
+int svc_act(struct service *svc, const struct actor *who, const struct act_req *req,
+            struct appeal *out, struct err *e);
+
+int svc_show(struct service *svc, const char *code, struct appeal *a, struct event_list *hist,
+             struct err *e);
+
+struct list_req {
+    const char *state, *unit, *area, *channel;
+    int overdue;
+    int64_t now;
+    const char *from, *to; /* dates, inclusive */
+    const char *sort;      /* received, deadline, code, state; '-' prefix: descending */
+    int limit, offset;
+};
+int svc_list(struct service *svc, const struct list_req *req, struct appeal_list *out,
+             struct err *e);
+
+/* The basic report for dates [from, to] as of `as_of`. Caller releases r. */
+int svc_report(struct service *svc, const char *from, const char *to, int64_t as_of,
+               struct report *r, struct err *e);
+
+/* ---- audit ---- */
+struct audit_result {
+    int64_t events, appeals;
+    int ok;
+    int64_t bad_event; /* first broken event id (0 when the break is not one event) */
+    char bad_appeal[APPEAL_CODE_LEN];
+    char problem[240];
+};
+int svc_audit_verify(struct service *svc, struct audit_result *res, struct err *e);
+
+/* ---- calendar ---- */
+int svc_calendar_set_weekends(struct service *svc, int year, struct err *e);
+int svc_calendar_set_day(struct service *svc, const char *date, const char *kind,
+                         const char *name, struct err *e);
+
+/* ---- demo ---- */
+/* Builds the deterministic Yongding District demo into an empty database. */
+int svc_demo(struct service *svc, struct err *e);
+
+#endif

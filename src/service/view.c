@@ -1,0 +1,210 @@
+/* view.c -- names for ids and JSON views (see view.h). */
+#include "service/view.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/mask.h"
+#include "util/civil.h"
+#include "util/banned.h"
+
+int names_load(struct service *svc, struct names *n, struct err *e)
+{
+    memset(n, 0, sizeof(*n));
+    if (store_unit_list(svc->st, &n->units, &n->nunits, e) < 0 ||
+        store_ref_list(svc->st, REF_AREA, &n->areas, &n->nareas, e) < 0 ||
+        store_ref_list(svc->st, REF_CHANNEL, &n->channels, &n->nchannels, e) < 0) {
+        names_release(n);
+        return -1;
+    }
+    return 0;
+}
+
+void names_release(struct names *n)
+{
+    free(n->units);
+    free(n->areas);
+    free(n->channels);
+    memset(n, 0, sizeof(*n));
+}
+
+const char *names_unit(const struct names *n, int64_t id)
+{
+    /* units are listed by id, and ids are dense: try the direct slot first */
+    if (id > 0 && (size_t)id <= n->nunits && n->units[id - 1].id == id)
+        return n->units[id - 1].name;
+    for (size_t i = 0; i < n->nunits; i++)
+        if (n->units[i].id == id)
+            return n->units[i].name;
+    return "";
+}
+
+static const char *ref_name(const struct ref *r, size_t count, int64_t id)
+{
+    for (size_t i = 0; i < count; i++)
+        if (r[i].id == id)
+            return r[i].name;
+    return "";
+}
+
+const char *names_area(const struct names *n, int64_t id)
+{
+    return ref_name(n->areas, n->nareas, id);
+}
+
+const char *names_channel(const struct names *n, int64_t id)
+{
+    return ref_name(n->channels, n->nchannels, id);
+}
+
+json_t *view_time(int64_t t)
+{
+    if (!t)
+        return json_null();
+    char iso[26];
+    civil_format_instant(t, iso);
+    return json_string(iso);
+}
+
+static json_t *str_or_null(const char *s)
+{
+    return s && *s ? json_string(s) : json_null();
+}
+
+static json_t *masked(const char *s, void (*mask)(const char *, char *, size_t), int unmask)
+{
+    if (!s || !*s)
+        return json_null();
+    if (unmask)
+        return json_string(s);
+    char out[256];
+    mask(s, out, sizeof(out));
+    return json_string(out);
+}
+
+json_t *view_appeal(const struct names *n, const struct appeal *a, int unmask, int64_t now)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "code", json_string(a->code));
+    json_object_set_new(o, "id", json_integer(a->id));
+    json_object_set_new(o, "version", json_integer(a->version));
+    json_object_set_new(o, "status", json_string(state_code(a->state)));
+    json_object_set_new(o, "status_label", json_string(state_label(a->state)));
+    json_object_set_new(o, "title", str_or_null(a->title));
+    json_object_set_new(o, "content", str_or_null(a->content));
+    json_object_set_new(o, "kind", json_string(kind_label(a->kind)));
+    json_object_set_new(o, "urgency", json_string(urgency_label(a->urgency)));
+    json_object_set_new(o, "channel", json_string(names_channel(n, a->channel_id)));
+    json_object_set_new(o, "area", str_or_null(names_area(n, a->area_id)));
+    json_object_set_new(o, "citizen_name", masked(a->citizen_name, mask_name, unmask));
+    json_object_set_new(o, "phone", masked(a->phone, mask_phone, unmask));
+    json_object_set_new(o, "id_number", masked(a->id_number, mask_id_number, unmask));
+    json_object_set_new(o, "address", str_or_null(a->address));
+    json_object_set_new(o, "lead_unit", str_or_null(a->lead_unit_id ? names_unit(n, a->lead_unit_id)
+                                                                     : NULL));
+    json_t *assist = json_array();
+    for (int i = 0; i < a->n_assist; i++)
+        json_array_append_new(assist, json_string(names_unit(n, a->assist[i])));
+    json_object_set_new(o, "assist_units", assist);
+    json_object_set_new(o, "received_at", view_time(a->received_at));
+    json_object_set_new(o, "dispatched_at", view_time(a->dispatched_at));
+    json_object_set_new(o, "sign_deadline", view_time(a->sign_deadline));
+    json_object_set_new(o, "accepted_at", view_time(a->accepted_at));
+    json_object_set_new(o, "deadline", view_time(a->deadline));
+    json_object_set_new(o, "replied_at", view_time(a->replied_at));
+    json_object_set_new(o, "visited_at", view_time(a->visited_at));
+    json_object_set_new(o, "closed_at", view_time(a->closed_at));
+    json_object_set_new(o, "extension_requested", view_time(a->ext_requested));
+    json_object_set_new(o, "extensions", json_integer(a->ext_count));
+    json_object_set_new(o, "urge_count", json_integer(a->urge_count));
+    json_object_set_new(o, "supervise_level", json_integer(a->supervise_level));
+    json_object_set_new(o, "redo_count", json_integer(a->redo_count));
+    json_object_set_new(o, "return_count", json_integer(a->return_count));
+    json_object_set_new(o, "overdue", json_boolean(appeal_is_overdue(a, now)));
+    json_object_set_new(o, "reply", str_or_null(a->reply_text));
+    json_object_set_new(o, "visit_solved", str_or_null(solved_label(a->visit_solved)));
+    json_object_set_new(o, "visit_satisfaction",
+                        str_or_null(satisfaction_label(a->visit_satisfaction)));
+    json_object_set_new(o, "merged_into", a->merged_into ? json_integer(a->merged_into)
+                                                         : json_null());
+    return o;
+}
+
+json_t *view_event(const struct event *ev)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "id", json_integer(ev->id));
+    json_object_set_new(o, "seq", json_integer(ev->seq));
+    json_object_set_new(o, "at", view_time(ev->at));
+    json_object_set_new(o, "actor", json_string(ev->actor));
+    json_object_set_new(o, "action", json_string(ev->action));
+    json_object_set_new(o, "action_label", json_string(action_label(action_parse(ev->action))));
+    json_object_set_new(o, "from", json_string(state_code(ev->from_state)));
+    json_object_set_new(o, "to", json_string(state_code(ev->to_state)));
+    json_t *d = json_loads(ev->details ? ev->details : "{}", 0, NULL);
+    json_object_set_new(o, "details", d ? d : json_object());
+    json_object_set_new(o, "hash", json_string(ev->hash));
+    return o;
+}
+
+static json_t *rate(int64_t num, int64_t den)
+{
+    double r = report_rate(num, den);
+    if (r < 0)
+        return json_null();
+    return json_real(round(r * 100.0) / 100.0);
+}
+
+static json_t *tally_json(const struct tally *t, const char *name)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "name", json_string(name && *name ? name : "(未分类)"));
+    json_object_set_new(o, "received", json_integer(t->received));
+    json_object_set_new(o, "replied", json_integer(t->replied));
+    json_object_set_new(o, "reply_rate", rate(t->replied, t->eligible));
+    json_object_set_new(o, "timely", json_integer(t->timely));
+    json_object_set_new(o, "timely_rate", rate(t->timely, t->due));
+    json_object_set_new(o, "overdue", json_integer(t->overdue));
+    return o;
+}
+
+static json_t *tally_list(const struct tally_set *s, const struct names *n,
+                          const char *(*name)(const struct names *, int64_t))
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < s->n; i++)
+        json_array_append_new(arr, tally_json(&s->items[i], name(n, s->items[i].key)));
+    return arr;
+}
+
+json_t *view_report(const struct names *n, const struct report *r)
+{
+    json_t *o = json_object();
+    char from[11], to[11];
+    civil_format_date(r->from_day, from);
+    civil_format_date(r->to_day, to);
+    json_object_set_new(o, "from", json_string(from));
+    json_object_set_new(o, "to", json_string(to));
+    json_object_set_new(o, "as_of", view_time(r->as_of));
+    const struct tally *t = &r->total;
+    json_object_set_new(o, "received", json_integer(t->received));
+    json_object_set_new(o, "eligible", json_integer(t->eligible));
+    json_object_set_new(o, "replied", json_integer(t->replied));
+    json_object_set_new(o, "reply_rate", rate(t->replied, t->eligible));
+    json_object_set_new(o, "due", json_integer(t->due));
+    json_object_set_new(o, "timely", json_integer(t->timely));
+    json_object_set_new(o, "timely_rate", rate(t->timely, t->due));
+    json_object_set_new(o, "signed_due", json_integer(r->signed_due));
+    json_object_set_new(o, "signed_in_time", json_integer(r->signed_in_time));
+    json_object_set_new(o, "sign_rate", rate(r->signed_in_time, r->signed_due));
+    json_object_set_new(o, "overdue", json_integer(t->overdue));
+    json_t *st = json_object();
+    for (int s = 1; s < ST_COUNT_; s++)
+        json_object_set_new(st, state_code(s), json_integer(r->by_state[s]));
+    json_object_set_new(o, "by_status", st);
+    json_object_set_new(o, "by_area", tally_list(&r->by_area, n, names_area));
+    json_object_set_new(o, "by_unit", tally_list(&r->by_unit, n, names_unit));
+    json_object_set_new(o, "by_channel", tally_list(&r->by_channel, n, names_channel));
+    return o;
+}

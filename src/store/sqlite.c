@@ -1,0 +1,1258 @@
+/* sqlite.c -- the SQLite backend of store.h (WAL, foreign keys on, nested transactions
+ * as savepoints, prepared statements cached per connection).
+ * Invariant: every SQL string and every sqlite3 type of the program lives in this file. */
+#include "store/store.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/audit.h"
+#include "util/embedded.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+#define STMT_CACHE 64
+
+struct store {
+    sqlite3 *db;
+    int depth;     /* transaction nesting */
+    int fail_in;   /* fault injection: writes left before one fails (0: off) */
+    struct {
+        const char *sql; /* static SQL strings are cached by address */
+        sqlite3_stmt *st;
+    } cache[STMT_CACHE];
+    int ncache;
+};
+
+static int db_err(store_t *s, struct err *e, const char *what)
+{
+    return err_set(e, ERR_DB, "", "%s: %s", what, sqlite3_errmsg(s->db));
+}
+
+/* A prepared statement for `sql`, reset and unbound; borrowed until the next call. */
+static sqlite3_stmt *prep(store_t *s, const char *sql, struct err *e)
+{
+    for (int i = 0; i < s->ncache; i++)
+        if (s->cache[i].sql == sql) {
+            sqlite3_reset(s->cache[i].st);
+            sqlite3_clear_bindings(s->cache[i].st);
+            return s->cache[i].st;
+        }
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+        db_err(s, e, "cannot prepare statement");
+        return NULL;
+    }
+    if (s->ncache < STMT_CACHE) {
+        s->cache[s->ncache].sql = sql;
+        s->cache[s->ncache].st = st;
+        s->ncache++;
+    }
+    return st;
+}
+
+/* Statements that did not fit the cache are finalised by their caller through this. */
+static void done(store_t *s, sqlite3_stmt *st)
+{
+    for (int i = 0; i < s->ncache; i++)
+        if (s->cache[i].st == st) {
+            sqlite3_reset(st);
+            return;
+        }
+    sqlite3_finalize(st);
+}
+
+/* Fault injection for tests: counts writes and fails the chosen one. */
+static int write_allowed(store_t *s, struct err *e)
+{
+    if (s->fail_in > 0 && --s->fail_in == 0)
+        return err_set(e, ERR_DB, "", "injected store failure");
+    return 0;
+}
+
+void store_fail_after(store_t *st, int n)
+{
+    st->fail_in = n;
+}
+
+static int exec(store_t *s, const char *sql, struct err *e)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        err_set(e, ERR_DB, "", "%s", msg ? msg : sqlite3_errmsg(s->db));
+        sqlite3_free(msg);
+        return -1;
+    }
+    return 0;
+}
+
+/* Runs a statement that returns no rows; maps constraint failures to ERR_CONFLICT. */
+static int step_done(store_t *s, sqlite3_stmt *st, const char *what, struct err *e)
+{
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE) {
+        sqlite3_reset(st);
+        return 0;
+    }
+    if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+        err_set(e, ERR_CONFLICT, "", "%s: %s", what, sqlite3_errmsg(s->db));
+        sqlite3_reset(st);
+        return -1;
+    }
+    db_err(s, e, what);
+    sqlite3_reset(st);
+    return -1;
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static void bind_id(sqlite3_stmt *st, int i, int64_t v)
+{
+    if (v)
+        sqlite3_bind_int64(st, i, v);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static void col_copy(sqlite3_stmt *st, int i, char *out, size_t size)
+{
+    const unsigned char *v = sqlite3_column_text(st, i);
+    snprintf(out, size, "%s", v ? (const char *)v : "");
+}
+
+static char *col_dup(sqlite3_stmt *st, int i)
+{
+    const unsigned char *v = sqlite3_column_text(st, i);
+    return v ? xstrdup((const char *)v) : NULL;
+}
+
+/* ---- open, migrate, transactions ---------------------------------------------------- */
+
+int store_open(store_t **out, const char *url, struct err *e)
+{
+    *out = NULL;
+    if (!strncmp(url, "postgresql://", 13) || !strncmp(url, "postgres://", 11))
+        return err_set(e, ERR_INVALID, "db",
+                       "PostgreSQL URLs are not supported by this build yet: '%s'", url);
+    store_t *s = xcalloc(1, sizeof(*s));
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(url, &s->db, flags, NULL) != SQLITE_OK) {
+        err_set(e, ERR_DB, "db", "cannot open database '%s': %s", url,
+                s->db ? sqlite3_errmsg(s->db) : "out of memory");
+        sqlite3_close(s->db);
+        free(s);
+        return -1;
+    }
+    sqlite3_busy_timeout(s->db, 5000);
+    sqlite3_extended_result_codes(s->db, 1);
+    if (exec(s, "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; "
+                "PRAGMA synchronous = NORMAL;",
+             e) < 0) {
+        char msg[200];
+        snprintf(msg, sizeof(msg), "%s", e ? e->msg : "");
+        store_close(s);
+        return err_set(e, ERR_DB, "db", "cannot use database '%s': %s", url, msg);
+    }
+    *out = s;
+    return 0;
+}
+
+void store_close(store_t *s)
+{
+    if (!s)
+        return;
+    for (int i = 0; i < s->ncache; i++)
+        sqlite3_finalize(s->cache[i].st);
+    sqlite3_close(s->db);
+    free(s);
+}
+
+int store_begin(store_t *s, struct err *e)
+{
+    if (exec(s, s->depth ? "SAVEPOINT nested" : "BEGIN IMMEDIATE", e) < 0)
+        return -1;
+    s->depth++;
+    return 0;
+}
+
+int store_commit(store_t *s, struct err *e)
+{
+    if (s->depth <= 0)
+        return err_set(e, ERR_DB, "", "commit without a transaction");
+    if (exec(s, s->depth > 1 ? "RELEASE nested" : "COMMIT", e) < 0)
+        return -1;
+    s->depth--;
+    return 0;
+}
+
+void store_rollback(store_t *s)
+{
+    if (s->depth <= 0)
+        return;
+    if (s->depth > 1)
+        exec(s, "ROLLBACK TO nested; RELEASE nested", NULL);
+    else
+        exec(s, "ROLLBACK", NULL);
+    s->depth--;
+}
+
+static int migration_number(const char *name)
+{
+    return (int)strtol(name, NULL, 10);
+}
+
+int store_schema_version(store_t *s, int *applied, int *known, struct err *e)
+{
+    *known = 0;
+    for (const struct embedded_file *f = embedded_migrations; f->name; f++)
+        if (migration_number(f->name) > *known)
+            *known = migration_number(f->name);
+    *applied = 0;
+    static const char sql_has[] =
+        "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='schema_migrations'";
+    static const char sql_max[] = "SELECT coalesce(max(version), 0) FROM schema_migrations";
+    sqlite3_stmt *st = prep(s, sql_has, e);
+    if (!st)
+        return -1;
+    int has = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) > 0;
+    done(s, st);
+    if (!has)
+        return 0;
+    sqlite3_stmt *mx = NULL;
+    if (sqlite3_prepare_v2(s->db, sql_max, -1, &mx, NULL) != SQLITE_OK)
+        return db_err(s, e, "cannot read schema version");
+    if (sqlite3_step(mx) == SQLITE_ROW)
+        *applied = sqlite3_column_int(mx, 0);
+    sqlite3_finalize(mx);
+    return 0;
+}
+
+int store_migrate_to(store_t *s, int target, struct err *e)
+{
+    if (exec(s, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+                "name TEXT NOT NULL, applied_at INTEGER NOT NULL DEFAULT (unixepoch()))",
+             e) < 0)
+        return -1;
+    int applied, known;
+    if (store_schema_version(s, &applied, &known, e) < 0)
+        return -1;
+    if (applied > known)
+        return err_set(e, ERR_DB, "db",
+                       "database schema version %d is newer than this program (%d): upgrade "
+                       "shishi",
+                       applied, known);
+    for (const struct embedded_file *f = embedded_migrations; f->name; f++) {
+        int v = migration_number(f->name);
+        if (v <= applied || v > target)
+            continue;
+        if (store_begin(s, e) < 0)
+            return -1;
+        if (exec(s, (const char *)f->data, e) < 0) {
+            char msg[200];
+            snprintf(msg, sizeof(msg), "%s", e ? e->msg : "");
+            store_rollback(s);
+            return err_set(e, ERR_DB, "db", "migration %s failed: %s", f->name, msg);
+        }
+        sqlite3_stmt *st = NULL;
+        int rc = -1;
+        if (sqlite3_prepare_v2(s->db, "INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
+                               -1, &st, NULL) == SQLITE_OK) {
+            sqlite3_bind_int(st, 1, v);
+            sqlite3_bind_text(st, 2, f->name, -1, SQLITE_STATIC);
+            rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+        }
+        sqlite3_finalize(st);
+        if (rc < 0) {
+            db_err(s, e, "cannot record migration");
+            store_rollback(s);
+            return -1;
+        }
+        if (store_commit(s, e) < 0) {
+            store_rollback(s);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int store_migrate(store_t *s, struct err *e)
+{
+    return store_migrate_to(s, 1 << 30, e);
+}
+
+/* ---- settings ------------------------------------------------------------------------ */
+
+int store_setting_get(store_t *s, const char *key, char *out, size_t size, struct err *e)
+{
+    static const char sql[] = "SELECT value FROM settings WHERE key = ?";
+    sqlite3_stmt *st = prep(s, sql, e);
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        col_copy(st, 0, out, size);
+        done(s, st);
+        return 0;
+    }
+    done(s, st);
+    if (rc != SQLITE_DONE)
+        return db_err(s, e, "cannot read setting");
+    return err_set(e, ERR_NOT_FOUND, "key", "no setting '%s'", key);
+}
+
+int store_setting_set(store_t *s, const char *key, const char *value, struct err *e)
+{
+    static const char sql[] = "INSERT INTO settings (key, value) VALUES (?, ?) "
+                              "ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+    if (write_allowed(s, e) < 0)
+        return -1;
+    sqlite3_stmt *st = prep(s, sql, e);
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+    return step_done(s, st, "cannot write setting", e);
+}
+
+/* ---- units ---------------------------------------------------------------------------- */
+
+#define UNIT_COLS "id, code, name, kind, coalesce(parent_id, 0), active"
+
+static void read_unit(sqlite3_stmt *st, struct unit *u)
+{
+    memset(u, 0, sizeof(*u));
+    u->id = sqlite3_column_int64(st, 0);
+    col_copy(st, 1, u->code, sizeof(u->code));
+    col_copy(st, 2, u->name, sizeof(u->name));
+    u->kind = sqlite3_column_int(st, 3);
+    u->parent_id = sqlite3_column_int64(st, 4);
+    u->active = sqlite3_column_int(st, 5);
+}
+
+int store_unit_add(store_t *s, struct unit *u, struct err *e)
+{
+    static const char sql[] =
+        "INSERT INTO units (code, name, kind, parent_id, active) VALUES (?, ?, ?, ?, 1)";
+    if (write_allowed(s, e) < 0)
+        return -1;
+    sqlite3_stmt *st = prep(s, sql, e);
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, u->code, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, u->name, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, u->kind);
+    bind_id(st, 4, u->parent_id);
+    if (step_done(s, st, "cannot add unit", e) < 0) {
+        if (e && e->code == ERR_CONFLICT)
+            err_set(e, ERR_CONFLICT, "name", "a unit named '%s' or coded '%s' already exists",
+                    u->name, u->code);
+        return -1;
+    }
+    u->id = sqlite3_last_insert_rowid(s->db);
+    u->active = 1;
+    return 0;
+}
+
+static int unit_one(store_t *s, const char *sql, int64_t id, const char *name, struct unit *u,
+                    struct err *e)
+{
+    sqlite3_stmt *st = prep(s, sql, e);
+    if (!st)
+        return -1;
+    if (name) {
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+    } else {
+        sqlite3_bind_int64(st, 1, id);
+    }
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        read_unit(st, u);
+    done(s, st);
+    if (rc == SQLITE_ROW)
+        return 0;
+    if (rc != SQLITE_DONE)
+        return db_err(s, e, "cannot read unit");
+    if (name)
+        return err_set(e, ERR_NOT_FOUND, "unit", "unknown unit '%s'", name);
+    return err_set(e, ERR_NOT_FOUND, "unit", "unknown unit id %lld", (long long)id);
+}
+
+int store_unit_get(store_t *s, int64_t id, struct unit *u, struct err *e)
+{
+    static const char sql[] = "SELECT " UNIT_COLS " FROM units WHERE id = ?";
+    return unit_one(s, sql, id, NULL, u, e);
+}
+
+int store_unit_find(store_t *s, const char *name, struct unit *u, struct err *e)
+{
+    static const char sql[] = "SELECT " UNIT_COLS " FROM units WHERE name = ? OR code = ?";
+    return unit_one(s, sql, 0, name, u, e);
+}
+
+int store_unit_list(store_t *s, struct unit **out, size_t *n, struct err *e)
+{
+    static const char sql[] = "SELECT " UNIT_COLS " FROM units ORDER BY id";
+    *out = NULL;
+    *n = 0;
+    size_t cap = 0;
+    sqlite3_stmt *st = prep(s, sql, e);
+    if (!st)
+        return -1;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        xgrow((void **)out, &cap, *n + 1, sizeof(**out));
+        read_unit(st, &(*out)[(*n)++]);
+    }
+    done(s, st);
+    if (rc != SQLITE_DONE)
+        return db_err(s, e, "cannot list units");
+    return 0;
+}
+
+/* ---- users ---------------------------------------------------------------------------- */
+
+#define USER_COLS "id, username, name, role, coalesce(unit_id, 0), phone, password_hash, active"
+
+static void read_user(sqlite3_stmt *st, struct user *u)
+{
+    memset(u, 0, sizeof(*u));
+    u->id = sqlite3_column_int64(st, 0);
+    col_copy(st, 1, u->username, sizeof(u->username));
+    col_copy(st, 2, u->name, sizeof(u->name));
+    u->role = sqlite3_column_int(st, 3);
+    u->unit_id = sqlite3_column_int64(st, 4);
+    col_copy(st, 5, u->phone, sizeof(u->phone));
+    col_copy(st, 6, u->password_hash, sizeof(u->password_hash));
+    u->active = sqlite3_column_int(st, 7);
+}
+
+int store_user_add(store_t *s, struct user *u, struct err *e)
+{
+    static const char sql[] = "INSERT INTO users (username, name, role, unit_id, phone, "
+                              "password_hash, active) VALUES (?, ?, ?, ?, ?, ?, 1)";
+    if (write_allowed(s, e) < 0)
+        return -1;
+    sqlite3_stmt *st = prep(s, sql, e);
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, u->username, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, u->name, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, u->role);
+    bind_id(st, 4, u->unit_id);
+    sqlite3_bind_text(st, 5, u->phone, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, u->password_hash, -1, SQLITE_STATIC);
+    if (step_done(s, st, "cannot add user", e) < 0) {
+        if (e && e->code == ERR_CONFLICT)
+            err_set(e, ERR_CONFLICT, "username", "user '%s' already exists", u->username);
+        return -1;
+    }
+    u->id = sqlite3_last_insert_rowid(s->db);
+    u->active = 1;
+    return 0;
+}
+
+static int user_one(store_t *s, const char *sql, int64_t id, const char *name, struct user *u,
+                    struct err *e)
+{
+    sqlite3_stmt *st = prep(s, sql, e);
+    if (!st)
+        return -1;
+    if (name)
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        read_user(st, u);
+    done(s, st);
+    if (rc == SQLITE_ROW)
+        return 0;
+    if (rc != SQLITE_DONE)
+        return db_err(s, e, "cannot read user");
+    if (name)
+        return err_set(e, ERR_NOT_FOUND, "user", "unknown user '%s'", name);
+    return err_set(e, ERR_NOT_FOUND, "user", "unknown user id %lld", (long long)id);
+}
+
+int store_user_find(store_t *s, const char *username, struct user *u, struct err *e)
+{
+    static const char sql[] = "SELECT " USER_COLS " FROM users WHERE username = ?";
+    return user_one(s, sql, 0, username, u, e);
+}
+
+int store_user_get(store_t *s, int64_t id, struct user *u, struct err *e)
+{
+    static const char sql[] = "SELECT " USER_COLS " FROM users WHERE id = ?";
+    return user_one(s, sql, id, NULL, u, e);
+}
+
+int store_user_list(store_t *s, struct user **out, size_t *n, struct err *e)
+{
+    static const char sql[] = "SELECT " USER_COLS " FROM users ORDER BY id";
+    *out = NULL;
+    *n = 0;
+    size_t cap = 0;
+    sqlite3_stmt *st = prep(s, sql, e);
+    if (!st)
+        return -1;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        xgrow((void **)out, &cap, *n + 1, sizeof(**out));
+        read_user(st, &(*out)[(*n)++]);
+    }
+    done(s, st);
+    if (rc != SQLITE_DONE)
+        return db_err(s, e, "cannot list users");
+    return 0;
+}
+
+/* ---- areas and channels ------------------------------------------------------------- */
+
+struct ref_sql {
+    const char *what;
+    const char *add, *find, *get, *list, *active;
+};
+
+static const struct ref_sql ref_sqls[2] = {
+    {"area", "INSERT INTO areas (code, name, sort) VALUES (?, ?, ?)",
+     "SELECT id, code, name, sort, active FROM areas WHERE name = ? OR code = ?",
+     "SELECT id, code, name, sort, active FROM areas WHERE id = ?",
+     "SELECT id, code, name, sort, active FROM areas ORDER BY sort, id",
+     "UPDATE areas SET active = ? WHERE id = ?"},
+    {"channel", "INSERT INTO channels (code, name, sort) VALUES (?, ?, ?)",
+     "SELECT id, code, name, sort, active FROM channels WHERE name = ? OR code = ?",
+     "SELECT id, code, name, sort, active FROM channels WHERE id = ?",
+     "SELECT id, code, name, sort, active FROM channels ORDER BY sort, id",
+     "UPDATE channels SET active = ? WHERE id = ?"},
+};
+
+static void read_ref(sqlite3_stmt *st, struct ref *r)
+{
+    memset(r, 0, sizeof(*r));
+    r->id = sqlite3_column_int64(st, 0);
+    col_copy(st, 1, r->code, sizeof(r->code));
+    col_copy(st, 2, r->name, sizeof(r->name));
+    r->sort = sqlite3_column_int(st, 3);
+    r->active = sqlite3_column_int(st, 4);
+}
+
+int store_ref_add(store_t *s, int table, struct ref *r, struct err *e)
+{
+    const struct ref_sql *q = &ref_sqls[table == REF_CHANNEL];
+    if (write_allowed(s, e) < 0)
+        return -1;
+    sqlite3_stmt *st = prep(s, q->add, e);
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, r->code, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, r->name, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, r->sort);
+    if (step_done(s, st, "cannot add", e) < 0) {
+        if (e && e->code == ERR_CONFLICT)
+            err_set(e, ERR_CONFLICT, "name", "%s '%s' (code '%s') already exists", q->what,
+                    r->name, r->code);
+        return -1;
+    }
+    r->id = sqlite3_last_insert_rowid(s->db);
+    r->active = 1;
+    return 0;
+}
+
+static int ref_one(store_t *s, int table, const char *name, int64_t id, struct ref *r,
+                   struct err *e)
+{
+    const struct ref_sql *q = &ref_sqls[table == REF_CHANNEL];
+    sqlite3_stmt *st = prep(s, name ? q->find : q->get, e);
+    if (!st)
+        return -1;
+    if (name) {
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+    } else {
+        sqlite3_bind_int64(st, 1, id);
+    }
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        read_ref(st, r);
+    done(s, st);
+    if (rc == SQLITE_ROW)
+        return 0;
+    if (rc != SQLITE_DONE)
+        return db_err(s, e, "cannot read reference list");
+    if (name)
+        return err_set(e, ERR_NOT_FOUND, q->what, "unknown %s '%s'", q->what, name);
+    return err_set(e, ERR_NOT_FOUND, q->what, "unknown %s id %lld", q->what, (long long)id);
+}
+
+int store_ref_find(store_t *s, int table, const char *name, struct ref *r, struct err *e)
+{
+    return ref_one(s, table, name, 0, r, e);
+}
+
+int store_ref_get(store_t *s, int table, int64_t id, struct ref *r, struct err *e)
+{
+    return ref_one(s, table, NULL, id, r, e);
+}
+
+int store_ref_list(store_t *s, int table, struct ref **out, size_t *n, struct err *e)
+{
+    const struct ref_sql *q = &ref_sqls[table == REF_CHANNEL];
+    *out = NULL;
+    *n = 0;
+    size_t cap = 0;
+    sqlite3_stmt *st = prep(s, q->list, e);
+    if (!st)
+        return -1;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        xgrow((void **)out, &cap, *n + 1, sizeof(**out));
+        read_ref(st, &(*out)[(*n)++]);
+    }
+    done(s, st);
+    if (rc != SQLITE_DONE)
+        return db_err(s, e, "cannot list");
+    return 0;
+}
+
+int store_ref_set_active(store_t *s, int table, int64_t id, int active, struct err *e)
+{
+    const struct ref_sql *q = &ref_sqls[table == REF_CHANNEL];
+    if (write_allowed(s, e) < 0)
+        return -1;
+    sqlite3_stmt *st = prep(s, q->active, e);
+    if (!st)
+        return -1;
+    sqlite3_bind_int(st, 1, active);
+    sqlite3_bind_int64(st, 2, id);
+    return step_done(s, st, "cannot update", e);
+}
+
+/* ---- rules and calendar ------------------------------------------------------------- */
+
+int store_limits_load(store_t *s, struct limits *l, struct err *e)
+{
+    static const char sql[] = "SELECT scope, kind, urgency, amount, unit FROM time_limits";
+    sqlite3_stmt *st = prep(s, sql, e);
+    if (!st)
+        return -1;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *scope = (const char *)sqlite3_column_text(st, 0);
+        int k = sqlite3_column_int(st, 1), u = sqlite3_column_int(st, 2);
+        struct time_limit lim = {sqlite3_column_int(st, 3), sqlite3_column_int(st, 4)};
+        if (k < 0 || k >= LIMIT_KINDS || u < 0 || u >= LIMIT_URGENCIES || !scope)
+            continue;
+        if (!strcmp(scope, "handle"))
+            l->handle[k][u] = lim;
+        else if (!strcmp(scope, "sign"))
+            l->sign[u] = lim;
+        else if (!strcmp(scope, "complex"))
+            l->complex = lim;
+    }
+    done(s, st);
+    if (rc != SQLITE_DONE)
+        return db_err(s, e, "cannot read time limits");
+    return 0;
+}
+
+int store_limit_set(store_t *s, int kind, int urgency, struct time_limit lim, struct err *e)
+{
+    static const char sql[] =
+        "INSERT INTO time_limits (scope, kind, urgency, amount, unit) VALUES ('handle', ?, ?, ?, ?) "
+        "ON CONFLICT (scope, kind, urgency) DO UPDATE SET amount = excluded.amount, "
+        "unit = excluded.unit";
+    if (write_allowed(s, e) < 0)
+        return -1;
+    sqlite3_stmt *st = prep(s, sql, e);
+    if (!st)
+        return -1;
+    sqlite3_bind_int(st, 1, kind);
+    sqlite3_bind_int(st, 2, urgency);
+    sqlite3_bind_int(st, 3, lim.amount);
+    sqlite3_bind_int(st, 4, lim.unit);
+    return step_done(s, st, "cannot set time limit", e);
+}
+
+int store_calendar_load(store_t *s, struct calendar *cal, struct err *e)
+{
+    static const char sql_years[] = "SELECT year, mode FROM calendar_years ORDER BY year";
+    static const char sql_days[] = "SELECT date, kind, name FROM calendar_days ORDER BY date";
+    sqlite3_stmt *st = prep(s, sql_years, e);
+    if (!st)
+        return -1;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (sqlite3_column_int(st, 1) == CAL_YEAR_WEEKENDS &&
+            calendar_year_mode(cal, sqlite3_column_int(st, 0)) == CAL_YEAR_NONE &&
+            calendar_set_weekends_only(cal, sqlite3_column_int(st, 0), e) < 0) {
+            done(s, st);
+            return -1;
+        }
+    done(s, st);
+    if (rc != SQLITE_DONE)
+        return db_err(s, e, "cannot read calendar years");
+    st = prep(s, sql_days, e);
+    if (!st)
+        return -1;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *kind = (const char *)sqlite3_column_text(st, 1);
+        const char *name = (const char *)sqlite3_column_text(st, 2);
+        if (calendar_set_day(cal, sqlite3_column_int64(st, 0), kind ? kind[0] : 'H',
+                             name ? name : "", e) < 0) {
+            done(s, st);
+            return -1;
+        }
+    }
+    done(s, st);
+    if (rc != SQLITE_DONE)
+        return db_err(s, e, "cannot read calendar days");
+    return 0;
+}
+
+int store_calendar_set_year(store_t *s, int year, int mode, struct err *e)
+{
+    static const char sql[] = "INSERT INTO calendar_years (year, mode) VALUES (?, ?) "
+                              "ON CONFLICT (year) DO UPDATE SET mode = excluded.mode";
+    if (write_allowed(s, e) < 0)
+        return -1;
+    sqlite3_stmt *st = prep(s, sql, e);
+    if (!st)
+        return -1;
+    sqlite3_bind_int(st, 1, year);
+    sqlite3_bind_int(st, 2, mode);
+    return step_done(s, st, "cannot set calendar year", e);
+}
+
+int store_calendar_set_day(store_t *s, int64_t date, int kind, const char *name, struct err *e)
+{
+    static const char sql[] = "INSERT INTO calendar_days (date, kind, name) VALUES (?, ?, ?) "
+                              "ON CONFLICT (date) DO UPDATE SET kind = excluded.kind, "
+                              "name = excluded.name";
+    if (write_allowed(s, e) < 0)
+        return -1;
+    sqlite3_stmt *st = prep(s, sql, e);
+    if (!st)
+        return -1;
+    char k[2] = {(char)kind, 0};
+    sqlite3_bind_int64(st, 1, date);
+    sqlite3_bind_text(st, 2, k, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, name ? name : "", -1, SQLITE_STATIC);
+    return step_done(s, st, "cannot set calendar day", e);
+}
+
+/* ---- appeals -------------------------------------------------------------------------- */
+
+int store_counter_next(store_t *s, const char *name, int64_t *value, struct err *e)
+{
+    static const char sql[] = "INSERT INTO counters (name, value) VALUES (?, 1) "
+                              "ON CONFLICT (name) DO UPDATE SET value = value + 1 "
+                              "RETURNING value";
+    if (write_allowed(s, e) < 0)
+        return -1;
+    sqlite3_stmt *st = prep(s, sql, e);
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *value = sqlite3_column_int64(st, 0);
+    done(s, st);
+    if (rc != SQLITE_ROW)
+        return db_err(s, e, "cannot advance counter");
+    return 0;
+}
+
+#define APPEAL_COLS                                                                            \
+    "id, code, title, content, channel_id, coalesce(area_id, 0), kind, urgency, complex, "      \
+    "citizen_name, phone, id_number, address, state, coalesce(lead_unit_id, 0), received_at, " \
+    "dispatched_at, sign_deadline, accepted_at, deadline, replied_at, visited_at, closed_at, "  \
+    "ext_requested, ext_count, urge_count, supervise_level, redo_count, return_count, "         \
+    "coalesce(merged_into, 0), reply_text, visit_solved, visit_satisfaction, evidence_count, "  \
+    "version, last_seq"
+
+static void read_appeal(sqlite3_stmt *st, struct appeal *a)
+{
+    appeal_init(a);
+    int i = 0;
+    a->id = sqlite3_column_int64(st, i++);
+    col_copy(st, i++, a->code, sizeof(a->code));
+    a->title = col_dup(st, i++);
+    a->content = col_dup(st, i++);
+    a->channel_id = sqlite3_column_int64(st, i++);
+    a->area_id = sqlite3_column_int64(st, i++);
+    a->kind = sqlite3_column_int(st, i++);
+    a->urgency = sqlite3_column_int(st, i++);
+    a->complex = sqlite3_column_int(st, i++);
+    a->citizen_name = col_dup(st, i++);
+    a->phone = col_dup(st, i++);
+    a->id_number = col_dup(st, i++);
+    a->address = col_dup(st, i++);
+    a->state = sqlite3_column_int(st, i++);
+    a->lead_unit_id = sqlite3_column_int64(st, i++);
+    int64_t *times[] = {&a->received_at, &a->dispatched_at, &a->sign_deadline, &a->accepted_at,
+                        &a->deadline,    &a->replied_at,    &a->visited_at,    &a->closed_at,
+                        &a->ext_requested};
+    for (size_t k = 0; k < sizeof(times) / sizeof(times[0]); k++)
+        *times[k] = sqlite3_column_int64(st, i++);
+    a->ext_count = sqlite3_column_int(st, i++);
+    a->urge_count = sqlite3_column_int(st, i++);
+    a->supervise_level = sqlite3_column_int(st, i++);
+    a->redo_count = sqlite3_column_int(st, i++);
+    a->return_count = sqlite3_column_int(st, i++);
+    a->merged_into = sqlite3_column_int64(st, i++);
+    a->reply_text = col_dup(st, i++);
+    a->visit_solved = sqlite3_column_int(st, i++);
+    a->visit_satisfaction = sqlite3_column_int(st, i++);
+    a->evidence_count = sqlite3_column_int(st, i++);
+    a->version = sqlite3_column_int64(st, i++);
+    a->last_seq = sqlite3_column_int64(st, i++);
+}
+
+/* Binds every mutable column from index `i` on, in APPEAL_COLS order after `code`. */
+static int bind_appeal(sqlite3_stmt *st, const struct appeal *a, int i)
+{
+    bind_text(st, i++, a->title);
+    bind_text(st, i++, a->content);
+    sqlite3_bind_int64(st, i++, a->channel_id);
+    bind_id(st, i++, a->area_id);
+    sqlite3_bind_int(st, i++, a->kind);
+    sqlite3_bind_int(st, i++, a->urgency);
+    sqlite3_bind_int(st, i++, a->complex);
+    bind_text(st, i++, a->citizen_name);
+    bind_text(st, i++, a->phone);
+    bind_text(st, i++, a->id_number);
+    bind_text(st, i++, a->address);
+    sqlite3_bind_int(st, i++, a->state);
+    bind_id(st, i++, a->lead_unit_id);
+    const int64_t times[] = {a->received_at, a->dispatched_at, a->sign_deadline, a->accepted_at,
+                             a->deadline,    a->replied_at,    a->visited_at,    a->closed_at,
+                             a->ext_requested};
+    for (size_t k = 0; k < sizeof(times) / sizeof(times[0]); k++)
+        sqlite3_bind_int64(st, i++, times[k]);
+    sqlite3_bind_int(st, i++, a->ext_count);
+    sqlite3_bind_int(st, i++, a->urge_count);
+    sqlite3_bind_int(st, i++, a->supervise_level);
+    sqlite3_bind_int(st, i++, a->redo_count);
+    sqlite3_bind_int(st, i++, a->return_count);
+    bind_id(st, i++, a->merged_into);
+    bind_text(st, i++, a->reply_text);
+    sqlite3_bind_int(st, i++, a->visit_solved);
+    sqlite3_bind_int(st, i++, a->visit_satisfaction);
+    sqlite3_bind_int(st, i++, a->evidence_count);
+    sqlite3_bind_int64(st, i++, a->version);
+    sqlite3_bind_int64(st, i++, a->last_seq);
+    return i;
+}
+
+/* Rewrites the appeal's lead and assisting units. */
+static int write_units(store_t *s, const struct appeal *a, struct err *e)
+{
+    static const char sql_del[] = "DELETE FROM appeal_units WHERE appeal_id = ?";
+    static const char sql_add[] =
+        "INSERT INTO appeal_units (appeal_id, unit_id, role) VALUES (?, ?, ?)";
+    sqlite3_stmt *st = prep(s, sql_del, e);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, a->id);
+    if (step_done(s, st, "cannot update appeal units", e) < 0)
+        return -1;
+    if (!a->lead_unit_id)
+        return 0;
+    for (int k = -1; k < a->n_assist; k++) {
+        st = prep(s, sql_add, e);
+        if (!st)
+            return -1;
+        sqlite3_bind_int64(st, 1, a->id);
+        sqlite3_bind_int64(st, 2, k < 0 ? a->lead_unit_id : a->assist[k]);
+        sqlite3_bind_text(st, 3, k < 0 ? "lead" : "assist", -1, SQLITE_STATIC);
+        if (step_done(s, st, "cannot record appeal unit", e) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int read_assist(store_t *s, struct appeal *a, struct err *e)
+{
+    static const char sql[] = "SELECT unit_id FROM appeal_units WHERE appeal_id = ? AND "
+                              "role = 'assist' ORDER BY rowid";
+    sqlite3_stmt *st = prep(s, sql, e);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, a->id);
+    int rc;
+    a->n_assist = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && a->n_assist < APPEAL_MAX_ASSIST)
+        a->assist[a->n_assist++] = sqlite3_column_int64(st, 0);
+    done(s, st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return db_err(s, e, "cannot read appeal units");
+    return 0;
+}
+
+int store_appeal_insert(store_t *s, struct appeal *a, struct err *e)
+{
+    static const char sql[] =
+        "INSERT INTO appeals (code, title, content, channel_id, area_id, kind, urgency, complex, "
+        "citizen_name, phone, id_number, address, state, lead_unit_id, received_at, "
+        "dispatched_at, sign_deadline, accepted_at, deadline, replied_at, visited_at, closed_at, "
+        "ext_requested, ext_count, urge_count, supervise_level, redo_count, return_count, "
+        "merged_into, reply_text, visit_solved, visit_satisfaction, evidence_count, version, "
+        "last_seq) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    if (write_allowed(s, e) < 0)
+        return -1;
+    sqlite3_stmt *st = prep(s, sql, e);
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, a->code, -1, SQLITE_STATIC);
+    bind_appeal(st, a, 2);
+    if (step_done(s, st, "cannot insert appeal", e) < 0)
+        return -1;
+    a->id = sqlite3_last_insert_rowid(s->db);
+    return write_units(s, a, e);
+}
+
+int store_appeal_update(store_t *s, const struct appeal *a, int64_t expected_version,
+                        struct err *e)
+{
+    static const char sql[] =
+        "UPDATE appeals SET title=?, content=?, channel_id=?, area_id=?, kind=?, urgency=?, "
+        "complex=?, citizen_name=?, phone=?, id_number=?, address=?, state=?, lead_unit_id=?, "
+        "received_at=?, dispatched_at=?, sign_deadline=?, accepted_at=?, deadline=?, "
+        "replied_at=?, visited_at=?, closed_at=?, ext_requested=?, ext_count=?, urge_count=?, "
+        "supervise_level=?, redo_count=?, return_count=?, merged_into=?, reply_text=?, "
+        "visit_solved=?, visit_satisfaction=?, evidence_count=?, version=?, last_seq=? "
+        "WHERE id = ? AND version = ?";
+    if (write_allowed(s, e) < 0)
+        return -1;
+    sqlite3_stmt *st = prep(s, sql, e);
+    if (!st)
+        return -1;
+    int i = bind_appeal(st, a, 1);
+    sqlite3_bind_int64(st, i++, a->id);
+    sqlite3_bind_int64(st, i++, expected_version);
+    if (step_done(s, st, "cannot update appeal", e) < 0)
+        return -1;
+    if (sqlite3_changes(s->db) != 1)
+        return err_set(e, ERR_CONFLICT, "version",
+                       "appeal %s was changed by someone else (expected version %lld)", a->code,
+                       (long long)expected_version);
+    return write_units(s, a, e);
+}
+
+static int appeal_one(store_t *s, const char *sql, int64_t id, const char *code,
+                      struct appeal *a, struct err *e)
+{
+    sqlite3_stmt *st = prep(s, sql, e);
+    if (!st)
+        return -1;
+    if (code)
+        sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        read_appeal(st, a);
+    done(s, st);
+    if (rc == SQLITE_DONE) {
+        if (code)
+            return err_set(e, ERR_NOT_FOUND, "appeal", "unknown appeal '%s'", code);
+        return err_set(e, ERR_NOT_FOUND, "appeal", "unknown appeal id %lld", (long long)id);
+    }
+    if (rc != SQLITE_ROW)
+        return db_err(s, e, "cannot read appeal");
+    if (read_assist(s, a, e) < 0) {
+        appeal_release(a);
+        return -1;
+    }
+    return 0;
+}
+
+int store_appeal_get(store_t *s, int64_t id, struct appeal *a, struct err *e)
+{
+    static const char sql[] = "SELECT " APPEAL_COLS " FROM appeals WHERE id = ?";
+    return appeal_one(s, sql, id, NULL, a, e);
+}
+
+int store_appeal_by_code(store_t *s, const char *code, struct appeal *a, struct err *e)
+{
+    static const char sql[] = "SELECT " APPEAL_COLS " FROM appeals WHERE code = ?";
+    return appeal_one(s, sql, 0, code, a, e);
+}
+
+void appeal_list_release(struct appeal_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        appeal_release(&l->items[i]);
+    free(l->items);
+    memset(l, 0, sizeof(*l));
+}
+
+/* Builds the WHERE clause of a list query; binds follow in the same order. */
+static void filter_sql(const struct appeal_filter *f, char *where, size_t size)
+{
+    snprintf(where, size, " WHERE 1=1%s%s%s%s%s%s%s",
+             f->state ? " AND state = ?" : "",
+             f->unit_id ? " AND id IN (SELECT appeal_id FROM appeal_units WHERE unit_id = ?)" : "",
+             f->area_id ? " AND area_id = ?" : "", f->channel_id ? " AND channel_id = ?" : "",
+             f->overdue ? " AND deadline > 0 AND ((replied_at = 0 AND state IN (2, 3, 7) AND "
+                          "deadline < ?) OR replied_at > deadline)"
+                        : "",
+             f->from ? " AND received_at >= ?" : "", f->to ? " AND received_at < ?" : "");
+}
+
+static int filter_bind(sqlite3_stmt *st, const struct appeal_filter *f)
+{
+    int i = 1;
+    if (f->state)
+        sqlite3_bind_int(st, i++, f->state);
+    if (f->unit_id)
+        sqlite3_bind_int64(st, i++, f->unit_id);
+    if (f->area_id)
+        sqlite3_bind_int64(st, i++, f->area_id);
+    if (f->channel_id)
+        sqlite3_bind_int64(st, i++, f->channel_id);
+    if (f->overdue)
+        sqlite3_bind_int64(st, i++, f->now);
+    if (f->from)
+        sqlite3_bind_int64(st, i++, f->from);
+    if (f->to)
+        sqlite3_bind_int64(st, i++, f->to);
+    return i;
+}
+
+int store_appeal_list(store_t *s, const struct appeal_filter *f, struct appeal_list *out,
+                      struct err *e)
+{
+    static const char *const order[] = {"received_at", "deadline", "code", "state"};
+    memset(out, 0, sizeof(*out));
+    char where[600], sql[1800];
+    filter_sql(f, where, sizeof(where));
+    int sort = f->sort >= 0 && f->sort <= SORT_STATE ? f->sort : 0;
+    sqlite3_stmt *st = NULL;
+    snprintf(sql, sizeof(sql), "SELECT count(*) FROM appeals%s", where);
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return db_err(s, e, "cannot list appeals");
+    filter_bind(st, f);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        out->total = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    snprintf(sql, sizeof(sql), "SELECT " APPEAL_COLS " FROM appeals%s ORDER BY %s %s, id %s "
+             "LIMIT ? OFFSET ?",
+             where, order[sort], f->desc ? "DESC" : "ASC", f->desc ? "DESC" : "ASC");
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return db_err(s, e, "cannot list appeals");
+    int i = filter_bind(st, f);
+    sqlite3_bind_int64(st, i++, f->limit > 0 ? f->limit : -1);
+    sqlite3_bind_int64(st, i++, f->offset > 0 ? f->offset : 0);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        xgrow((void **)&out->items, &out->cap, out->n + 1, sizeof(*out->items));
+        read_appeal(st, &out->items[out->n++]);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        appeal_list_release(out);
+        return db_err(s, e, "cannot list appeals");
+    }
+    for (size_t k = 0; k < out->n; k++)
+        if (read_assist(s, &out->items[k], e) < 0) {
+            appeal_list_release(out);
+            return -1;
+        }
+    return 0;
+}
+
+int store_fact_scan(store_t *s, int64_t from, int64_t to,
+                    int (*cb)(const struct appeal_fact *f, void *ctx), void *ctx, struct err *e)
+{
+    static const char sql[] =
+        "SELECT id, state, channel_id, coalesce(area_id, 0), coalesce(lead_unit_id, 0), "
+        "received_at, deadline, sign_deadline, accepted_at, replied_at FROM appeals "
+        "WHERE received_at >= ? AND received_at < ?";
+    sqlite3_stmt *st = prep(s, sql, e);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, from);
+    sqlite3_bind_int64(st, 2, to);
+    int rc;
+    struct appeal_fact f;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        f.id = sqlite3_column_int64(st, 0);
+        f.state = sqlite3_column_int(st, 1);
+        f.channel_id = sqlite3_column_int64(st, 2);
+        f.area_id = sqlite3_column_int64(st, 3);
+        f.lead_unit_id = sqlite3_column_int64(st, 4);
+        f.received_at = sqlite3_column_int64(st, 5);
+        f.deadline = sqlite3_column_int64(st, 6);
+        f.sign_deadline = sqlite3_column_int64(st, 7);
+        f.accepted_at = sqlite3_column_int64(st, 8);
+        f.replied_at = sqlite3_column_int64(st, 9);
+        if (cb(&f, ctx)) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    done(s, st);
+    if (rc != SQLITE_DONE)
+        return db_err(s, e, "cannot scan appeals");
+    return 0;
+}
+
+/* ---- events ---------------------------------------------------------------------------- */
+
+int store_chain_head(store_t *s, int64_t *last_id, char hash[65], struct err *e)
+{
+    static const char sql[] = "SELECT last_id, hash FROM chain_head WHERE one = 1";
+    sqlite3_stmt *st = prep(s, sql, e);
+    if (!st)
+        return -1;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *last_id = sqlite3_column_int64(st, 0);
+        col_copy(st, 1, hash, 65);
+    }
+    done(s, st);
+    if (rc != SQLITE_ROW)
+        return db_err(s, e, "cannot read the chain head");
+    return 0;
+}
+
+int store_event_append(store_t *s, const struct event *ev, struct err *e)
+{
+    static const char sql[] =
+        "INSERT INTO events (id, appeal_id, seq, at, actor_id, actor, action, from_state, "
+        "to_state, details, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)";
+    static const char sql_head[] =
+        "UPDATE chain_head SET last_id = ?, hash = ?, count = count + 1 WHERE one = 1";
+    if (write_allowed(s, e) < 0)
+        return -1;
+    sqlite3_stmt *st = prep(s, sql, e);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, ev->id);
+    sqlite3_bind_int64(st, 2, ev->appeal_id);
+    sqlite3_bind_int64(st, 3, ev->seq);
+    sqlite3_bind_int64(st, 4, ev->at);
+    sqlite3_bind_int64(st, 5, ev->actor_id);
+    sqlite3_bind_text(st, 6, ev->actor, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, ev->action, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 8, ev->from_state);
+    sqlite3_bind_int(st, 9, ev->to_state);
+    sqlite3_bind_text(st, 10, ev->details ? ev->details : "{}", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 11, ev->prev_hash, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 12, ev->hash, -1, SQLITE_STATIC);
+    if (step_done(s, st, "cannot append event", e) < 0)
+        return -1;
+    st = prep(s, sql_head, e);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, ev->id);
+    sqlite3_bind_text(st, 2, ev->hash, -1, SQLITE_STATIC);
+    return step_done(s, st, "cannot move the chain head", e);
+}
+
+#define EVENT_COLS                                                                              \
+    "id, appeal_id, seq, at, actor_id, actor, action, from_state, to_state, details, "         \
+    "prev_hash, hash"
+
+static void read_event(sqlite3_stmt *st, struct event *ev, int copy_details)
+{
+    memset(ev, 0, sizeof(*ev));
+    ev->id = sqlite3_column_int64(st, 0);
+    ev->appeal_id = sqlite3_column_int64(st, 1);
+    ev->seq = sqlite3_column_int64(st, 2);
+    ev->at = sqlite3_column_int64(st, 3);
+    ev->actor_id = sqlite3_column_int64(st, 4);
+    col_copy(st, 5, ev->actor, sizeof(ev->actor));
+    col_copy(st, 6, ev->action, sizeof(ev->action));
+    ev->from_state = sqlite3_column_int(st, 7);
+    ev->to_state = sqlite3_column_int(st, 8);
+    ev->details = copy_details ? col_dup(st, 9) : (char *)sqlite3_column_text(st, 9);
+    col_copy(st, 10, ev->prev_hash, sizeof(ev->prev_hash));
+    col_copy(st, 11, ev->hash, sizeof(ev->hash));
+}
+
+void event_list_release(struct event_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        event_release(&l->items[i]);
+    free(l->items);
+    memset(l, 0, sizeof(*l));
+}
+
+int store_events_of(store_t *s, int64_t appeal_id, struct event_list *out, struct err *e)
+{
+    static const char sql[] = "SELECT " EVENT_COLS " FROM events WHERE appeal_id = ? ORDER BY seq";
+    memset(out, 0, sizeof(*out));
+    sqlite3_stmt *st = prep(s, sql, e);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, appeal_id);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        xgrow((void **)&out->items, &out->cap, out->n + 1, sizeof(*out->items));
+        read_event(st, &out->items[out->n++], 1);
+    }
+    done(s, st);
+    if (rc != SQLITE_DONE) {
+        event_list_release(out);
+        return db_err(s, e, "cannot read history");
+    }
+    return 0;
+}
+
+int store_event_scan(store_t *s, int (*cb)(const struct event *ev, void *ctx), void *ctx,
+                     struct err *e)
+{
+    static const char sql[] = "SELECT " EVENT_COLS " FROM events ORDER BY id";
+    sqlite3_stmt *st = prep(s, sql, e);
+    if (!st)
+        return -1;
+    int rc;
+    struct event ev;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        read_event(st, &ev, 0); /* details borrowed from the statement for the callback */
+        if (cb(&ev, ctx)) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    done(s, st);
+    if (rc != SQLITE_DONE)
+        return db_err(s, e, "cannot scan events");
+    return 0;
+}
+
+int store_appeal_state_scan(store_t *s,
+                            int (*cb)(int64_t id, const char *code, int state, int64_t last_seq,
+                                      void *ctx),
+                            void *ctx, struct err *e)
+{
+    static const char sql[] = "SELECT id, code, state, last_seq FROM appeals ORDER BY id";
+    sqlite3_stmt *st = prep(s, sql, e);
+    if (!st)
+        return -1;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *code = (const char *)sqlite3_column_text(st, 1);
+        if (cb(sqlite3_column_int64(st, 0), code ? code : "", sqlite3_column_int(st, 2),
+               sqlite3_column_int64(st, 3), ctx)) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    done(s, st);
+    if (rc != SQLITE_DONE)
+        return db_err(s, e, "cannot scan appeals");
+    return 0;
+}

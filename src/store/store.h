@@ -1,0 +1,133 @@
+/* store.h -- the one door to data. Callers speak the core's types; no SQL, and no type of
+ * a database library, crosses this header. A backend is chosen by the URL given to
+ * store_open(): a file path or ":memory:" opens SQLite (WAL); "postgresql://..." is for a
+ * PostgreSQL backend implementing this same interface.
+ *
+ * Transactions nest: store_begin() at depth 0 opens a transaction and deeper calls open
+ * savepoints, so a use case is all-or-nothing whether it runs alone or inside a batch.
+ * Every function returns 0 on success, or -1 with `e` filled. Lists are caller-owned and
+ * freed with their _release function. */
+#ifndef SHISHI_STORE_H
+#define SHISHI_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/appeal.h"
+#include "core/deadline.h"
+#include "core/org.h"
+#include "core/report.h"
+#include "core/workday.h"
+#include "util/err.h"
+
+typedef struct store store_t;
+
+int store_open(store_t **out, const char *url, struct err *e);
+void store_close(store_t *st); /* NULL-safe */
+/* Applies every migration not yet recorded, each in its own transaction. */
+int store_migrate(store_t *st, struct err *e);
+/* The same, stopping after migration `target` (for tests of upgrading old databases). */
+int store_migrate_to(store_t *st, int target, struct err *e);
+/* Highest migration applied (0 for an empty database) and the highest this build knows. */
+int store_schema_version(store_t *st, int *applied, int *known, struct err *e);
+
+int store_begin(store_t *st, struct err *e);
+int store_commit(store_t *st, struct err *e);
+void store_rollback(store_t *st);
+
+/* Test hook: the n-th write from now fails with ERR_DB (n = 0 turns it off). */
+void store_fail_after(store_t *st, int n);
+
+/* Site settings (settings table): value copied into out; ERR_NOT_FOUND when unset. */
+int store_setting_get(store_t *st, const char *key, char *out, size_t size, struct err *e);
+int store_setting_set(store_t *st, const char *key, const char *value, struct err *e);
+
+/* ---- organisation ---- */
+int store_unit_add(store_t *st, struct unit *u, struct err *e); /* sets u->id */
+int store_unit_get(store_t *st, int64_t id, struct unit *u, struct err *e);
+/* By exact name or code; ERR_NOT_FOUND names the unit asked for. */
+int store_unit_find(store_t *st, const char *name, struct unit *u, struct err *e);
+int store_unit_list(store_t *st, struct unit **out, size_t *n, struct err *e); /* free(*out) */
+
+int store_user_add(store_t *st, struct user *u, struct err *e);
+int store_user_find(store_t *st, const char *username, struct user *u, struct err *e);
+int store_user_get(store_t *st, int64_t id, struct user *u, struct err *e);
+int store_user_list(store_t *st, struct user **out, size_t *n, struct err *e);
+
+enum ref_table { REF_AREA, REF_CHANNEL };
+int store_ref_add(store_t *st, int table, struct ref *r, struct err *e);
+int store_ref_find(store_t *st, int table, const char *name, struct ref *r, struct err *e);
+int store_ref_get(store_t *st, int table, int64_t id, struct ref *r, struct err *e);
+int store_ref_list(store_t *st, int table, struct ref **out, size_t *n, struct err *e);
+int store_ref_set_active(store_t *st, int table, int64_t id, int active, struct err *e);
+
+/* ---- rules and calendar ---- */
+int store_limits_load(store_t *st, struct limits *l, struct err *e);
+int store_limit_set(store_t *st, int kind, int urgency, struct time_limit lim, struct err *e);
+/* Adds the site's own calendar entries (years set weekends-only, days set by an admin). */
+int store_calendar_load(store_t *st, struct calendar *cal, struct err *e);
+int store_calendar_set_year(store_t *st, int year, int mode, struct err *e);
+int store_calendar_set_day(store_t *st, int64_t date, int kind, const char *name,
+                           struct err *e);
+
+/* ---- appeals and events ---- */
+/* Next number of a named counter (1, 2, ...), e.g. for appeal codes of one day. */
+int store_counter_next(store_t *st, const char *name, int64_t *value, struct err *e);
+int store_appeal_insert(store_t *st, struct appeal *a, struct err *e); /* sets a->id */
+/* Writes a's row if the stored version is still `expected_version`; else ERR_CONFLICT. */
+int store_appeal_update(store_t *st, const struct appeal *a, int64_t expected_version,
+                        struct err *e);
+int store_appeal_get(store_t *st, int64_t id, struct appeal *a, struct err *e);
+int store_appeal_by_code(store_t *st, const char *code, struct appeal *a, struct err *e);
+
+enum appeal_sort { SORT_RECEIVED = 0, SORT_DEADLINE, SORT_CODE, SORT_STATE };
+
+struct appeal_filter {
+    int state;          /* 0: any */
+    int64_t unit_id;    /* lead or assisting unit; 0: any */
+    int64_t area_id;    /* 0: any */
+    int64_t channel_id; /* 0: any */
+    int overdue;        /* only appeals overdue at `now` */
+    int64_t now;
+    int64_t from, to; /* received_at in [from, to); 0: open-ended */
+    int sort;         /* enum appeal_sort */
+    int desc;
+    int limit; /* 0: no limit */
+    int offset;
+};
+
+struct appeal_list {
+    struct appeal *items;
+    size_t n, cap;
+    int64_t total; /* matches before limit/offset */
+};
+int store_appeal_list(store_t *st, const struct appeal_filter *f, struct appeal_list *out,
+                      struct err *e);
+void appeal_list_release(struct appeal_list *l);
+
+/* Streams the report facts of appeals received in [from, to); cb returning non-zero stops. */
+int store_fact_scan(store_t *st, int64_t from, int64_t to,
+                    int (*cb)(const struct appeal_fact *f, void *ctx), void *ctx,
+                    struct err *e);
+
+/* The chain head: id and hash of the last event (0 and AUDIT_GENESIS when none). */
+int store_chain_head(store_t *st, int64_t *last_id, char hash[65], struct err *e);
+/* Inserts a sealed event (ev->id set by the caller) and moves the chain head to it. */
+int store_event_append(store_t *st, const struct event *ev, struct err *e);
+
+struct event_list {
+    struct event *items;
+    size_t n, cap;
+};
+int store_events_of(store_t *st, int64_t appeal_id, struct event_list *out, struct err *e);
+void event_list_release(struct event_list *l);
+/* Every event in id order; cb returning non-zero stops the scan. */
+int store_event_scan(store_t *st, int (*cb)(const struct event *ev, void *ctx), void *ctx,
+                     struct err *e);
+/* Every appeal's id, code, state and last event number, for the audit's cross-check. */
+int store_appeal_state_scan(store_t *st,
+                            int (*cb)(int64_t id, const char *code, int state, int64_t last_seq,
+                                      void *ctx),
+                            void *ctx, struct err *e);
+
+#endif
