@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# setup.sh -- installs the Debian packages shishi needs to build and test, when missing.
+# Safe to run again: it installs only what `dpkg -s` does not report as installed.
+set -euo pipefail
+
+packages=(
+    build-essential cmake ninja-build pkg-config   # toolchain
+    libsqlite3-dev libjansson-dev libsodium-dev    # libraries the program links
+    sqlite3 python3                                # tests read and tamper with database files
+    clang libclang-rt-14-dev                       # libFuzzer for the fuzz smoke tests
+)
+
+missing=()
+for p in "${packages[@]}"; do
+    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+    exit 0
+fi
+echo "setup: installing ${missing[*]}"
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
