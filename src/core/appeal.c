@@ -721,6 +721,18 @@ static int do_reject(struct ctx *c)
     return 0;
 }
 
+/* History only moves forward: an action may not be dated before the latest step. */
+static int64_t latest_time(const struct appeal *a)
+{
+    const int64_t t[] = {a->received_at, a->dispatched_at, a->accepted_at,
+                         a->replied_at,  a->visited_at,    a->closed_at};
+    int64_t max = 0;
+    for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+        if (t[i] > max)
+            max = t[i];
+    return max;
+}
+
 typedef int (*action_fn)(struct ctx *c);
 
 static const action_fn handlers[ACT_COUNT_] = {
@@ -751,9 +763,9 @@ int appeal_apply(const struct appeal *cur, const struct action *act, const struc
         return err_set(e, ERR_INVALID, "action", "unknown action");
     if (act->type != ACT_REGISTER && cur->state == ST_NONE)
         return err_set(e, ERR_NOT_FOUND, "appeal", "no such appeal");
-    if (act->type != ACT_REGISTER && act->at < cur->received_at)
+    if (act->type != ACT_REGISTER && act->at < latest_time(cur))
         return err_set(e, ERR_INVALID, "at",
-                       "the time of %s is before appeal %s was received",
+                       "cannot %s appeal %s at a time before its last recorded step",
                        action_code(act->type), appeal_name(cur));
     struct ctx c = {cur, act, rules, next, json_object(), e};
     appeal_copy(next, cur);
