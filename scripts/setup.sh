@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
     build-essential cmake ninja-build pkg-config   # toolchain
     libsqlite3-dev libjansson-dev libsodium-dev    # libraries the program links
+    libmicrohttpd-dev
     sqlite3 python3                                # tests read and tamper with database files
     clang libclang-rt-14-dev                       # libFuzzer for the fuzz smoke tests
 )

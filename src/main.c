@@ -46,6 +46,7 @@ static const struct command commands[] = {
     {"audit", cmd_audit, "audit verify: recompute the tamper-evident history"},
     {"workday", cmd_workday, "working days: add DATE N | is DATE | count FROM TO"},
     {"calendar", cmd_calendar, "site calendar: years | set-weekends YEAR | set-day DATE KIND"},
+    {"serve", cmd_serve, "HTTP JSON API: [--listen 127.0.0.1:8080] [--threads N] [--quiet]"},
     {NULL, NULL, NULL},
 };
 

@@ -91,5 +91,6 @@ int cmd_audit(struct cli *c, int argc, char **argv);
 int cmd_workday(struct cli *c, int argc, char **argv);
 int cmd_calendar(struct cli *c, int argc, char **argv);
 int cmd_demo(struct cli *c, int argc, char **argv);
+int cmd_serve(struct cli *c, int argc, char **argv);
 
 #endif

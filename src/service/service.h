@@ -116,6 +116,32 @@ int svc_calendar_set_weekends(struct service *svc, int year, struct err *e);
 int svc_calendar_set_day(struct service *svc, const char *date, const char *kind,
                          const char *name, struct err *e);
 
+/* ---- accounts and sessions ---- */
+#define SESSION_TTL        (8 * 3600) /* a login lasts a working day */
+#define LOGIN_SLOW_AFTER   3          /* failures before each try must wait */
+#define LOGIN_LOCK_AFTER   10         /* failures before the key is locked */
+#define LOGIN_LOCK_SECONDS (15 * 60)
+
+struct login {
+    char token[65]; /* hand to the client; only its hash is stored */
+    char csrf[65];
+    int64_t expires_at;
+    struct actor actor;
+};
+/* Checks the password (Argon2id) with throttling per account and per address: after
+ * LOGIN_SLOW_AFTER failures each try must wait, doubling up to a minute; after
+ * LOGIN_LOCK_AFTER failures the account or address is refused for LOGIN_LOCK_SECONDS.
+ * Errors: ERR_UNAUTHORIZED (one message whether the user exists or not), ERR_THROTTLED. */
+int svc_login(struct service *svc, const char *username, const char *password, const char *addr,
+              int64_t now, struct login *out, struct err *e);
+/* The actor behind a token, and the session's CSRF token; ERR_UNAUTHORIZED if none/expired. */
+int svc_session(struct service *svc, const char *token, int64_t now, struct actor *who,
+                char csrf[65], struct err *e);
+int svc_logout(struct service *svc, const char *token, struct err *e);
+/* Counts one request of `key` in the current window; ERR_THROTTLED past `max`. */
+int svc_rate_limit(struct service *svc, const char *key, int window_seconds, int max,
+                   int64_t now, struct err *e);
+
 /* ---- demo ---- */
 /* Builds the deterministic Yongding District demo into an empty database. */
 int svc_demo(struct service *svc, struct err *e);

@@ -1256,3 +1256,149 @@ int store_appeal_state_scan(store_t *s,
         return db_err(s, e, "cannot scan appeals");
     return 0;
 }
+
+/* ---- sessions and throttling ----------------------------------------------------------- */
+
+int store_session_add(store_t *s, const struct session_row *r, struct err *e)
+{
+    static const char sql[] = "INSERT INTO sessions (token_hash, user_id, csrf, created_at, "
+                              "expires_at) VALUES (?, ?, ?, ?, ?)";
+    if (write_allowed(s, e) < 0)
+        return -1;
+    sqlite3_stmt *st = prep(s, sql, e);
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, r->token_hash, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, r->user_id);
+    sqlite3_bind_text(st, 3, r->csrf, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, r->created_at);
+    sqlite3_bind_int64(st, 5, r->expires_at);
+    return step_done(s, st, "cannot create session", e);
+}
+
+int store_session_get(store_t *s, const char *token_hash, struct session_row *r, struct err *e)
+{
+    static const char sql[] = "SELECT token_hash, user_id, csrf, created_at, expires_at "
+                              "FROM sessions WHERE token_hash = ?";
+    sqlite3_stmt *st = prep(s, sql, e);
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, token_hash, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        col_copy(st, 0, r->token_hash, sizeof(r->token_hash));
+        r->user_id = sqlite3_column_int64(st, 1);
+        col_copy(st, 2, r->csrf, sizeof(r->csrf));
+        r->created_at = sqlite3_column_int64(st, 3);
+        r->expires_at = sqlite3_column_int64(st, 4);
+    }
+    done(s, st);
+    if (rc == SQLITE_ROW)
+        return 0;
+    if (rc != SQLITE_DONE)
+        return db_err(s, e, "cannot read session");
+    return err_set(e, ERR_NOT_FOUND, "session", "no such session");
+}
+
+int store_session_delete(store_t *s, const char *token_hash, struct err *e)
+{
+    static const char sql[] = "DELETE FROM sessions WHERE token_hash = ?";
+    if (write_allowed(s, e) < 0)
+        return -1;
+    sqlite3_stmt *st = prep(s, sql, e);
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, token_hash, -1, SQLITE_STATIC);
+    return step_done(s, st, "cannot delete session", e);
+}
+
+int store_session_purge(store_t *s, int64_t now, struct err *e)
+{
+    static const char sql[] = "DELETE FROM sessions WHERE expires_at < ?";
+    if (write_allowed(s, e) < 0)
+        return -1;
+    sqlite3_stmt *st = prep(s, sql, e);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, now);
+    return step_done(s, st, "cannot purge sessions", e);
+}
+
+int store_throttle_get(store_t *s, const char *key, struct throttle *t, struct err *e)
+{
+    static const char sql[] =
+        "SELECT failures, last_at, locked_until FROM login_failures WHERE key = ?";
+    memset(t, 0, sizeof(*t));
+    sqlite3_stmt *st = prep(s, sql, e);
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        t->failures = sqlite3_column_int(st, 0);
+        t->last_at = sqlite3_column_int64(st, 1);
+        t->locked_until = sqlite3_column_int64(st, 2);
+    }
+    done(s, st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return db_err(s, e, "cannot read login failures");
+    return 0;
+}
+
+int store_throttle_put(store_t *s, const char *key, const struct throttle *t, struct err *e)
+{
+    static const char sql[] =
+        "INSERT INTO login_failures (key, failures, last_at, locked_until) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, last_at = "
+        "excluded.last_at, locked_until = excluded.locked_until";
+    if (write_allowed(s, e) < 0)
+        return -1;
+    sqlite3_stmt *st = prep(s, sql, e);
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, t->failures);
+    sqlite3_bind_int64(st, 3, t->last_at);
+    sqlite3_bind_int64(st, 4, t->locked_until);
+    return step_done(s, st, "cannot record login failure", e);
+}
+
+int store_throttle_clear(store_t *s, const char *key, struct err *e)
+{
+    static const char sql[] = "DELETE FROM login_failures WHERE key = ?";
+    if (write_allowed(s, e) < 0)
+        return -1;
+    sqlite3_stmt *st = prep(s, sql, e);
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    return step_done(s, st, "cannot clear login failures", e);
+}
+
+int store_rate_hit(store_t *s, const char *key, int64_t window, int *count, struct err *e)
+{
+    static const char sql[] = "INSERT INTO rate_windows (key, window, count) VALUES (?, ?, 1) "
+                              "ON CONFLICT (key, window) DO UPDATE SET count = count + 1 "
+                              "RETURNING count";
+    static const char sql_old[] = "DELETE FROM rate_windows WHERE window < ?";
+    if (write_allowed(s, e) < 0)
+        return -1;
+    sqlite3_stmt *st = prep(s, sql_old, e);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, window - 1);
+    if (step_done(s, st, "cannot expire rate windows", e) < 0)
+        return -1;
+    st = prep(s, sql, e);
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, window);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *count = sqlite3_column_int(st, 0);
+    done(s, st);
+    if (rc != SQLITE_ROW)
+        return db_err(s, e, "cannot count requests");
+    return 0;
+}

@@ -130,4 +130,29 @@ int store_appeal_state_scan(store_t *st,
                                       void *ctx),
                             void *ctx, struct err *e);
 
+/* ---- sessions and throttling ---- */
+struct session_row {
+    char token_hash[65];
+    int64_t user_id;
+    char csrf[65];
+    int64_t created_at, expires_at;
+};
+int store_session_add(store_t *st, const struct session_row *s, struct err *e);
+/* ERR_NOT_FOUND when no such session. */
+int store_session_get(store_t *st, const char *token_hash, struct session_row *s,
+                      struct err *e);
+int store_session_delete(store_t *st, const char *token_hash, struct err *e);
+int store_session_purge(store_t *st, int64_t now, struct err *e);
+
+struct throttle {
+    int failures;
+    int64_t last_at, locked_until;
+};
+/* A missing key reads as zeroes. */
+int store_throttle_get(store_t *st, const char *key, struct throttle *t, struct err *e);
+int store_throttle_put(store_t *st, const char *key, const struct throttle *t, struct err *e);
+int store_throttle_clear(store_t *st, const char *key, struct err *e);
+/* Adds one to the counter of (key, window) and returns the new count. */
+int store_rate_hit(store_t *st, const char *key, int64_t window, int *count, struct err *e);
+
 #endif

@@ -47,6 +47,14 @@ const char *err_code_name(int code)
         return "io_error";
     case ERR_TAMPERED:
         return "tampered";
+    case ERR_UNAUTHORIZED:
+        return "unauthorized";
+    case ERR_THROTTLED:
+        return "too_many_requests";
+    case ERR_TOO_BIG:
+        return "too_large";
+    case ERR_MEDIA:
+        return "unsupported_media_type";
     }
     return "error";
 }

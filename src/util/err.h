@@ -15,6 +15,10 @@ enum err_code {
     ERR_DB,        /* storage failure */
     ERR_IO,        /* file system failure */
     ERR_TAMPERED,  /* audit chain broken */
+    ERR_UNAUTHORIZED, /* no valid session or credentials */
+    ERR_THROTTLED,    /* too many attempts or requests: wait */
+    ERR_TOO_BIG,      /* request larger than allowed */
+    ERR_MEDIA,        /* unsupported content type */
 };
 
 struct err {

@@ -1,0 +1,53 @@
+/* serve_cmd.c -- `serve`: the HTTP JSON API. */
+#include "cli/cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/server.h"
+#include "util/banned.h"
+
+int cmd_serve(struct cli *c, int argc, char **argv)
+{
+    static const struct opt_spec spec[] = {COMMON_OPTS,           {"listen", OPT_VALUE},
+                                           {"threads", OPT_VALUE}, {"max-body", OPT_VALUE},
+                                           {"quiet", OPT_FLAG},    {"public-per-minute", OPT_VALUE},
+                                           {0, 0}};
+    struct opts o;
+    struct err e = {0};
+    long threads, max_body, per_minute;
+    if (cli_parse(c, argc, argv, spec, &o, &e) < 0 ||
+        opt_int(&o, "threads", 0, 256, 0, &threads, &e) < 0 ||
+        opt_int(&o, "max-body", 1024, 64L << 20, 1L << 20, &max_body, &e) < 0 ||
+        opt_int(&o, "public-per-minute", 1, 100000, 5, &per_minute, &e) < 0)
+        return cli_fail(&e);
+    if (!c->db) {
+        err_set(&e, ERR_INVALID, "db", "serve needs --db FILE");
+        return cli_fail(&e);
+    }
+    const char *listen = opt_get(&o, "listen") ? opt_get(&o, "listen") : "127.0.0.1:8080";
+    char host[64];
+    const char *colon = strrchr(listen, ':');
+    char *end;
+    long port = colon ? strtol(colon + 1, &end, 10) : -1;
+    if (!colon || !colon[1] || *end || port < 1 || port > 65535 ||
+        (size_t)(colon - listen) >= sizeof(host)) {
+        err_set(&e, ERR_INVALID, "listen", "--listen must be HOST:PORT, not '%s'", listen);
+        return cli_fail(&e);
+    }
+    snprintf(host, sizeof(host), "%.*s", (int)(colon - listen), listen);
+    struct server_config cfg = {
+        .db = c->db,
+        .host = host,
+        .port = (unsigned)port,
+        .threads = (unsigned)threads,
+        .max_body = (size_t)max_body,
+        .timeout = 30,
+        .public_per_minute = (int)per_minute,
+        .quiet = opt_flag(&o, "quiet"),
+    };
+    if (server_run(&cfg, &e) < 0)
+        return cli_fail(&e);
+    return 0;
+}

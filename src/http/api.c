@@ -1,0 +1,798 @@
+/* api.c -- the JSON API under /api/v1/: routing, authentication (session cookie + CSRF
+ * token, or a bearer token), who may read what, and the mapping of service errors to
+ * HTTP statuses. Handlers are thin: every use case is a service call.
+ *
+ * Reading rules: admin, dispatcher and auditor see every appeal; a unit handler only
+ * appeals where their unit leads or assists; a leader the appeals of their unit and the
+ * units below it (all, when they have no unit). Phone, ID number and name are shown in
+ * full to admin, dispatcher and the handling unit only. Actions are checked again by the
+ * core (core/appeal.c). */
+#include "http/request.h"
+
+#include <microhttpd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/mask.h"
+#include "http/server.h"
+#include "service/view.h"
+#include "util/civil.h"
+#include "util/banned.h"
+
+#define MAX_SEGS 8
+
+int api_status(int code)
+{
+    switch (code) {
+    case ERR_INVALID:
+    case ERR_CALENDAR:
+        return 400;
+    case ERR_UNAUTHORIZED:
+        return 401;
+    case ERR_FORBIDDEN:
+        return 403;
+    case ERR_NOT_FOUND:
+        return 404;
+    case ERR_STATE:
+    case ERR_CONFLICT:
+        return 409;
+    case ERR_TOO_BIG:
+        return 413;
+    case ERR_MEDIA:
+        return 415;
+    case ERR_THROTTLED:
+        return 429;
+    }
+    return 500;
+}
+
+json_t *api_error(struct request *r, const struct err *e)
+{
+    r->status = api_status(e->code);
+    json_t *inner = json_object();
+    json_object_set_new(inner, "code", json_string(err_code_name(e->code)));
+    json_object_set_new(inner, "message", json_string(e->msg[0] ? e->msg : "error"));
+    json_object_set_new(inner, "field", e->field[0] ? json_string(e->field) : json_null());
+    json_t *doc = json_object();
+    json_object_set_new(doc, "error", inner);
+    return doc;
+}
+
+/* ---- request helpers ---------------------------------------------------------------- */
+
+static const char *query(struct request *r, const char *key)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, key);
+}
+
+static const char *header(struct request *r, const char *key)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, key);
+}
+
+/* The body as a JSON object; NULL with e filled when it is missing or malformed. */
+static json_t *body_object(struct request *r, struct err *e)
+{
+    const char *ct = header(r, "Content-Type");
+    if (!ct || strncmp(ct, "application/json", 16) != 0) {
+        err_set(e, ERR_MEDIA, "Content-Type", "send the body as application/json");
+        return NULL;
+    }
+    json_error_t jerr;
+    json_t *j = json_loadb(r->body.ptr, r->body.len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!j) {
+        err_set(e, ERR_INVALID, "body", "malformed JSON at line %d column %d: %s", jerr.line,
+                jerr.column, jerr.text);
+        return NULL;
+    }
+    if (!json_is_object(j)) {
+        json_decref(j);
+        err_set(e, ERR_INVALID, "body", "the body must be a JSON object");
+        return NULL;
+    }
+    return j;
+}
+
+/* A string member: NULL when absent or null; error when present with another type. */
+static int get_str(json_t *o, const char *key, const char **out, struct err *e)
+{
+    json_t *v = json_object_get(o, key);
+    *out = NULL;
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_string(v))
+        return err_set(e, ERR_INVALID, key, "%s must be a string", key);
+    *out = json_string_value(v);
+    if (strlen(*out) != json_string_length(v))
+        return err_set(e, ERR_INVALID, key, "%s must not contain NUL characters", key);
+    return 0;
+}
+
+static int get_int(json_t *o, const char *key, long long min, long long max, long long *out,
+                   struct err *e)
+{
+    json_t *v = json_object_get(o, key);
+    *out = 0;
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max)
+        return err_set(e, ERR_INVALID, key, "%s must be a whole number from %lld to %lld", key,
+                       min, max);
+    *out = json_integer_value(v);
+    return 0;
+}
+
+static int get_bool(json_t *o, const char *key, int *out, struct err *e)
+{
+    json_t *v = json_object_get(o, key);
+    *out = 0;
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_boolean(v))
+        return err_set(e, ERR_INVALID, key, "%s must be true or false", key);
+    *out = json_is_true(v);
+    return 0;
+}
+
+/* A string array member into out[max]; returns the count or -1. */
+static int get_strs(json_t *o, const char *key, const char **out, int max, struct err *e)
+{
+    json_t *v = json_object_get(o, key);
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_array(v))
+        return err_set(e, ERR_INVALID, key, "%s must be an array of strings", key);
+    if ((int)json_array_size(v) > max)
+        return err_set(e, ERR_INVALID, key, "%s holds at most %d items", key, max);
+    for (size_t i = 0; i < json_array_size(v); i++) {
+        json_t *s = json_array_get(v, i);
+        if (!json_is_string(s))
+            return err_set(e, ERR_INVALID, key, "%s must be an array of strings", key);
+        out[i] = json_string_value(s);
+    }
+    return (int)json_array_size(v);
+}
+
+/* The value of cookie `name` into out, or "" when absent. */
+static void cookie(struct request *r, const char *name, char *out, size_t size)
+{
+    const char *v = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+    snprintf(out, size, "%s", v ? v : "");
+}
+
+static int is_write(const struct request *r)
+{
+    return strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0;
+}
+
+/* Establishes who is asking; 0 with r->authed set, or -1 (401) with e filled. */
+static int authenticate(struct request *r, struct err *e)
+{
+    const char *auth = header(r, "Authorization");
+    if (auth && !strncmp(auth, "Bearer ", 7)) {
+        snprintf(r->token, sizeof(r->token), "%s", auth + 7);
+    } else {
+        cookie(r, "shishi_session", r->token, sizeof(r->token));
+        r->via_cookie = r->token[0] != '\0';
+    }
+    if (!r->token[0])
+        return err_set(e, ERR_UNAUTHORIZED, "session",
+                       "not logged in: POST /api/v1/session, then send the cookie or a "
+                       "Bearer token");
+    if (svc_session(r->svc, r->token, r->now, &r->actor, r->csrf, e) < 0)
+        return -1;
+    if (r->via_cookie && is_write(r)) {
+        const char *sent = header(r, "X-CSRF-Token");
+        if (!sent || strlen(sent) != 64 || strcmp(sent, r->csrf) != 0)
+            return err_set(e, ERR_FORBIDDEN, "X-CSRF-Token",
+                           "missing or wrong X-CSRF-Token header (send the csrf_token from "
+                           "login)");
+    }
+    r->authed = 1;
+    return 0;
+}
+
+static int need_role(struct request *r, struct err *e, int r1, int r2, int r3)
+{
+    int role = r->actor.role;
+    if (role == ROLE_ADMIN || role == r1 || role == r2 || role == r3)
+        return 0;
+    return err_set(e, ERR_FORBIDDEN, "role", "role %s (%s) may not %s %s", role_code(role),
+                   role_label(role), r->method, r->path);
+}
+
+/* ---- appeals ------------------------------------------------------------------------ */
+
+/* Whether unit `u` is `top` or sits below it. */
+static int unit_under(const struct names *n, int64_t u, int64_t top)
+{
+    for (int depth = 0; u && depth < 16; depth++) {
+        if (u == top)
+            return 1;
+        int64_t parent = 0;
+        for (size_t i = 0; i < n->nunits; i++)
+            if (n->units[i].id == u)
+                parent = n->units[i].parent_id;
+        u = parent;
+    }
+    return 0;
+}
+
+static int may_read(const struct request *r, const struct names *n, const struct appeal *a)
+{
+    const struct actor *who = &r->actor;
+    switch (who->role) {
+    case ROLE_ADMIN:
+    case ROLE_DISPATCHER:
+    case ROLE_AUDITOR:
+        return 1;
+    case ROLE_HANDLER:
+        if (who->unit_id && who->unit_id == a->lead_unit_id)
+            return 1;
+        for (int i = 0; i < a->n_assist; i++)
+            if (a->assist[i] == who->unit_id)
+                return 1;
+        return 0;
+    case ROLE_LEADER:
+        return !who->unit_id || unit_under(n, a->lead_unit_id, who->unit_id);
+    }
+    return 0;
+}
+
+static int may_unmask(const struct request *r, const struct names *n, const struct appeal *a)
+{
+    int role = r->actor.role;
+    return role == ROLE_ADMIN || role == ROLE_DISPATCHER ||
+           (role == ROLE_HANDLER && may_read(r, n, a));
+}
+
+static json_t *appeal_doc(struct request *r, const struct appeal *a, struct event_list *hist,
+                          struct err *e)
+{
+    struct names n;
+    if (names_load(r->svc, &n, e) < 0)
+        return NULL;
+    json_t *j = view_appeal(&n, a, may_unmask(r, &n, a), r->now);
+    if (hist) {
+        json_t *arr = json_array();
+        for (size_t i = 0; i < hist->n; i++)
+            json_array_append_new(arr, view_event(&hist->items[i]));
+        json_object_set_new(j, "history", arr);
+    }
+    names_release(&n);
+    return j;
+}
+
+static json_t *get_appeal(struct request *r, const char *code, struct err *e)
+{
+    struct appeal a;
+    struct event_list h;
+    struct names n;
+    if (svc_show(r->svc, code, &a, &h, e) < 0)
+        return NULL;
+    json_t *doc = NULL;
+    if (names_load(r->svc, &n, e) == 0) {
+        if (may_read(r, &n, &a))
+            doc = appeal_doc(r, &a, &h, e);
+        else
+            err_set(e, ERR_FORBIDDEN, "appeal", "appeal %s is not handled by your unit", a.code);
+        names_release(&n);
+    }
+    appeal_release(&a);
+    event_list_release(&h);
+    return doc;
+}
+
+static json_t *list_appeals(struct request *r, struct err *e)
+{
+    struct list_req q;
+    memset(&q, 0, sizeof(q));
+    q.state = query(r, "status");
+    q.unit = query(r, "unit");
+    q.area = query(r, "area");
+    q.channel = query(r, "channel");
+    q.from = query(r, "from");
+    q.to = query(r, "to");
+    q.sort = query(r, "sort");
+    q.now = r->now;
+    const char *ov = query(r, "overdue");
+    q.overdue = ov && (!strcmp(ov, "1") || !strcmp(ov, "true"));
+    long limit = 50, offset = 0;
+    const char *l = query(r, "limit"), *cur = query(r, "cursor");
+    char *end;
+    if (l) {
+        limit = strtol(l, &end, 10);
+        if (!*l || *end || limit < 1 || limit > 500)
+            return err_set(e, ERR_INVALID, "limit", "limit must be 1..500"), NULL;
+    }
+    if (cur) {
+        offset = strtol(cur, &end, 10);
+        if (!*cur || *end || offset < 0 || offset > 100000000)
+            return err_set(e, ERR_INVALID, "cursor", "bad cursor '%s'", cur), NULL;
+    }
+    struct names n;
+    if (names_load(r->svc, &n, e) < 0)
+        return NULL;
+    /* A handler's list is their unit's; a leader's their unit's subtree (by lead unit). */
+    if (r->actor.role == ROLE_HANDLER || (r->actor.role == ROLE_LEADER && r->actor.unit_id)) {
+        const char *own = names_unit(&n, r->actor.unit_id);
+        if (r->actor.role == ROLE_HANDLER)
+            q.unit = own;
+        else if (q.unit && !unit_under(&n, r->actor.unit_id, r->actor.unit_id))
+            q.unit = own;
+    }
+    q.limit = (int)limit;
+    q.offset = (int)offset;
+    struct appeal_list lst;
+    if (svc_list(r->svc, &q, &lst, e) < 0) {
+        names_release(&n);
+        return NULL;
+    }
+    json_t *items = json_array();
+    for (size_t i = 0; i < lst.n; i++)
+        if (may_read(r, &n, &lst.items[i]))
+            json_array_append_new(
+                items, view_appeal(&n, &lst.items[i], may_unmask(r, &n, &lst.items[i]), r->now));
+    json_t *doc = json_object();
+    json_object_set_new(doc, "total", json_integer(lst.total));
+    json_object_set_new(doc, "items", items);
+    long next = offset + (long)lst.n;
+    if (next < lst.total) {
+        char nc[24];
+        snprintf(nc, sizeof(nc), "%ld", next);
+        json_object_set_new(doc, "next_cursor", json_string(nc));
+    } else {
+        json_object_set_new(doc, "next_cursor", json_null());
+    }
+    appeal_list_release(&lst);
+    names_release(&n);
+    return doc;
+}
+
+static json_t *register_appeal(struct request *r, const struct actor *who, json_t *b,
+                               struct err *e)
+{
+    struct register_req q;
+    memset(&q, 0, sizeof(q));
+    if (get_str(b, "title", &q.title, e) < 0 || get_str(b, "content", &q.content, e) < 0 ||
+        get_str(b, "channel", &q.channel, e) < 0 || get_str(b, "kind", &q.kind, e) < 0 ||
+        get_str(b, "urgency", &q.urgency, e) < 0 || get_str(b, "area", &q.area, e) < 0 ||
+        get_str(b, "citizen_name", &q.citizen_name, e) < 0 || get_str(b, "phone", &q.phone, e) < 0 ||
+        get_str(b, "id_number", &q.id_number, e) < 0 || get_str(b, "address", &q.address, e) < 0)
+        return NULL;
+    if (!q.kind)
+        return err_set(e, ERR_INVALID, "kind", "kind is required (咨询 求助 投诉 举报 建议)"), NULL;
+    q.at = r->now;
+    struct appeal a;
+    if (svc_register(r->svc, who, &q, &a, e) < 0)
+        return NULL;
+    json_t *doc = appeal_doc(r, &a, NULL, e);
+    appeal_release(&a);
+    r->status = 201;
+    return doc;
+}
+
+static json_t *act_on_appeal(struct request *r, const char *code, const char *action, json_t *b,
+                             struct err *e)
+{
+    struct act_req q;
+    memset(&q, 0, sizeof(q));
+    q.type = !strcmp(action, "extend-approve") ? ACT_EXTEND_APPROVE
+             : !strcmp(action, "extend-deny")  ? ACT_EXTEND_DENY
+                                               : action_parse(action);
+    if (q.type == ACT_NONE || q.type == ACT_REGISTER)
+        return err_set(e, ERR_NOT_FOUND, "action", "no action '%s'", action), NULL;
+    long long version, days, hours;
+    if (get_int(b, "version", 1, 1LL << 40, &version, e) < 0 ||
+        get_int(b, "days", 1, 3660, &days, e) < 0 || get_int(b, "hours", 1, 8760, &hours, e) < 0 ||
+        get_str(b, "unit", &q.unit, e) < 0 || get_str(b, "reason", &q.reason, e) < 0 ||
+        get_str(b, "text", &q.text, e) < 0 || get_str(b, "record", &q.record, e) < 0 ||
+        get_str(b, "note", &q.note, e) < 0 || get_str(b, "solved", &q.solved, e) < 0 ||
+        get_str(b, "satisfaction", &q.satisfaction, e) < 0 || get_str(b, "into", &q.into, e) < 0 ||
+        get_bool(b, "complex", &q.complex, e) < 0 || get_bool(b, "no_redo", &q.no_redo, e) < 0 ||
+        (q.n_assist = get_strs(b, "assist", q.assist, APPEAL_MAX_ASSIST, e)) < 0 ||
+        (q.n_evidence = get_strs(b, "evidence", q.evidence, APPEAL_MAX_EVIDENCE, e)) < 0)
+        return NULL;
+    if (!version)
+        return err_set(e, ERR_INVALID, "version",
+                       "version is required: send the version you last read, so that a "
+                       "change made meanwhile is not overwritten"),
+               NULL;
+    if (days && hours)
+        return err_set(e, ERR_INVALID, "days", "give days or hours, not both"), NULL;
+    q.code = code;
+    q.at = r->now;
+    q.expected_version = version;
+    if (q.type == ACT_EXTEND) {
+        q.ext_days = (int)days;
+    } else if (days || hours) {
+        q.limit_amount = (int)(days ? days : hours);
+        q.limit_unit = days ? LIMIT_WORKDAYS : LIMIT_HOURS;
+    }
+    struct appeal a;
+    if (svc_act(r->svc, &r->actor, &q, &a, e) < 0)
+        return NULL;
+    json_t *doc = appeal_doc(r, &a, NULL, e);
+    appeal_release(&a);
+    return doc;
+}
+
+/* ---- the public (citizens') endpoints ------------------------------------------------ */
+
+static json_t *public_submit(struct request *r, struct err *e)
+{
+    char key[96];
+    snprintf(key, sizeof(key), "public:%s", r->addr);
+    if (svc_rate_limit(r->svc, key, 60, r->cfg->public_per_minute, r->now, e) < 0)
+        return NULL;
+    json_t *b = body_object(r, e);
+    if (!b)
+        return NULL;
+    const char *phone;
+    json_t *doc = NULL;
+    if (get_str(b, "phone", &phone, e) == 0) {
+        if (!phone || strlen(phone) < 7) {
+            err_set(e, ERR_INVALID, "phone", "a phone number is required to follow the appeal");
+        } else {
+            struct actor citizen;
+            memset(&citizen, 0, sizeof(citizen));
+            citizen.role = ROLE_CITIZEN;
+            snprintf(citizen.name, sizeof(citizen.name), "citizen");
+            /* Citizens always come in through the web/H5 channel. */
+            json_object_set_new(b, "channel", json_string("web"));
+            struct register_req q;
+            struct appeal a;
+            memset(&q, 0, sizeof(q));
+            if (get_str(b, "title", &q.title, e) == 0 && get_str(b, "content", &q.content, e) == 0 &&
+                get_str(b, "kind", &q.kind, e) == 0 && get_str(b, "area", &q.area, e) == 0 &&
+                get_str(b, "citizen_name", &q.citizen_name, e) == 0 &&
+                get_str(b, "address", &q.address, e) == 0) {
+                q.channel = "web";
+                q.phone = phone;
+                if (!q.kind)
+                    q.kind = "求助";
+                q.at = r->now;
+                if (svc_register(r->svc, &citizen, &q, &a, e) == 0) {
+                    doc = json_pack("{s:s, s:s, s:s}", "code", a.code, "status",
+                                    state_code(a.state), "message",
+                                    "已受理。请凭编号和手机号后四位查询办理进度。");
+                    r->status = 201;
+                    appeal_release(&a);
+                }
+            }
+        }
+    }
+    json_decref(b);
+    return doc;
+}
+
+static json_t *public_follow(struct request *r, const char *code, struct err *e)
+{
+    const char *last4 = query(r, "phone_last4");
+    struct appeal a;
+    struct err miss;
+    if (!last4 || strlen(last4) != 4)
+        return err_set(e, ERR_INVALID, "phone_last4", "give the last four digits of the phone"),
+               NULL;
+    if (svc_show(r->svc, code, &a, NULL, &miss) < 0)
+        return err_set(e, ERR_NOT_FOUND, "code", "no appeal %s with that phone number", code),
+               NULL;
+    size_t n = a.phone ? strlen(a.phone) : 0;
+    json_t *doc = NULL;
+    if (n < 4 || strcmp(a.phone + n - 4, last4) != 0) {
+        err_set(e, ERR_NOT_FOUND, "code", "no appeal %s with that phone number", code);
+    } else {
+        doc = json_object();
+        json_object_set_new(doc, "code", json_string(a.code));
+        json_object_set_new(doc, "status", json_string(state_code(a.state)));
+        json_object_set_new(doc, "status_label", json_string(state_label(a.state)));
+        json_object_set_new(doc, "title", json_string(a.title ? a.title : ""));
+        json_object_set_new(doc, "received_at", view_time(a.received_at));
+        json_object_set_new(doc, "replied_at", view_time(a.replied_at));
+        json_object_set_new(doc, "reply", a.reply_text ? json_string(a.reply_text) : json_null());
+    }
+    appeal_release(&a);
+    return doc;
+}
+
+/* ---- organisation, calendar, report, audit -------------------------------------------- */
+
+static json_t *units_doc(struct request *r, struct err *e)
+{
+    struct unit *u;
+    size_t n;
+    if (store_unit_list(r->svc->st, &u, &n, e) < 0)
+        return NULL;
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s, s:o}", "id",
+                                             (json_int_t)u[i].id, "code", u[i].code, "name",
+                                             u[i].name, "kind", unit_kind_code(u[i].kind),
+                                             "parent_id",
+                                             u[i].parent_id ? json_integer(u[i].parent_id)
+                                                            : json_null()));
+    free(u);
+    return arr;
+}
+
+static json_t *refs_doc(struct request *r, int table, struct err *e)
+{
+    struct ref *x;
+    size_t n;
+    if (store_ref_list(r->svc->st, table, &x, &n, e) < 0)
+        return NULL;
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(arr, json_pack("{s:s, s:s, s:b}", "code", x[i].code, "name",
+                                             x[i].name, "active", x[i].active));
+    free(x);
+    return arr;
+}
+
+static json_t *users_doc(struct request *r, struct err *e)
+{
+    struct user *u;
+    size_t n;
+    struct names nm;
+    if (store_user_list(r->svc->st, &u, &n, e) < 0)
+        return NULL;
+    if (names_load(r->svc, &nm, e) < 0) {
+        free(u);
+        return NULL;
+    }
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++) {
+        char phone[64];
+        mask_phone(u[i].phone, phone, sizeof(phone));
+        json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b}", "id",
+                                             (json_int_t)u[i].id, "username", u[i].username,
+                                             "name", u[i].name, "role", role_code(u[i].role),
+                                             "unit", names_unit(&nm, u[i].unit_id), "phone",
+                                             phone, "active", u[i].active));
+    }
+    names_release(&nm);
+    free(u);
+    return arr;
+}
+
+static json_t *add_org(struct request *r, const char *what, struct err *e)
+{
+    json_t *b = body_object(r, e);
+    if (!b)
+        return NULL;
+    const char *name, *code, *kind, *parent, *username, *role, *unit, *phone, *password;
+    json_t *doc = NULL;
+    if (!strcmp(what, "units")) {
+        struct unit u;
+        if (get_str(b, "name", &name, e) == 0 && get_str(b, "code", &code, e) == 0 &&
+            get_str(b, "kind", &kind, e) == 0 && get_str(b, "parent", &parent, e) == 0 &&
+            svc_unit_add(r->svc, name, code, kind ? kind : "department", parent, &u, e) == 0)
+            doc = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)u.id, "code", u.code, "name",
+                            u.name);
+    } else if (!strcmp(what, "users")) {
+        struct user u;
+        if (get_str(b, "username", &username, e) == 0 && get_str(b, "name", &name, e) == 0 &&
+            get_str(b, "role", &role, e) == 0 && get_str(b, "unit", &unit, e) == 0 &&
+            get_str(b, "phone", &phone, e) == 0 && get_str(b, "password", &password, e) == 0 &&
+            svc_user_add(r->svc, username, name, role, unit, phone, password, &u, e) == 0)
+            doc = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)u.id, "username", u.username,
+                            "role", role_code(u.role));
+    } else {
+        struct ref x;
+        int table = !strcmp(what, "areas") ? REF_AREA : REF_CHANNEL;
+        if (get_str(b, "name", &name, e) == 0 && get_str(b, "code", &code, e) == 0 &&
+            svc_ref_add(r->svc, table, name, code, 100, &x, e) == 0)
+            doc = json_pack("{s:s, s:s}", "code", x.code, "name", x.name);
+    }
+    json_decref(b);
+    if (doc)
+        r->status = 201;
+    return doc;
+}
+
+static json_t *calendar_doc(struct request *r, const char *what, struct err *e)
+{
+    int64_t d, out;
+    if (civil_parse_date_checked(query(r, "date"), &d, e) < 0)
+        return NULL;
+    char s[11];
+    if (!strcmp(what, "add")) {
+        const char *ns = query(r, "n");
+        char *end;
+        long n = ns ? strtol(ns, &end, 10) : 0;
+        if (!ns || !*ns || *end || n < -3660 || n > 3660)
+            return err_set(e, ERR_INVALID, "n", "n must be a whole number of working days"), NULL;
+        if (calendar_add_workdays(&r->svc->cal, d, (int)n, &out, e) < 0)
+            return NULL;
+        civil_format_date(out, s);
+        return json_pack("{s:s, s:i, s:s}", "date", query(r, "date"), "n", (int)n, "result", s);
+    }
+    int work;
+    if (calendar_is_workday(&r->svc->cal, d, &work, e) < 0)
+        return NULL;
+    const struct cal_day *day = calendar_find(&r->svc->cal, d);
+    return json_pack("{s:s, s:b, s:o}", "date", query(r, "date"), "workday", work, "name",
+                     day ? json_string(day->name) : json_null());
+}
+
+static json_t *report_doc(struct request *r, struct err *e)
+{
+    struct report rep;
+    struct names n;
+    const char *from = query(r, "from"), *to = query(r, "to");
+    if (!from || !to)
+        return err_set(e, ERR_INVALID, "from", "give from and to dates (YYYY-MM-DD)"), NULL;
+    if (svc_report(r->svc, from, to, r->now, &rep, e) < 0)
+        return NULL;
+    json_t *doc = NULL;
+    if (names_load(r->svc, &n, e) == 0) {
+        doc = view_report(&n, &rep);
+        names_release(&n);
+    }
+    report_release(&rep);
+    return doc;
+}
+
+static json_t *audit_doc(struct request *r, struct err *e)
+{
+    struct audit_result res;
+    if (svc_audit_verify(r->svc, &res, e) < 0)
+        return NULL;
+    json_t *doc = json_pack("{s:b, s:I, s:I}", "ok", res.ok, "events", (json_int_t)res.events,
+                            "appeals", (json_int_t)res.appeals);
+    if (!res.ok) {
+        json_object_set_new(doc, "bad_event",
+                            res.bad_event ? json_integer(res.bad_event) : json_null());
+        json_object_set_new(doc, "problem", json_string(res.problem));
+    }
+    return doc;
+}
+
+/* ---- sessions ----------------------------------------------------------------------- */
+
+static json_t *login(struct request *r, struct err *e)
+{
+    json_t *b = body_object(r, e);
+    if (!b)
+        return NULL;
+    const char *username, *password;
+    struct login lg;
+    json_t *doc = NULL;
+    if (get_str(b, "username", &username, e) == 0 && get_str(b, "password", &password, e) == 0 &&
+        svc_login(r->svc, username, password, r->addr, r->now, &lg, e) == 0) {
+        snprintf(r->cookies[0], sizeof(r->cookies[0]),
+                 "shishi_session=%s; Path=/; Max-Age=%d; HttpOnly; SameSite=Strict", lg.token,
+                 SESSION_TTL);
+        snprintf(r->cookies[1], sizeof(r->cookies[1]),
+                 "shishi_csrf=%s; Path=/; Max-Age=%d; SameSite=Strict", lg.csrf, SESSION_TTL);
+        r->ncookies = 2;
+        r->authed = 1;
+        r->actor = lg.actor;
+        doc = json_pack("{s:s, s:s, s:o, s:{s:s, s:s}}", "token", lg.token, "csrf_token", lg.csrf,
+                        "expires_at", view_time(lg.expires_at), "user", "username",
+                        lg.actor.name, "role", role_code(lg.actor.role));
+    }
+    json_decref(b);
+    return doc;
+}
+
+/* ---- routing -------------------------------------------------------------------------- */
+
+static int split(char *path, char **seg)
+{
+    int n = 0;
+    for (char *p = path; *p && n < MAX_SEGS;) {
+        while (*p == '/')
+            *p++ = '\0';
+        if (!*p)
+            break;
+        seg[n++] = p;
+        while (*p && *p != '/')
+            p++;
+    }
+    return n;
+}
+
+static int is(const char *a, const char *b)
+{
+    return a && !strcmp(a, b);
+}
+
+static json_t *route(struct request *r, struct err *e)
+{
+    char path[512];
+    char *seg[MAX_SEGS] = {0};
+    snprintf(path, sizeof(path), "%s", r->path);
+    int n = split(path, seg);
+    const char *m = r->method;
+    int get = is(m, "GET"), post = is(m, "POST");
+    if (n == 1 && is(seg[0], "healthz") && get)
+        return json_pack("{s:s}", "status", "ok");
+    if (n < 2 || !is(seg[0], "api") || !is(seg[1], "v1"))
+        return err_set(e, ERR_NOT_FOUND, "path", "no such endpoint: %s %s", m, r->path), NULL;
+    const char *res = n > 2 ? seg[2] : "";
+
+    /* public: no session */
+    if (is(res, "public") && n >= 4 && is(seg[3], "appeals")) {
+        if (n == 4 && post)
+            return public_submit(r, e);
+        if (n == 5 && get)
+            return public_follow(r, seg[4], e);
+    }
+    if (is(res, "session") && n == 3 && post)
+        return login(r, e);
+
+    if (authenticate(r, e) < 0)
+        return NULL;
+    int role = r->actor.role;
+    if (role == ROLE_CITIZEN)
+        return err_set(e, ERR_FORBIDDEN, "role", "citizens use the public endpoints only"), NULL;
+    if (is(res, "session") && n == 3) {
+        if (get)
+            return json_pack("{s:s, s:s, s:s}", "username", r->actor.name, "role",
+                             role_code(role), "csrf_token", r->csrf);
+        if (is(m, "DELETE")) {
+            if (svc_logout(r->svc, r->token, e) < 0)
+                return NULL;
+            snprintf(r->cookies[0], sizeof(r->cookies[0]),
+                     "shishi_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
+            r->ncookies = 1;
+            return json_pack("{s:b}", "logged_out", 1);
+        }
+    }
+    if (is(res, "appeals")) {
+        if (n == 3 && get)
+            return list_appeals(r, e);
+        if (n == 3 && post) {
+            if (need_role(r, e, ROLE_DISPATCHER, ROLE_DISPATCHER, ROLE_DISPATCHER) < 0)
+                return NULL;
+            json_t *b = body_object(r, e);
+            if (!b)
+                return NULL;
+            json_t *doc = register_appeal(r, &r->actor, b, e);
+            json_decref(b);
+            return doc;
+        }
+        if (n == 4 && get)
+            return get_appeal(r, seg[3], e);
+        if (n == 5 && post) {
+            json_t *b = body_object(r, e);
+            if (!b)
+                return NULL;
+            json_t *doc = act_on_appeal(r, seg[3], seg[4], b, e);
+            json_decref(b);
+            return doc;
+        }
+    }
+    if (n == 3 && (is(res, "units") || is(res, "areas") || is(res, "channels") || is(res, "users"))) {
+        if (post)
+            return need_role(r, e, ROLE_ADMIN, ROLE_ADMIN, ROLE_ADMIN) < 0 ? NULL
+                                                                          : add_org(r, res, e);
+        if (get && is(res, "users"))
+            return need_role(r, e, ROLE_AUDITOR, ROLE_ADMIN, ROLE_ADMIN) < 0 ? NULL
+                                                                            : users_doc(r, e);
+        if (get && is(res, "units"))
+            return units_doc(r, e);
+        if (get)
+            return refs_doc(r, is(res, "areas") ? REF_AREA : REF_CHANNEL, e);
+    }
+    if (is(res, "calendar") && n == 4 && get && (is(seg[3], "add") || is(seg[3], "is")))
+        return calendar_doc(r, seg[3], e);
+    if (is(res, "report") && n == 3 && get)
+        return need_role(r, e, ROLE_DISPATCHER, ROLE_LEADER, ROLE_AUDITOR) < 0 ? NULL
+                                                                              : report_doc(r, e);
+    if (is(res, "audit") && n == 4 && is(seg[3], "verify") && get)
+        return need_role(r, e, ROLE_AUDITOR, ROLE_AUDITOR, ROLE_AUDITOR) < 0 ? NULL
+                                                                            : audit_doc(r, e);
+    return err_set(e, ERR_NOT_FOUND, "path", "no such endpoint: %s %s", m, r->path), NULL;
+}
+
+json_t *api_handle(struct request *r)
+{
+    struct err e = {0};
+    json_t *doc = route(r, &e);
+    if (!doc)
+        return api_error(r, &e);
+    return doc;
+}

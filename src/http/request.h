@@ -1,0 +1,45 @@
+/* request.h -- one HTTP request as the API handlers see it. Nothing below http/ sees this. */
+#ifndef SHISHI_REQUEST_H
+#define SHISHI_REQUEST_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "service/service.h"
+#include "util/buf.h"
+
+struct MHD_Connection;
+
+struct request {
+    struct MHD_Connection *conn;
+    const struct server_config *cfg;
+    const char *method;
+    char path[512];
+    struct buf body;
+    int too_big;
+    int started; /* the access handler has seen the headers */
+    char addr[64];
+    struct service *svc;
+    int64_t now;
+    /* who is asking */
+    int authed;
+    int via_cookie;
+    struct actor actor;
+    char token[65];
+    char csrf[65];
+    /* what goes back */
+    int status;
+    char cookies[3][256];
+    int ncookies;
+    size_t bytes;
+    int64_t start_ns;
+};
+
+/* Routes and handles a complete request: returns the JSON to send (new reference) with
+ * r->status set; never NULL. */
+json_t *api_handle(struct request *r);
+/* The error document {"error":{"code","message","field"}} and its HTTP status. */
+json_t *api_error(struct request *r, const struct err *e);
+int api_status(int err_code);
+
+#endif

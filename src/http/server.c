@@ -1,0 +1,220 @@
+/* server.c -- the HTTP server: libmicrohttpd's thread pool with epoll, request bodies with
+ * a size cap, one store connection per worker thread, an access log line per request, and
+ * a graceful stop on SIGINT/SIGTERM.
+ * Invariant: a response is queued only once the whole request has been read (the second
+ * or later call of the access handler); queueing on the first call loses keep-alive. */
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "http/request.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+static pthread_key_t svc_key;
+static const struct server_config *config;
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void close_service(void *p)
+{
+    struct service *svc = p;
+    service_close(svc);
+    free(svc);
+}
+
+/* This thread's service, opened on first use. NULL with e filled on failure. */
+static struct service *thread_service(struct err *e)
+{
+    struct service *svc = pthread_getspecific(svc_key);
+    if (svc)
+        return svc;
+    svc = xcalloc(1, sizeof(*svc));
+    if (service_open(svc, config->db, OPEN_EXISTING, e) < 0) {
+        free(svc);
+        return NULL;
+    }
+    pthread_setspecific(svc_key, svc);
+    return svc;
+}
+
+static void client_addr(struct MHD_Connection *c, char *out, size_t size)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    snprintf(out, size, "-");
+    if (!ci || !ci->client_addr)
+        return;
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
+                  (socklen_t)size);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
+                  (socklen_t)size);
+}
+
+static enum MHD_Result send_json(struct request *r, json_t *doc)
+{
+    char *text = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(doc);
+    if (!text)
+        text = xstrdup("{\"error\":{\"code\":\"internal\",\"message\":\"cannot encode\"}}");
+    size_t len = strlen(text);
+    char *body = xmalloc(len + 2);
+    memcpy(body, text, len);
+    body[len++] = '\n';
+    body[len] = '\0';
+    free(text);
+    r->bytes = len;
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+    MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    for (int i = 0; i < r->ncookies; i++)
+        MHD_add_response_header(resp, "Set-Cookie", r->cookies[i]);
+    enum MHD_Result ok = MHD_queue_response(r->conn, (unsigned)r->status, resp);
+    MHD_destroy_response(resp);
+    return ok;
+}
+
+static enum MHD_Result fail(struct request *r, int code, const char *field, const char *msg)
+{
+    struct err e;
+    err_set(&e, code, field, "%s", msg);
+    return send_json(r, api_error(r, &e));
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_size, void **con_cls)
+{
+    (void)cls;
+    (void)version;
+    struct request *r = *con_cls;
+    if (!r) {
+        r = xcalloc(1, sizeof(*r));
+        r->start_ns = mono_ns();
+        r->conn = conn;
+        r->cfg = config;
+        r->method = method;
+        r->status = 200;
+        snprintf(r->path, sizeof(r->path), "%s", url);
+        buf_init(&r->body, config->max_body);
+        client_addr(conn, r->addr, sizeof(r->addr));
+        *con_cls = r;
+        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+        if (cl && strtoull(cl, NULL, 10) > config->max_body)
+            r->too_big = 1;
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        if (!r->too_big) {
+            buf_add(&r->body, upload_data, *upload_size);
+            if (buf_error(&r->body))
+                r->too_big = 1;
+        }
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    if (r->too_big) {
+        char msg[120];
+        snprintf(msg, sizeof(msg), "request body is larger than %zu bytes", config->max_body);
+        return fail(r, ERR_TOO_BIG, "body", msg);
+    }
+    struct err e = {0};
+    r->now = (int64_t)time(NULL);
+    r->svc = thread_service(&e);
+    if (!r->svc)
+        return send_json(r, api_error(r, &e));
+    return send_json(r, api_handle(r));
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)cls;
+    (void)conn;
+    struct request *r = *con_cls;
+    if (!r)
+        return;
+    if (!config->quiet) {
+        /* The path only: query strings may carry personal data (a phone suffix). */
+        char path[128];
+        snprintf(path, sizeof(path), "%.*s", (int)strcspn(r->path, "?"), r->path);
+        pthread_mutex_lock(&log_lock);
+        fprintf(stderr, "access addr=%s method=%s path=%s status=%d bytes=%zu ms=%.2f user=%s%s\n",
+                r->addr, r->method, path, r->status, r->bytes,
+                (double)(mono_ns() - r->start_ns) / 1e6, r->authed ? r->actor.name : "-",
+                toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
+        pthread_mutex_unlock(&log_lock);
+    }
+    buf_release(&r->body);
+    free(r);
+    *con_cls = NULL;
+}
+
+int server_run(const struct server_config *cfg, struct err *e)
+{
+    config = cfg;
+    struct sockaddr_in addr;
+    memset(&addr, 0, sizeof(addr));
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons((uint16_t)cfg->port);
+    if (inet_pton(AF_INET, cfg->host, &addr.sin_addr) != 1)
+        return err_set(e, ERR_INVALID, "listen", "cannot listen on '%s': not an IPv4 address",
+                       cfg->host);
+    /* The database must open before we accept anyone. */
+    struct service probe;
+    if (service_open(&probe, cfg->db, OPEN_EXISTING, e) < 0)
+        return -1;
+    service_close(&probe);
+    if (pthread_key_create(&svc_key, close_service) != 0)
+        return err_set(e, ERR_IO, "", "cannot create thread key");
+
+    /* Signals go to the main thread only, which waits for them below. */
+    sigset_t sigs;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    unsigned threads = cfg->threads ? cfg->threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+    struct MHD_Daemon *d = MHD_start_daemon(
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, (uint16_t)cfg->port, NULL, NULL,
+        on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        MHD_OPTION_THREAD_POOL_SIZE, threads ? threads : 1u, MHD_OPTION_CONNECTION_TIMEOUT,
+        cfg->timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
+        MHD_OPTION_CONNECTION_LIMIT, 1000u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_END);
+    if (!d) {
+        pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
+        return err_set(e, ERR_IO, "listen", "cannot listen on %s:%u (in use, or not allowed)",
+                       cfg->host, cfg->port);
+    }
+    fprintf(stderr, "shishi: serving %s on http://%s:%u/ with %u threads\n", cfg->db, cfg->host,
+            cfg->port, threads);
+    int sig = 0;
+    sigwait(&sigs, &sig);
+    fprintf(stderr, "shishi: %s received, finishing requests in flight\n",
+            sig == SIGINT ? "SIGINT" : "SIGTERM");
+    MHD_stop_daemon(d); /* joins the workers; their store connections close on thread exit */
+    pthread_key_delete(svc_key);
+    pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
+    fprintf(stderr, "shishi: stopped\n");
+    return 0;
+}
