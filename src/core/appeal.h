@@ -104,7 +104,8 @@ struct appeal {
     char *reply_text; /* owned; the public reply */
     int visit_solved, visit_satisfaction;
     int evidence_count;
-    int64_t version; /* bumped by every event */
+    int64_t updated_at; /* time of the last event: history only moves forward */
+    int64_t version;    /* bumped by every event */
     int64_t last_seq;
 };
 
@@ -143,6 +144,7 @@ struct event {
     char action[24];
     int from_state, to_state;
     char *details;
+    char row_digest[65]; /* appeal_digest() of the row this event left behind */
     char prev_hash[65];
     char hash[65];
 };

@@ -41,6 +41,34 @@ static void compute(const struct event *ev, const char *prev, char out[65])
     put_int(&st, ev->from_state);
     put_int(&st, ev->to_state);
     put(&st, ev->details ? ev->details : "");
+    if (ev->row_digest[0]) /* events before migration 0004 carry none */
+        put(&st, ev->row_digest);
+    crypto_hash_sha256_final(&st, digest);
+    sodium_bin2hex(out, 65, digest, sizeof(digest));
+}
+
+void appeal_digest(const struct appeal *a, char out[65])
+{
+    crypto_hash_sha256_state st;
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_init(&st);
+    put(&st, "shishi-appeal-v1");
+    const char *texts[] = {a->code,         a->title,   a->content,   a->citizen_name,
+                           a->phone,        a->id_number, a->address, a->reply_text};
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+        put(&st, texts[i] ? texts[i] : "");
+    const long long nums[] = {
+        a->id,           a->channel_id,    a->area_id,       a->kind,          a->urgency,
+        a->complex,      a->state,         a->lead_unit_id,  a->received_at,   a->dispatched_at,
+        a->sign_deadline, a->accepted_at,  a->deadline,      a->replied_at,    a->visited_at,
+        a->closed_at,    a->ext_requested, a->ext_count,     a->urge_count,    a->supervise_level,
+        a->redo_count,   a->return_count,  a->merged_into,   a->visit_solved,
+        a->visit_satisfaction, a->evidence_count, a->version, a->last_seq, a->n_assist,
+        a->updated_at};
+    for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++)
+        put_int(&st, nums[i]);
+    for (int i = 0; i < a->n_assist && i < APPEAL_MAX_ASSIST; i++)
+        put_int(&st, a->assist[i]);
     crypto_hash_sha256_final(&st, digest);
     sodium_bin2hex(out, 65, digest, sizeof(digest));
 }

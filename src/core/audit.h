@@ -10,6 +10,11 @@
 
 #define AUDIT_GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
 
+/* SHA-256 over every stored field of the appeal, in a fixed order: each event records the
+ * digest of the row it produced, so `audit verify` notices a row edited behind the
+ * history's back (a deadline moved, a lead unit swapped, a reply rewritten). */
+void appeal_digest(const struct appeal *a, char out[65]);
+
 /* Sets ev->prev_hash to `prev` and ev->hash to the seal over prev and every field. */
 void audit_seal(struct event *ev, const char *prev);
 /* Recomputes the seal of ev with its own prev_hash; 0 when ev->hash matches. */

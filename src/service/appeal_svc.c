@@ -24,6 +24,7 @@ static int save(struct service *svc, struct appeal *next, int64_t expected_versi
     }
     if (store_chain_head(svc->st, &last_id, head, e) < 0)
         return -1;
+    appeal_digest(next, ev->row_digest);
     ev->id = last_id + 1;
     audit_seal(ev, head);
     return store_event_append(svc->st, ev, e);

@@ -2,6 +2,7 @@
  * cache of their events) against it. Reports the first event where anything is off. */
 #include "service/service.h"
 
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,12 +16,19 @@
 struct seen {
     int64_t seq;
     int state;
+    int has_digest;
+    unsigned char digest[32]; /* of the row the appeal's last event left behind */
+    int64_t first_event;      /* the appeal's first event, to name it if its row is gone */
+    int has_row;
 };
 
 struct walk {
     struct audit_result *res;
     char prev_hash[65];
     int64_t prev_id;
+    int64_t head_id;   /* the chain head's last event */
+    int64_t past_head; /* the first event after it, if any */
+    int64_t digest_from; /* events from this id on must carry a row digest */
     struct seen *seen;
     size_t nseen;
 };
@@ -64,6 +72,9 @@ static int check_event(const struct event *ev, void *ctx)
     if (audit_check(ev) != 0)
         return broken(w, ev, "event %lld was altered: its hash does not match its contents",
                       (long long)ev->id);
+    if (ev->id >= w->digest_from && !ev->row_digest[0])
+        return broken(w, ev, "event %lld has no row digest, which every event since migration "
+                      "0004 carries: it was forged", (long long)ev->id);
     struct seen *s = seen_at(w, ev->appeal_id);
     if (!s)
         return broken(w, ev, "event %lld names an impossible appeal id %lld",
@@ -76,25 +87,50 @@ static int check_event(const struct event *ev, void *ctx)
                       (long long)ev->id, state_code(ev->from_state), state_code(s->state));
     s->seq = ev->seq;
     s->state = ev->to_state;
+    if (!s->first_event)
+        s->first_event = ev->id;
+    if (ev->id > w->head_id && !w->past_head)
+        w->past_head = ev->id;
+    s->has_digest = ev->row_digest[0] != '\0' &&
+                    sodium_hex2bin(s->digest, sizeof(s->digest), ev->row_digest,
+                                   strlen(ev->row_digest), NULL, NULL, NULL) == 0;
     snprintf(w->prev_hash, sizeof(w->prev_hash), "%s", ev->hash);
     w->prev_id = ev->id;
     return 0;
 }
 
-static int check_appeal(int64_t id, const char *code, int state, int64_t last_seq, void *ctx)
+static int row_mismatch(struct walk *w, const struct appeal *a, const char *what)
+{
+    w->res->ok = 0;
+    snprintf(w->res->bad_appeal, sizeof(w->res->bad_appeal), "%s", a->code);
+    snprintf(w->res->problem, sizeof(w->res->problem),
+             "appeal %s does not match its history: %s", a->code, what);
+    return 1;
+}
+
+static int check_appeal(const struct appeal *a, void *ctx)
 {
     struct walk *w = ctx;
     w->res->appeals++;
-    struct seen *s = seen_at(w, id);
-    if (!s || s->seq != last_seq || s->state != state) {
-        w->res->ok = 0;
-        snprintf(w->res->bad_appeal, sizeof(w->res->bad_appeal), "%s", code);
-        snprintf(w->res->problem, sizeof(w->res->problem),
-                 "appeal %s does not match its history: the row says %s after %lld events, the "
-                 "events say %s after %lld",
-                 code, state_code(state), (long long)last_seq, s ? state_code(s->state) : "?",
-                 s ? (long long)s->seq : 0LL);
-        return 1;
+    struct seen *s = seen_at(w, a->id);
+    char what[160];
+    if (s)
+        s->has_row = 1;
+    if (s && s->seq == 0)
+        return row_mismatch(w, a, "it has no events: the row was made outside the workflow");
+    if (!s || s->seq != a->last_seq || s->state != a->state) {
+        snprintf(what, sizeof(what), "the row says %s after %lld events, the events say %s after "
+                 "%lld", state_code(a->state), (long long)a->last_seq,
+                 s ? state_code(s->state) : "?", s ? (long long)s->seq : 0LL);
+        return row_mismatch(w, a, what);
+    }
+    if (s->has_digest) {
+        char hex[65];
+        unsigned char got[32];
+        appeal_digest(a, hex);
+        sodium_hex2bin(got, sizeof(got), hex, 64, NULL, NULL, NULL);
+        if (sodium_memcmp(got, s->digest, sizeof(got)) != 0)
+            return row_mismatch(w, a, "a field of its row was changed outside the workflow");
     }
     return 0;
 }
@@ -108,21 +144,52 @@ int svc_audit_verify(struct service *svc, struct audit_result *res, struct err *
     int64_t head_id;
     char head_hash[65];
     int rc = -1;
-    if (store_begin(svc->st, e) < 0)
+    if (store_begin_read(svc->st, e) < 0)
         return -1;
-    if (store_chain_head(svc->st, &head_id, head_hash, e) < 0 ||
-        store_event_scan(svc->st, check_event, &w, e) < 0)
+    if (store_chain_head(svc->st, &head_id, head_hash, e) < 0)
         goto out;
-    if (res->ok && (head_id != w.prev_id || strcmp(head_hash, w.prev_hash) != 0)) {
+    w.head_id = head_id;
+    char from[24];
+    struct err miss;
+    w.digest_from = 1; /* without the setting, every event must have a digest */
+    if (store_setting_get(svc->st, "row_digest_from", from, sizeof(from), &miss) == 0)
+        w.digest_from = strtoll(from, NULL, 10) > 0 ? strtoll(from, NULL, 10) : 1;
+    if (store_event_scan(svc->st, check_event, &w, e) < 0)
+        goto out;
+    if (res->ok && head_id < w.prev_id) {
+        res->ok = 0;
+        res->bad_event = w.past_head;
+        snprintf(res->problem, sizeof(res->problem),
+                 "event %lld comes after the chain head (event %lld): events were added behind "
+                 "the program's back",
+                 (long long)w.past_head, (long long)head_id);
+    } else if (res->ok && head_id > w.prev_id) {
         res->ok = 0;
         res->bad_event = w.prev_id + 1;
         snprintf(res->problem, sizeof(res->problem),
                  "the chain ends at event %lld but its head says %lld: events were removed "
                  "from the end",
                  (long long)w.prev_id, (long long)head_id);
+    } else if (res->ok && strcmp(head_hash, w.prev_hash) != 0) {
+        res->ok = 0;
+        res->bad_event = w.prev_id;
+        snprintf(res->problem, sizeof(res->problem),
+                 "event %lld does not match the chain head's hash: it was replaced or the head "
+                 "was edited",
+                 (long long)w.prev_id);
     }
-    if (res->ok && store_appeal_state_scan(svc->st, check_appeal, &w, e) < 0)
+    if (res->ok && store_appeal_scan(svc->st, check_appeal, &w, e) < 0)
         goto out;
+    /* Events of an appeal whose row is gone: the appeal vanished from every list. */
+    for (size_t id = 1; res->ok && id < w.nseen; id++)
+        if (w.seen[id].seq > 0 && !w.seen[id].has_row) {
+            res->ok = 0;
+            res->bad_event = w.seen[id].first_event;
+            snprintf(res->problem, sizeof(res->problem),
+                     "appeal id %zu has %lld events from event %lld on but no row: its row was "
+                     "deleted",
+                     id, (long long)w.seen[id].seq, (long long)w.seen[id].first_event);
+        }
     rc = 0;
 out:
     store_rollback(svc->st); /* read-only */

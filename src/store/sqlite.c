@@ -154,7 +154,7 @@ int store_open(store_t **out, const char *url, struct err *e)
     sqlite3_busy_timeout(s->db, 5000);
     sqlite3_extended_result_codes(s->db, 1);
     if (exec(s, "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; "
-                "PRAGMA synchronous = NORMAL;",
+                "PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;",
              e) < 0) {
         char msg[200];
         snprintf(msg, sizeof(msg), "%s", e ? e->msg : "");
@@ -178,6 +178,15 @@ void store_close(store_t *s)
 int store_begin(store_t *s, struct err *e)
 {
     if (exec(s, s->depth ? "SAVEPOINT nested" : "BEGIN IMMEDIATE", e) < 0)
+        return -1;
+    s->depth++;
+    return 0;
+}
+
+int store_begin_read(store_t *s, struct err *e)
+{
+    /* A deferred transaction takes no write lock: writers go on while we read. */
+    if (exec(s, s->depth ? "SAVEPOINT nested" : "BEGIN DEFERRED", e) < 0)
         return -1;
     s->depth++;
     return 0;
@@ -778,7 +787,7 @@ int store_counter_next(store_t *s, const char *name, int64_t *value, struct err 
     "dispatched_at, sign_deadline, accepted_at, deadline, replied_at, visited_at, closed_at, "  \
     "ext_requested, ext_count, urge_count, supervise_level, redo_count, return_count, "         \
     "coalesce(merged_into, 0), reply_text, visit_solved, visit_satisfaction, evidence_count, "  \
-    "version, last_seq"
+    "version, last_seq, updated_at"
 
 static void read_appeal(sqlite3_stmt *st, struct appeal *a)
 {
@@ -816,6 +825,7 @@ static void read_appeal(sqlite3_stmt *st, struct appeal *a)
     a->evidence_count = sqlite3_column_int(st, i++);
     a->version = sqlite3_column_int64(st, i++);
     a->last_seq = sqlite3_column_int64(st, i++);
+    a->updated_at = sqlite3_column_int64(st, i++);
 }
 
 /* Binds every mutable column from index `i` on, in APPEAL_COLS order after `code`. */
@@ -851,6 +861,7 @@ static int bind_appeal(sqlite3_stmt *st, const struct appeal *a, int i)
     sqlite3_bind_int(st, i++, a->evidence_count);
     sqlite3_bind_int64(st, i++, a->version);
     sqlite3_bind_int64(st, i++, a->last_seq);
+    sqlite3_bind_int64(st, i++, a->updated_at);
     return i;
 }
 
@@ -907,7 +918,8 @@ int store_appeal_insert(store_t *s, struct appeal *a, struct err *e)
         "dispatched_at, sign_deadline, accepted_at, deadline, replied_at, visited_at, closed_at, "
         "ext_requested, ext_count, urge_count, supervise_level, redo_count, return_count, "
         "merged_into, reply_text, visit_solved, visit_satisfaction, evidence_count, version, "
-        "last_seq) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+        "last_seq, updated_at) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     if (write_allowed(s, e) < 0)
         return -1;
     sqlite3_stmt *st = prep(s, sql, e);
@@ -930,7 +942,8 @@ int store_appeal_update(store_t *s, const struct appeal *a, int64_t expected_ver
         "received_at=?, dispatched_at=?, sign_deadline=?, accepted_at=?, deadline=?, "
         "replied_at=?, visited_at=?, closed_at=?, ext_requested=?, ext_count=?, urge_count=?, "
         "supervise_level=?, redo_count=?, return_count=?, merged_into=?, reply_text=?, "
-        "visit_solved=?, visit_satisfaction=?, evidence_count=?, version=?, last_seq=? "
+        "visit_solved=?, visit_satisfaction=?, evidence_count=?, version=?, last_seq=?, "
+        "updated_at=? "
         "WHERE id = ? AND version = ?";
     if (write_allowed(s, e) < 0)
         return -1;
@@ -1131,7 +1144,7 @@ int store_event_append(store_t *s, const struct event *ev, struct err *e)
 {
     static const char sql[] =
         "INSERT INTO events (id, appeal_id, seq, at, actor_id, actor, action, from_state, "
-        "to_state, details, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)";
+        "to_state, details, prev_hash, hash, row_digest) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)";
     static const char sql_head[] =
         "UPDATE chain_head SET last_id = ?, hash = ?, count = count + 1 WHERE one = 1";
     if (write_allowed(s, e) < 0)
@@ -1151,6 +1164,7 @@ int store_event_append(store_t *s, const struct event *ev, struct err *e)
     sqlite3_bind_text(st, 10, ev->details ? ev->details : "{}", -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 11, ev->prev_hash, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 12, ev->hash, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 13, ev->row_digest, -1, SQLITE_STATIC);
     if (step_done(s, st, "cannot append event", e) < 0)
         return -1;
     st = prep(s, sql_head, e);
@@ -1163,7 +1177,7 @@ int store_event_append(store_t *s, const struct event *ev, struct err *e)
 
 #define EVENT_COLS                                                                              \
     "id, appeal_id, seq, at, actor_id, actor, action, from_state, to_state, details, "         \
-    "prev_hash, hash"
+    "prev_hash, hash, row_digest"
 
 static void read_event(sqlite3_stmt *st, struct event *ev, int copy_details)
 {
@@ -1180,6 +1194,7 @@ static void read_event(sqlite3_stmt *st, struct event *ev, int copy_details)
     ev->details = copy_details ? col_dup(st, 9) : (char *)sqlite3_column_text(st, 9);
     col_copy(st, 10, ev->prev_hash, sizeof(ev->prev_hash));
     col_copy(st, 11, ev->hash, sizeof(ev->hash));
+    col_copy(st, 12, ev->row_digest, sizeof(ev->row_digest));
 }
 
 void event_list_release(struct event_list *l)
@@ -1233,26 +1248,28 @@ int store_event_scan(store_t *s, int (*cb)(const struct event *ev, void *ctx), v
     return 0;
 }
 
-int store_appeal_state_scan(store_t *s,
-                            int (*cb)(int64_t id, const char *code, int state, int64_t last_seq,
-                                      void *ctx),
-                            void *ctx, struct err *e)
+int store_appeal_scan(store_t *s, int (*cb)(const struct appeal *a, void *ctx), void *ctx,
+                      struct err *e)
 {
-    static const char sql[] = "SELECT id, code, state, last_seq FROM appeals ORDER BY id";
-    sqlite3_stmt *st = prep(s, sql, e);
-    if (!st)
-        return -1;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *code = (const char *)sqlite3_column_text(st, 1);
-        if (cb(sqlite3_column_int64(st, 0), code ? code : "", sqlite3_column_int(st, 2),
-               sqlite3_column_int64(st, 3), ctx)) {
-            rc = SQLITE_DONE;
-            break;
+    static const char sql[] = "SELECT " APPEAL_COLS " FROM appeals ORDER BY id";
+    sqlite3_stmt *st = NULL;
+    /* Not cached: read_assist() runs its own statement while this one is stepping. */
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return db_err(s, e, "cannot scan appeals");
+    int rc, stop = 0;
+    struct appeal a;
+    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        read_appeal(st, &a);
+        if (read_assist(s, &a, e) < 0) {
+            appeal_release(&a);
+            sqlite3_finalize(st);
+            return -1;
         }
+        stop = cb(&a, ctx);
+        appeal_release(&a);
     }
-    done(s, st);
-    if (rc != SQLITE_DONE)
+    sqlite3_finalize(st);
+    if (!stop && rc != SQLITE_DONE)
         return db_err(s, e, "cannot scan appeals");
     return 0;
 }

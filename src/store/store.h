@@ -32,6 +32,8 @@ int store_migrate_to(store_t *st, int target, struct err *e);
 int store_schema_version(store_t *st, int *applied, int *known, struct err *e);
 
 int store_begin(store_t *st, struct err *e);
+/* A read-only transaction: one consistent snapshot, no write lock. */
+int store_begin_read(store_t *st, struct err *e);
 int store_commit(store_t *st, struct err *e);
 void store_rollback(store_t *st);
 
@@ -124,11 +126,9 @@ void event_list_release(struct event_list *l);
 /* Every event in id order; cb returning non-zero stops the scan. */
 int store_event_scan(store_t *st, int (*cb)(const struct event *ev, void *ctx), void *ctx,
                      struct err *e);
-/* Every appeal's id, code, state and last event number, for the audit's cross-check. */
-int store_appeal_state_scan(store_t *st,
-                            int (*cb)(int64_t id, const char *code, int state, int64_t last_seq,
-                                      void *ctx),
-                            void *ctx, struct err *e);
+/* Every appeal row in id order (with its assisting units); cb returning non-zero stops. */
+int store_appeal_scan(store_t *st, int (*cb)(const struct appeal *a, void *ctx), void *ctx,
+                      struct err *e);
 
 /* ---- sessions and throttling ---- */
 struct session_row {
