@@ -9,6 +9,33 @@
 #include "util/civil.h"
 #include "util/banned.h"
 
+/* Prints the appeal a command produced (as JSON, its code alone, or a status line) and
+ * releases it. Returns the exit status. */
+static int print_appeal(struct cli *c, struct appeal *a, const char *format, int code_only)
+{
+    struct err e = {0};
+    int rc = 0;
+    if (!strcmp(format, "json")) {
+        struct names n;
+        if (names_load(&c->svc, &n, &e) < 0) {
+            rc = cli_fail(&e);
+        } else {
+            cli_print_json(view_appeal(&n, a, 0, c->now));
+            names_release(&n);
+        }
+    } else if (code_only) {
+        printf("%s\n", a->code);
+    } else {
+        char deadline[26] = "-";
+        if (a->deadline)
+            civil_format_instant(a->deadline, deadline);
+        printf("%s %s %s deadline %s\n", a->code, state_code(a->state), state_label(a->state),
+               deadline);
+    }
+    appeal_release(a);
+    return rc;
+}
+
 int cmd_register(struct cli *c, int argc, char **argv)
 {
     static const struct opt_spec spec[] = {
@@ -43,19 +70,7 @@ int cmd_register(struct cli *c, int argc, char **argv)
     struct appeal a;
     if (svc_actor(&c->svc, c->as, &who, &e) < 0 || svc_register(&c->svc, &who, &req, &a, &e) < 0)
         return cli_fail(&e);
-    if (!strcmp(format, "json")) {
-        struct names n;
-        if (names_load(&c->svc, &n, &e) < 0) {
-            appeal_release(&a);
-            return cli_fail(&e);
-        }
-        cli_print_json(view_appeal(&n, &a, 0, c->now));
-        names_release(&n);
-    } else {
-        printf("%s\n", a.code);
-    }
-    appeal_release(&a);
-    return 0;
+    return print_appeal(c, &a, format, 1);
 }
 
 /* CLI word -> action, where the word differs from the action's code. */
@@ -132,23 +147,7 @@ int cmd_action(struct cli *c, int argc, char **argv)
     if (cli_open(c, 0, &e) < 0 || svc_actor(&c->svc, c->as, &who, &e) < 0 ||
         svc_act(&c->svc, &who, &req, &a, &e) < 0)
         return cli_fail(&e);
-    if (!strcmp(format, "json")) {
-        struct names n;
-        if (names_load(&c->svc, &n, &e) < 0) {
-            appeal_release(&a);
-            return cli_fail(&e);
-        }
-        cli_print_json(view_appeal(&n, &a, 0, c->now));
-        names_release(&n);
-    } else {
-        char deadline[26] = "-";
-        if (a.deadline)
-            civil_format_instant(a.deadline, deadline);
-        printf("%s %s %s deadline %s\n", a.code, state_code(a.state), state_label(a.state),
-               deadline);
-    }
-    appeal_release(&a);
-    return 0;
+    return print_appeal(c, &a, format, 0);
 }
 
 int cmd_show(struct cli *c, int argc, char **argv)
@@ -168,9 +167,18 @@ int cmd_show(struct cli *c, int argc, char **argv)
     struct appeal a;
     struct event_list h;
     struct names n;
-    if (cli_open(c, 0, &e) < 0 || svc_show(&c->svc, o.args[0], &a, &h, &e) < 0)
+    struct actor who;
+    if (cli_open(c, 0, &e) < 0 || svc_actor(&c->svc, c->as, &who, &e) < 0 ||
+        svc_show(&c->svc, o.args[0], &a, &h, &e) < 0)
         return cli_fail(&e);
-    if (names_load(&c->svc, &n, &e) < 0) {
+    if (names_load(&c->svc, &n, &e) < 0 ||
+        (!view_may_read(&n, &who, &a) &&
+         err_set(&e, ERR_FORBIDDEN, "appeal", "user '%s' may not read appeal %s: it is not "
+                 "handled by their unit", who.name, a.code) < 0) ||
+        (opt_flag(&o, "unmask") && !view_may_unmask(&n, &who, &a) &&
+         err_set(&e, ERR_FORBIDDEN, "unmask", "user '%s' may not see the personal data of "
+                 "appeal %s", who.name, a.code) < 0)) {
+        names_release(&n);
         appeal_release(&a);
         event_list_release(&h);
         return cli_fail(&e);
@@ -250,12 +258,25 @@ int cmd_list(struct cli *c, int argc, char **argv)
     };
     struct appeal_list l;
     struct names n;
-    if (svc_list(&c->svc, &req, &l, &e) < 0)
+    struct actor who;
+    if (svc_actor(&c->svc, c->as, &who, &e) < 0 || names_load(&c->svc, &n, &e) < 0)
         return cli_fail(&e);
-    if (names_load(&c->svc, &n, &e) < 0) {
-        appeal_list_release(&l);
+    if (who.role == ROLE_HANDLER)
+        req.unit = names_unit(&n, who.unit_id); /* a unit sees its own appeals only */
+    if (svc_list(&c->svc, &req, &l, &e) < 0) {
+        names_release(&n);
         return cli_fail(&e);
     }
+    /* Leaders see their subtree; whatever else the role may not read is dropped. */
+    size_t kept = 0;
+    for (size_t i = 0; i < l.n; i++) {
+        if (view_may_read(&n, &who, &l.items[i]))
+            l.items[kept++] = l.items[i];
+        else
+            appeal_release(&l.items[i]);
+    }
+    l.total -= (int64_t)(l.n - kept);
+    l.n = kept;
     if (!strcmp(format, "json")) {
         json_t *items = json_array();
         for (size_t i = 0; i < l.n; i++)

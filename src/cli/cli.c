@@ -151,7 +151,7 @@ int cli_fail(const struct err *e)
 
 void cli_print_json(json_t *j)
 {
-    char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
     if (s) {
         fputs(s, stdout);
         fputc('\n', stdout);

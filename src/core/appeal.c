@@ -264,7 +264,7 @@ static int is_lead_handler(const struct actor *a, const struct appeal *ap)
 static int check_actor(struct ctx *c)
 {
     const struct actor *who = &c->act->actor;
-    int r = who->role, ok = 0;
+    int r = who->role, ok = 0, lead_action = 0;
     if (r == ROLE_ADMIN || r == ROLE_SYSTEM)
         return 0;
     switch (c->act->type) {
@@ -275,6 +275,7 @@ static int check_actor(struct ctx *c)
     case ACT_RETURN:
     case ACT_EXTEND:
     case ACT_REPLY:
+        lead_action = 1;
         ok = is_lead_handler(who, c->cur);
         break;
     case ACT_URGE:
@@ -287,6 +288,9 @@ static int check_actor(struct ctx *c)
     }
     if (ok)
         return 0;
+    /* A unit's actions on an appeal no unit leads: the state is what is wrong. */
+    if (lead_action && r == ROLE_HANDLER && !c->cur->lead_unit_id && c->cur->state != ST_NONE)
+        return refuse_state(c);
     if (r == ROLE_HANDLER && c->cur->lead_unit_id && who->unit_id != c->cur->lead_unit_id)
         return err_set(c->e, ERR_FORBIDDEN, "actor",
                        "user '%s' may not %s (%s) appeal %s: their unit is not its lead unit",
@@ -721,18 +725,6 @@ static int do_reject(struct ctx *c)
     return 0;
 }
 
-/* History only moves forward: an action may not be dated before the latest step. */
-static int64_t latest_time(const struct appeal *a)
-{
-    const int64_t t[] = {a->received_at, a->dispatched_at, a->accepted_at,
-                         a->replied_at,  a->visited_at,    a->closed_at};
-    int64_t max = 0;
-    for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
-        if (t[i] > max)
-            max = t[i];
-    return max;
-}
-
 typedef int (*action_fn)(struct ctx *c);
 
 static const action_fn handlers[ACT_COUNT_] = {
@@ -763,7 +755,8 @@ int appeal_apply(const struct appeal *cur, const struct action *act, const struc
         return err_set(e, ERR_INVALID, "action", "unknown action");
     if (act->type != ACT_REGISTER && cur->state == ST_NONE)
         return err_set(e, ERR_NOT_FOUND, "appeal", "no such appeal");
-    if (act->type != ACT_REGISTER && act->at < latest_time(cur))
+    /* History only moves forward: no action is dated before the appeal's last event. */
+    if (act->type != ACT_REGISTER && act->at < cur->updated_at)
         return err_set(e, ERR_INVALID, "at",
                        "cannot %s appeal %s at a time before its last recorded step",
                        action_code(act->type), appeal_name(cur));
@@ -779,6 +772,7 @@ int appeal_apply(const struct appeal *cur, const struct action *act, const struc
     }
     next->version = cur->version + 1;
     next->last_seq = cur->last_seq + 1;
+    next->updated_at = act->at;
     ev->appeal_id = cur->id;
     ev->seq = next->last_seq;
     ev->at = act->at;

@@ -39,12 +39,20 @@ void mask_name(const char *name, char *out, size_t size)
         return;
     uint32_t cp;
     int first = utf8_decode(name, &cp);
-    if (first <= 0 || (size_t)first + 1 > size)
+    if (first <= 0)
+        return;
+    /* A one-character name has no part to keep: showing it would show all of it. */
+    if (name[first] == '\0') {
+        if (size > 1) {
+            out[0] = '*';
+            out[1] = '\0';
+        }
+        return;
+    }
+    if ((size_t)first + 1 > size)
         return;
     memcpy(out, name, (size_t)first);
     size_t o = (size_t)first, rest = utf8_count(name) - 1;
-    if (rest == 0)
-        rest = 1;
     for (size_t i = 0; i < rest && o + 1 < size; i++)
         out[o++] = '*';
     out[o] = '\0';

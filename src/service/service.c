@@ -4,7 +4,7 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
+#include <sys/stat.h>
 
 #include "util/civil.h"
 #include "util/embedded.h"
@@ -26,10 +26,15 @@ int service_open(struct service *svc, const char *url, int mode, struct err *e)
     if (sodium_init() < 0)
         return err_set(e, ERR_IO, "", "cannot initialise libsodium");
     int is_file = strcmp(url, ":memory:") != 0 && strncmp(url, "postgres", 8) != 0;
-    if (mode == OPEN_EXISTING && is_file && access(url, F_OK) != 0)
+    struct stat sb;
+    if (mode == OPEN_EXISTING && is_file && stat(url, &sb) != 0)
         return err_set(e, ERR_NOT_FOUND, "db",
                        "database '%s' does not exist (create it with 'shishi --db %s init')", url,
                        url);
+    /* An empty file is not a database yet; opening it would turn it into one. */
+    if (mode == OPEN_EXISTING && is_file && sb.st_size == 0)
+        return err_set(e, ERR_NOT_FOUND, "db",
+                       "database '%s' is not initialised (run 'shishi --db %s init')", url, url);
     if (store_open(&svc->st, url, e) < 0)
         return -1;
     int applied, known;
@@ -109,6 +114,13 @@ static int unit_add(struct service *svc, const char *name, const char *code, con
             return -1;
         snprintf(u.code, sizeof(u.code), "U%04lld", (long long)n);
     }
+    struct unit dup;
+    struct err miss;
+    if (store_unit_find(svc->st, u.name, &dup, &miss) == 0)
+        return err_set(e, ERR_CONFLICT, "name", "a unit named '%s' already exists", u.name);
+    if (code && *code && store_unit_find(svc->st, u.code, &dup, &miss) == 0)
+        return err_set(e, ERR_CONFLICT, "code", "unit code '%s' is taken by '%s'", u.code,
+                       dup.name);
     if (unit_validate(&u, u.parent_id ? &p : NULL, e) < 0 || store_unit_add(svc->st, &u, e) < 0)
         return -1;
     if (out)

@@ -58,6 +58,48 @@ const char *names_channel(const struct names *n, int64_t id)
     return ref_name(n->channels, n->nchannels, id);
 }
 
+int names_unit_under(const struct names *n, int64_t u, int64_t top)
+{
+    for (int depth = 0; u && depth < 32; depth++) {
+        if (u == top)
+            return 1;
+        int64_t parent = 0;
+        for (size_t i = 0; i < n->nunits; i++)
+            if (n->units[i].id == u)
+                parent = n->units[i].parent_id;
+        u = parent;
+    }
+    return 0;
+}
+
+int view_may_read(const struct names *n, const struct actor *who, const struct appeal *a)
+{
+    switch (who->role) {
+    case ROLE_ADMIN:
+    case ROLE_DISPATCHER:
+    case ROLE_AUDITOR:
+    case ROLE_SYSTEM:
+        return 1;
+    case ROLE_HANDLER:
+        if (who->unit_id && who->unit_id == a->lead_unit_id)
+            return 1;
+        for (int i = 0; i < a->n_assist; i++)
+            if (a->assist[i] == who->unit_id)
+                return 1;
+        return 0;
+    case ROLE_LEADER:
+        return !who->unit_id || names_unit_under(n, a->lead_unit_id, who->unit_id);
+    }
+    return 0;
+}
+
+int view_may_unmask(const struct names *n, const struct actor *who, const struct appeal *a)
+{
+    int role = who->role;
+    return role == ROLE_ADMIN || role == ROLE_DISPATCHER || role == ROLE_SYSTEM ||
+           (role == ROLE_HANDLER && view_may_read(n, who, a));
+}
+
 json_t *view_time(int64_t t)
 {
     if (!t)

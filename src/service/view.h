@@ -22,6 +22,15 @@ const char *names_unit(const struct names *n, int64_t id);    /* "" when unknown
 const char *names_area(const struct names *n, int64_t id);    /* "" when none */
 const char *names_channel(const struct names *n, int64_t id); /* "" when unknown */
 
+/* Who may read what: admin, dispatcher, auditor and the system read every appeal; a unit
+ * handler those their unit leads or assists; a leader those led by their unit or a unit
+ * below it (every appeal when they have no unit). Personal data in full only for admin,
+ * dispatcher, the system and the handling unit. */
+int view_may_read(const struct names *n, const struct actor *who, const struct appeal *a);
+int view_may_unmask(const struct names *n, const struct actor *who, const struct appeal *a);
+/* Whether unit `u` is `top` or sits below it in the tree. */
+int names_unit_under(const struct names *n, int64_t u, int64_t top);
+
 /* An ISO 8601 time string, or JSON null for 0. */
 json_t *view_time(int64_t t);
 /* The appeal as JSON; `unmask` shows phone, ID number and name in full. New reference. */
