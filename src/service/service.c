@@ -3,9 +3,11 @@
 
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "service/view.h"
 #include "util/civil.h"
 #include "util/embedded.h"
 #include "util/banned.h"
@@ -60,6 +62,18 @@ void service_close(struct service *svc)
     store_close(svc->st);
     svc->st = NULL;
     calendar_release(&svc->cal);
+    if (svc->names) {
+        names_release(svc->names);
+        free(svc->names);
+        svc->names = NULL;
+    }
+}
+
+/* Tells every cache of names (in this process and others on the database) to reload. */
+static int org_changed(struct service *svc, struct err *e)
+{
+    int64_t v;
+    return store_counter_next(svc->st, ORG_VERSION, &v, e);
 }
 
 int svc_actor(struct service *svc, const char *username, struct actor *out, struct err *e)
@@ -121,7 +135,8 @@ static int unit_add(struct service *svc, const char *name, const char *code, con
     if (code && *code && store_unit_find(svc->st, u.code, &dup, &miss) == 0)
         return err_set(e, ERR_CONFLICT, "code", "unit code '%s' is taken by '%s'", u.code,
                        dup.name);
-    if (unit_validate(&u, u.parent_id ? &p : NULL, e) < 0 || store_unit_add(svc->st, &u, e) < 0)
+    if (unit_validate(&u, u.parent_id ? &p : NULL, e) < 0 || store_unit_add(svc->st, &u, e) < 0 ||
+        org_changed(svc, e) < 0)
         return -1;
     if (out)
         *out = u;
@@ -202,7 +217,7 @@ static int ref_add(struct service *svc, int table, const char *name, const char 
                  (long long)n);
     }
     if (ref_validate(&r, table == REF_AREA ? "area" : "channel", e) < 0 ||
-        store_ref_add(svc->st, table, &r, e) < 0)
+        store_ref_add(svc->st, table, &r, e) < 0 || org_changed(svc, e) < 0)
         return -1;
     if (out)
         *out = r;
@@ -221,7 +236,9 @@ static int ref_active(struct service *svc, int table, const char *name, int acti
     struct ref r;
     if (store_ref_find(svc->st, table, name, &r, e) < 0)
         return -1;
-    return store_ref_set_active(svc->st, table, r.id, active, e);
+    if (store_ref_set_active(svc->st, table, r.id, active, e) < 0)
+        return -1;
+    return org_changed(svc, e);
 }
 
 int svc_ref_set_active(struct service *svc, int table, const char *name, int active,

@@ -15,11 +15,18 @@
 #include "store/store.h"
 #include "util/err.h"
 
+struct names;
+
 struct service {
     store_t *st;
     struct calendar cal;
     struct limits limits;
+    struct names *names;   /* cache of unit, area and channel names (service/view.c) */
+    int64_t names_version; /* the org_version counter it was loaded at */
 };
+
+/* Counter bumped by every change to units, areas or channels, so caches know to reload. */
+#define ORG_VERSION "org_version"
 
 /* Loads the holiday notices compiled into the program (data/holidays/). */
 int calendar_load_embedded(struct calendar *cal, struct err *e);

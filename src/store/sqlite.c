@@ -781,6 +781,21 @@ int store_counter_next(store_t *s, const char *name, int64_t *value, struct err 
     return 0;
 }
 
+int store_counter_peek(store_t *s, const char *name, int64_t *value, struct err *e)
+{
+    static const char sql[] = "SELECT value FROM counters WHERE name = ?";
+    sqlite3_stmt *st = prep(s, sql, e);
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    *value = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    done(s, st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return db_err(s, e, "cannot read counter");
+    return 0;
+}
+
 #define APPEAL_COLS                                                                            \
     "id, code, title, content, channel_id, coalesce(area_id, 0), kind, urgency, complex, "      \
     "citizen_name, phone, id_number, address, state, coalesce(lead_unit_id, 0), received_at, " \

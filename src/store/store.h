@@ -75,6 +75,8 @@ int store_calendar_set_day(store_t *st, int64_t date, int kind, const char *name
 /* ---- appeals and events ---- */
 /* Next number of a named counter (1, 2, ...), e.g. for appeal codes of one day. */
 int store_counter_next(store_t *st, const char *name, int64_t *value, struct err *e);
+/* A counter's current value without moving it (0 when it never moved). */
+int store_counter_peek(store_t *st, const char *name, int64_t *value, struct err *e);
 int store_appeal_insert(store_t *st, struct appeal *a, struct err *e); /* sets a->id */
 /* Writes a's row if the stored version is still `expected_version`; else ERR_CONFLICT. */
 int store_appeal_update(store_t *st, const struct appeal *a, int64_t expected_version,
