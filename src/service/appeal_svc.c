@@ -77,8 +77,15 @@ static int do_register(struct service *svc, const struct actor *who,
     int rc = -1;
     if (store_counter_next(svc->st, counter, &n, e) < 0)
         goto out;
-    snprintf(next.code, sizeof(next.code), "%s%.4s%.2s%.2s%04lld", prefix, date, date + 5,
-             date + 8, (long long)n);
+    char code[64];
+    snprintf(code, sizeof(code), "%s%.4s%.2s%.2s%04lld", prefix, date, date + 5, date + 8,
+             (long long)n);
+    if (strlen(code) >= sizeof(next.code)) {
+        err_set(e, ERR_INVALID, "code", "appeal code '%s' is too long: shorten the code prefix",
+                code);
+        goto out;
+    }
+    memcpy(next.code, code, strlen(code) + 1);
     if (save(svc, &next, 0, &ev, 1, e) < 0)
         goto out;
     rc = 0;
