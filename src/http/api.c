@@ -10,9 +10,11 @@
 #include "http/request.h"
 
 #include <microhttpd.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/mask.h"
 #include "http/server.h"
@@ -21,6 +23,7 @@
 #include "util/banned.h"
 
 #define MAX_SEGS 8
+#define PUBLIC_FOLLOW_PER_MINUTE 30 /* lookups per address and minute */
 
 int api_status(int code)
 {
@@ -170,7 +173,7 @@ static int is_write(const struct request *r)
 static int authenticate(struct request *r, struct err *e)
 {
     const char *auth = header(r, "Authorization");
-    if (auth && !strncmp(auth, "Bearer ", 7)) {
+    if (auth && !strncasecmp(auth, "Bearer ", 7)) {
         snprintf(r->token, sizeof(r->token), "%s", auth + 7);
     } else {
         cookie(r, "shishi_session", r->token, sizeof(r->token));
@@ -184,7 +187,7 @@ static int authenticate(struct request *r, struct err *e)
         return -1;
     if (r->via_cookie && is_write(r)) {
         const char *sent = header(r, "X-CSRF-Token");
-        if (!sent || strlen(sent) != 64 || strcmp(sent, r->csrf) != 0)
+        if (!sent || strlen(sent) != 64 || sodium_memcmp(sent, r->csrf, 64) != 0)
             return err_set(e, ERR_FORBIDDEN, "X-CSRF-Token",
                            "missing or wrong X-CSRF-Token header (send the csrf_token from "
                            "login)");
@@ -264,6 +267,24 @@ static json_t *appeal_doc(struct request *r, const struct appeal *a, struct even
     return j;
 }
 
+/* 0 when the asker may read appeal `code`; -1 with e filled (not found, forbidden). */
+static int need_read(struct request *r, const char *code, struct err *e)
+{
+    struct appeal a;
+    struct names n;
+    if (svc_show(r->svc, code, &a, NULL, e) < 0)
+        return -1;
+    int rc = names_load(r->svc, &n, e);
+    if (rc == 0) {
+        if (!may_read(r, &n, &a))
+            rc = err_set(e, ERR_FORBIDDEN, "appeal", "appeal %s is not handled by your unit",
+                         a.code);
+        names_release(&n);
+    }
+    appeal_release(&a);
+    return rc;
+}
+
 static json_t *get_appeal(struct request *r, const char *code, struct err *e)
 {
     struct appeal a;
@@ -314,31 +335,36 @@ static json_t *list_appeals(struct request *r, struct err *e)
     struct names n;
     if (names_load(r->svc, &n, e) < 0)
         return NULL;
-    /* A handler's list is their unit's; a leader's their unit's subtree (by lead unit). */
-    if (r->actor.role == ROLE_HANDLER || (r->actor.role == ROLE_LEADER && r->actor.unit_id)) {
-        const char *own = names_unit(&n, r->actor.unit_id);
-        if (r->actor.role == ROLE_HANDLER)
-            q.unit = own;
-        else if (q.unit && !unit_under(&n, r->actor.unit_id, r->actor.unit_id))
-            q.unit = own;
-    }
-    q.limit = (int)limit;
-    q.offset = (int)offset;
+    /* A handler's list is their unit's (lead or assisting), which the store filters
+     * exactly. A leader's is their unit's subtree by lead unit, which it cannot: that list
+     * is read whole and the page cut here, so that total and next_cursor count only what
+     * the leader may see. */
+    int cut_here = r->actor.role == ROLE_LEADER && r->actor.unit_id;
+    if (r->actor.role == ROLE_HANDLER)
+        q.unit = names_unit(&n, r->actor.unit_id);
+    q.limit = cut_here ? 0 : (int)limit;
+    q.offset = cut_here ? 0 : (int)offset;
     struct appeal_list lst;
     if (svc_list(r->svc, &q, &lst, e) < 0) {
         names_release(&n);
         return NULL;
     }
     json_t *items = json_array();
-    for (size_t i = 0; i < lst.n; i++)
-        if (may_read(r, &n, &lst.items[i]))
-            json_array_append_new(
-                items, view_appeal(&n, &lst.items[i], may_unmask(r, &n, &lst.items[i]), r->now));
+    long visible = 0;
+    for (size_t i = 0; i < lst.n; i++) {
+        const struct appeal *a = &lst.items[i];
+        if (!may_read(r, &n, a))
+            continue;
+        if (!cut_here || (visible >= offset && visible < offset + limit))
+            json_array_append_new(items, view_appeal(&n, a, may_unmask(r, &n, a), r->now));
+        visible++;
+    }
+    long total = cut_here ? visible : (long)lst.total;
+    long next = offset + (cut_here ? (long)json_array_size(items) : (long)lst.n);
     json_t *doc = json_object();
-    json_object_set_new(doc, "total", json_integer(lst.total));
+    json_object_set_new(doc, "total", json_integer(total));
     json_object_set_new(doc, "items", items);
-    long next = offset + (long)lst.n;
-    if (next < lst.total) {
+    if (next < total) {
         char nc[24];
         snprintf(nc, sizeof(nc), "%ld", next);
         json_object_set_new(doc, "next_cursor", json_string(nc));
@@ -410,8 +436,10 @@ static json_t *act_on_appeal(struct request *r, const char *code, const char *ac
         q.limit_amount = (int)(days ? days : hours);
         q.limit_unit = days ? LIMIT_WORKDAYS : LIMIT_HOURS;
     }
+    /* The core checks who may do what; nobody acts on, or is shown, an appeal outside
+     * what they may read (a leader urging outside their unit's subtree). */
     struct appeal a;
-    if (svc_act(r->svc, &r->actor, &q, &a, e) < 0)
+    if (need_read(r, code, e) < 0 || svc_act(r->svc, &r->actor, &q, &a, e) < 0)
         return NULL;
     json_t *doc = appeal_doc(r, &a, NULL, e);
     appeal_release(&a);
@@ -717,8 +745,15 @@ static json_t *route(struct request *r, struct err *e)
     if (is(res, "public") && n >= 4 && is(seg[3], "appeals")) {
         if (n == 4 && post)
             return public_submit(r, e);
-        if (n == 5 && get)
+        if (n == 5 && get) {
+            /* Codes run in sequence: without a limit, anyone could walk them and try every
+             * four-digit phone ending. */
+            char key[96];
+            snprintf(key, sizeof(key), "follow:%s", r->addr);
+            if (svc_rate_limit(r->svc, key, 60, PUBLIC_FOLLOW_PER_MINUTE, r->now, e) < 0)
+                return NULL;
             return public_follow(r, seg[4], e);
+        }
     }
     if (is(res, "session") && n == 3 && post)
         return login(r, e);
@@ -726,8 +761,7 @@ static json_t *route(struct request *r, struct err *e)
     if (authenticate(r, e) < 0)
         return NULL;
     int role = r->actor.role;
-    if (role == ROLE_CITIZEN)
-        return err_set(e, ERR_FORBIDDEN, "role", "citizens use the public endpoints only"), NULL;
+    /* Anyone who can log in can see and end their session. */
     if (is(res, "session") && n == 3) {
         if (get)
             return json_pack("{s:s, s:s, s:s}", "username", r->actor.name, "role",
@@ -737,10 +771,14 @@ static json_t *route(struct request *r, struct err *e)
                 return NULL;
             snprintf(r->cookies[0], sizeof(r->cookies[0]),
                      "shishi_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
-            r->ncookies = 1;
+            snprintf(r->cookies[1], sizeof(r->cookies[1]),
+                     "shishi_csrf=; Path=/; Max-Age=0; SameSite=Strict");
+            r->ncookies = 2;
             return json_pack("{s:b}", "logged_out", 1);
         }
     }
+    if (role == ROLE_CITIZEN)
+        return err_set(e, ERR_FORBIDDEN, "role", "citizens use the public endpoints only"), NULL;
     if (is(res, "appeals")) {
         if (n == 3 && get)
             return list_appeals(r, e);
@@ -791,7 +829,14 @@ static json_t *route(struct request *r, struct err *e)
 json_t *api_handle(struct request *r)
 {
     struct err e = {0};
+    /* A private GET reads one consistent snapshot in one transaction, not one per statement.
+     * Public GETs write (rate limits) and stay outside. */
+    int snapshot = !strcmp(r->method, "GET") && strncmp(r->path, "/api/v1/public/", 15) != 0;
+    if (snapshot && store_begin_read(r->svc->st, &e) < 0)
+        return api_error(r, &e);
     json_t *doc = route(r, &e);
+    if (snapshot)
+        store_rollback(r->svc->st);
     if (!doc)
         return api_error(r, &e);
     return doc;

@@ -69,7 +69,7 @@ static void client_addr(struct MHD_Connection *c, char *out, size_t size)
 
 static enum MHD_Result send_json(struct request *r, json_t *doc)
 {
-    char *text = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    char *text = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
     json_decref(doc);
     if (!text)
         text = xstrdup("{\"error\":{\"code\":\"internal\",\"message\":\"cannot encode\"}}");
@@ -130,6 +130,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_size = 0;
         return MHD_YES;
     }
+    /* r->path holds a cut copy of a longer path; routing that could reach another endpoint. */
+    if (strlen(url) >= sizeof(r->path))
+        return fail(r, ERR_NOT_FOUND, "path", "no such endpoint: the path is too long");
     if (r->too_big) {
         char msg[120];
         snprintf(msg, sizeof(msg), "request body is larger than %zu bytes", config->max_body);

@@ -30,8 +30,10 @@ static int64_t wait_for(const struct throttle *t, int64_t now)
     if (t->failures >= LOGIN_SLOW_AFTER) {
         int shift = t->failures - LOGIN_SLOW_AFTER;
         int64_t delay = shift >= 6 ? 60 : (int64_t)1 << shift;
-        if (now - t->last_at < delay)
-            return delay - (now - t->last_at);
+        /* Times are whole seconds: a try one tick after the failure may be a millisecond
+         * later, so `delay` has surely passed only once more than `delay` ticks have. */
+        if (now - t->last_at <= delay)
+            return delay + 1 - (now - t->last_at);
     }
     return 0;
 }

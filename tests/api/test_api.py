@@ -1,0 +1,1403 @@
+#!/usr/bin/env python3
+"""test_api.py -- the HTTP JSON API over real HTTP, against a fresh database.
+
+    python3 tests/api/test_api.py /path/to/shishi
+
+Builds an organisation with the CLI (a district, departments A 住建局 and B 城管局, a town,
+one user of every role), starts `shishi serve` on a free port and checks every endpoint:
+sessions and throttling, the whole life of an appeal, the role x endpoint matrix, masking,
+bad input, and 8 concurrent clients driving 2,000 actions. Then it stops the server with
+SIGTERM and reads its access log.
+
+Standard library only. Prints one line per failed check and, last, "N passed, M failed";
+exits 1 when anything failed.
+
+Some checks need a client address of their own (login throttling and the public rate limit
+count per address): Linux routes all of 127.0.0.0/8 to lo, so those clients bind 127.0.0.x.
+Two checks stand in for waiting: the lock-out after 10 failed logins (2 minutes of doubling
+waits) and session expiry (8 hours) back-date their rows in the database with sqlite3.
+Timings per section go to stderr as "# ..." lines.
+"""
+
+import hashlib
+import http.client
+import json
+import os
+import random
+import re
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+
+PASSWORD = "Zhengwu-2021!"
+A, B, DISTRICT, TOWN = "住建局", "城管局", "区政府", "东街镇"
+PHONE = "13812345678"
+PHONE_MASKED = "138****5678"
+ID_NUMBER = "110101199003071234"
+
+# (username, role, unit)
+USERS = [
+    ("admin", "admin", None),
+    ("paidan", "dispatcher", None),
+    ("zhujian", "handler", A),
+    ("chengguan", "handler", B),
+    ("lingdao", "leader", None),
+    ("lingdao_zj", "leader", A),
+    ("shenji", "auditor", None),
+    ("qunzhong", "citizen", None),
+    ("slow", "dispatcher", None),  # login throttling
+    ("locked", "dispatcher", None),  # login lock-out
+]
+
+# Event actions and the state changes the workflow allows (core/appeal.c).
+OPEN = ("received", "dispatched", "accepted", "returned")
+ALLOWED = {("register", "", "received")}
+ALLOWED |= {("dispatch", s, "dispatched") for s in ("received", "returned")}
+ALLOWED |= {("accept", "dispatched", "accepted"), ("return", "dispatched", "returned"),
+            ("uphold", "returned", "dispatched"), ("reply", "accepted", "replied"),
+            ("visit", "replied", "visited"), ("visit", "merged", "merged"),
+            ("redo", "visited", "accepted"), ("close", "visited", "closed"),
+            ("reject", "received", "rejected")}
+ALLOWED |= {(a, "accepted", "accepted") for a in ("extend", "extend_approve", "extend_deny")}
+ALLOWED |= {(a, s, s) for a in ("urge", "supervise") for s in OPEN}
+ALLOWED |= {("merge", s, "merged") for s in ("received", "dispatched")}
+
+# ---- checks ------------------------------------------------------------------------------
+
+PASSED = 0
+FAILED = 0
+COUNT_LOCK = threading.Lock()
+
+
+def check(cond, desc, detail=""):
+    global PASSED, FAILED
+    with COUNT_LOCK:
+        if cond:
+            PASSED += 1
+        else:
+            FAILED += 1
+            print(f"FAIL - {desc}" + (f": {detail}" if detail else ""), flush=True)
+    return bool(cond)
+
+
+def short(r):
+    body = r.raw[:300].decode("utf-8", "replace") if r else ""
+    return f"got {r.status if r else None} {body}"
+
+
+def expect(r, status, desc, code=None, field=None, has=None):
+    """Checks the status; for an error, the shape {"error":{"code","message","field"}}."""
+    if not check(r is not None and r.status == status, f"{desc} -> {status}", short(r)):
+        return False
+    if status < 400:
+        return True
+    j = r.json
+    shaped = (isinstance(j, dict) and list(j) == ["error"] and isinstance(j["error"], dict)
+              and set(j["error"]) == {"code", "message", "field"}
+              and isinstance(j["error"]["message"], str) and j["error"]["message"])
+    if not check(shaped, f"{desc}: error shape", short(r)):
+        return False
+    err = j["error"]
+    ok = True
+    if code is not None:
+        ok &= check(err["code"] == code, f"{desc}: error code {code}", short(r))
+    if field is not None:
+        ok &= check(err["field"] == field, f"{desc}: error field {field}", short(r))
+    for needle in [has] if isinstance(has, str) else (has or []):
+        ok &= check(needle in err["message"], f"{desc}: message names '{needle}'", short(r))
+    return ok
+
+
+def eq(got, want, desc):
+    return check(got == want, desc, f"got {got!r}, want {want!r}")
+
+
+# ---- HTTP --------------------------------------------------------------------------------
+
+PORT = 0
+REQUESTS = 0  # completed exchanges: the access log must have one line for each
+
+
+class Resp:
+    def __init__(self, status, headers, raw):
+        self.status = status
+        self.headers = headers
+        self.raw = raw
+        try:
+            self.json = json.loads(raw.decode("utf-8")) if raw else None
+        except ValueError:
+            self.json = None
+
+    def header_all(self, name):
+        return [v for k, v in self.headers if k.lower() == name.lower()]
+
+    def __getitem__(self, key):
+        return self.json[key]
+
+
+def fetch(method, path, body=None, headers=None, src="127.0.0.1", ctype="application/json"):
+    """One request on a fresh connection. body: dict/list (sent as JSON), str or bytes."""
+    global REQUESTS
+    h = dict(headers or {})
+    if body is not None and not isinstance(body, (bytes, str)):
+        body = json.dumps(body, ensure_ascii=False)
+    if isinstance(body, str):
+        body = body.encode("utf-8")
+    if body is not None and ctype and "Content-Type" not in h:
+        h["Content-Type"] = ctype
+    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60, source_address=(src, 0))
+    try:
+        conn.request(method, path, body=body, headers=h)
+        resp = conn.getresponse()
+        r = Resp(resp.status, resp.getheaders(), resp.read())
+    finally:
+        conn.close()
+    with COUNT_LOCK:
+        REQUESTS += 1
+    return r
+
+
+def q(path, **params):
+    return path + "?" + urllib.parse.urlencode(params)
+
+
+class Session:
+    """A logged-in user; Bearer by default, or the cookie (with or without X-CSRF-Token)."""
+
+    def __init__(self, username, login_json):
+        self.username = username
+        self.token = login_json["token"]
+        self.csrf = login_json["csrf_token"]
+        self.role = login_json["user"]["role"]
+
+    def call(self, method, path, body=None, headers=None, **kw):
+        h = {"Authorization": "Bearer " + self.token}
+        h.update(headers or {})
+        return fetch(method, path, body, h, **kw)
+
+    def cookie_call(self, method, path, body=None, csrf=None, **kw):
+        h = {"Cookie": "shishi_session=" + self.token}
+        if csrf is not None:
+            h["X-CSRF-Token"] = csrf
+        return fetch(method, path, body, h, **kw)
+
+    def get(self, path):
+        return self.call("GET", path)
+
+    def post(self, path, body=None):
+        return self.call("POST", path, body if body is not None else {})
+
+
+class Anonymous:
+    username = "-"
+
+    def call(self, method, path, body=None, headers=None, **kw):
+        return fetch(method, path, body, headers, **kw)
+
+    def get(self, path):
+        return self.call("GET", path)
+
+    def post(self, path, body=None):
+        return self.call("POST", path, body if body is not None else {})
+
+
+def login(username, password=PASSWORD, src="127.0.0.1"):
+    return fetch("POST", "/api/v1/session", {"username": username, "password": password}, src=src)
+
+
+def session(username):
+    r = login(username)
+    if not check(r.status == 200, f"login {username}", short(r)):
+        raise RuntimeError(f"cannot log in as {username}")
+    return Session(username, r.json)
+
+
+# ---- appeals -----------------------------------------------------------------------------
+
+N_APPEAL = 0
+
+
+def appeal_body(**over):
+    global N_APPEAL
+    N_APPEAL += 1
+    b = {"title": f"小区路灯不亮 #{N_APPEAL}", "content": "幸福小区3号楼前的路灯已坏两周，夜里看不见路。",
+         "channel": "hotline", "kind": "投诉", "citizen_name": "张三", "phone": PHONE,
+         "id_number": ID_NUMBER, "address": "幸福小区3号楼", "area": "宜居"}
+    b.update(over)
+    return {k: v for k, v in b.items() if v is not None}
+
+
+def path_of(code, action=None):
+    return f"/api/v1/appeals/{code}" + (f"/{action}" if action else "")
+
+
+class World:
+    """Sessions by role key, and helpers to bring a fresh appeal into a given state."""
+
+    def __init__(self):
+        self.s = {}
+
+    def register(self, **over):
+        r = self.s["dispatcher"].post("/api/v1/appeals", appeal_body(**over))
+        if r.status != 201:
+            raise RuntimeError("cannot register: " + short(r))
+        return r.json
+
+    def act(self, who, a, action, **body):
+        body.setdefault("version", a["version"])
+        r = self.s[who].post(path_of(a["code"], action), body)
+        if r.status != 200:
+            raise RuntimeError(f"{who} cannot {action} {a['code']}: " + short(r))
+        return r.json
+
+    def fresh(self, state, lead=A, assist=None, ext_pending=False):
+        """A new appeal in `state` (received .. visited), led by `lead`."""
+        a = self.register()
+        if state == "received":
+            return a
+        a = self.act("dispatcher", a, "dispatch", unit=lead, assist=assist or [])
+        if state == "dispatched":
+            return a
+        handler = {A: "handler_a", B: "handler_b"}[lead]
+        if state == "returned":
+            return self.act(handler, a, "return", reason="不属于本单位职责")
+        a = self.act(handler, a, "accept")
+        if state == "accepted":
+            if ext_pending:
+                a = self.act(handler, a, "extend", days=3, reason="需协调供电公司")
+            return a
+        a = self.act(handler, a, "reply", text="已更换路灯。", evidence=["现场照片-1"])
+        if state == "replied":
+            return a
+        return self.act("dispatcher", a, "visit", solved="yes", satisfaction="满意")
+
+
+# ---- sections ----------------------------------------------------------------------------
+
+
+def test_health():
+    r = fetch("GET", "/healthz")
+    expect(r, 200, "GET /healthz")
+    eq(r.json, {"status": "ok"}, "healthz body")
+    expect(fetch("GET", "/nothing-here"), 404, "unknown path", "not_found", "path")
+    expect(fetch("GET", "/api/v1/appeals"), 401, "no credentials", "unauthorized", "session")
+
+
+def test_login():
+    src = "127.0.0.5"
+    r = login("paidan", "wrong-password", src=src)
+    expect(r, 401, "login with a wrong password", "unauthorized", "password",
+           "wrong username or password")
+    r2 = login("nobody-here", "whatever1", src=src)
+    expect(r2, 401, "login as an unknown user", "unauthorized")
+    if r.json and r2.json:
+        eq(r2.json["error"]["message"], r.json["error"]["message"],
+           "unknown user and wrong password give one message")
+    expect(fetch("POST", "/api/v1/session", {"username": "paidan"}, src=src), 400,
+           "login without a password", "invalid")
+    expect(fetch("POST", "/api/v1/session", "username=paidan&password=x", src=src,
+                ctype="application/x-www-form-urlencoded"), 415, "login as a form",
+           "unsupported_media_type")
+
+    r = login("paidan", src=src)
+    if expect(r, 200, "login with the right password"):
+        j = r.json
+        check(re.fullmatch(r"[0-9a-f]{64}", j.get("token", "")), "token is 64 hex digits", j)
+        check(re.fullmatch(r"[0-9a-f]{64}", j.get("csrf_token", "")), "csrf_token is 64 hex", j)
+        eq(j.get("user"), {"username": "paidan", "role": "dispatcher"}, "login names the user")
+        check(j.get("expires_at"), "login gives expires_at", j)
+        cookies = r.header_all("Set-Cookie")
+        sc = [c for c in cookies if c.startswith("shishi_session=")]
+        check(sc and sc[0].startswith(f"shishi_session={j['token']};"),
+              "Set-Cookie shishi_session carries the token", cookies)
+        attrs = [a.strip() for a in sc[0].split(";")] if sc else []
+        check("HttpOnly" in attrs, "session cookie is HttpOnly", sc)
+        check("SameSite=Strict" in attrs, "session cookie is SameSite=Strict", sc)
+
+    # Throttling: after 3 failures the next immediate try waits, even with the right password.
+    src = "127.0.0.6"
+    for i in range(3):
+        expect(login("slow", "wrong-" + str(i), src=src), 401, f"slow: failure {i + 1}")
+    r = login("slow", src=src)
+    expect(r, 429, "slow: 4th try right after 3 failures", "too_many_requests", None,
+           "try again in")
+    check(r.header_all("Set-Cookie") == [], "a throttled login sets no cookie", r.headers)
+
+
+def test_lockout(world):
+    """After 10 failures the account is locked (LOGIN_LOCK_SECONDS) even for the right
+    password. Reaching 10 in real time takes 2 minutes of doubling waits, so the waits are
+    skipped by back-dating the stored failures, as if the time had passed."""
+    db = world.db
+    for i in range(3):
+        expect(login("locked", "wrong-" + str(i), src="127.0.0.7"), 401,
+               f"locked: failure {i + 1}")
+    expect(login("locked", src="127.0.0.7"), 429, "locked: immediate 4th try",
+           "too_many_requests")
+    with sqlite3.connect(db, timeout=10) as c:
+        c.execute("UPDATE login_failures SET failures = 9, last_at = last_at - 600 "
+                  "WHERE key = 'user:locked'")
+    src = "127.0.0.8"  # an address with a clean record
+    expect(login("locked", "wrong-10", src=src), 401, "locked: failure 10")
+    r = login("locked", src=src)
+    expect(r, 429, "locked: right password after 10 failures", "too_many_requests")
+    m = re.search(r"try again in (\d+) seconds", (r.json or {}).get("error", {}).get("message", ""))
+    check(m and 890 <= int(m.group(1)) <= 900, "locked for 15 minutes", short(r))
+    time.sleep(1.1)
+    expect(login("locked", src=src), 429, "locked: still locked a second later")
+    # the lock is the account's: another user from that address still gets in
+    expect(login("shenji", src=src), 200, "another user from the same address logs in")
+
+
+def test_sessions(world):
+    d = session("paidan")
+    r = d.get("/api/v1/session")
+    if expect(r, 200, "GET /session (Bearer)"):
+        eq(r.json, {"username": "paidan", "role": "dispatcher", "csrf_token": d.csrf},
+           "GET /session body")
+    # cookie: reads need no CSRF token, writes do
+    expect(d.cookie_call("GET", "/api/v1/session"), 200, "GET /session by cookie")
+    body = appeal_body()
+    expect(d.cookie_call("POST", "/api/v1/appeals", body), 403, "cookie POST without X-CSRF-Token",
+           "forbidden", "X-CSRF-Token")
+    expect(d.cookie_call("POST", "/api/v1/appeals", body, csrf="0" * 64), 403,
+           "cookie POST with a wrong X-CSRF-Token", "forbidden", "X-CSRF-Token")
+    expect(d.cookie_call("POST", "/api/v1/appeals", body, csrf=d.csrf), 201,
+           "cookie POST with X-CSRF-Token")
+    expect(d.call("POST", "/api/v1/appeals", appeal_body()), 201, "Bearer POST needs no CSRF token")
+    # bad tokens
+    bad = {"Authorization": "Bearer not-a-token"}
+    expect(fetch("GET", "/api/v1/session", headers=bad), 401, "garbage Bearer token",
+           "unauthorized", "session")
+    bad = {"Authorization": "Bearer " + "ab" * 32}
+    expect(fetch("GET", "/api/v1/appeals", headers=bad), 401, "unknown Bearer token",
+           "unauthorized")
+    expect(fetch("GET", "/api/v1/appeals", headers={"Cookie": "shishi_session=xyz"}), 401,
+           "garbage session cookie", "unauthorized")
+    # expired: back-date the session's expiry in the database
+    e = session("shenji")
+    digest = hashlib.sha256(e.token.encode()).hexdigest()
+    with sqlite3.connect(world.db, timeout=10) as c:
+        n = c.execute("UPDATE sessions SET expires_at = 1000 WHERE token_hash = ?",
+                      (digest,)).rowcount
+    eq(n, 1, "the database keeps the token's SHA-256, not the token")
+    expect(e.get("/api/v1/session"), 401, "expired session", "unauthorized", "session", "expired")
+    # logout: by cookie it needs the CSRF token too
+    expect(d.cookie_call("DELETE", "/api/v1/session"), 403, "cookie DELETE /session without CSRF",
+           "forbidden", "X-CSRF-Token")
+    r = d.cookie_call("DELETE", "/api/v1/session", csrf=d.csrf)
+    if expect(r, 200, "DELETE /session"):
+        eq(r.json, {"logged_out": True}, "logout body")
+        sc = [c for c in r.header_all("Set-Cookie") if c.startswith("shishi_session=")]
+        check(sc and "Max-Age=0" in sc[0], "logout clears the session cookie", sc)
+    expect(d.get("/api/v1/session"), 401, "token after logout", "unauthorized")
+    # a citizen can log in, see and end their session, and nothing else
+    c = session("qunzhong")
+    expect(c.get("/api/v1/session"), 200, "citizen GET /session")
+    expect(c.get("/api/v1/appeals"), 403, "citizen GET /appeals", "forbidden", "role")
+    expect(c.call("DELETE", "/api/v1/session"), 200, "citizen DELETE /session")
+    expect(c.get("/api/v1/session"), 401, "citizen token after logout")
+
+
+def history_actions(j):
+    return [ev["action"] for ev in j.get("history", [])]
+
+
+def chain_ok(hist):
+    prev = ""
+    for i, ev in enumerate(hist):
+        if ev["seq"] != i + 1 or ev["from"] != prev or \
+                (ev["action"], ev["from"], ev["to"]) not in ALLOWED:
+            return False
+        prev = ev["to"]
+    return True
+
+
+def test_lifecycle(w):
+    d, ha, hb, ld = (w.s[k] for k in ("dispatcher", "handler_a", "handler_b", "leader"))
+    body = appeal_body()
+    r = d.post("/api/v1/appeals", body)
+    if not expect(r, 201, "register (受理)"):
+        return
+    a = r.json
+    code = a["code"]
+    check(re.fullmatch(r"YD\d{12}", code), "appeal code is YD + date + number", code)
+    eq((a["status"], a["version"], a["title"], a["kind"], a["channel"], a["area"]),
+       ("received", 1, body["title"], "投诉", "12345热线", "宜居"), "registered appeal")
+    eq((a["phone"], a["citizen_name"], a["id_number"]), (PHONE, "张三", ID_NUMBER),
+       "dispatcher sees personal data in full")
+    r = d.get(path_of(code))
+    if expect(r, 200, "GET appeal"):
+        eq(history_actions(r.json), ["register"], "history after register")
+        eq(r.json["history"][0]["actor"], "paidan", "register event names the actor")
+
+    r = d.post(path_of(code, "dispatch"), {"version": 1, "unit": B, "assist": [A], "note": "请核实"})
+    if expect(r, 200, "dispatch (交办) with an assisting unit"):
+        a = r.json
+        eq((a["status"], a["version"], a["lead_unit"], a["assist_units"]),
+           ("dispatched", 2, B, [A]), "dispatched appeal")
+        check(a["deadline"] and a["sign_deadline"], "dispatch sets the deadlines", a)
+    expect(hb.post(path_of(code, "return"), {"version": a["version"]}), 400,
+           "return without a reason", "invalid", "reason")
+    r = hb.post(path_of(code, "return"), {"version": a["version"], "reason": "属住建局职责"})
+    if expect(r, 200, "return (退单)"):
+        a = r.json
+        eq((a["status"], a["return_count"]), ("returned", 1), "returned appeal")
+    expect(d.post(path_of(code, "dispatch"), {"version": a["version"], "unit": B}), 400,
+           "re-dispatch to the unit that returned it", "invalid", "unit")
+    r = d.post(path_of(code, "dispatch"), {"version": a["version"], "unit": A, "assist": [B]})
+    if expect(r, 200, "re-dispatch (改派)"):
+        a = r.json
+        eq((a["status"], a["lead_unit"], a["assist_units"]), ("dispatched", A, [B]),
+           "re-dispatched appeal")
+    r = ha.post(path_of(code, "accept"), {"version": a["version"]})
+    if expect(r, 200, "accept (签收)"):
+        a = r.json
+        eq(a["status"], "accepted", "accepted appeal")
+        check(a["accepted_at"], "accept sets accepted_at", a)
+    old_deadline = a["deadline"]
+    expect(ha.post(path_of(code, "extend"), {"version": a["version"], "days": 99, "reason": "x"}),
+           400, "extend by 99 working days", "invalid", "days")
+    r = ha.post(path_of(code, "extend"), {"version": a["version"], "days": 5,
+                                          "reason": "需协调供电公司"})
+    if expect(r, 200, "extend (申请延期)"):
+        a = r.json
+        check(a["extension_requested"], "extension is pending", a)
+    requested = a["extension_requested"]
+    r = d.post(path_of(code, "extend-approve"), {"version": a["version"]})
+    if expect(r, 200, "extend-approve (批准延期)"):
+        a = r.json
+        eq((a["deadline"], a["extensions"], a["extension_requested"]), (requested, 1, None),
+           "approved extension moves the deadline")
+        check(a["deadline"] != old_deadline, "the deadline changed", a)
+    r = d.post(path_of(code, "urge"), {"version": a["version"], "note": "请加快"})
+    if expect(r, 200, "urge (催办)"):
+        a = r.json
+        eq(a["urge_count"], 1, "urge_count")
+    r = ld.post(path_of(code, "supervise"), {"version": a["version"]})
+    if expect(r, 200, "supervise (督办) by a leader"):
+        a = r.json
+        eq(a["supervise_level"], 1, "supervise_level")
+    r = ha.post(path_of(code, "reply"), {"version": a["version"], "text": "已更换路灯。",
+                                         "record": "现场核查", "evidence": ["照片-001"]})
+    if expect(r, 200, "reply (答复)"):
+        a = r.json
+        eq((a["status"], a["reply"]), ("replied", "已更换路灯。"), "replied appeal")
+    expect(d.post(path_of(code, "visit"), {"version": a["version"], "solved": "maybe",
+                                           "satisfaction": "满意"}), 400,
+           "visit with solved 'maybe'", "invalid", "solved")
+    r = d.post(path_of(code, "visit"), {"version": a["version"], "solved": "yes",
+                                        "satisfaction": "满意"})
+    if expect(r, 200, "visit (回访)"):
+        a = r.json
+        eq((a["status"], a["visit_solved"], a["visit_satisfaction"]),
+           ("visited", "已解决", "满意"), "visited appeal")
+    stale = a["version"] - 1
+    expect(d.post(path_of(code, "close"), {"version": stale, "evidence": ["回访录音"]}), 409,
+           "close with a stale version", "conflict", "version", [code, str(stale)])
+    expect(d.post(path_of(code, "close"), {"evidence": ["回访录音"]}), 400,
+           "close without a version", "invalid", "version")
+    r = d.post(path_of(code, "close"), {"version": a["version"], "evidence": ["回访录音"]})
+    if expect(r, 200, "close (销号)"):
+        a = r.json
+        eq(a["status"], "closed", "closed appeal")
+        check(a["closed_at"], "close sets closed_at", a)
+    expect(d.post(path_of(code, "dispatch"), {"version": a["version"], "unit": A}), 409,
+           "dispatch a closed appeal", "bad_state", "state", ["closed", code])
+    expect(d.post(path_of(code, "urge"), {"version": a["version"]}), 409,
+           "urge a closed appeal", "bad_state")
+    r = d.get(path_of(code))
+    if expect(r, 200, "GET the closed appeal"):
+        h = r.json["history"]
+        eq(history_actions(r.json),
+           ["register", "dispatch", "return", "dispatch", "accept", "extend", "extend_approve",
+            "urge", "supervise", "reply", "visit", "close"], "the whole history")
+        check(chain_ok(h), "each event starts where the last one ended", h)
+        check(all(re.fullmatch(r"[0-9a-f]{64}", ev["hash"]) for ev in h), "events are hashed")
+        eq(h[3]["details"].get("redispatch"), True, "the second dispatch is marked 改派")
+        eq([ev["actor"] for ev in h][:5], ["paidan", "paidan", "chengguan", "paidan", "zhujian"],
+           "events name their actors")
+        eq(r.json["version"], len(h), "version counts the events")
+
+    # uphold (维持交办) and extend-deny (驳回延期)
+    a = w.fresh("returned")
+    r = d.post(path_of(a["code"], "uphold"), {"version": a["version"], "reason": "属本单位职责"})
+    if expect(r, 200, "uphold (维持交办)"):
+        eq((r.json["status"], r.json["lead_unit"]), ("dispatched", A), "upheld appeal")
+    a = w.fresh("accepted", ext_pending=True)
+    expect(d.post(path_of(a["code"], "extend-deny"), {"version": a["version"]}), 400,
+           "extend-deny without a reason", "invalid", "reason")
+    r = d.post(path_of(a["code"], "extend-deny"), {"version": a["version"], "reason": "理由不足"})
+    if expect(r, 200, "extend-deny (驳回延期)"):
+        eq(r.json["extension_requested"], None, "denied extension is no longer pending")
+    expect(d.post(path_of(a["code"], "extend-approve"), {"version": a["version"] + 1}), 409,
+           "approve with nothing pending", "bad_state")
+
+    # reject (不予受理)
+    a = w.register()
+    expect(d.post(path_of(a["code"], "reject"), {"version": 1}), 400, "reject without a reason",
+           "invalid", "reason")
+    r = d.post(path_of(a["code"], "reject"), {"version": 1, "reason": "不属于受理范围"})
+    if expect(r, 200, "reject (不予受理)"):
+        eq(r.json["status"], "rejected", "rejected appeal")
+    expect(d.post(path_of(a["code"], "reject"), {"version": 2, "reason": "again"}), 409,
+           "reject twice", "bad_state", "state", "rejected")
+
+    # merge (并单)
+    x, y = w.register(), w.register()
+    expect(d.post(path_of(y["code"], "merge"), {"version": 1, "into": y["code"]}), 400,
+           "merge into itself", "invalid", "into")
+    expect(d.post(path_of(y["code"], "merge"), {"version": 1, "into": "YD000000000000"}), 404,
+           "merge into an unknown appeal", "not_found", None, "YD000000000000")
+    r = d.post(path_of(y["code"], "merge"), {"version": 1, "into": x["code"]})
+    if expect(r, 200, "merge (并单)"):
+        eq((r.json["status"], r.json["merged_into"]), ("merged", x["id"]), "merged appeal")
+
+    # redo (重办): automatically after an unsatisfied visit, or asked for after a visit
+    a = w.fresh("replied")
+    r = d.post(path_of(a["code"], "visit"), {"version": a["version"], "solved": "partly",
+                                             "satisfaction": "不满意"})
+    if expect(r, 200, "unsatisfied visit"):
+        eq((r.json["status"], r.json["redo_count"], r.json["version"]),
+           ("accepted", 1, a["version"] + 2), "an unsatisfied visit sends it back (重办)")
+        h = d.get(path_of(a["code"])).json["history"]
+        eq([(ev["action"], ev["actor"]) for ev in h[-2:]],
+           [("visit", "paidan"), ("redo", "system")], "visit then the automatic redo")
+    a = w.fresh("visited")
+    expect(d.post(path_of(a["code"], "redo"), {"version": a["version"]}), 400,
+           "redo without a reason", "invalid", "reason")
+    r = d.post(path_of(a["code"], "redo"), {"version": a["version"], "reason": "群众反映仍未修好"})
+    if expect(r, 200, "redo (重办) asked for"):
+        eq((r.json["status"], r.json["redo_count"]), ("accepted", 1), "redone appeal")
+
+    expect(d.post(path_of(a["code"], "register"), {"version": 1}), 404, "action 'register'",
+           "not_found", "action")
+    expect(d.post(path_of(a["code"], "fly"), {"version": 1}), 404, "unknown action",
+           "not_found", "action", "fly")
+
+
+def test_list(w):
+    d = w.s["dispatcher"]
+    for i in range(3):
+        w.register(channel="wechat", area="就医")
+    r = d.get(q("/api/v1/appeals", limit=500))
+    if not expect(r, 200, "GET /appeals"):
+        return
+    every = r.json
+    total = every["total"]
+    eq(len(every["items"]), total, "one page holds all when limit > total")
+    eq(every["next_cursor"], None, "no next_cursor on the last page")
+    all_codes = [a["code"] for a in every["items"]]
+    # pages
+    seen, cursor, pages = [], None, 0
+    while pages < 100:
+        params = {"limit": 4, "sort": "code"}
+        if cursor:
+            params["cursor"] = cursor
+        r = d.get(q("/api/v1/appeals", **params))
+        if not expect(r, 200, f"page {pages + 1}"):
+            break
+        pages += 1
+        eq(r.json["total"], total, f"page {pages}: total")
+        check(len(r.json["items"]) <= 4, f"page {pages}: at most limit items")
+        seen += [a["code"] for a in r.json["items"]]
+        cursor = r.json["next_cursor"]
+        if cursor is None:
+            break
+        check(isinstance(cursor, str), "next_cursor is a string", cursor)
+    eq(seen, sorted(all_codes), "pages with sort=code walk every appeal once, in order")
+    eq(pages, (total + 3) // 4, "number of pages")
+    r = d.get(q("/api/v1/appeals", limit=2, sort="-code"))
+    if expect(r, 200, "sort=-code"):
+        eq([a["code"] for a in r.json["items"]], sorted(all_codes, reverse=True)[:2],
+           "descending sort")
+    # filters
+    for params, pred, desc in [
+        ({"status": "received"}, lambda a: a["status"] == "received", "status=received"),
+        ({"status": "closed"}, lambda a: a["status"] == "closed", "status=closed"),
+        ({"unit": B}, lambda a: B in [a["lead_unit"]] + a["assist_units"], "unit=城管局"),
+        ({"channel": "wechat"}, lambda a: a["channel"] == "微信群", "channel=wechat"),
+        ({"area": "就医"}, lambda a: a["area"] == "就医", "area=就医"),
+        ({"overdue": "1"}, lambda a: a["overdue"], "overdue=1"),
+        ({"from": "2020-01-01", "to": "2020-12-31"}, lambda a: False, "from/to in 2020"),
+    ]:
+        r = d.get(q("/api/v1/appeals", limit=500, **params))
+        if expect(r, 200, f"list {desc}"):
+            items = r.json["items"]
+            want = [a["code"] for a in every["items"] if pred(a)]
+            eq([a["code"] for a in items], want, f"list {desc}: exactly the matching appeals")
+            eq(r.json["total"], len(want), f"list {desc}: total")
+    check(len([a for a in every["items"] if a["channel"] == "微信群"]) == 3, "3 wechat appeals")
+    today = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 8 * 3600))
+    r = d.get(q("/api/v1/appeals", limit=500, **{"from": today, "to": today}))
+    if expect(r, 200, "list from/to today"):
+        eq(r.json["total"], total, "every appeal was received today")
+    expect(d.get(q("/api/v1/appeals", limit=0)), 400, "limit=0", "invalid", "limit")
+    expect(d.get(q("/api/v1/appeals", limit="lots")), 400, "limit=lots", "invalid", "limit")
+    expect(d.get(q("/api/v1/appeals", cursor="-5")), 400, "cursor=-5", "invalid", "cursor")
+    expect(d.get(q("/api/v1/appeals", status="lost")), 400, "unknown status", "invalid", "status",
+           "lost")
+    expect(d.get(q("/api/v1/appeals", unit="不存在局")), 404, "unknown unit filter", "not_found",
+           "unit", "不存在局")
+    expect(d.get(q("/api/v1/appeals", **{"from": "2021-02-30"})), 400, "from=2021-02-30",
+           "invalid")
+
+
+def test_org(w):
+    ad, d = w.s["admin"], w.s["dispatcher"]
+    r = d.get("/api/v1/units")
+    if expect(r, 200, "GET /units"):
+        names = {u["name"]: u for u in r.json}
+        check({DISTRICT, A, B, TOWN} <= set(names), "units listed", r.json)
+        if A in names and DISTRICT in names:
+            eq(names[A]["parent_id"], names[DISTRICT]["id"], "unit parent_id")
+            eq(names[TOWN]["kind"], "town", "unit kind")
+            eq(names[DISTRICT]["parent_id"], None, "the district has no parent")
+    r = ad.post("/api/v1/units", {"name": "西街镇", "kind": "town", "parent": DISTRICT})
+    if expect(r, 201, "POST /units"):
+        eq(r.json["name"], "西街镇", "new unit")
+        check(r.json.get("id") and r.json.get("code"), "new unit has id and code", r.json)
+    expect(ad.post("/api/v1/units", {"name": "西街镇", "kind": "town", "parent": DISTRICT}), 409,
+           "POST a unit twice", "conflict", None, "西街镇")
+    expect(ad.post("/api/v1/units", {"name": "南街镇", "kind": "town", "parent": "不存在区"}), 404,
+           "POST a unit under an unknown parent", "not_found", None, "不存在区")
+    expect(ad.post("/api/v1/units", {"name": 7}), 400, "unit name 7", "invalid", "name")
+
+    for what, label in (("areas", "就学"), ("channels", "12345热线")):
+        r = d.get("/api/v1/" + what)
+        if expect(r, 200, f"GET /{what}"):
+            check(any(x["name"] == label and x["active"] is True for x in r.json),
+                  f"{what} listed", r.json)
+    r = ad.post("/api/v1/areas", {"name": "养老", "code": "elderly"})
+    if expect(r, 201, "POST /areas"):
+        eq(r.json, {"code": "elderly", "name": "养老"}, "new area")
+    r = ad.post("/api/v1/channels", {"name": "市长信箱", "code": "mayor"})
+    if expect(r, 201, "POST /channels"):
+        eq(r.json, {"code": "mayor", "name": "市长信箱"}, "new channel")
+    expect(ad.post("/api/v1/channels", {"name": "市长信箱", "code": "mayor"}), 409,
+           "POST a channel twice", "conflict")
+    a = w.register(channel="市长信箱", area="elderly")
+    eq((a["channel"], a["area"]), ("市长信箱", "养老"), "the new channel and area take appeals")
+
+    r = ad.post("/api/v1/users", {"username": "xinren", "name": "新人", "role": "handler",
+                                  "unit": "西街镇", "phone": "13900001234", "password": PASSWORD})
+    if expect(r, 201, "POST /users"):
+        eq((r.json["username"], r.json["role"]), ("xinren", "handler"), "new user")
+    expect(ad.post("/api/v1/users", {"username": "xinren", "role": "handler", "unit": A,
+                                     "password": PASSWORD}), 409, "POST a user twice", "conflict",
+           "username", "xinren")
+    expect(ad.post("/api/v1/users", {"username": "x1", "role": "handler", "password": PASSWORD}),
+           400, "POST a handler without a unit", "invalid", "unit")
+    expect(ad.post("/api/v1/users", {"username": "x2", "role": "emperor", "password": PASSWORD}),
+           400, "POST a user with role emperor", "invalid")
+    expect(ad.post("/api/v1/users", {"username": "x3", "role": "auditor", "password": "short"}),
+           400, "POST a user with a short password", "invalid", "password")
+    r = login("xinren")
+    if expect(r, 200, "the new user logs in"):
+        eq(r.json["user"], {"username": "xinren", "role": "handler"}, "new user's role")
+    r = ad.get("/api/v1/users")
+    if expect(r, 200, "GET /users"):
+        users = {u["username"]: u for u in r.json}
+        check({u[0] for u in USERS} | {"xinren"} <= set(users), "users listed", list(users))
+        if "xinren" in users:
+            eq((users["xinren"]["unit"], users["xinren"]["phone"]), ("西街镇", "139****1234"),
+               "user list masks phones")
+        check(all("password" not in json.dumps(u) for u in r.json),
+              "no password hash in the user list")
+
+
+def test_calendar_report_audit(w):
+    d, au = w.s["dispatcher"], w.s["auditor"]
+    r = d.get(q("/api/v1/calendar/add", date="2021-09-30", n=5))
+    if expect(r, 200, "calendar/add"):
+        eq(r.json, {"date": "2021-09-30", "n": 5, "result": "2021-10-13"},
+           "2021-09-30 + 5 working days (国庆)")
+    r = d.get(q("/api/v1/calendar/is", date="2021-10-09"))
+    if expect(r, 200, "calendar/is on a 调休 Saturday"):
+        eq(r.json["workday"], True, "2021-10-09 is a make-up workday")
+    r = d.get(q("/api/v1/calendar/is", date="2021-10-01"))
+    if expect(r, 200, "calendar/is on 国庆"):
+        eq(r.json["workday"], False, "2021-10-01 is a holiday")
+        check(r.json.get("name"), "the holiday has a name", r.json)
+    expect(d.get(q("/api/v1/calendar/is", date="2021-13-01")), 400, "calendar/is 2021-13-01",
+           "invalid")
+    expect(d.get(q("/api/v1/calendar/add", date="2021-09-30")), 400, "calendar/add without n",
+           "invalid", "n")
+    expect(d.get(q("/api/v1/calendar/add", date="1990-01-02", n=1)), 400,
+           "calendar/add in a year with no calendar", "no_calendar")
+
+    today = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 8 * 3600))
+    r = d.get(q("/api/v1/report", **{"from": today, "to": today}))
+    if expect(r, 200, "GET /report"):
+        n = d.get(q("/api/v1/appeals", limit=1)).json["total"]
+        eq(r.json["received"], n, "report counts every appeal received today")
+        check(isinstance(r.json.get("by_unit"), list) and "by_status" in r.json,
+              "report has by_unit and by_status", r.json)
+    expect(d.get("/api/v1/report"), 400, "report without dates", "invalid", "from")
+    r = au.get("/api/v1/audit/verify")
+    if expect(r, 200, "GET /audit/verify"):
+        eq(r.json.get("ok"), True, "audit chain verifies")
+        check(r.json.get("events", 0) > 0 and r.json.get("appeals", 0) > 0,
+              "audit counts events and appeals", r.json)
+
+
+def test_public(w):
+    body = {"title": "路口积水", "content": "下雨后路口积水严重。", "phone": "13900005678",
+            "citizen_name": "李四", "kind": "求助"}
+    r = fetch("POST", "/api/v1/public/appeals", body)
+    if not expect(r, 201, "public submit"):
+        return
+    code = r.json["code"]
+    eq(set(r.json), {"code", "status", "message"}, "public submit answers code, status, message")
+    eq(r.json["status"], "received", "public appeal is received")
+    r = fetch("GET", q(f"/api/v1/public/appeals/{code}", phone_last4="5678"))
+    if expect(r, 200, "public follow with the right phone digits"):
+        j = r.json
+        eq(set(j), {"code", "status", "status_label", "title", "received_at", "replied_at",
+                    "reply"}, "public follow shows public fields only")
+        eq((j["code"], j["status"], j["title"]), (code, "received", "路口积水"), "public follow")
+        check("13900005678" not in r.raw.decode() and "下雨后" not in r.raw.decode(),
+              "no phone or content in the public view", j)
+    expect(fetch("GET", q(f"/api/v1/public/appeals/{code}", phone_last4="1234")), 404,
+           "public follow with wrong phone digits", "not_found", "code")
+    expect(fetch("GET", q("/api/v1/public/appeals/YD000000000000", phone_last4="5678")), 404,
+           "public follow of an unknown code", "not_found")
+    expect(fetch("GET", f"/api/v1/public/appeals/{code}"), 400, "public follow without digits",
+           "invalid", "phone_last4")
+    r = w.s["dispatcher"].get(path_of(code))
+    if expect(r, 200, "staff read the public appeal"):
+        eq((r.json["channel"], r.json["phone"], r.json["history"][0]["actor"]),
+           ("网站/H5", "13900005678", "citizen"), "public appeal comes in through the web")
+    w.public_code = code
+
+    # following is limited too (30 a minute an address), so codes and phone endings
+    # cannot be walked
+    src = "127.0.0.10"
+    statuses = [fetch("GET", q(f"/api/v1/public/appeals/{code}", phone_last4=f"{i:04d}"),
+                      src=src).status for i in range(30)]
+    eq(statuses.count(404), 30, "30 follows a minute are answered (all wrong endings: 404)")
+    expect(fetch("GET", q(f"/api/v1/public/appeals/{code}", phone_last4="5678"), src=src), 429,
+           "the 31st follow in a minute is refused", "too_many_requests")
+
+    # 5 a minute from one address: the 6th is refused
+    src = "127.0.0.9"
+    if time.time() % 60 > 50:
+        time.sleep(61 - time.time() % 60)
+    for i in range(5):
+        r = fetch("POST", "/api/v1/public/appeals", dict(body, title=f"积水 {i}"), src=src)
+        expect(r, 201, f"public submit {i + 1} of 5")
+    r = fetch("POST", "/api/v1/public/appeals", dict(body, title="积水 6"), src=src)
+    expect(r, 429, "6th public submit within a minute", "too_many_requests")
+    r = fetch("POST", "/api/v1/public/appeals", dict(body, title="积水"), src="127.0.0.10")
+    expect(r, 201, "another address may still submit")
+    src = "127.0.0.11"
+    expect(fetch("POST", "/api/v1/public/appeals", {"title": "x", "content": "y"}, src=src), 400,
+           "public submit without a phone", "invalid", "phone")
+    expect(fetch("POST", "/api/v1/public/appeals", {"title": "x", "content": "y",
+                                                   "phone": "12345678901234567890"}, src=src),
+           400, "public submit with a 20-digit phone", "invalid", "phone")
+    expect(fetch("POST", "/api/v1/public/appeals", "{", src=src), 400,
+           "public submit of malformed JSON", "invalid", "body")
+
+
+# Rows: (method, path key, body maker or None, expected status per role in ROLE_ORDER).
+ROLE_ORDER = ["admin", "dispatcher", "handler_a", "handler_b", "leader", "leader_a", "auditor",
+              "citizen", "anonymous"]
+
+
+def test_matrix(w):
+    # Fixtures read by GETs and refused writes; they must not change.
+    fx = {"A": w.fresh("dispatched", lead=A), "AB": w.fresh("dispatched", lead=A, assist=[B]),
+          "B": w.fresh("dispatched", lead=B), "R": w.fresh("received")}
+    today = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 8 * 3600))
+    ALL = [200] * 7 + [403, 401]
+    gets = [
+        ("/api/v1/session", [200] * 8 + [401]),
+        ("/api/v1/appeals", ALL),
+        (path_of(fx["A"]["code"]), [200, 200, 200, 403, 200, 200, 200, 403, 401]),
+        (path_of(fx["AB"]["code"]), [200, 200, 200, 200, 200, 200, 200, 403, 401]),
+        (path_of(fx["B"]["code"]), [200, 200, 403, 200, 200, 403, 200, 403, 401]),
+        (path_of(fx["R"]["code"]), [200, 200, 403, 403, 200, 403, 200, 403, 401]),
+        ("/api/v1/units", ALL),
+        ("/api/v1/areas", ALL),
+        ("/api/v1/channels", ALL),
+        ("/api/v1/users", [200, 403, 403, 403, 403, 403, 200, 403, 401]),
+        (q("/api/v1/calendar/is", date="2021-10-01"), ALL),
+        (q("/api/v1/calendar/add", date="2021-09-30", n=5), ALL),
+        (q("/api/v1/report", **{"from": today, "to": today}),
+         [200, 200, 403, 403, 200, 200, 200, 403, 401]),
+        ("/api/v1/audit/verify", [200, 403, 403, 403, 403, 403, 200, 403, 401]),
+    ]
+    for path, want in gets:
+        for role, status in zip(ROLE_ORDER, want):
+            r = w.s[role].get(path)
+            expect(r, status, f"matrix: {role} GET {path.split('?')[0]}",
+                   {401: "unauthorized", 403: "forbidden"}.get(status))
+
+    n = [0]
+
+    def uniq(prefix):
+        n[0] += 1
+        return f"{prefix}{n[0]}"
+
+    org_posts = [
+        ("/api/v1/units", lambda: {"name": uniq("测试局"), "kind": "department",
+                                   "parent": DISTRICT}),
+        ("/api/v1/areas", lambda: {"name": uniq("领域"), "code": uniq("area")}),
+        ("/api/v1/channels", lambda: {"name": uniq("渠道"), "code": uniq("ch")}),
+        ("/api/v1/users", lambda: {"username": uniq("user"), "role": "auditor",
+                                   "password": PASSWORD}),
+        ("/api/v1/appeals", lambda: appeal_body()),
+    ]
+    for path, body in org_posts:
+        want = [201, 201] if path.endswith("appeals") else [201, 403]
+        want += [403] * 6 + [401]
+        for role, status in zip(ROLE_ORDER, want):
+            expect(w.s[role].post(path, body()), status, f"matrix: {role} POST {path}",
+                   {401: "unauthorized", 403: "forbidden"}.get(status))
+
+    # Actions: (action, fixture state, lead, assist, body, expected per role). An allowed
+    # call gets a fresh appeal; refused calls share one, which must come through unchanged.
+    lead_only = [200, 403, 200, 403, 403, 403, 403, 403, 401]
+    disp_only = [200, 200, 403, 403, 403, 403, 403, 403, 401]
+    urgers = [200, 200, 403, 403, 200, 200, 403, 403, 401]
+    actions = [
+        ("dispatch", "received", A, [], {"unit": A}, disp_only),
+        ("reject", "received", A, [], {"reason": "重复"}, disp_only),
+        ("accept", "dispatched", A, [], {}, lead_only),
+        ("accept", "dispatched", A, [B], {}, lead_only),  # an assisting unit may not sign
+        ("return", "dispatched", A, [], {"reason": "非本单位"}, lead_only),
+        ("urge", "dispatched", A, [], {}, urgers),
+        ("supervise", "dispatched", A, [], {}, urgers),
+        ("urge", "dispatched", B, [], {}, [200, 200, 403, 403, 200, 403, 403, 403, 401]),
+        ("extend", "accepted", A, [], {"days": 2, "reason": "协调中"}, lead_only),
+        ("extend-approve", "pending", A, [], {}, disp_only),
+        ("reply", "accepted", A, [], {"text": "已处理"}, lead_only),
+        ("visit", "replied", A, [], {"solved": "yes", "satisfaction": "满意"}, disp_only),
+        ("close", "visited", A, [], {"evidence": ["录音"]}, disp_only),
+        ("merge", "received", A, [], {"into": fx["R"]["code"]}, disp_only),
+    ]
+    for action, state, lead, assist, body, want in actions:
+        st = "accepted" if state == "pending" else state
+        shared = w.fresh(st, lead=lead, assist=assist, ext_pending=state == "pending")
+        desc_tail = f"{action} ({state}, led by {lead}{' assisted by ' + B if assist else ''})"
+        for role, status in zip(ROLE_ORDER, want):
+            a = shared if status != 200 else w.fresh(st, lead=lead, assist=assist,
+                                                     ext_pending=state == "pending")
+            r = w.s[role].post(path_of(a["code"], action), dict(body, version=a["version"]))
+            expect(r, status, f"matrix: {role} {desc_tail}",
+                   {401: "unauthorized", 403: "forbidden"}.get(status))
+        after = w.s["dispatcher"].get(path_of(shared["code"])).json
+        eq(after["version"], shared["version"], f"matrix: refused {action} left the appeal as it was")
+    for key, a in fx.items():
+        after = w.s["dispatcher"].get(path_of(a["code"])).json
+        eq(after["version"], a["version"], f"matrix: fixture {key} unchanged")
+
+    # Lists: a handler sees their unit's appeals only (lead or assisting), a leader their
+    # unit's subtree; total and pages count only what they may see.
+    for role, unit, lead_only_rule in (("handler_a", A, False), ("handler_b", B, False),
+                                       ("leader_a", A, True)):
+        for extra in ({}, {"unit": B if unit == A else A}):
+            r = w.s[role].get(q("/api/v1/appeals", limit=500, **extra))
+            if expect(r, 200, f"{role} list {extra}"):
+                items = r.json["items"]
+                mine = (lambda a: a["lead_unit"] == unit) if lead_only_rule else \
+                    (lambda a: unit in [a["lead_unit"]] + a["assist_units"])
+                bad = [a["code"] for a in items if not mine(a)]
+                eq(bad, [], f"{role} list {extra}: only own unit's appeals")
+                eq(r.json["total"], len(items), f"{role} list {extra}: total counts what they see")
+        r = w.s[role].get(q("/api/v1/appeals", limit=500))
+        everyone = w.s["dispatcher"].get(q("/api/v1/appeals", limit=500)).json["items"]
+        if r.status == 200:
+            mine = (lambda a: a["lead_unit"] == unit) if lead_only_rule else \
+                (lambda a: unit in [a["lead_unit"]] + a["assist_units"])
+            eq(sorted(a["code"] for a in r.json["items"]),
+               sorted(a["code"] for a in everyone if mine(a)), f"{role} list misses none of theirs")
+        r = w.s[role].get(q("/api/v1/appeals", limit=2))
+        if r.status == 200 and r.json["total"] > 2:
+            eq(r.json["next_cursor"], "2", f"{role} list: next_cursor")
+
+    # Masking: full for admin, dispatcher and the handling units; masked for the rest.
+    full = (PHONE, "张三", ID_NUMBER)
+    masked = (PHONE_MASKED, "张*", "110101********1234")
+    for role, key, want in (("admin", "A", full), ("dispatcher", "A", full),
+                            ("handler_a", "A", full), ("handler_b", "AB", full),
+                            ("handler_a", "AB", full), ("leader", "A", masked),
+                            ("leader_a", "A", masked), ("auditor", "A", masked)):
+        r = w.s[role].get(path_of(fx[key]["code"]))
+        if r.status == 200:
+            j = r.json
+            eq((j["phone"], j["citizen_name"], j["id_number"]), want,
+               f"masking: {role} reads appeal {key}")
+    for role in ("leader", "auditor"):
+        r = w.s[role].get(q("/api/v1/appeals", limit=500))
+        if r.status == 200:
+            leaks = [a["code"] for a in r.json["items"] if a["phone"] == PHONE]
+            eq(leaks, [], f"masking: {role}'s list shows no full phone")
+    r = w.s["handler_a"].get(q("/api/v1/appeals", limit=500))
+    if r.status == 200:
+        eq(sorted({a["phone"] for a in r.json["items"] if a["phone"]}), [PHONE],
+           "masking: the handling unit's list shows the full phone")
+
+
+def raw_post(sess, path, data, ctype="application/json", extra=None):
+    h = {"Authorization": "Bearer " + sess.token}
+    h.update(extra or {})
+    if ctype:
+        h["Content-Type"] = ctype
+    return fetch("POST", path, data, h, ctype=None)
+
+
+def test_bad_input(w):
+    d, ad = w.s["dispatcher"], w.s["admin"]
+    reg = "/api/v1/appeals"
+    r = raw_post(d, reg, b'{"title": "x", ')
+    expect(r, 400, "malformed JSON", "invalid", "body", "malformed JSON")
+    expect(raw_post(d, reg, b'[1, 2]'), 400, "a JSON array", "invalid", "body", "JSON object")
+    expect(raw_post(d, reg, b''), 400, "an empty body", "invalid", "body")
+    expect(raw_post(d, reg, b'{"kind": "a", "kind": "b"}'), 400, "duplicate keys", "invalid", "body")
+    expect(d.post(reg, appeal_body(title=5)), 400, "title 5", "invalid", "title", "string")
+    expect(d.post(reg, appeal_body(title=None)), 400, "missing title", "invalid", "title")
+    expect(d.post(reg, appeal_body(kind=None)), 400, "missing kind", "invalid", "kind")
+    expect(d.post(reg, appeal_body(content=None)), 400, "missing content", "invalid", "content")
+    expect(d.post(reg, appeal_body(channel=None)), 400, "missing channel", "invalid", "channel")
+    expect(d.post(reg, appeal_body(kind="闲聊")), 400, "unknown kind", "invalid", "kind", "闲聊")
+    expect(d.post(reg, appeal_body(channel="飞鸽")), 404, "unknown channel", "not_found", None, "飞鸽")
+    expect(d.post(reg, appeal_body(title="长" * 201)), 400, "a 201-character title", "invalid",
+           "title", "200")
+    r = d.post(reg, appeal_body(title="长" * 200))
+    expect(r, 201, "a 200-character title (limits count characters)")
+    expect(d.post(reg, appeal_body(phone="138-abc")), 400, "phone with letters", "invalid", "phone")
+    expect(d.post(reg, appeal_body(id_number="12345")), 400, "short ID number", "invalid",
+           "id_number")
+    expect(d.post(reg, appeal_body(urgency="whenever")), 400, "unknown urgency", "invalid",
+           "urgency")
+    expect(raw_post(d, reg, '{"title": "a\\u0000b", "content": "c", "kind": "咨询", '
+                            '"channel": "hotline"}'.encode()), 400, "a NUL in a string",
+           "invalid")
+    # invalid UTF-8, raw and escaped
+    bad = b'{"title": "\xff\xfe bad", "content": "c", "kind": "x", "channel": "hotline"}'
+    expect(raw_post(d, reg, bad), 400, "invalid UTF-8 bytes in a string", "invalid", "body")
+    bad = b'{"title": "\xe4\xbd", "content": "c", "kind": "x", "channel": "hotline"}'
+    expect(raw_post(d, reg, bad), 400, "truncated UTF-8 sequence", "invalid", "body")
+    bad = b'{"title": "\\ud800", "content": "c", "kind": "x", "channel": "hotline"}'
+    expect(raw_post(d, reg, bad), 400, "a lone surrogate escape", "invalid", "body")
+    # content types
+    expect(raw_post(d, reg, b'{}', ctype="text/plain"), 415, "Content-Type text/plain",
+           "unsupported_media_type", "Content-Type")
+    expect(raw_post(d, reg, b'{}', ctype=None), 415, "no Content-Type", "unsupported_media_type")
+    r = raw_post(d, reg, json.dumps(appeal_body()).encode(), ctype="application/json; charset=utf-8")
+    expect(r, 201, "Content-Type with a charset")
+    # unknown ids and endpoints
+    expect(d.get(path_of("YD209901010001")), 404, "unknown appeal code", "not_found", "appeal",
+           "YD209901010001")
+    expect(d.post(path_of("YD209901010001", "accept"), {"version": 1}), 404,
+           "action on an unknown appeal", "not_found", "appeal")
+    a = w.register()
+    r = d.post(path_of(a["code"], "dispatch"), {"version": 1, "unit": "不存在局"})
+    expect(r, 404, "dispatch to an unknown unit", "not_found", "unit", "'不存在局'")
+    r = d.post(path_of(a["code"], "dispatch"), {"version": 1, "unit": A, "assist": ["没有科"]})
+    expect(r, 404, "dispatch with an unknown assisting unit", "not_found", "unit", "没有科")
+    expect(d.post(path_of(a["code"], "dispatch"), {"version": 1, "unit": A, "assist": [A]}), 400,
+           "lead unit also assisting", "invalid", "assist")
+    expect(d.post(path_of(a["code"], "dispatch"), {"version": 1, "unit": A, "assist": "城管局"}),
+           400, "assist not an array", "invalid", "assist")
+    expect(d.post(path_of(a["code"], "dispatch"), {"version": "x", "unit": A}), 400,
+           "version 'x'", "invalid", "version")
+    expect(d.post(path_of(a["code"], "dispatch"), {"version": 1.5, "unit": A}), 400,
+           "version 1.5", "invalid", "version")
+    expect(d.post(path_of(a["code"], "dispatch"), {"version": 10 ** 30, "unit": A}), 400,
+           "version 10^30", "invalid")
+    expect(d.post(path_of(a["code"], "dispatch"), {"version": 1, "unit": A, "complex": "yes"}),
+           400, "complex 'yes'", "invalid", "complex")
+    expect(d.post(path_of(a["code"], "dispatch"), {"version": 1, "unit": A, "days": 2,
+                                                   "hours": 4}), 400, "days and hours",
+           "invalid", "days")
+    expect(d.post(path_of(a["code"], "dispatch"), {"version": 1, "unit": ["x"]}), 400,
+           "unit as an array", "invalid", "unit")
+    eq(d.get(path_of(a["code"])).json["version"], 1, "refused input left the appeal alone")
+    expect(d.get("/api/v1/nothing"), 404, "unknown endpoint", "not_found", "path")
+    expect(d.call("PUT", "/api/v1/appeals", {}), 404, "PUT /appeals", "not_found")
+    expect(d.get("/api/v1/appeals/x/y/z"), 404, "too deep a path", "not_found")
+    # a path too long to keep must not be cut down to another endpoint
+    long_path = path_of(a["code"], "reject") + "/" * 600 + "x/y"
+    expect(d.post(long_path, {"version": 1, "reason": "x"}), 404,
+           "a 600-byte path ending in an action", "not_found", "path")
+    # a body larger than 1 MiB: announced by Content-Length, or streamed without one
+    big = b'{"title": "' + b"a" * (1 << 20) + b'"}'
+    expect(raw_post(d, reg, big), 413, "a body over 1 MiB", "too_large", "body")
+    expect(chunked_post(d, reg, big), 413, "a chunked body over 1 MiB", "too_large", "body")
+    head = '{"kind": "咨询", "channel": "hotline", "content": "c", "title": "'.encode()
+    exact = head + b"a" * ((1 << 20) - len(head) - 2) + b'"}'
+    expect(raw_post(d, reg, exact), 400, "a body of exactly 1 MiB is read (and its title refused)",
+           "invalid", "title")
+    # SQL and HTML in text fields are stored and returned as they were sent
+    evil = {"title": "'); DROP TABLE appeals;--", "content": "<script>alert(1)</script>",
+            "citizen_name": "Robert'); DELETE FROM users;--", "address": "<img src=x onerror=1>",
+            "channel": "hotline", "kind": "咨询", "phone": PHONE}
+    before = d.get(q("/api/v1/appeals", limit=1)).json["total"]
+    r = d.post(reg, evil)
+    if expect(r, 201, "register with SQL and HTML in text fields"):
+        code = r.json["code"]
+        for k in ("title", "content", "citizen_name", "address"):
+            eq(r.json[k], evil[k], f"{k} returned verbatim")
+        g = d.get(path_of(code))
+        for k in ("title", "content", "citizen_name", "address"):
+            eq(g.json[k], evil[k], f"{k} stored verbatim")
+        check(b"<script>alert(1)</script>" in g.raw, "HTML is not escaped into something else")
+        eq(g.header_all("Content-Type"), ["application/json; charset=utf-8"],
+           "responses are JSON, not HTML")
+        eq(g.header_all("X-Content-Type-Options"), ["nosniff"], "nosniff")
+        r = d.post(path_of(code, "reject"), {"version": 1, "reason": "x'; DROP TABLE events;--"})
+        if expect(r, 200, "SQL in a reason"):
+            h = d.get(path_of(code)).json["history"]
+            eq(h[-1]["details"].get("reason"), "x'; DROP TABLE events;--", "reason stored verbatim")
+        lst = d.get(q("/api/v1/appeals", limit=500))
+        if expect(lst, 200, "the appeals table still works"):
+            eq(lst.json["total"], before + 1, "and holds one more appeal")
+            check(any(x["title"] == evil["title"] for x in lst.json["items"]), "listed verbatim")
+        expect(ad.get("/api/v1/users"), 200, "the users table still works")
+    # login oddities
+    expect(fetch("POST", "/api/v1/session", {"username": ["paidan"], "password": "x"},
+                src="127.0.0.12"), 400, "login with username as an array", "invalid", "username")
+
+
+def chunked_post(sess, path, data):
+    global REQUESTS
+    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+    try:
+        conn.putrequest("POST", path)
+        conn.putheader("Authorization", "Bearer " + sess.token)
+        conn.putheader("Content-Type", "application/json")
+        conn.putheader("Transfer-Encoding", "chunked")
+        conn.endheaders()
+        for i in range(0, len(data), 65536):
+            part = data[i:i + 65536]
+            conn.send(b"%x\r\n%s\r\n" % (len(part), part))
+        conn.send(b"0\r\n\r\n")
+        resp = conn.getresponse()
+        r = Resp(resp.status, resp.getheaders(), resp.read())
+    finally:
+        conn.close()
+    with COUNT_LOCK:
+        REQUESTS += 1
+    return r
+
+
+# ---- concurrency -------------------------------------------------------------------------
+
+THREADS = 8
+TARGET = 2000
+
+
+def test_concurrency(w):
+    """8 clients, each with its own sessions, share a pool of appeals and act on them with
+    the version they last read; a 409 means someone else got there first: re-read, retry."""
+    lock = threading.Lock()
+    acked = []  # (code, url action, version after, username, status after)
+    unexpected = []
+    transport = []
+    pool = []  # codes of appeals still open to actions
+    stats = {"conflicts": 0, "posts": 0}
+    sessions = [(session("paidan"), session("zhujian")) for _ in range(THREADS)]
+
+    def record(code, action, r, who):
+        with lock:
+            acked.append((code, action, r.json["version"], who.username, r.json["status"]))
+
+    def register(disp):
+        r = disp.post("/api/v1/appeals", appeal_body(title=f"并发 {random.random():.6f}"))
+        with lock:
+            stats["posts"] += 1
+        if r.status == 201:
+            record(r.json["code"], "register", r, disp)
+            with lock:
+                pool.append(r.json["code"])
+        else:
+            with lock:
+                unexpected.append(("register", short(r)))
+
+    for _ in range(24):
+        register(sessions[0][0])
+
+    def worker(i):
+        disp, hand = sessions[i]
+        rnd = random.Random(1000 + i)
+        while True:
+            with lock:
+                if len(acked) >= TARGET or stats["posts"] > 3 * TARGET:
+                    return
+                open_codes = list(pool)
+            try:
+                if len(open_codes) < 16 or rnd.random() < 0.03:
+                    register(disp)
+                    continue
+                code = rnd.choice(open_codes)
+                g = disp.get(path_of(code))
+                if g.status != 200:
+                    with lock:
+                        unexpected.append(("GET", short(g)))
+                    continue
+                a = g.json
+                st, v = a["status"], a["version"]
+                x = rnd.random()
+                if st == "received":
+                    who, action, body = disp, "dispatch", {"unit": A}
+                elif st == "dispatched":
+                    who, action, body = (hand, "accept", {}) if x < 0.7 else (disp, "urge", {})
+                elif st == "accepted":
+                    if a["extension_requested"]:
+                        who, action, body = disp, "extend-approve", {}
+                    elif x < 0.1 and a["extensions"] < 2:
+                        who, action, body = hand, "extend", {"days": 1, "reason": "并发延期"}
+                    elif x < 0.25:
+                        who, action, body = disp, "supervise", {}
+                    else:
+                        who, action, body = hand, "reply", {"text": "已处理", "evidence": ["e"]}
+                elif st == "replied":
+                    sat = "不满意" if x < 0.15 else "满意"
+                    who, action, body = disp, "visit", {"solved": "yes", "satisfaction": sat}
+                elif st == "visited":
+                    who, action, body = disp, "close", {}
+                else:
+                    with lock:
+                        if code in pool:
+                            pool.remove(code)
+                    continue
+                body["version"] = v
+                r = who.post(path_of(code, action), body)
+                with lock:
+                    stats["posts"] += 1
+                if 200 <= r.status < 300:
+                    record(code, action, r, who)
+                    if r.json["status"] not in OPEN:
+                        with lock:
+                            if code in pool:
+                                pool.remove(code)
+                elif r.status == 409:
+                    with lock:
+                        stats["conflicts"] += 1
+                else:
+                    with lock:
+                        unexpected.append((action, short(r)))
+            except (OSError, http.client.HTTPException) as ex:
+                with lock:
+                    transport.append(repr(ex))
+
+    t0 = time.time()
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(THREADS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    took = time.time() - t0
+    check(len(acked) >= TARGET, f"{TARGET} actions acknowledged", f"{len(acked)} in {took:.1f}s")
+    eq(unexpected[:5], [], "every action answered 2xx or 409")
+    eq(transport[:5], [], "no transport errors")
+    check(stats["conflicts"] > 0, "clients did collide (409s happened)", stats)
+    print(f"# concurrency: {len(acked)} acknowledged, {stats['conflicts']} conflicts, "
+          f"{stats['posts']} posts in {took:.1f}s", file=sys.stderr)
+
+    # every acknowledged action is in its appeal's history, and nothing else is
+    d = w.s["dispatcher"]
+    by_code = {}
+    for code, action, version, user, status in acked:
+        by_code.setdefault(code, []).append((action, version, user, status))
+    missing, phantom, bad_chain = [], [], []
+    for code, acts in by_code.items():
+        h = d.get(path_of(code)).json["history"]
+        by_seq = {ev["seq"]: ev for ev in h}
+        for action, version, user, status in acts:
+            seq = version - 1 if (action == "visit" and status == "accepted") else version
+            ev = by_seq.get(seq)
+            if not ev or ev["action"] != action.replace("-", "_") or ev["actor"] != user:
+                missing.append((code, action, version, user))
+        humans = [ev for ev in h if ev["actor"] != "system"]
+        if len(humans) != len(acts):
+            phantom.append((code, len(humans), len(acts)))
+        if not chain_ok(h):
+            bad_chain.append(code)
+    eq(missing[:5], [], "every acknowledged action has its event")
+    eq(phantom[:5], [], "no event without an acknowledged action")
+    eq(bad_chain[:5], [], "every history is a legal sequence of transitions")
+    w.concurrency_codes = set(by_code)
+
+
+def test_final_consistency(w):
+    d, au = w.s["dispatcher"], w.s["auditor"]
+    items, cursor = [], None
+    for _ in range(200):
+        params = {"limit": 100}
+        if cursor:
+            params["cursor"] = cursor
+        r = d.get(q("/api/v1/appeals", **params))
+        if r.status != 200:
+            break
+        items += r.json["items"]
+        cursor = r.json["next_cursor"]
+        if not cursor:
+            break
+    eq(len(items), len({a["code"] for a in items}), "final list has no duplicates")
+    events, impossible = 0, []
+    for a in items:
+        j = d.get(path_of(a["code"])).json
+        h = j["history"]
+        events += len(h)
+        st = j["status"]
+        ok = (chain_ok(h) and h and h[-1]["to"] == st and j["version"] == len(h)
+              and (st != "closed" or j["closed_at"])
+              and (st not in ("dispatched", "accepted", "replied", "visited", "closed", "returned")
+                   or (j["lead_unit"] and j["deadline"]))
+              and (st not in ("replied", "visited", "closed") or j["reply"])
+              and (st != "merged" or j["merged_into"])
+              and (st != "received" or not j["lead_unit"]))
+        if not ok:
+            impossible.append((a["code"], st, [ev["action"] for ev in h]))
+    eq(impossible[:5], [], "no appeal is in an impossible state")
+    r = au.get("/api/v1/audit/verify")
+    if expect(r, 200, "final audit/verify"):
+        eq(r.json.get("ok"), True, "the audit chain verifies after the concurrent run")
+        eq((r.json.get("events"), r.json.get("appeals")), (events, len(items)),
+           "the chain holds every event of every appeal")
+
+
+# ---- the server --------------------------------------------------------------------------
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def cli(binary, db, *args, stdin=None):
+    p = subprocess.run([binary, "--db", db, *args], input=stdin, capture_output=True, text=True,
+                       timeout=60)
+    if p.returncode != 0:
+        raise RuntimeError(f"shishi {' '.join(args)}: {p.stderr.strip()}")
+    return p.stdout
+
+
+def setup_org(binary, db):
+    cli(binary, db, "init")
+    cli(binary, db, "unit", "add", "--name", DISTRICT, "--kind", "district")
+    for name, kind in ((A, "department"), (B, "department"), (TOWN, "town")):
+        cli(binary, db, "unit", "add", "--name", name, "--kind", kind, "--parent", DISTRICT)
+    for username, role, unit in USERS:
+        args = ["user", "add", "--username", username, "--role", role, "--password-stdin"]
+        if unit:
+            args += ["--unit", unit]
+        cli(binary, db, *args, stdin=PASSWORD + "\n")
+
+
+def main():
+    global PORT
+    if len(sys.argv) != 2 or not os.access(sys.argv[1], os.X_OK):
+        print(f"usage: python3 {sys.argv[0]} /path/to/shishi", file=sys.stderr)
+        print("0 passed, 1 failed")
+        return 1
+    binary = os.path.abspath(sys.argv[1])
+    t_start = time.time()
+    tmp = tempfile.TemporaryDirectory(prefix="shishi-api.")
+    db = os.path.join(tmp.name, "ledger.db")
+    log_path = os.path.join(tmp.name, "server.log")
+    env = dict(os.environ)
+    env.setdefault("ASAN_OPTIONS", "detect_leaks=1")
+    env.setdefault("UBSAN_OPTIONS", "print_stacktrace=1")
+    server = None
+    try:
+        setup_org(binary, db)
+        PORT = free_port()
+        with open(log_path, "wb") as log:
+            server = subprocess.Popen(
+                [binary, "--db", db, "serve", "--listen", f"127.0.0.1:{PORT}",
+                 "--public-per-minute", "5"], stdout=subprocess.DEVNULL, stderr=log, env=env)
+        deadline = time.time() + 30
+        while True:
+            try:
+                if fetch("GET", "/healthz").status == 200:
+                    break
+            except OSError:
+                pass
+            if server.poll() is not None or time.time() > deadline:
+                raise RuntimeError("the server did not come up")
+            time.sleep(0.1)
+
+        w = World()
+        w.db = db
+        for key, user in (("admin", "admin"), ("dispatcher", "paidan"), ("handler_a", "zhujian"),
+                          ("handler_b", "chengguan"), ("leader", "lingdao"),
+                          ("leader_a", "lingdao_zj"), ("auditor", "shenji"),
+                          ("citizen", "qunzhong")):
+            w.s[key] = session(user)
+        w.s["anonymous"] = Anonymous()
+
+        for section in (test_health, test_login, test_lockout, test_sessions, test_lifecycle,
+                        test_list, test_org, test_calendar_report_audit, test_public,
+                        test_matrix, test_bad_input, test_concurrency, test_final_consistency):
+            t0 = time.time()
+            try:
+                if section.__code__.co_argcount:
+                    section(w)
+                else:
+                    section()
+            except Exception as ex:  # a crash in one section fails it, not the run
+                check(False, f"{section.__name__} ran to the end", repr(ex))
+            print(f"# {section.__name__}: {time.time() - t0:.1f}s", file=sys.stderr)
+
+        # stop: SIGTERM, exit 0, one access line per request, no query strings
+        server.send_signal(signal.SIGTERM)
+        try:
+            rc = server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            rc = None
+        eq(rc, 0, "the server exits 0 within 10 s of SIGTERM")
+        server = None
+        with open(log_path, encoding="utf-8", errors="replace") as f:
+            log = f.read()
+        lines = log.splitlines()
+        access = [ln for ln in lines if ln.startswith("access ")]
+        eq(len(access), REQUESTS, "one access line per request")
+        check(any(re.search(r"method=POST path=/api/v1/session status=401 .* user=-$", ln)
+                  for ln in access), "a failed login is logged without a user")
+        code = getattr(w, "public_code", "-")
+        check(any(f"method=GET path=/api/v1/public/appeals/{code} status=200" in ln
+                  for ln in access), "the public follow is logged by its path")
+        check(any(re.search(r"method=POST path=/api/v1/appeals status=201 .* user=paidan$", ln)
+                  for ln in access), "a registration is logged with its user")
+        paths = [re.search(r" path=(\S*)", ln).group(1) for ln in access]
+        eq([p for p in paths if "?" in p][:3], [], "no query string in the access log")
+        check("phone_last4" not in log, "no phone digits in the access log")
+        check(not re.search(r"AddressSanitizer|LeakSanitizer|runtime error:", log),
+              "no sanitizer report", "\n".join(ln for ln in lines if "Sanitizer" in ln)[:500])
+        check("shishi: stopped" in log, "the server says it stopped")
+    except Exception as ex:
+        check(False, "the test ran to the end", repr(ex))
+    finally:
+        if server is not None:
+            server.kill()
+            server.wait()
+        if FAILED:
+            try:
+                with open(log_path, encoding="utf-8", errors="replace") as f:
+                    tail = [ln for ln in f.read().splitlines() if not ln.startswith("access ")]
+                print("# server stderr (without access lines):\n# " + "\n# ".join(tail[-20:]),
+                      file=sys.stderr)
+            except OSError:
+                pass
+        tmp.cleanup()
+    print(f"# took {time.time() - t_start:.1f}s", file=sys.stderr)
+    print(f"{PASSED} passed, {FAILED} failed")
+    return 1 if FAILED else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
