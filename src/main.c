@@ -5,6 +5,7 @@
 
 #include "cli/cli.h"
 #include "util/civil.h"
+
 #include "util/banned.h"
 
 struct command {

@@ -7,6 +7,7 @@
 
 #include "core/mask.h"
 #include "util/civil.h"
+
 #include "util/banned.h"
 
 /* Prints the appeal a command produced (as JSON, its code alone, or a status line) and

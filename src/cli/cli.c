@@ -9,6 +9,7 @@
 #include "util/civil.h"
 #include "util/utf8.h"
 #include "util/xalloc.h"
+
 #include "util/banned.h"
 
 static const struct opt_spec *find_spec(const struct opt_spec *spec, const char *name,

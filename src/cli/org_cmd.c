@@ -7,6 +7,7 @@
 
 #include "util/banned.h"
 
+
 int cmd_init(struct cli *c, int argc, char **argv)
 {
     static const struct opt_spec spec[] = {COMMON_OPTS, {0, 0}};

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "util/xalloc.h"
+
 #include "util/banned.h"
 
 static void rate_text(int64_t num, int64_t den, char *out, size_t size)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "http/server.h"
+
 #include "util/banned.h"
 
 int cmd_serve(struct cli *c, int argc, char **argv)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "util/civil.h"
+
 #include "util/banned.h"
 
 static int load_calendar(struct cli *c, struct calendar *own, const struct calendar **cal,

@@ -28,6 +28,7 @@
 #include "util/civil.h"
 #include "util/utf8.h"
 #include "util/xalloc.h"
+
 #include "util/banned.h"
 
 #define TITLE_MAX   200  /* characters */

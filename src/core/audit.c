@@ -8,6 +8,7 @@
 
 #include "util/banned.h"
 
+
 static void put(crypto_hash_sha256_state *st, const char *s)
 {
     char len[24];

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "util/civil.h"
+
 #include "util/banned.h"
 
 void limits_default(struct limits *l, const struct calendar *cal)

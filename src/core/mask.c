@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "util/utf8.h"
+
 #include "util/banned.h"
 
 /* Keeps `head` and `tail` bytes of s and stars the rest; all stars when s is too short. */

@@ -5,6 +5,7 @@
 
 #include "core/appeal.h"
 #include "util/utf8.h"
+
 #include "util/banned.h"
 
 static const char *const kind_codes[UNIT_COUNT_] = {

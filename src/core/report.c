@@ -7,6 +7,7 @@
 
 #include "util/civil.h"
 #include "util/xalloc.h"
+
 #include "util/banned.h"
 
 void report_init(struct report *r, int64_t from_day, int64_t to_day, int64_t as_of)

@@ -13,6 +13,7 @@
 
 #include "util/banned.h"
 
+
 #define MAX_LINE      1000 /* bytes in one line of a holiday file, without its newline */
 #define MAX_RANGE     31   /* days in one `holiday A..B` line */
 #define MAX_FILE_DAYS 2048 /* day entries one file may define (a notice has about 40) */

@@ -20,6 +20,7 @@
 #include "http/server.h"
 #include "service/view.h"
 #include "util/civil.h"
+
 #include "util/banned.h"
 
 #define MAX_SEGS 8

@@ -17,6 +17,7 @@
 
 #include "http/request.h"
 #include "util/xalloc.h"
+
 #include "util/banned.h"
 
 static pthread_key_t svc_key;

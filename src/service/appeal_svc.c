@@ -7,6 +7,7 @@
 
 #include "core/audit.h"
 #include "util/civil.h"
+
 #include "util/banned.h"
 
 /* Seals `ev` onto the chain and saves the new row: the one way an appeal changes. */

@@ -10,6 +10,7 @@
 
 #include "core/audit.h"
 #include "util/xalloc.h"
+
 #include "util/banned.h"
 
 /* What the chain says of each appeal so far, indexed by appeal id. */

@@ -8,6 +8,7 @@
 
 #include "util/banned.h"
 
+
 static void random_hex(char *out, size_t bytes)
 {
     unsigned char raw[32];

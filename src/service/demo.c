@@ -26,6 +26,7 @@
 #include "util/civil.h"
 #include "util/utf8.h"
 #include "util/xalloc.h"
+
 #include "util/banned.h"
 
 #define DEMO_SEED       0x59444a4a32303231ULL /* fixed: the same demo on every machine */

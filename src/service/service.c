@@ -10,6 +10,7 @@
 #include "service/view.h"
 #include "util/civil.h"
 #include "util/embedded.h"
+
 #include "util/banned.h"
 
 int calendar_load_embedded(struct calendar *cal, struct err *e)

@@ -8,6 +8,7 @@
 #include "core/mask.h"
 #include "util/civil.h"
 #include "util/xalloc.h"
+
 #include "util/banned.h"
 
 static void *dup_array(const void *src, size_t n, size_t size)

@@ -1,7 +1,7 @@
 /* sqlite.c -- the SQLite backend of store.h (WAL, foreign keys on, nested transactions
  * as savepoints, prepared statements cached per connection).
- * Invariant: every SQL string and every sqlite3 type of the program lives in this file. */
-#include "store/store.h"
+ * Invariant: every SQLite statement and every sqlite3 type of the program lives here. */
+#include "store/backend.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -11,14 +11,16 @@
 #include "core/audit.h"
 #include "util/embedded.h"
 #include "util/xalloc.h"
+
 #include "util/banned.h"
 
 #define STMT_CACHE 64
 
-struct store {
+struct lite {
+    struct store base; /* first: a struct lite is a store_t */
     sqlite3 *db;
-    int depth;     /* transaction nesting */
-    int fail_in;   /* fault injection: writes left before one fails (0: off) */
+    int depth;   /* transaction nesting */
+    int fail_in; /* fault injection: writes left before one fails (0: off) */
     struct {
         const char *sql; /* static SQL strings are cached by address */
         sqlite3_stmt *st;
@@ -26,13 +28,13 @@ struct store {
     int ncache;
 };
 
-static int db_err(store_t *s, struct err *e, const char *what)
+static int db_err(struct lite *s, struct err *e, const char *what)
 {
     return err_set(e, ERR_DB, "", "%s: %s", what, sqlite3_errmsg(s->db));
 }
 
 /* A prepared statement for `sql`, reset and unbound; borrowed until the next call. */
-static sqlite3_stmt *prep(store_t *s, const char *sql, struct err *e)
+static sqlite3_stmt *prep(struct lite *s, const char *sql, struct err *e)
 {
     for (int i = 0; i < s->ncache; i++)
         if (s->cache[i].sql == sql) {
@@ -54,7 +56,7 @@ static sqlite3_stmt *prep(store_t *s, const char *sql, struct err *e)
 }
 
 /* Statements that did not fit the cache are finalised by their caller through this. */
-static void done(store_t *s, sqlite3_stmt *st)
+static void done(struct lite *s, sqlite3_stmt *st)
 {
     for (int i = 0; i < s->ncache; i++)
         if (s->cache[i].st == st) {
@@ -65,19 +67,19 @@ static void done(store_t *s, sqlite3_stmt *st)
 }
 
 /* Fault injection for tests: counts writes and fails the chosen one. */
-static int write_allowed(store_t *s, struct err *e)
+static int write_allowed(struct lite *s, struct err *e)
 {
     if (s->fail_in > 0 && --s->fail_in == 0)
         return err_set(e, ERR_DB, "", "injected store failure");
     return 0;
 }
 
-void store_fail_after(store_t *st, int n)
+static void lite_fail_after(struct lite *s, int n)
 {
-    st->fail_in = n;
+    s->fail_in = n;
 }
 
-static int exec(store_t *s, const char *sql, struct err *e)
+static int exec(struct lite *s, const char *sql, struct err *e)
 {
     char *msg = NULL;
     if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
@@ -89,7 +91,7 @@ static int exec(store_t *s, const char *sql, struct err *e)
 }
 
 /* Runs a statement that returns no rows; maps constraint failures to ERR_CONFLICT. */
-static int step_done(store_t *s, sqlite3_stmt *st, const char *what, struct err *e)
+static int step_done(struct lite *s, sqlite3_stmt *st, const char *what, struct err *e)
 {
     int rc = sqlite3_step(st);
     if (rc == SQLITE_DONE) {
@@ -136,13 +138,12 @@ static char *col_dup(sqlite3_stmt *st, int i)
 
 /* ---- open, migrate, transactions ---------------------------------------------------- */
 
-int store_open(store_t **out, const char *url, struct err *e)
+static void lite_close(struct lite *s);
+
+static int lite_open(struct lite **out, const char *url, struct err *e)
 {
     *out = NULL;
-    if (!strncmp(url, "postgresql://", 13) || !strncmp(url, "postgres://", 11))
-        return err_set(e, ERR_INVALID, "db",
-                       "PostgreSQL URLs are not supported by this build yet: '%s'", url);
-    store_t *s = xcalloc(1, sizeof(*s));
+    struct lite *s = xcalloc(1, sizeof(*s));
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(url, &s->db, flags, NULL) != SQLITE_OK) {
         err_set(e, ERR_DB, "db", "cannot open database '%s': %s", url,
@@ -153,19 +154,20 @@ int store_open(store_t **out, const char *url, struct err *e)
     }
     sqlite3_busy_timeout(s->db, 5000);
     sqlite3_extended_result_codes(s->db, 1);
-    if (exec(s, "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; "
-                "PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;",
+    if (exec(s,
+             "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; "
+             "PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;",
              e) < 0) {
         char msg[200];
         snprintf(msg, sizeof(msg), "%s", e ? e->msg : "");
-        store_close(s);
+        lite_close(s);
         return err_set(e, ERR_DB, "db", "cannot use database '%s': %s", url, msg);
     }
     *out = s;
     return 0;
 }
 
-void store_close(store_t *s)
+static void lite_close(struct lite *s)
 {
     if (!s)
         return;
@@ -175,7 +177,7 @@ void store_close(store_t *s)
     free(s);
 }
 
-int store_begin(store_t *s, struct err *e)
+static int lite_begin(struct lite *s, struct err *e)
 {
     if (exec(s, s->depth ? "SAVEPOINT nested" : "BEGIN IMMEDIATE", e) < 0)
         return -1;
@@ -183,7 +185,7 @@ int store_begin(store_t *s, struct err *e)
     return 0;
 }
 
-int store_begin_read(store_t *s, struct err *e)
+static int lite_begin_read(struct lite *s, struct err *e)
 {
     /* A deferred transaction takes no write lock: writers go on while we read. */
     if (exec(s, s->depth ? "SAVEPOINT nested" : "BEGIN DEFERRED", e) < 0)
@@ -192,7 +194,7 @@ int store_begin_read(store_t *s, struct err *e)
     return 0;
 }
 
-int store_commit(store_t *s, struct err *e)
+static int lite_commit(struct lite *s, struct err *e)
 {
     if (s->depth <= 0)
         return err_set(e, ERR_DB, "", "commit without a transaction");
@@ -202,7 +204,7 @@ int store_commit(store_t *s, struct err *e)
     return 0;
 }
 
-void store_rollback(store_t *s)
+static void lite_rollback(struct lite *s)
 {
     if (s->depth <= 0)
         return;
@@ -218,7 +220,7 @@ static int migration_number(const char *name)
     return (int)strtol(name, NULL, 10);
 }
 
-int store_schema_version(store_t *s, int *applied, int *known, struct err *e)
+static int lite_schema_version(struct lite *s, int *applied, int *known, struct err *e)
 {
     *known = 0;
     for (const struct embedded_file *f = embedded_migrations; f->name; f++)
@@ -244,14 +246,15 @@ int store_schema_version(store_t *s, int *applied, int *known, struct err *e)
     return 0;
 }
 
-int store_migrate_to(store_t *s, int target, struct err *e)
+static int lite_migrate_to(struct lite *s, int target, struct err *e)
 {
-    if (exec(s, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
-                "name TEXT NOT NULL, applied_at INTEGER NOT NULL DEFAULT (unixepoch()))",
+    if (exec(s,
+             "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+             "name TEXT NOT NULL, applied_at INTEGER NOT NULL DEFAULT (unixepoch()))",
              e) < 0)
         return -1;
     int applied, known;
-    if (store_schema_version(s, &applied, &known, e) < 0)
+    if (lite_schema_version(s, &applied, &known, e) < 0)
         return -1;
     if (applied > known)
         return err_set(e, ERR_DB, "db",
@@ -262,12 +265,12 @@ int store_migrate_to(store_t *s, int target, struct err *e)
         int v = migration_number(f->name);
         if (v <= applied || v > target)
             continue;
-        if (store_begin(s, e) < 0)
+        if (lite_begin(s, e) < 0)
             return -1;
         if (exec(s, (const char *)f->data, e) < 0) {
             char msg[200];
             snprintf(msg, sizeof(msg), "%s", e ? e->msg : "");
-            store_rollback(s);
+            lite_rollback(s);
             return err_set(e, ERR_DB, "db", "migration %s failed: %s", f->name, msg);
         }
         sqlite3_stmt *st = NULL;
@@ -281,25 +284,25 @@ int store_migrate_to(store_t *s, int target, struct err *e)
         sqlite3_finalize(st);
         if (rc < 0) {
             db_err(s, e, "cannot record migration");
-            store_rollback(s);
+            lite_rollback(s);
             return -1;
         }
-        if (store_commit(s, e) < 0) {
-            store_rollback(s);
+        if (lite_commit(s, e) < 0) {
+            lite_rollback(s);
             return -1;
         }
     }
     return 0;
 }
 
-int store_migrate(store_t *s, struct err *e)
+static int lite_migrate(struct lite *s, struct err *e)
 {
-    return store_migrate_to(s, 1 << 30, e);
+    return lite_migrate_to(s, 1 << 30, e);
 }
 
 /* ---- settings ------------------------------------------------------------------------ */
 
-int store_setting_get(store_t *s, const char *key, char *out, size_t size, struct err *e)
+static int lite_setting_get(struct lite *s, const char *key, char *out, size_t size, struct err *e)
 {
     static const char sql[] = "SELECT value FROM settings WHERE key = ?";
     sqlite3_stmt *st = prep(s, sql, e);
@@ -318,7 +321,7 @@ int store_setting_get(store_t *s, const char *key, char *out, size_t size, struc
     return err_set(e, ERR_NOT_FOUND, "key", "no setting '%s'", key);
 }
 
-int store_setting_set(store_t *s, const char *key, const char *value, struct err *e)
+static int lite_setting_set(struct lite *s, const char *key, const char *value, struct err *e)
 {
     static const char sql[] = "INSERT INTO settings (key, value) VALUES (?, ?) "
                               "ON CONFLICT (key) DO UPDATE SET value = excluded.value";
@@ -347,7 +350,7 @@ static void read_unit(sqlite3_stmt *st, struct unit *u)
     u->active = sqlite3_column_int(st, 5);
 }
 
-int store_unit_add(store_t *s, struct unit *u, struct err *e)
+static int lite_unit_add(struct lite *s, struct unit *u, struct err *e)
 {
     static const char sql[] =
         "INSERT INTO units (code, name, kind, parent_id, active) VALUES (?, ?, ?, ?, 1)";
@@ -371,7 +374,7 @@ int store_unit_add(store_t *s, struct unit *u, struct err *e)
     return 0;
 }
 
-static int unit_one(store_t *s, const char *sql, int64_t id, const char *name, struct unit *u,
+static int unit_one(struct lite *s, const char *sql, int64_t id, const char *name, struct unit *u,
                     struct err *e)
 {
     sqlite3_stmt *st = prep(s, sql, e);
@@ -396,19 +399,19 @@ static int unit_one(store_t *s, const char *sql, int64_t id, const char *name, s
     return err_set(e, ERR_NOT_FOUND, "unit", "unknown unit id %lld", (long long)id);
 }
 
-int store_unit_get(store_t *s, int64_t id, struct unit *u, struct err *e)
+static int lite_unit_get(struct lite *s, int64_t id, struct unit *u, struct err *e)
 {
     static const char sql[] = "SELECT " UNIT_COLS " FROM units WHERE id = ?";
     return unit_one(s, sql, id, NULL, u, e);
 }
 
-int store_unit_find(store_t *s, const char *name, struct unit *u, struct err *e)
+static int lite_unit_find(struct lite *s, const char *name, struct unit *u, struct err *e)
 {
     static const char sql[] = "SELECT " UNIT_COLS " FROM units WHERE name = ? OR code = ?";
     return unit_one(s, sql, 0, name, u, e);
 }
 
-int store_unit_list(store_t *s, struct unit **out, size_t *n, struct err *e)
+static int lite_unit_list(struct lite *s, struct unit **out, size_t *n, struct err *e)
 {
     static const char sql[] = "SELECT " UNIT_COLS " FROM units ORDER BY id";
     *out = NULL;
@@ -445,7 +448,7 @@ static void read_user(sqlite3_stmt *st, struct user *u)
     u->active = sqlite3_column_int(st, 7);
 }
 
-int store_user_add(store_t *s, struct user *u, struct err *e)
+static int lite_user_add(struct lite *s, struct user *u, struct err *e)
 {
     static const char sql[] = "INSERT INTO users (username, name, role, unit_id, phone, "
                               "password_hash, active) VALUES (?, ?, ?, ?, ?, ?, 1)";
@@ -470,7 +473,7 @@ int store_user_add(store_t *s, struct user *u, struct err *e)
     return 0;
 }
 
-static int user_one(store_t *s, const char *sql, int64_t id, const char *name, struct user *u,
+static int user_one(struct lite *s, const char *sql, int64_t id, const char *name, struct user *u,
                     struct err *e)
 {
     sqlite3_stmt *st = prep(s, sql, e);
@@ -493,19 +496,19 @@ static int user_one(store_t *s, const char *sql, int64_t id, const char *name, s
     return err_set(e, ERR_NOT_FOUND, "user", "unknown user id %lld", (long long)id);
 }
 
-int store_user_find(store_t *s, const char *username, struct user *u, struct err *e)
+static int lite_user_find(struct lite *s, const char *username, struct user *u, struct err *e)
 {
     static const char sql[] = "SELECT " USER_COLS " FROM users WHERE username = ?";
     return user_one(s, sql, 0, username, u, e);
 }
 
-int store_user_get(store_t *s, int64_t id, struct user *u, struct err *e)
+static int lite_user_get(struct lite *s, int64_t id, struct user *u, struct err *e)
 {
     static const char sql[] = "SELECT " USER_COLS " FROM users WHERE id = ?";
     return user_one(s, sql, id, NULL, u, e);
 }
 
-int store_user_list(store_t *s, struct user **out, size_t *n, struct err *e)
+static int lite_user_list(struct lite *s, struct user **out, size_t *n, struct err *e)
 {
     static const char sql[] = "SELECT " USER_COLS " FROM users ORDER BY id";
     *out = NULL;
@@ -555,7 +558,7 @@ static void read_ref(sqlite3_stmt *st, struct ref *r)
     r->active = sqlite3_column_int(st, 4);
 }
 
-int store_ref_add(store_t *s, int table, struct ref *r, struct err *e)
+static int lite_ref_add(struct lite *s, int table, struct ref *r, struct err *e)
 {
     const struct ref_sql *q = &ref_sqls[table == REF_CHANNEL];
     if (write_allowed(s, e) < 0)
@@ -568,8 +571,8 @@ int store_ref_add(store_t *s, int table, struct ref *r, struct err *e)
     sqlite3_bind_int(st, 3, r->sort);
     if (step_done(s, st, "cannot add", e) < 0) {
         if (e && e->code == ERR_CONFLICT)
-            err_set(e, ERR_CONFLICT, "name", "%s '%s' (code '%s') already exists", q->what,
-                    r->name, r->code);
+            err_set(e, ERR_CONFLICT, "name", "%s '%s' (code '%s') already exists", q->what, r->name,
+                    r->code);
         return -1;
     }
     r->id = sqlite3_last_insert_rowid(s->db);
@@ -577,7 +580,7 @@ int store_ref_add(store_t *s, int table, struct ref *r, struct err *e)
     return 0;
 }
 
-static int ref_one(store_t *s, int table, const char *name, int64_t id, struct ref *r,
+static int ref_one(struct lite *s, int table, const char *name, int64_t id, struct ref *r,
                    struct err *e)
 {
     const struct ref_sql *q = &ref_sqls[table == REF_CHANNEL];
@@ -603,17 +606,17 @@ static int ref_one(store_t *s, int table, const char *name, int64_t id, struct r
     return err_set(e, ERR_NOT_FOUND, q->what, "unknown %s id %lld", q->what, (long long)id);
 }
 
-int store_ref_find(store_t *s, int table, const char *name, struct ref *r, struct err *e)
+static int lite_ref_find(struct lite *s, int table, const char *name, struct ref *r, struct err *e)
 {
     return ref_one(s, table, name, 0, r, e);
 }
 
-int store_ref_get(store_t *s, int table, int64_t id, struct ref *r, struct err *e)
+static int lite_ref_get(struct lite *s, int table, int64_t id, struct ref *r, struct err *e)
 {
     return ref_one(s, table, NULL, id, r, e);
 }
 
-int store_ref_list(store_t *s, int table, struct ref **out, size_t *n, struct err *e)
+static int lite_ref_list(struct lite *s, int table, struct ref **out, size_t *n, struct err *e)
 {
     const struct ref_sql *q = &ref_sqls[table == REF_CHANNEL];
     *out = NULL;
@@ -633,7 +636,7 @@ int store_ref_list(store_t *s, int table, struct ref **out, size_t *n, struct er
     return 0;
 }
 
-int store_ref_set_active(store_t *s, int table, int64_t id, int active, struct err *e)
+static int lite_ref_set_active(struct lite *s, int table, int64_t id, int active, struct err *e)
 {
     const struct ref_sql *q = &ref_sqls[table == REF_CHANNEL];
     if (write_allowed(s, e) < 0)
@@ -648,7 +651,7 @@ int store_ref_set_active(store_t *s, int table, int64_t id, int active, struct e
 
 /* ---- rules and calendar ------------------------------------------------------------- */
 
-int store_limits_load(store_t *s, struct limits *l, struct err *e)
+static int lite_limits_load(struct lite *s, struct limits *l, struct err *e)
 {
     static const char sql[] = "SELECT scope, kind, urgency, amount, unit FROM time_limits";
     sqlite3_stmt *st = prep(s, sql, e);
@@ -674,7 +677,8 @@ int store_limits_load(store_t *s, struct limits *l, struct err *e)
     return 0;
 }
 
-int store_limit_set(store_t *s, int kind, int urgency, struct time_limit lim, struct err *e)
+static int lite_limit_set(struct lite *s, int kind, int urgency, struct time_limit lim,
+                          struct err *e)
 {
     static const char sql[] =
         "INSERT INTO time_limits (scope, kind, urgency, amount, unit) VALUES ('handle', ?, ?, ?, ?) "
@@ -692,7 +696,7 @@ int store_limit_set(store_t *s, int kind, int urgency, struct time_limit lim, st
     return step_done(s, st, "cannot set time limit", e);
 }
 
-int store_calendar_load(store_t *s, struct calendar *cal, struct err *e)
+static int lite_calendar_load(struct lite *s, struct calendar *cal, struct err *e)
 {
     static const char sql_years[] = "SELECT year, mode FROM calendar_years ORDER BY year";
     static const char sql_days[] = "SELECT date, kind, name FROM calendar_days ORDER BY date";
@@ -728,7 +732,7 @@ int store_calendar_load(store_t *s, struct calendar *cal, struct err *e)
     return 0;
 }
 
-int store_calendar_set_year(store_t *s, int year, int mode, struct err *e)
+static int lite_calendar_set_year(struct lite *s, int year, int mode, struct err *e)
 {
     static const char sql[] = "INSERT INTO calendar_years (year, mode) VALUES (?, ?) "
                               "ON CONFLICT (year) DO UPDATE SET mode = excluded.mode";
@@ -742,7 +746,8 @@ int store_calendar_set_year(store_t *s, int year, int mode, struct err *e)
     return step_done(s, st, "cannot set calendar year", e);
 }
 
-int store_calendar_set_day(store_t *s, int64_t date, int kind, const char *name, struct err *e)
+static int lite_calendar_set_day(struct lite *s, int64_t date, int kind, const char *name,
+                                 struct err *e)
 {
     static const char sql[] = "INSERT INTO calendar_days (date, kind, name) VALUES (?, ?, ?) "
                               "ON CONFLICT (date) DO UPDATE SET kind = excluded.kind, "
@@ -761,7 +766,7 @@ int store_calendar_set_day(store_t *s, int64_t date, int kind, const char *name,
 
 /* ---- appeals -------------------------------------------------------------------------- */
 
-int store_counter_next(store_t *s, const char *name, int64_t *value, struct err *e)
+static int lite_counter_next(struct lite *s, const char *name, int64_t *value, struct err *e)
 {
     static const char sql[] = "INSERT INTO counters (name, value) VALUES (?, 1) "
                               "ON CONFLICT (name) DO UPDATE SET value = value + 1 "
@@ -781,7 +786,7 @@ int store_counter_next(store_t *s, const char *name, int64_t *value, struct err 
     return 0;
 }
 
-int store_counter_peek(store_t *s, const char *name, int64_t *value, struct err *e)
+static int lite_counter_peek(struct lite *s, const char *name, int64_t *value, struct err *e)
 {
     static const char sql[] = "SELECT value FROM counters WHERE name = ?";
     sqlite3_stmt *st = prep(s, sql, e);
@@ -796,12 +801,12 @@ int store_counter_peek(store_t *s, const char *name, int64_t *value, struct err 
     return 0;
 }
 
-#define APPEAL_COLS                                                                            \
-    "id, code, title, content, channel_id, coalesce(area_id, 0), kind, urgency, complex, "      \
-    "citizen_name, phone, id_number, address, state, coalesce(lead_unit_id, 0), received_at, " \
-    "dispatched_at, sign_deadline, accepted_at, deadline, replied_at, visited_at, closed_at, "  \
-    "ext_requested, ext_count, urge_count, supervise_level, redo_count, return_count, "         \
-    "coalesce(merged_into, 0), reply_text, visit_solved, visit_satisfaction, evidence_count, "  \
+#define APPEAL_COLS                                                                                \
+    "id, code, title, content, channel_id, coalesce(area_id, 0), kind, urgency, complex, "         \
+    "citizen_name, phone, id_number, address, state, coalesce(lead_unit_id, 0), received_at, "     \
+    "dispatched_at, sign_deadline, accepted_at, deadline, replied_at, visited_at, closed_at, "     \
+    "ext_requested, ext_count, urge_count, supervise_level, redo_count, return_count, "            \
+    "coalesce(merged_into, 0), reply_text, visit_solved, visit_satisfaction, evidence_count, "     \
     "version, last_seq, updated_at"
 
 static void read_appeal(sqlite3_stmt *st, struct appeal *a)
@@ -823,9 +828,9 @@ static void read_appeal(sqlite3_stmt *st, struct appeal *a)
     a->address = col_dup(st, i++);
     a->state = sqlite3_column_int(st, i++);
     a->lead_unit_id = sqlite3_column_int64(st, i++);
-    int64_t *times[] = {&a->received_at, &a->dispatched_at, &a->sign_deadline, &a->accepted_at,
-                        &a->deadline,    &a->replied_at,    &a->visited_at,    &a->closed_at,
-                        &a->ext_requested};
+    int64_t *times[] = {&a->received_at, &a->dispatched_at, &a->sign_deadline,
+                        &a->accepted_at, &a->deadline,      &a->replied_at,
+                        &a->visited_at,  &a->closed_at,     &a->ext_requested};
     for (size_t k = 0; k < sizeof(times) / sizeof(times[0]); k++)
         *times[k] = sqlite3_column_int64(st, i++);
     a->ext_count = sqlite3_column_int(st, i++);
@@ -859,9 +864,9 @@ static int bind_appeal(sqlite3_stmt *st, const struct appeal *a, int i)
     bind_text(st, i++, a->address);
     sqlite3_bind_int(st, i++, a->state);
     bind_id(st, i++, a->lead_unit_id);
-    const int64_t times[] = {a->received_at, a->dispatched_at, a->sign_deadline, a->accepted_at,
-                             a->deadline,    a->replied_at,    a->visited_at,    a->closed_at,
-                             a->ext_requested};
+    const int64_t times[] = {a->received_at, a->dispatched_at, a->sign_deadline,
+                             a->accepted_at, a->deadline,      a->replied_at,
+                             a->visited_at,  a->closed_at,     a->ext_requested};
     for (size_t k = 0; k < sizeof(times) / sizeof(times[0]); k++)
         sqlite3_bind_int64(st, i++, times[k]);
     sqlite3_bind_int(st, i++, a->ext_count);
@@ -881,7 +886,7 @@ static int bind_appeal(sqlite3_stmt *st, const struct appeal *a, int i)
 }
 
 /* Rewrites the appeal's lead and assisting units. */
-static int write_units(store_t *s, const struct appeal *a, struct err *e)
+static int write_units(struct lite *s, const struct appeal *a, struct err *e)
 {
     static const char sql_del[] = "DELETE FROM appeal_units WHERE appeal_id = ?";
     static const char sql_add[] =
@@ -907,7 +912,7 @@ static int write_units(store_t *s, const struct appeal *a, struct err *e)
     return 0;
 }
 
-static int read_assist(store_t *s, struct appeal *a, struct err *e)
+static int read_assist(struct lite *s, struct appeal *a, struct err *e)
 {
     static const char sql[] = "SELECT unit_id FROM appeal_units WHERE appeal_id = ? AND "
                               "role = 'assist' ORDER BY rowid";
@@ -925,7 +930,7 @@ static int read_assist(store_t *s, struct appeal *a, struct err *e)
     return 0;
 }
 
-int store_appeal_insert(store_t *s, struct appeal *a, struct err *e)
+static int lite_appeal_insert(struct lite *s, struct appeal *a, struct err *e)
 {
     static const char sql[] =
         "INSERT INTO appeals (code, title, content, channel_id, area_id, kind, urgency, complex, "
@@ -948,8 +953,8 @@ int store_appeal_insert(store_t *s, struct appeal *a, struct err *e)
     return write_units(s, a, e);
 }
 
-int store_appeal_update(store_t *s, const struct appeal *a, int64_t expected_version,
-                        struct err *e)
+static int lite_appeal_update(struct lite *s, const struct appeal *a, int64_t expected_version,
+                              struct err *e)
 {
     static const char sql[] =
         "UPDATE appeals SET title=?, content=?, channel_id=?, area_id=?, kind=?, urgency=?, "
@@ -977,7 +982,7 @@ int store_appeal_update(store_t *s, const struct appeal *a, int64_t expected_ver
     return write_units(s, a, e);
 }
 
-static int appeal_one(store_t *s, const char *sql, int64_t id, const char *code,
+static int appeal_one(struct lite *s, const char *sql, int64_t id, const char *code,
                       struct appeal *a, struct err *e)
 {
     sqlite3_stmt *st = prep(s, sql, e);
@@ -1005,31 +1010,22 @@ static int appeal_one(store_t *s, const char *sql, int64_t id, const char *code,
     return 0;
 }
 
-int store_appeal_get(store_t *s, int64_t id, struct appeal *a, struct err *e)
+static int lite_appeal_get(struct lite *s, int64_t id, struct appeal *a, struct err *e)
 {
     static const char sql[] = "SELECT " APPEAL_COLS " FROM appeals WHERE id = ?";
     return appeal_one(s, sql, id, NULL, a, e);
 }
 
-int store_appeal_by_code(store_t *s, const char *code, struct appeal *a, struct err *e)
+static int lite_appeal_by_code(struct lite *s, const char *code, struct appeal *a, struct err *e)
 {
     static const char sql[] = "SELECT " APPEAL_COLS " FROM appeals WHERE code = ?";
     return appeal_one(s, sql, 0, code, a, e);
 }
 
-void appeal_list_release(struct appeal_list *l)
-{
-    for (size_t i = 0; i < l->n; i++)
-        appeal_release(&l->items[i]);
-    free(l->items);
-    memset(l, 0, sizeof(*l));
-}
-
 /* Builds the WHERE clause of a list query; binds follow in the same order. */
 static void filter_sql(const struct appeal_filter *f, char *where, size_t size)
 {
-    snprintf(where, size, " WHERE 1=1%s%s%s%s%s%s%s",
-             f->state ? " AND state = ?" : "",
+    snprintf(where, size, " WHERE 1=1%s%s%s%s%s%s%s", f->state ? " AND state = ?" : "",
              f->unit_id ? " AND id IN (SELECT appeal_id FROM appeal_units WHERE unit_id = ?)" : "",
              f->area_id ? " AND area_id = ?" : "", f->channel_id ? " AND channel_id = ?" : "",
              f->overdue ? " AND deadline > 0 AND ((replied_at = 0 AND state IN (2, 3, 7) AND "
@@ -1058,8 +1054,8 @@ static int filter_bind(sqlite3_stmt *st, const struct appeal_filter *f)
     return i;
 }
 
-int store_appeal_list(store_t *s, const struct appeal_filter *f, struct appeal_list *out,
-                      struct err *e)
+static int lite_appeal_list(struct lite *s, const struct appeal_filter *f, struct appeal_list *out,
+                            struct err *e)
 {
     static const char *const order[] = {"received_at", "deadline", "code", "state"};
     memset(out, 0, sizeof(*out));
@@ -1074,7 +1070,8 @@ int store_appeal_list(store_t *s, const struct appeal_filter *f, struct appeal_l
     if (sqlite3_step(st) == SQLITE_ROW)
         out->total = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
-    snprintf(sql, sizeof(sql), "SELECT " APPEAL_COLS " FROM appeals%s ORDER BY %s %s, id %s "
+    snprintf(sql, sizeof(sql),
+             "SELECT " APPEAL_COLS " FROM appeals%s ORDER BY %s %s, id %s "
              "LIMIT ? OFFSET ?",
              where, order[sort], f->desc ? "DESC" : "ASC", f->desc ? "DESC" : "ASC");
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
@@ -1100,8 +1097,9 @@ int store_appeal_list(store_t *s, const struct appeal_filter *f, struct appeal_l
     return 0;
 }
 
-int store_fact_scan(store_t *s, int64_t from, int64_t to,
-                    int (*cb)(const struct appeal_fact *f, void *ctx), void *ctx, struct err *e)
+static int lite_fact_scan(struct lite *s, int64_t from, int64_t to,
+                          int (*cb)(const struct appeal_fact *f, void *ctx), void *ctx,
+                          struct err *e)
 {
     static const char sql[] =
         "SELECT id, state, channel_id, coalesce(area_id, 0), coalesce(lead_unit_id, 0), "
@@ -1138,7 +1136,7 @@ int store_fact_scan(store_t *s, int64_t from, int64_t to,
 
 /* ---- events ---------------------------------------------------------------------------- */
 
-int store_chain_head(store_t *s, int64_t *last_id, char hash[65], struct err *e)
+static int lite_chain_head(struct lite *s, int64_t *last_id, char hash[65], struct err *e)
 {
     static const char sql[] = "SELECT last_id, hash FROM chain_head WHERE one = 1";
     sqlite3_stmt *st = prep(s, sql, e);
@@ -1155,7 +1153,7 @@ int store_chain_head(store_t *s, int64_t *last_id, char hash[65], struct err *e)
     return 0;
 }
 
-int store_event_append(store_t *s, const struct event *ev, struct err *e)
+static int lite_event_append(struct lite *s, const struct event *ev, struct err *e)
 {
     static const char sql[] =
         "INSERT INTO events (id, appeal_id, seq, at, actor_id, actor, action, from_state, "
@@ -1190,8 +1188,8 @@ int store_event_append(store_t *s, const struct event *ev, struct err *e)
     return step_done(s, st, "cannot move the chain head", e);
 }
 
-#define EVENT_COLS                                                                              \
-    "id, appeal_id, seq, at, actor_id, actor, action, from_state, to_state, details, "         \
+#define EVENT_COLS                                                                                 \
+    "id, appeal_id, seq, at, actor_id, actor, action, from_state, to_state, details, "             \
     "prev_hash, hash, row_digest"
 
 static void read_event(sqlite3_stmt *st, struct event *ev, int copy_details)
@@ -1212,15 +1210,7 @@ static void read_event(sqlite3_stmt *st, struct event *ev, int copy_details)
     col_copy(st, 12, ev->row_digest, sizeof(ev->row_digest));
 }
 
-void event_list_release(struct event_list *l)
-{
-    for (size_t i = 0; i < l->n; i++)
-        event_release(&l->items[i]);
-    free(l->items);
-    memset(l, 0, sizeof(*l));
-}
-
-int store_events_of(store_t *s, int64_t appeal_id, struct event_list *out, struct err *e)
+static int lite_events_of(struct lite *s, int64_t appeal_id, struct event_list *out, struct err *e)
 {
     static const char sql[] = "SELECT " EVENT_COLS " FROM events WHERE appeal_id = ? ORDER BY seq";
     memset(out, 0, sizeof(*out));
@@ -1241,8 +1231,8 @@ int store_events_of(store_t *s, int64_t appeal_id, struct event_list *out, struc
     return 0;
 }
 
-int store_event_scan(store_t *s, int (*cb)(const struct event *ev, void *ctx), void *ctx,
-                     struct err *e)
+static int lite_event_scan(struct lite *s, int (*cb)(const struct event *ev, void *ctx), void *ctx,
+                           struct err *e)
 {
     static const char sql[] = "SELECT " EVENT_COLS " FROM events ORDER BY id";
     sqlite3_stmt *st = prep(s, sql, e);
@@ -1263,8 +1253,8 @@ int store_event_scan(store_t *s, int (*cb)(const struct event *ev, void *ctx), v
     return 0;
 }
 
-int store_appeal_scan(store_t *s, int (*cb)(const struct appeal *a, void *ctx), void *ctx,
-                      struct err *e)
+static int lite_appeal_scan(struct lite *s, int (*cb)(const struct appeal *a, void *ctx), void *ctx,
+                            struct err *e)
 {
     static const char sql[] = "SELECT " APPEAL_COLS " FROM appeals ORDER BY id";
     sqlite3_stmt *st = NULL;
@@ -1291,7 +1281,7 @@ int store_appeal_scan(store_t *s, int (*cb)(const struct appeal *a, void *ctx), 
 
 /* ---- sessions and throttling ----------------------------------------------------------- */
 
-int store_session_add(store_t *s, const struct session_row *r, struct err *e)
+static int lite_session_add(struct lite *s, const struct session_row *r, struct err *e)
 {
     static const char sql[] = "INSERT INTO sessions (token_hash, user_id, csrf, created_at, "
                               "expires_at) VALUES (?, ?, ?, ?, ?)";
@@ -1308,7 +1298,8 @@ int store_session_add(store_t *s, const struct session_row *r, struct err *e)
     return step_done(s, st, "cannot create session", e);
 }
 
-int store_session_get(store_t *s, const char *token_hash, struct session_row *r, struct err *e)
+static int lite_session_get(struct lite *s, const char *token_hash, struct session_row *r,
+                            struct err *e)
 {
     static const char sql[] = "SELECT token_hash, user_id, csrf, created_at, expires_at "
                               "FROM sessions WHERE token_hash = ?";
@@ -1332,7 +1323,7 @@ int store_session_get(store_t *s, const char *token_hash, struct session_row *r,
     return err_set(e, ERR_NOT_FOUND, "session", "no such session");
 }
 
-int store_session_delete(store_t *s, const char *token_hash, struct err *e)
+static int lite_session_delete(struct lite *s, const char *token_hash, struct err *e)
 {
     static const char sql[] = "DELETE FROM sessions WHERE token_hash = ?";
     if (write_allowed(s, e) < 0)
@@ -1344,7 +1335,7 @@ int store_session_delete(store_t *s, const char *token_hash, struct err *e)
     return step_done(s, st, "cannot delete session", e);
 }
 
-int store_session_purge(store_t *s, int64_t now, struct err *e)
+static int lite_session_purge(struct lite *s, int64_t now, struct err *e)
 {
     static const char sql[] = "DELETE FROM sessions WHERE expires_at < ?";
     if (write_allowed(s, e) < 0)
@@ -1356,7 +1347,7 @@ int store_session_purge(store_t *s, int64_t now, struct err *e)
     return step_done(s, st, "cannot purge sessions", e);
 }
 
-int store_throttle_get(store_t *s, const char *key, struct throttle *t, struct err *e)
+static int lite_throttle_get(struct lite *s, const char *key, struct throttle *t, struct err *e)
 {
     static const char sql[] =
         "SELECT failures, last_at, locked_until FROM login_failures WHERE key = ?";
@@ -1377,7 +1368,8 @@ int store_throttle_get(store_t *s, const char *key, struct throttle *t, struct e
     return 0;
 }
 
-int store_throttle_put(store_t *s, const char *key, const struct throttle *t, struct err *e)
+static int lite_throttle_put(struct lite *s, const char *key, const struct throttle *t,
+                             struct err *e)
 {
     static const char sql[] =
         "INSERT INTO login_failures (key, failures, last_at, locked_until) VALUES (?, ?, ?, ?) "
@@ -1395,7 +1387,7 @@ int store_throttle_put(store_t *s, const char *key, const struct throttle *t, st
     return step_done(s, st, "cannot record login failure", e);
 }
 
-int store_throttle_clear(store_t *s, const char *key, struct err *e)
+static int lite_throttle_clear(struct lite *s, const char *key, struct err *e)
 {
     static const char sql[] = "DELETE FROM login_failures WHERE key = ?";
     if (write_allowed(s, e) < 0)
@@ -1407,7 +1399,7 @@ int store_throttle_clear(store_t *s, const char *key, struct err *e)
     return step_done(s, st, "cannot clear login failures", e);
 }
 
-int store_rate_hit(store_t *s, const char *key, int64_t window, int *count, struct err *e)
+static int lite_rate_hit(struct lite *s, const char *key, int64_t window, int *count, struct err *e)
 {
     static const char sql[] = "INSERT INTO rate_windows (key, window, count) VALUES (?, ?, 1) "
                               "ON CONFLICT (key, window) DO UPDATE SET count = count + 1 "
@@ -1432,5 +1424,326 @@ int store_rate_hit(store_t *s, const char *key, int64_t window, int *count, stru
     done(s, st);
     if (rc != SQLITE_ROW)
         return db_err(s, e, "cannot count requests");
+    return 0;
+}
+
+/* ---- the backend table ------------------------------------------------------------------ */
+
+static void op_close(store_t *st)
+{
+    lite_close((struct lite *)st);
+}
+
+static int op_migrate(store_t *st, struct err *e)
+{
+    return lite_migrate((struct lite *)st, e);
+}
+
+static int op_migrate_to(store_t *st, int target, struct err *e)
+{
+    return lite_migrate_to((struct lite *)st, target, e);
+}
+
+static int op_schema_version(store_t *st, int *applied, int *known, struct err *e)
+{
+    return lite_schema_version((struct lite *)st, applied, known, e);
+}
+
+static int op_begin(store_t *st, struct err *e)
+{
+    return lite_begin((struct lite *)st, e);
+}
+
+static int op_begin_read(store_t *st, struct err *e)
+{
+    return lite_begin_read((struct lite *)st, e);
+}
+
+static int op_commit(store_t *st, struct err *e)
+{
+    return lite_commit((struct lite *)st, e);
+}
+
+static void op_rollback(store_t *st)
+{
+    lite_rollback((struct lite *)st);
+}
+
+static void op_fail_after(store_t *st, int n)
+{
+    lite_fail_after((struct lite *)st, n);
+}
+
+static int op_setting_get(store_t *st, const char *key, char *out, size_t size, struct err *e)
+{
+    return lite_setting_get((struct lite *)st, key, out, size, e);
+}
+
+static int op_setting_set(store_t *st, const char *key, const char *value, struct err *e)
+{
+    return lite_setting_set((struct lite *)st, key, value, e);
+}
+
+static int op_unit_add(store_t *st, struct unit *u, struct err *e)
+{
+    return lite_unit_add((struct lite *)st, u, e);
+}
+
+static int op_unit_get(store_t *st, int64_t id, struct unit *u, struct err *e)
+{
+    return lite_unit_get((struct lite *)st, id, u, e);
+}
+
+static int op_unit_find(store_t *st, const char *name, struct unit *u, struct err *e)
+{
+    return lite_unit_find((struct lite *)st, name, u, e);
+}
+
+static int op_unit_list(store_t *st, struct unit **out, size_t *n, struct err *e)
+{
+    return lite_unit_list((struct lite *)st, out, n, e);
+}
+
+static int op_user_add(store_t *st, struct user *u, struct err *e)
+{
+    return lite_user_add((struct lite *)st, u, e);
+}
+
+static int op_user_find(store_t *st, const char *username, struct user *u, struct err *e)
+{
+    return lite_user_find((struct lite *)st, username, u, e);
+}
+
+static int op_user_get(store_t *st, int64_t id, struct user *u, struct err *e)
+{
+    return lite_user_get((struct lite *)st, id, u, e);
+}
+
+static int op_user_list(store_t *st, struct user **out, size_t *n, struct err *e)
+{
+    return lite_user_list((struct lite *)st, out, n, e);
+}
+
+static int op_ref_add(store_t *st, int table, struct ref *r, struct err *e)
+{
+    return lite_ref_add((struct lite *)st, table, r, e);
+}
+
+static int op_ref_find(store_t *st, int table, const char *name, struct ref *r, struct err *e)
+{
+    return lite_ref_find((struct lite *)st, table, name, r, e);
+}
+
+static int op_ref_get(store_t *st, int table, int64_t id, struct ref *r, struct err *e)
+{
+    return lite_ref_get((struct lite *)st, table, id, r, e);
+}
+
+static int op_ref_list(store_t *st, int table, struct ref **out, size_t *n, struct err *e)
+{
+    return lite_ref_list((struct lite *)st, table, out, n, e);
+}
+
+static int op_ref_set_active(store_t *st, int table, int64_t id, int active, struct err *e)
+{
+    return lite_ref_set_active((struct lite *)st, table, id, active, e);
+}
+
+static int op_limits_load(store_t *st, struct limits *l, struct err *e)
+{
+    return lite_limits_load((struct lite *)st, l, e);
+}
+
+static int op_limit_set(store_t *st, int kind, int urgency, struct time_limit lim, struct err *e)
+{
+    return lite_limit_set((struct lite *)st, kind, urgency, lim, e);
+}
+
+static int op_calendar_load(store_t *st, struct calendar *cal, struct err *e)
+{
+    return lite_calendar_load((struct lite *)st, cal, e);
+}
+
+static int op_calendar_set_year(store_t *st, int year, int mode, struct err *e)
+{
+    return lite_calendar_set_year((struct lite *)st, year, mode, e);
+}
+
+static int op_calendar_set_day(store_t *st, int64_t date, int kind, const char *name, struct err *e)
+{
+    return lite_calendar_set_day((struct lite *)st, date, kind, name, e);
+}
+
+static int op_counter_next(store_t *st, const char *name, int64_t *value, struct err *e)
+{
+    return lite_counter_next((struct lite *)st, name, value, e);
+}
+
+static int op_counter_peek(store_t *st, const char *name, int64_t *value, struct err *e)
+{
+    return lite_counter_peek((struct lite *)st, name, value, e);
+}
+
+static int op_appeal_insert(store_t *st, struct appeal *a, struct err *e)
+{
+    return lite_appeal_insert((struct lite *)st, a, e);
+}
+
+static int op_appeal_update(store_t *st, const struct appeal *a, int64_t expected_version,
+                            struct err *e)
+{
+    return lite_appeal_update((struct lite *)st, a, expected_version, e);
+}
+
+static int op_appeal_get(store_t *st, int64_t id, struct appeal *a, struct err *e)
+{
+    return lite_appeal_get((struct lite *)st, id, a, e);
+}
+
+static int op_appeal_by_code(store_t *st, const char *code, struct appeal *a, struct err *e)
+{
+    return lite_appeal_by_code((struct lite *)st, code, a, e);
+}
+
+static int op_appeal_list(store_t *st, const struct appeal_filter *f, struct appeal_list *out,
+                          struct err *e)
+{
+    return lite_appeal_list((struct lite *)st, f, out, e);
+}
+
+static int op_fact_scan(store_t *st, int64_t from, int64_t to,
+                        int (*cb)(const struct appeal_fact *f, void *ctx), void *ctx, struct err *e)
+{
+    return lite_fact_scan((struct lite *)st, from, to, cb, ctx, e);
+}
+
+static int op_chain_head(store_t *st, int64_t *last_id, char hash[65], struct err *e)
+{
+    return lite_chain_head((struct lite *)st, last_id, hash, e);
+}
+
+static int op_event_append(store_t *st, const struct event *ev, struct err *e)
+{
+    return lite_event_append((struct lite *)st, ev, e);
+}
+
+static int op_events_of(store_t *st, int64_t appeal_id, struct event_list *out, struct err *e)
+{
+    return lite_events_of((struct lite *)st, appeal_id, out, e);
+}
+
+static int op_event_scan(store_t *st, int (*cb)(const struct event *ev, void *ctx), void *ctx,
+                         struct err *e)
+{
+    return lite_event_scan((struct lite *)st, cb, ctx, e);
+}
+
+static int op_appeal_scan(store_t *st, int (*cb)(const struct appeal *a, void *ctx), void *ctx,
+                          struct err *e)
+{
+    return lite_appeal_scan((struct lite *)st, cb, ctx, e);
+}
+
+static int op_session_add(store_t *st, const struct session_row *s, struct err *e)
+{
+    return lite_session_add((struct lite *)st, s, e);
+}
+
+static int op_session_get(store_t *st, const char *token_hash, struct session_row *s, struct err *e)
+{
+    return lite_session_get((struct lite *)st, token_hash, s, e);
+}
+
+static int op_session_delete(store_t *st, const char *token_hash, struct err *e)
+{
+    return lite_session_delete((struct lite *)st, token_hash, e);
+}
+
+static int op_session_purge(store_t *st, int64_t now, struct err *e)
+{
+    return lite_session_purge((struct lite *)st, now, e);
+}
+
+static int op_throttle_get(store_t *st, const char *key, struct throttle *t, struct err *e)
+{
+    return lite_throttle_get((struct lite *)st, key, t, e);
+}
+
+static int op_throttle_put(store_t *st, const char *key, const struct throttle *t, struct err *e)
+{
+    return lite_throttle_put((struct lite *)st, key, t, e);
+}
+
+static int op_throttle_clear(store_t *st, const char *key, struct err *e)
+{
+    return lite_throttle_clear((struct lite *)st, key, e);
+}
+
+static int op_rate_hit(store_t *st, const char *key, int64_t window, int *count, struct err *e)
+{
+    return lite_rate_hit((struct lite *)st, key, window, count, e);
+}
+
+static const struct store_ops lite_ops = {
+    .close = op_close,
+    .migrate = op_migrate,
+    .migrate_to = op_migrate_to,
+    .schema_version = op_schema_version,
+    .begin = op_begin,
+    .begin_read = op_begin_read,
+    .commit = op_commit,
+    .rollback = op_rollback,
+    .fail_after = op_fail_after,
+    .setting_get = op_setting_get,
+    .setting_set = op_setting_set,
+    .unit_add = op_unit_add,
+    .unit_get = op_unit_get,
+    .unit_find = op_unit_find,
+    .unit_list = op_unit_list,
+    .user_add = op_user_add,
+    .user_find = op_user_find,
+    .user_get = op_user_get,
+    .user_list = op_user_list,
+    .ref_add = op_ref_add,
+    .ref_find = op_ref_find,
+    .ref_get = op_ref_get,
+    .ref_list = op_ref_list,
+    .ref_set_active = op_ref_set_active,
+    .limits_load = op_limits_load,
+    .limit_set = op_limit_set,
+    .calendar_load = op_calendar_load,
+    .calendar_set_year = op_calendar_set_year,
+    .calendar_set_day = op_calendar_set_day,
+    .counter_next = op_counter_next,
+    .counter_peek = op_counter_peek,
+    .appeal_insert = op_appeal_insert,
+    .appeal_update = op_appeal_update,
+    .appeal_get = op_appeal_get,
+    .appeal_by_code = op_appeal_by_code,
+    .appeal_list = op_appeal_list,
+    .fact_scan = op_fact_scan,
+    .chain_head = op_chain_head,
+    .event_append = op_event_append,
+    .events_of = op_events_of,
+    .event_scan = op_event_scan,
+    .appeal_scan = op_appeal_scan,
+    .session_add = op_session_add,
+    .session_get = op_session_get,
+    .session_delete = op_session_delete,
+    .session_purge = op_session_purge,
+    .throttle_get = op_throttle_get,
+    .throttle_put = op_throttle_put,
+    .throttle_clear = op_throttle_clear,
+    .rate_hit = op_rate_hit,
+};
+
+int sqlite_store_open(store_t **out, const char *url, struct err *e)
+{
+    struct lite *s = NULL;
+    *out = NULL;
+    if (lite_open(&s, url, e) < 0)
+        return -1;
+    s->base.ops = &lite_ops;
+    *out = &s->base;
     return 0;
 }

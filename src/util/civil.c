@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+
 #include "util/banned.h"
 
 int64_t civil_days(int y, int m, int d)

@@ -2,6 +2,7 @@
 #include "util/utf8.h"
 
 #include <string.h>
+
 #include "util/banned.h"
 
 int utf8_decode(const char *str, uint32_t *cp)

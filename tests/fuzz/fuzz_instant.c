@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "util/civil.h"
+
 #include "util/banned.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

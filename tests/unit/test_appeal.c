@@ -19,6 +19,7 @@
 
 #include "util/banned.h"
 
+
 #define CODE        "YD202101040001"
 #define TARGET_CODE "YD202101040002"
 #define LEAD        10 /* the lead unit of the fixtures */

@@ -21,6 +21,7 @@
 
 #include "util/banned.h"
 
+
 static char dir[64];
 static char base_path[256];
 

@@ -12,6 +12,7 @@
 
 #include "util/banned.h"
 
+
 static void test_days(void)
 {
     static const struct {

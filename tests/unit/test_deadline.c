@@ -16,6 +16,7 @@
 
 #include "util/banned.h"
 
+
 static int64_t T(const char *s)
 {
     int64_t t = 0;

@@ -10,6 +10,7 @@
 
 #include "util/banned.h"
 
+
 typedef void (*mask_fn)(const char *, char *, size_t);
 
 struct row {

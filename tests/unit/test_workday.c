@@ -14,6 +14,7 @@
 
 #include "util/banned.h"
 
+
 static int64_t D(const char *s)
 {
     int64_t d = 0;

@@ -1,0 +1,291 @@
+/* store.c -- the dispatcher behind store.h: picks a backend by URL and forwards every call
+ * to it. Lists and their release functions are backend-neutral and live here too. */
+#include "store/backend.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/banned.h"
+
+
+int store_open(store_t **out, const char *url, struct err *e)
+{
+    *out = NULL;
+    if (!url || !*url)
+        return err_set(e, ERR_INVALID, "db", "no database given");
+    if (!strncmp(url, "postgresql://", 13) || !strncmp(url, "postgres://", 11))
+        return pg_store_open(out, url, e);
+    return sqlite_store_open(out, url, e);
+}
+
+void appeal_list_release(struct appeal_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        appeal_release(&l->items[i]);
+    free(l->items);
+    memset(l, 0, sizeof(*l));
+}
+
+void event_list_release(struct event_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        event_release(&l->items[i]);
+    free(l->items);
+    memset(l, 0, sizeof(*l));
+}
+
+void store_close(store_t *st)
+{
+    if (st)
+        st->ops->close(st);
+}
+
+int store_migrate(store_t *st, struct err *e)
+{
+    return st->ops->migrate(st, e);
+}
+
+int store_migrate_to(store_t *st, int target, struct err *e)
+{
+    return st->ops->migrate_to(st, target, e);
+}
+
+int store_schema_version(store_t *st, int *applied, int *known, struct err *e)
+{
+    return st->ops->schema_version(st, applied, known, e);
+}
+
+int store_begin(store_t *st, struct err *e)
+{
+    return st->ops->begin(st, e);
+}
+
+int store_begin_read(store_t *st, struct err *e)
+{
+    return st->ops->begin_read(st, e);
+}
+
+int store_commit(store_t *st, struct err *e)
+{
+    return st->ops->commit(st, e);
+}
+
+void store_rollback(store_t *st)
+{
+    st->ops->rollback(st);
+}
+
+void store_fail_after(store_t *st, int n)
+{
+    st->ops->fail_after(st, n);
+}
+
+int store_setting_get(store_t *st, const char *key, char *out, size_t size, struct err *e)
+{
+    return st->ops->setting_get(st, key, out, size, e);
+}
+
+int store_setting_set(store_t *st, const char *key, const char *value, struct err *e)
+{
+    return st->ops->setting_set(st, key, value, e);
+}
+
+int store_unit_add(store_t *st, struct unit *u, struct err *e)
+{
+    return st->ops->unit_add(st, u, e);
+}
+
+int store_unit_get(store_t *st, int64_t id, struct unit *u, struct err *e)
+{
+    return st->ops->unit_get(st, id, u, e);
+}
+
+int store_unit_find(store_t *st, const char *name, struct unit *u, struct err *e)
+{
+    return st->ops->unit_find(st, name, u, e);
+}
+
+int store_unit_list(store_t *st, struct unit **out, size_t *n, struct err *e)
+{
+    return st->ops->unit_list(st, out, n, e);
+}
+
+int store_user_add(store_t *st, struct user *u, struct err *e)
+{
+    return st->ops->user_add(st, u, e);
+}
+
+int store_user_find(store_t *st, const char *username, struct user *u, struct err *e)
+{
+    return st->ops->user_find(st, username, u, e);
+}
+
+int store_user_get(store_t *st, int64_t id, struct user *u, struct err *e)
+{
+    return st->ops->user_get(st, id, u, e);
+}
+
+int store_user_list(store_t *st, struct user **out, size_t *n, struct err *e)
+{
+    return st->ops->user_list(st, out, n, e);
+}
+
+int store_ref_add(store_t *st, int table, struct ref *r, struct err *e)
+{
+    return st->ops->ref_add(st, table, r, e);
+}
+
+int store_ref_find(store_t *st, int table, const char *name, struct ref *r, struct err *e)
+{
+    return st->ops->ref_find(st, table, name, r, e);
+}
+
+int store_ref_get(store_t *st, int table, int64_t id, struct ref *r, struct err *e)
+{
+    return st->ops->ref_get(st, table, id, r, e);
+}
+
+int store_ref_list(store_t *st, int table, struct ref **out, size_t *n, struct err *e)
+{
+    return st->ops->ref_list(st, table, out, n, e);
+}
+
+int store_ref_set_active(store_t *st, int table, int64_t id, int active, struct err *e)
+{
+    return st->ops->ref_set_active(st, table, id, active, e);
+}
+
+int store_limits_load(store_t *st, struct limits *l, struct err *e)
+{
+    return st->ops->limits_load(st, l, e);
+}
+
+int store_limit_set(store_t *st, int kind, int urgency, struct time_limit lim, struct err *e)
+{
+    return st->ops->limit_set(st, kind, urgency, lim, e);
+}
+
+int store_calendar_load(store_t *st, struct calendar *cal, struct err *e)
+{
+    return st->ops->calendar_load(st, cal, e);
+}
+
+int store_calendar_set_year(store_t *st, int year, int mode, struct err *e)
+{
+    return st->ops->calendar_set_year(st, year, mode, e);
+}
+
+int store_calendar_set_day(store_t *st, int64_t date, int kind, const char *name, struct err *e)
+{
+    return st->ops->calendar_set_day(st, date, kind, name, e);
+}
+
+int store_counter_next(store_t *st, const char *name, int64_t *value, struct err *e)
+{
+    return st->ops->counter_next(st, name, value, e);
+}
+
+int store_counter_peek(store_t *st, const char *name, int64_t *value, struct err *e)
+{
+    return st->ops->counter_peek(st, name, value, e);
+}
+
+int store_appeal_insert(store_t *st, struct appeal *a, struct err *e)
+{
+    return st->ops->appeal_insert(st, a, e);
+}
+
+int store_appeal_update(store_t *st, const struct appeal *a, int64_t expected_version,
+                        struct err *e)
+{
+    return st->ops->appeal_update(st, a, expected_version, e);
+}
+
+int store_appeal_get(store_t *st, int64_t id, struct appeal *a, struct err *e)
+{
+    return st->ops->appeal_get(st, id, a, e);
+}
+
+int store_appeal_by_code(store_t *st, const char *code, struct appeal *a, struct err *e)
+{
+    return st->ops->appeal_by_code(st, code, a, e);
+}
+
+int store_appeal_list(store_t *st, const struct appeal_filter *f, struct appeal_list *out,
+                      struct err *e)
+{
+    return st->ops->appeal_list(st, f, out, e);
+}
+
+int store_fact_scan(store_t *st, int64_t from, int64_t to,
+                    int (*cb)(const struct appeal_fact *f, void *ctx), void *ctx, struct err *e)
+{
+    return st->ops->fact_scan(st, from, to, cb, ctx, e);
+}
+
+int store_chain_head(store_t *st, int64_t *last_id, char hash[65], struct err *e)
+{
+    return st->ops->chain_head(st, last_id, hash, e);
+}
+
+int store_event_append(store_t *st, const struct event *ev, struct err *e)
+{
+    return st->ops->event_append(st, ev, e);
+}
+
+int store_events_of(store_t *st, int64_t appeal_id, struct event_list *out, struct err *e)
+{
+    return st->ops->events_of(st, appeal_id, out, e);
+}
+
+int store_event_scan(store_t *st, int (*cb)(const struct event *ev, void *ctx), void *ctx,
+                     struct err *e)
+{
+    return st->ops->event_scan(st, cb, ctx, e);
+}
+
+int store_appeal_scan(store_t *st, int (*cb)(const struct appeal *a, void *ctx), void *ctx,
+                      struct err *e)
+{
+    return st->ops->appeal_scan(st, cb, ctx, e);
+}
+
+int store_session_add(store_t *st, const struct session_row *s, struct err *e)
+{
+    return st->ops->session_add(st, s, e);
+}
+
+int store_session_get(store_t *st, const char *token_hash, struct session_row *s, struct err *e)
+{
+    return st->ops->session_get(st, token_hash, s, e);
+}
+
+int store_session_delete(store_t *st, const char *token_hash, struct err *e)
+{
+    return st->ops->session_delete(st, token_hash, e);
+}
+
+int store_session_purge(store_t *st, int64_t now, struct err *e)
+{
+    return st->ops->session_purge(st, now, e);
+}
+
+int store_throttle_get(store_t *st, const char *key, struct throttle *t, struct err *e)
+{
+    return st->ops->throttle_get(st, key, t, e);
+}
+
+int store_throttle_put(store_t *st, const char *key, const struct throttle *t, struct err *e)
+{
+    return st->ops->throttle_put(st, key, t, e);
+}
+
+int store_throttle_clear(store_t *st, const char *key, struct err *e)
+{
+    return st->ops->throttle_clear(st, key, e);
+}
+
+int store_rate_hit(store_t *st, const char *key, int64_t window, int *count, struct err *e)
+{
+    return st->ops->rate_hit(st, key, window, count, e);
+}
