@@ -208,47 +208,15 @@ static int need_role(struct request *r, struct err *e, int r1, int r2, int r3)
 
 /* ---- appeals ------------------------------------------------------------------------ */
 
-/* Whether unit `u` is `top` or sits below it. */
-static int unit_under(const struct names *n, int64_t u, int64_t top)
-{
-    for (int depth = 0; u && depth < 16; depth++) {
-        if (u == top)
-            return 1;
-        int64_t parent = 0;
-        for (size_t i = 0; i < n->nunits; i++)
-            if (n->units[i].id == u)
-                parent = n->units[i].parent_id;
-        u = parent;
-    }
-    return 0;
-}
-
+/* Read rights are the service's (view_may_read), the same for the CLI and the API. */
 static int may_read(const struct request *r, const struct names *n, const struct appeal *a)
 {
-    const struct actor *who = &r->actor;
-    switch (who->role) {
-    case ROLE_ADMIN:
-    case ROLE_DISPATCHER:
-    case ROLE_AUDITOR:
-        return 1;
-    case ROLE_HANDLER:
-        if (who->unit_id && who->unit_id == a->lead_unit_id)
-            return 1;
-        for (int i = 0; i < a->n_assist; i++)
-            if (a->assist[i] == who->unit_id)
-                return 1;
-        return 0;
-    case ROLE_LEADER:
-        return !who->unit_id || unit_under(n, a->lead_unit_id, who->unit_id);
-    }
-    return 0;
+    return view_may_read(n, &r->actor, a);
 }
 
 static int may_unmask(const struct request *r, const struct names *n, const struct appeal *a)
 {
-    int role = r->actor.role;
-    return role == ROLE_ADMIN || role == ROLE_DISPATCHER ||
-           (role == ROLE_HANDLER && may_read(r, n, a));
+    return view_may_unmask(n, &r->actor, a);
 }
 
 static json_t *appeal_doc(struct request *r, const struct appeal *a, struct event_list *hist,

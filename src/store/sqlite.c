@@ -300,6 +300,32 @@ static int lite_migrate(struct lite *s, struct err *e)
     return lite_migrate_to(s, 1 << 30, e);
 }
 
+/* Reads every row of `sql` into a new array of `size`-byte items, each filled by `read`. */
+static int list_rows(struct lite *s, const char *sql, size_t size,
+                     void (*read)(sqlite3_stmt *st, void *item), void **out, size_t *n,
+                     const char *what, struct err *e)
+{
+    *out = NULL;
+    *n = 0;
+    size_t cap = 0;
+    sqlite3_stmt *st = prep(s, sql, e);
+    if (!st)
+        return -1;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        xgrow(out, &cap, *n + 1, size);
+        read(st, (char *)*out + (*n)++ * size);
+    }
+    done(s, st);
+    if (rc != SQLITE_DONE) {
+        free(*out);
+        *out = NULL;
+        *n = 0;
+        return err_set(e, ERR_DB, "", "cannot list %s: %s", what, sqlite3_errmsg(s->db));
+    }
+    return 0;
+}
+
 /* ---- settings ------------------------------------------------------------------------ */
 
 static int lite_setting_get(struct lite *s, const char *key, char *out, size_t size, struct err *e)
@@ -411,24 +437,15 @@ static int lite_unit_find(struct lite *s, const char *name, struct unit *u, stru
     return unit_one(s, sql, 0, name, u, e);
 }
 
+static void read_unit_item(sqlite3_stmt *st, void *item)
+{
+    read_unit(st, item);
+}
+
 static int lite_unit_list(struct lite *s, struct unit **out, size_t *n, struct err *e)
 {
     static const char sql[] = "SELECT " UNIT_COLS " FROM units ORDER BY id";
-    *out = NULL;
-    *n = 0;
-    size_t cap = 0;
-    sqlite3_stmt *st = prep(s, sql, e);
-    if (!st)
-        return -1;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        xgrow((void **)out, &cap, *n + 1, sizeof(**out));
-        read_unit(st, &(*out)[(*n)++]);
-    }
-    done(s, st);
-    if (rc != SQLITE_DONE)
-        return db_err(s, e, "cannot list units");
-    return 0;
+    return list_rows(s, sql, sizeof(**out), read_unit_item, (void **)out, n, "units", e);
 }
 
 /* ---- users ---------------------------------------------------------------------------- */
@@ -508,24 +525,15 @@ static int lite_user_get(struct lite *s, int64_t id, struct user *u, struct err 
     return user_one(s, sql, id, NULL, u, e);
 }
 
+static void read_user_item(sqlite3_stmt *st, void *item)
+{
+    read_user(st, item);
+}
+
 static int lite_user_list(struct lite *s, struct user **out, size_t *n, struct err *e)
 {
     static const char sql[] = "SELECT " USER_COLS " FROM users ORDER BY id";
-    *out = NULL;
-    *n = 0;
-    size_t cap = 0;
-    sqlite3_stmt *st = prep(s, sql, e);
-    if (!st)
-        return -1;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        xgrow((void **)out, &cap, *n + 1, sizeof(**out));
-        read_user(st, &(*out)[(*n)++]);
-    }
-    done(s, st);
-    if (rc != SQLITE_DONE)
-        return db_err(s, e, "cannot list users");
-    return 0;
+    return list_rows(s, sql, sizeof(**out), read_user_item, (void **)out, n, "users", e);
 }
 
 /* ---- areas and channels ------------------------------------------------------------- */
@@ -616,24 +624,15 @@ static int lite_ref_get(struct lite *s, int table, int64_t id, struct ref *r, st
     return ref_one(s, table, NULL, id, r, e);
 }
 
+static void read_ref_item(sqlite3_stmt *st, void *item)
+{
+    read_ref(st, item);
+}
+
 static int lite_ref_list(struct lite *s, int table, struct ref **out, size_t *n, struct err *e)
 {
     const struct ref_sql *q = &ref_sqls[table == REF_CHANNEL];
-    *out = NULL;
-    *n = 0;
-    size_t cap = 0;
-    sqlite3_stmt *st = prep(s, q->list, e);
-    if (!st)
-        return -1;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        xgrow((void **)out, &cap, *n + 1, sizeof(**out));
-        read_ref(st, &(*out)[(*n)++]);
-    }
-    done(s, st);
-    if (rc != SQLITE_DONE)
-        return db_err(s, e, "cannot list");
-    return 0;
+    return list_rows(s, q->list, sizeof(**out), read_ref_item, (void **)out, n, q->what, e);
 }
 
 static int lite_ref_set_active(struct lite *s, int table, int64_t id, int active, struct err *e)
