@@ -6,7 +6,8 @@ set -euo pipefail
 packages=(
     build-essential cmake ninja-build pkg-config   # toolchain
     libsqlite3-dev libjansson-dev libsodium-dev    # libraries the program links
-    libmicrohttpd-dev
+    libmicrohttpd-dev libpq-dev
+    postgresql                                     # tests/pg: throwaway clusters
     sqlite3 python3                                # tests read and tamper with database files
     clang libclang-rt-14-dev                       # libFuzzer for the fuzz smoke tests
 )

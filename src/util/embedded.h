@@ -11,7 +11,8 @@ struct embedded_file {
     size_t len;
 };
 
-extern const struct embedded_file embedded_holidays[];   /* data/holidays, one file a year */
-extern const struct embedded_file embedded_migrations[]; /* src/store/migrations, in order */
+extern const struct embedded_file embedded_holidays[];      /* data/holidays, one file a year */
+extern const struct embedded_file embedded_migrations[];    /* src/store/migrations, in order */
+extern const struct embedded_file embedded_migrations_pg[]; /* src/store/migrations_pg, same */
 
 #endif

@@ -42,7 +42,8 @@ cli_begin() {
     fi
     T=$(mktemp -d "${TMPDIR:-/tmp}/shishi-cli.XXXXXX")
     trap 'rm -rf "$T"' EXIT
-    DB=$T/ledger.db
+    # a fresh SQLite file, or the empty database tests/pg/run_test.sh made for this script
+    DB=${SHISHI_TEST_DB_URL:-$T/ledger.db}
     # sanitizers: fail loudly, and keep their reports on stderr where the checks see them
     export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
     export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}

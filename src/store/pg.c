@@ -1,0 +1,1745 @@
+/* pg.c -- the PostgreSQL backend of store.h (libpq), with the semantics of sqlite.c:
+ * nested transactions as savepoints, prepared statements cached per connection, the same
+ * fault-injection hook, the same error codes (ERR_NOT_FOUND naming the thing, ERR_CONFLICT
+ * on constraint violations and stale versions, ERR_DB with the server's message otherwise).
+ *
+ * Write transactions run READ COMMITTED; store_begin_read() opens a REPEATABLE READ READ ONLY
+ * snapshot. The hash chain stays one chain under several writing processes because
+ * chain_head() inside a write transaction locks the chain_head row (SELECT ... FOR UPDATE)
+ * until commit: appends serialise on it. The row itself is rewritten once, at commit:
+ * thousands of updates of one row in one transaction (a bulk load) leave as many row
+ * versions, which PostgreSQL cannot prune before commit and every read would walk.
+ *
+ * A lost connection fails the running call with ERR_DB; inside a transaction every call
+ * fails until the caller rolls back to depth 0, and the next call then tries PQreset()
+ * once. Invariant: every SQL string and every libpq type of the program lives here. */
+#include "store/backend.h"
+
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/audit.h"
+#include "util/embedded.h"
+#include "util/xalloc.h"
+
+#include "util/banned.h"
+
+#define STMT_CACHE   96
+#define MAX_PARAMS   48
+#define SCAN_BATCH   2000         /* rows a scan holds at once; keep "LIMIT 2000" below in step */
+#define MIGRATE_LOCK "7411744117" /* pg_advisory_lock key: one migrator at a time */
+
+struct pg {
+    struct store base; /* first: a struct pg is a store_t */
+    PGconn *conn;
+    int depth;    /* transaction nesting */
+    int tx_write; /* the outermost transaction may write */
+    int fail_in;  /* fault injection: writes left before one fails (0: off) */
+    /* The chain head as locked by this write transaction (see pg_chain_head()). */
+    int head_locked, head_dirty;
+    int64_t head_id;
+    char head_hash[65];
+    struct {
+        const char *sql; /* static SQL strings are cached by address */
+        char name[16];
+    } cache[STMT_CACHE];
+    int ncache;
+    int nprepared; /* names handed out on this session */
+};
+
+struct params {
+    int n;
+    const char *v[MAX_PARAMS];
+    char buf[MAX_PARAMS][24];
+};
+
+static void p_text(struct params *p, const char *v)
+{
+    if (p->n < MAX_PARAMS)
+        p->v[p->n++] = v;
+}
+
+static void p_int(struct params *p, int64_t v)
+{
+    if (p->n >= MAX_PARAMS)
+        return;
+    snprintf(p->buf[p->n], sizeof(p->buf[p->n]), "%lld", (long long)v);
+    p->v[p->n] = p->buf[p->n];
+    p->n++;
+}
+
+/* An optional reference: 0 is stored as NULL. */
+static void p_id(struct params *p, int64_t v)
+{
+    if (v)
+        p_int(p, v);
+    else
+        p_text(p, NULL);
+}
+
+static int64_t g64(const PGresult *r, int row, int col)
+{
+    return strtoll(PQgetvalue(r, row, col), NULL, 10);
+}
+
+static int gint(const PGresult *r, int row, int col)
+{
+    return (int)strtol(PQgetvalue(r, row, col), NULL, 10);
+}
+
+static void gcopy(const PGresult *r, int row, int col, char *out, size_t size)
+{
+    snprintf(out, size, "%s", PQgetvalue(r, row, col));
+}
+
+static char *gdup(const PGresult *r, int row, int col)
+{
+    return PQgetisnull(r, row, col) ? NULL : xstrdup(PQgetvalue(r, row, col));
+}
+
+/* The server's message without libpq's "ERROR:  " prefix and trailing newline. */
+static void server_msg(struct pg *s, const PGresult *r, char *out, size_t size)
+{
+    const char *m = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    if (!m || !*m)
+        m = PQerrorMessage(s->conn);
+    snprintf(out, size, "%s", m && *m ? m : "unknown error");
+    size_t n = strlen(out);
+    while (n > 0 && (out[n - 1] == '\n' || out[n - 1] == ' '))
+        out[--n] = 0;
+    for (char *c = out; *c; c++)
+        if (*c == '\n' || *c == '\t')
+            *c = ' ';
+}
+
+static void quiet_notices(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
+}
+
+/* What the session needs on every (re)connect. */
+static int session_setup(struct pg *s, char *msg, size_t size)
+{
+    PQsetNoticeProcessor(s->conn, quiet_notices, NULL);
+    PGresult *r = PQexec(s->conn, "SET statement_timeout = '30s'; SET lock_timeout = '10s'; "
+                                  "SET client_encoding = 'UTF8'; "
+                                  "SET client_min_messages = warning");
+    int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    if (!ok)
+        server_msg(s, r, msg, size);
+    PQclear(r);
+    s->ncache = 0;
+    s->nprepared = 0;
+    return ok ? 0 : -1;
+}
+
+/* Before talking to the server: a lost connection is reset once, at depth 0 only, since a
+ * transaction does not survive its connection. */
+static int alive(struct pg *s, struct err *e)
+{
+    if (PQstatus(s->conn) != CONNECTION_BAD)
+        return 0;
+    if (s->depth > 0)
+        return err_set(e, ERR_DB, "db",
+                       "the connection to the database was lost inside a transaction");
+    PQreset(s->conn);
+    char msg[160];
+    if (PQstatus(s->conn) != CONNECTION_OK) {
+        server_msg(s, NULL, msg, sizeof(msg));
+        return err_set(e, ERR_DB, "db", "the connection to the database was lost: %s", msg);
+    }
+    if (session_setup(s, msg, sizeof(msg)) < 0)
+        return err_set(e, ERR_DB, "db", "cannot set up the database session: %s", msg);
+    return 0;
+}
+
+/* Fault injection for tests: counts writes and fails the chosen one. */
+static int write_allowed(struct pg *s, struct err *e)
+{
+    if (s->fail_in > 0 && --s->fail_in == 0)
+        return err_set(e, ERR_DB, "", "injected store failure");
+    return 0;
+}
+
+/* Maps a failed result to ERR_CONFLICT (integrity constraint, SQLSTATE class 23, as
+ * SQLITE_CONSTRAINT is in sqlite.c) or ERR_DB, and frees it. */
+static PGresult *failed(struct pg *s, PGresult *r, const char *what, struct err *e)
+{
+    char msg[160];
+    server_msg(s, r, msg, sizeof(msg));
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    if (PQstatus(s->conn) == CONNECTION_BAD)
+        err_set(e, ERR_DB, "db", "%s: the connection to the database was lost: %s", what, msg);
+    else if (state && !strncmp(state, "23", 2))
+        err_set(e, ERR_CONFLICT, "", "%s: %s", what, msg);
+    else
+        err_set(e, ERR_DB, "", "%s: %s", what, msg);
+    PQclear(r);
+    return NULL;
+}
+
+/* Runs `sql` with text parameters. A static string (`cached`) is prepared once per session
+ * and found again by its address. Returns the result (caller PQclear()s) or NULL. */
+static PGresult *run_sql(struct pg *s, const char *sql, const struct params *p, int cached,
+                         const char *what, struct err *e)
+{
+    if (alive(s, e) < 0)
+        return NULL;
+    int n = p ? p->n : 0;
+    const char *const *v = p ? p->v : NULL;
+    PGresult *r = NULL;
+    const char *name = NULL;
+    if (cached) {
+        for (int i = 0; i < s->ncache; i++)
+            if (s->cache[i].sql == sql) {
+                name = s->cache[i].name;
+                break;
+            }
+        if (!name && s->ncache < STMT_CACHE) {
+            char *slot = s->cache[s->ncache].name;
+            snprintf(slot, sizeof(s->cache[0].name), "s%d", s->nprepared++);
+            r = PQprepare(s->conn, slot, sql, 0, NULL);
+            if (PQresultStatus(r) != PGRES_COMMAND_OK)
+                return failed(s, r, what, e);
+            PQclear(r);
+            s->cache[s->ncache].sql = sql;
+            name = slot;
+            s->ncache++;
+        }
+    }
+    if (name)
+        r = PQexecPrepared(s->conn, name, n, v, NULL, NULL, 0);
+    else
+        r = PQexecParams(s->conn, sql, n, NULL, v, NULL, NULL, 0);
+    ExecStatusType rs = PQresultStatus(r);
+    if (rs != PGRES_COMMAND_OK && rs != PGRES_TUPLES_OK)
+        return failed(s, r, what, e);
+    return r;
+}
+
+static PGresult *run(struct pg *s, const char *sql, const struct params *p, const char *what,
+                     struct err *e)
+{
+    return run_sql(s, sql, p, 1, what, e);
+}
+
+/* Runs a statement whose rows, if any, do not matter. */
+static int run_done(struct pg *s, const char *sql, const struct params *p, const char *what,
+                    struct err *e)
+{
+    PGresult *r = run(s, sql, p, what, e);
+    if (!r)
+        return -1;
+    PQclear(r);
+    return 0;
+}
+
+/* Plain SQL without parameters (may hold several statements). */
+static int exec(struct pg *s, const char *sql, struct err *e)
+{
+    if (alive(s, e) < 0)
+        return -1;
+    PGresult *r = PQexec(s->conn, sql);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK) {
+        char msg[160];
+        server_msg(s, r, msg, sizeof(msg));
+        PQclear(r);
+        return err_set(e, ERR_DB, "", "%s", msg);
+    }
+    /* COMMIT of a transaction that already failed "succeeds" by rolling back. */
+    int rolled_back = !strcmp(sql, "COMMIT") && !strcmp(PQcmdStatus(r), "ROLLBACK");
+    PQclear(r);
+    if (rolled_back)
+        return err_set(e, ERR_DB, "", "the transaction failed earlier and was rolled back");
+    return 0;
+}
+
+/* Inside a transaction, a failed statement would abort all of it (PostgreSQL, unlike
+ * SQLite, keeps no statement-level undo): statements a caller may expect to fail and go on
+ * after (duplicates) run under a savepoint of their own. */
+static PGresult *run_guarded(struct pg *s, const char *sql, const struct params *p,
+                             const char *what, struct err *e)
+{
+    if (s->depth == 0)
+        return run(s, sql, p, what, e);
+    if (exec(s, "SAVEPOINT guard", e) < 0)
+        return NULL;
+    PGresult *r = run(s, sql, p, what, e);
+    if (exec(s, r ? "RELEASE guard" : "ROLLBACK TO guard; RELEASE guard", NULL) < 0 && r) {
+        PQclear(r);
+        return NULL;
+    }
+    return r;
+}
+
+/* A URL as it may be shown: without the user and password. */
+static void url_shown(const char *url, char *out, size_t size)
+{
+    const char *at = strrchr(url, '@');
+    const char *rest = strstr(url, "://");
+    if (at && rest && at > rest)
+        snprintf(out, size, "%.*s%s", (int)(rest + 3 - url), url, at + 1);
+    else
+        snprintf(out, size, "%s", url);
+}
+
+static int utf8_ctype(const char *ctype)
+{
+    size_t n = strlen(ctype);
+    return (n >= 6 && !strcasecmp(ctype + n - 6, ".UTF-8")) ||
+           (n >= 5 && !strcasecmp(ctype + n - 5, ".utf8"));
+}
+
+/* ---- open, migrate, transactions ---------------------------------------------------- */
+
+static void pg_close(store_t *st)
+{
+    struct pg *s = (struct pg *)st;
+    if (!s)
+        return;
+    PQfinish(s->conn);
+    free(s);
+}
+
+static int pg_check_database(struct pg *s, const char *shown, struct err *e)
+{
+    static const char sql[] =
+        "SELECT current_database(), pg_encoding_to_char(encoding), datctype FROM pg_database "
+        "WHERE datname = current_database()";
+    PGresult *r = run(s, sql, NULL, "cannot read the database's encoding", e);
+    if (!r)
+        return -1;
+    int rc = 0;
+    if (PQntuples(r) != 1) {
+        rc = err_set(e, ERR_DB, "db", "cannot read the encoding of database '%s'", shown);
+    } else {
+        const char *db = PQgetvalue(r, 0, 0), *enc = PQgetvalue(r, 0, 1),
+                   *ctype = PQgetvalue(r, 0, 2);
+        if (strcmp(enc, "UTF8") != 0 || !utf8_ctype(ctype))
+            rc = err_set(e, ERR_DB, "db",
+                         "database '%s' has ENCODING '%s', LC_CTYPE '%s': shishi needs "
+                         "ENCODING 'UTF8' and a UTF-8 LC_CTYPE (C.UTF-8, zh_CN.UTF-8)",
+                         db, enc, ctype);
+    }
+    PQclear(r);
+    return rc;
+}
+
+static int head_write(struct pg *s, struct err *e);
+
+static int pg_begin(store_t *st, struct err *e)
+{
+    struct pg *s = (struct pg *)st;
+    if (exec(s, s->depth ? "SAVEPOINT nested" : "BEGIN ISOLATION LEVEL READ COMMITTED", e) < 0)
+        return -1;
+    if (!s->depth) {
+        s->tx_write = 1;
+        s->head_locked = s->head_dirty = 0;
+    }
+    s->depth++;
+    return 0;
+}
+
+static int pg_begin_read(store_t *st, struct err *e)
+{
+    struct pg *s = (struct pg *)st;
+    /* One snapshot for the whole read, and no row locks: writers go on while we read. */
+    if (exec(s, s->depth ? "SAVEPOINT nested" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+             e) < 0)
+        return -1;
+    if (!s->depth) {
+        s->tx_write = 0;
+        s->head_locked = s->head_dirty = 0;
+    }
+    s->depth++;
+    return 0;
+}
+
+static int pg_commit(store_t *st, struct err *e)
+{
+    struct pg *s = (struct pg *)st;
+    if (s->depth <= 0)
+        return err_set(e, ERR_DB, "", "commit without a transaction");
+    if (s->depth == 1 && s->head_dirty && head_write(s, e) < 0)
+        return -1;
+    if (exec(s, s->depth > 1 ? "RELEASE nested" : "COMMIT", e) < 0)
+        return -1;
+    s->depth--;
+    if (!s->depth)
+        s->head_locked = s->head_dirty = 0;
+    return 0;
+}
+
+static void pg_rollback(store_t *st)
+{
+    struct pg *s = (struct pg *)st;
+    if (s->depth <= 0)
+        return;
+    if (PQstatus(s->conn) != CONNECTION_BAD) {
+        if (s->depth > 1)
+            exec(s, "ROLLBACK TO nested; RELEASE nested", NULL);
+        else
+            exec(s, "ROLLBACK", NULL);
+    }
+    s->depth--;
+    if (!s->depth)
+        s->head_locked = s->head_dirty = 0;
+}
+
+static void pg_fail_after(store_t *st, int n)
+{
+    ((struct pg *)st)->fail_in = n;
+}
+
+static int migration_number(const char *name)
+{
+    return (int)strtol(name, NULL, 10);
+}
+
+static int pg_schema_version(store_t *st, int *applied, int *known, struct err *e)
+{
+    struct pg *s = (struct pg *)st;
+    *known = 0;
+    for (const struct embedded_file *f = embedded_migrations_pg; f->name; f++)
+        if (migration_number(f->name) > *known)
+            *known = migration_number(f->name);
+    *applied = 0;
+    static const char sql_has[] = "SELECT to_regclass('schema_migrations') IS NOT NULL";
+    static const char sql_max[] = "SELECT coalesce(max(version), 0) FROM schema_migrations";
+    PGresult *r = run(s, sql_has, NULL, "cannot read schema version", e);
+    if (!r)
+        return -1;
+    int has = PQntuples(r) == 1 && !strcmp(PQgetvalue(r, 0, 0), "t");
+    PQclear(r);
+    if (!has)
+        return 0;
+    /* Not cached: the statement must not outlive a schema it was planned against. */
+    r = run_sql(s, sql_max, NULL, 0, "cannot read schema version", e);
+    if (!r)
+        return -1;
+    if (PQntuples(r) == 1)
+        *applied = gint(r, 0, 0);
+    PQclear(r);
+    return 0;
+}
+
+static int migrate_locked(struct pg *s, int target, struct err *e)
+{
+    static const char sql_record[] =
+        "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)";
+    if (exec(s,
+             "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+             "name TEXT NOT NULL, applied_at BIGINT NOT NULL "
+             "DEFAULT (extract(epoch FROM now())::bigint))",
+             e) < 0)
+        return -1;
+    int applied, known;
+    if (pg_schema_version(&s->base, &applied, &known, e) < 0)
+        return -1;
+    if (applied > known)
+        return err_set(e, ERR_DB, "db",
+                       "database schema version %d is newer than this program (%d): upgrade "
+                       "shishi",
+                       applied, known);
+    for (const struct embedded_file *f = embedded_migrations_pg; f->name; f++) {
+        int v = migration_number(f->name);
+        if (v <= applied || v > target)
+            continue;
+        if (pg_begin(&s->base, e) < 0)
+            return -1;
+        if (exec(s, (const char *)f->data, e) < 0) {
+            char msg[200];
+            snprintf(msg, sizeof(msg), "%s", e ? e->msg : "");
+            pg_rollback(&s->base);
+            return err_set(e, ERR_DB, "db", "migration %s failed: %s", f->name, msg);
+        }
+        struct params p = {0};
+        p_int(&p, v);
+        p_text(&p, f->name);
+        PGresult *r = run_sql(s, sql_record, &p, 0, "cannot record migration", e);
+        if (!r) {
+            pg_rollback(&s->base);
+            return -1;
+        }
+        PQclear(r);
+        if (pg_commit(&s->base, e) < 0) {
+            pg_rollback(&s->base);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int pg_migrate_to(store_t *st, int target, struct err *e)
+{
+    struct pg *s = (struct pg *)st;
+    /* Several servers may start on one database at once: one of them migrates. */
+    if (exec(s, "SELECT pg_advisory_lock(" MIGRATE_LOCK ")", e) < 0)
+        return -1;
+    int rc = migrate_locked(s, target, e);
+    exec(s, "SELECT pg_advisory_unlock(" MIGRATE_LOCK ")", NULL);
+    /* Statements planned before the schema changed must not be reused. */
+    if (s->ncache) {
+        exec(s, "DEALLOCATE ALL", NULL);
+        s->ncache = 0;
+    }
+    return rc;
+}
+
+static int pg_migrate(store_t *st, struct err *e)
+{
+    return pg_migrate_to(st, 1 << 30, e);
+}
+
+/* Reads every row of `sql` into a new array of `size`-byte items, each filled by `read`. */
+static int list_rows(struct pg *s, const char *sql, size_t size,
+                     void (*read)(const PGresult *r, int row, void *item), void **out, size_t *n,
+                     const char *what, struct err *e)
+{
+    *out = NULL;
+    *n = 0;
+    char msg[64];
+    snprintf(msg, sizeof(msg), "cannot list %s", what);
+    PGresult *r = run(s, sql, NULL, msg, e);
+    if (!r)
+        return -1;
+    size_t cap = 0;
+    int rows = PQntuples(r);
+    for (int i = 0; i < rows; i++) {
+        xgrow(out, &cap, *n + 1, size);
+        read(r, i, (char *)*out + (*n)++ * size);
+    }
+    PQclear(r);
+    return 0;
+}
+
+/* ---- settings ------------------------------------------------------------------------ */
+
+static int pg_setting_get(store_t *st, const char *key, char *out, size_t size, struct err *e)
+{
+    static const char sql[] = "SELECT value FROM settings WHERE key = $1";
+    struct pg *s = (struct pg *)st;
+    struct params p = {0};
+    p_text(&p, key);
+    PGresult *r = run(s, sql, &p, "cannot read setting", e);
+    if (!r)
+        return -1;
+    int found = PQntuples(r) > 0;
+    if (found)
+        gcopy(r, 0, 0, out, size);
+    PQclear(r);
+    if (!found)
+        return err_set(e, ERR_NOT_FOUND, "key", "no setting '%s'", key);
+    return 0;
+}
+
+static int pg_setting_set(store_t *st, const char *key, const char *value, struct err *e)
+{
+    static const char sql[] = "INSERT INTO settings (key, value) VALUES ($1, $2) "
+                              "ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+    struct pg *s = (struct pg *)st;
+    if (write_allowed(s, e) < 0)
+        return -1;
+    struct params p = {0};
+    p_text(&p, key);
+    p_text(&p, value);
+    return run_done(s, sql, &p, "cannot write setting", e);
+}
+
+/* ---- units ---------------------------------------------------------------------------- */
+
+#define UNIT_COLS "id, code, name, kind, coalesce(parent_id, 0), active"
+
+static void read_unit(const PGresult *r, int row, void *item)
+{
+    struct unit *u = item;
+    memset(u, 0, sizeof(*u));
+    u->id = g64(r, row, 0);
+    gcopy(r, row, 1, u->code, sizeof(u->code));
+    gcopy(r, row, 2, u->name, sizeof(u->name));
+    u->kind = gint(r, row, 3);
+    u->parent_id = g64(r, row, 4);
+    u->active = gint(r, row, 5);
+}
+
+static int pg_unit_add(store_t *st, struct unit *u, struct err *e)
+{
+    static const char sql[] = "INSERT INTO units (code, name, kind, parent_id, active) "
+                              "VALUES ($1, $2, $3, $4, 1) RETURNING id";
+    struct pg *s = (struct pg *)st;
+    if (write_allowed(s, e) < 0)
+        return -1;
+    struct params p = {0};
+    p_text(&p, u->code);
+    p_text(&p, u->name);
+    p_int(&p, u->kind);
+    p_id(&p, u->parent_id);
+    PGresult *r = run_guarded(s, sql, &p, "cannot add unit", e);
+    if (!r) {
+        if (e && e->code == ERR_CONFLICT)
+            err_set(e, ERR_CONFLICT, "name", "a unit named '%s' or coded '%s' already exists",
+                    u->name, u->code);
+        return -1;
+    }
+    u->id = g64(r, 0, 0);
+    u->active = 1;
+    PQclear(r);
+    return 0;
+}
+
+static int unit_one(struct pg *s, const char *sql, int64_t id, const char *name, struct unit *u,
+                    struct err *e)
+{
+    struct params p = {0};
+    if (name)
+        p_text(&p, name);
+    else
+        p_int(&p, id);
+    PGresult *r = run(s, sql, &p, "cannot read unit", e);
+    if (!r)
+        return -1;
+    int found = PQntuples(r) > 0;
+    if (found)
+        read_unit(r, 0, u);
+    PQclear(r);
+    if (found)
+        return 0;
+    if (name)
+        return err_set(e, ERR_NOT_FOUND, "unit", "unknown unit '%s'", name);
+    return err_set(e, ERR_NOT_FOUND, "unit", "unknown unit id %lld", (long long)id);
+}
+
+static int pg_unit_get(store_t *st, int64_t id, struct unit *u, struct err *e)
+{
+    static const char sql[] = "SELECT " UNIT_COLS " FROM units WHERE id = $1";
+    return unit_one((struct pg *)st, sql, id, NULL, u, e);
+}
+
+static int pg_unit_find(store_t *st, const char *name, struct unit *u, struct err *e)
+{
+    /* Name first, as SQLite's rowid order would usually give for a name that is also a code. */
+    static const char sql[] = "SELECT " UNIT_COLS " FROM units WHERE name = $1 OR code = $1 "
+                              "ORDER BY id LIMIT 1";
+    return unit_one((struct pg *)st, sql, 0, name, u, e);
+}
+
+static int pg_unit_list(store_t *st, struct unit **out, size_t *n, struct err *e)
+{
+    static const char sql[] = "SELECT " UNIT_COLS " FROM units ORDER BY id";
+    return list_rows((struct pg *)st, sql, sizeof(**out), read_unit, (void **)out, n, "units", e);
+}
+
+/* ---- users ---------------------------------------------------------------------------- */
+
+#define USER_COLS "id, username, name, role, coalesce(unit_id, 0), phone, password_hash, active"
+
+static void read_user(const PGresult *r, int row, void *item)
+{
+    struct user *u = item;
+    memset(u, 0, sizeof(*u));
+    u->id = g64(r, row, 0);
+    gcopy(r, row, 1, u->username, sizeof(u->username));
+    gcopy(r, row, 2, u->name, sizeof(u->name));
+    u->role = gint(r, row, 3);
+    u->unit_id = g64(r, row, 4);
+    gcopy(r, row, 5, u->phone, sizeof(u->phone));
+    gcopy(r, row, 6, u->password_hash, sizeof(u->password_hash));
+    u->active = gint(r, row, 7);
+}
+
+static int pg_user_add(store_t *st, struct user *u, struct err *e)
+{
+    static const char sql[] = "INSERT INTO users (username, name, role, unit_id, phone, "
+                              "password_hash, active) VALUES ($1, $2, $3, $4, $5, $6, 1) "
+                              "RETURNING id";
+    struct pg *s = (struct pg *)st;
+    if (write_allowed(s, e) < 0)
+        return -1;
+    struct params p = {0};
+    p_text(&p, u->username);
+    p_text(&p, u->name);
+    p_int(&p, u->role);
+    p_id(&p, u->unit_id);
+    p_text(&p, u->phone);
+    p_text(&p, u->password_hash);
+    PGresult *r = run_guarded(s, sql, &p, "cannot add user", e);
+    if (!r) {
+        if (e && e->code == ERR_CONFLICT)
+            err_set(e, ERR_CONFLICT, "username", "user '%s' already exists", u->username);
+        return -1;
+    }
+    u->id = g64(r, 0, 0);
+    u->active = 1;
+    PQclear(r);
+    return 0;
+}
+
+static int user_one(struct pg *s, const char *sql, int64_t id, const char *name, struct user *u,
+                    struct err *e)
+{
+    struct params p = {0};
+    if (name)
+        p_text(&p, name);
+    else
+        p_int(&p, id);
+    PGresult *r = run(s, sql, &p, "cannot read user", e);
+    if (!r)
+        return -1;
+    int found = PQntuples(r) > 0;
+    if (found)
+        read_user(r, 0, u);
+    PQclear(r);
+    if (found)
+        return 0;
+    if (name)
+        return err_set(e, ERR_NOT_FOUND, "user", "unknown user '%s'", name);
+    return err_set(e, ERR_NOT_FOUND, "user", "unknown user id %lld", (long long)id);
+}
+
+static int pg_user_find(store_t *st, const char *username, struct user *u, struct err *e)
+{
+    static const char sql[] = "SELECT " USER_COLS " FROM users WHERE username = $1";
+    return user_one((struct pg *)st, sql, 0, username, u, e);
+}
+
+static int pg_user_get(store_t *st, int64_t id, struct user *u, struct err *e)
+{
+    static const char sql[] = "SELECT " USER_COLS " FROM users WHERE id = $1";
+    return user_one((struct pg *)st, sql, id, NULL, u, e);
+}
+
+static int pg_user_list(store_t *st, struct user **out, size_t *n, struct err *e)
+{
+    static const char sql[] = "SELECT " USER_COLS " FROM users ORDER BY id";
+    return list_rows((struct pg *)st, sql, sizeof(**out), read_user, (void **)out, n, "users", e);
+}
+
+/* ---- areas and channels ------------------------------------------------------------- */
+
+struct ref_sql {
+    const char *what;
+    const char *add, *find, *get, *list, *active;
+};
+
+static const struct ref_sql ref_sqls[2] = {
+    {"area", "INSERT INTO areas (code, name, sort) VALUES ($1, $2, $3) RETURNING id",
+     "SELECT id, code, name, sort, active FROM areas WHERE name = $1 OR code = $1 "
+     "ORDER BY id LIMIT 1",
+     "SELECT id, code, name, sort, active FROM areas WHERE id = $1",
+     "SELECT id, code, name, sort, active FROM areas ORDER BY sort, id",
+     "UPDATE areas SET active = $1 WHERE id = $2"},
+    {"channel", "INSERT INTO channels (code, name, sort) VALUES ($1, $2, $3) RETURNING id",
+     "SELECT id, code, name, sort, active FROM channels WHERE name = $1 OR code = $1 "
+     "ORDER BY id LIMIT 1",
+     "SELECT id, code, name, sort, active FROM channels WHERE id = $1",
+     "SELECT id, code, name, sort, active FROM channels ORDER BY sort, id",
+     "UPDATE channels SET active = $1 WHERE id = $2"},
+};
+
+static void read_ref(const PGresult *r, int row, void *item)
+{
+    struct ref *f = item;
+    memset(f, 0, sizeof(*f));
+    f->id = g64(r, row, 0);
+    gcopy(r, row, 1, f->code, sizeof(f->code));
+    gcopy(r, row, 2, f->name, sizeof(f->name));
+    f->sort = gint(r, row, 3);
+    f->active = gint(r, row, 4);
+}
+
+static int pg_ref_add(store_t *st, int table, struct ref *f, struct err *e)
+{
+    struct pg *s = (struct pg *)st;
+    const struct ref_sql *q = &ref_sqls[table == REF_CHANNEL];
+    if (write_allowed(s, e) < 0)
+        return -1;
+    struct params p = {0};
+    p_text(&p, f->code);
+    p_text(&p, f->name);
+    p_int(&p, f->sort);
+    PGresult *r = run_guarded(s, q->add, &p, "cannot add", e);
+    if (!r) {
+        if (e && e->code == ERR_CONFLICT)
+            err_set(e, ERR_CONFLICT, "name", "%s '%s' (code '%s') already exists", q->what, f->name,
+                    f->code);
+        return -1;
+    }
+    f->id = g64(r, 0, 0);
+    f->active = 1;
+    PQclear(r);
+    return 0;
+}
+
+static int ref_one(struct pg *s, int table, const char *name, int64_t id, struct ref *f,
+                   struct err *e)
+{
+    const struct ref_sql *q = &ref_sqls[table == REF_CHANNEL];
+    struct params p = {0};
+    if (name)
+        p_text(&p, name);
+    else
+        p_int(&p, id);
+    PGresult *r = run(s, name ? q->find : q->get, &p, "cannot read reference list", e);
+    if (!r)
+        return -1;
+    int found = PQntuples(r) > 0;
+    if (found)
+        read_ref(r, 0, f);
+    PQclear(r);
+    if (found)
+        return 0;
+    if (name)
+        return err_set(e, ERR_NOT_FOUND, q->what, "unknown %s '%s'", q->what, name);
+    return err_set(e, ERR_NOT_FOUND, q->what, "unknown %s id %lld", q->what, (long long)id);
+}
+
+static int pg_ref_find(store_t *st, int table, const char *name, struct ref *f, struct err *e)
+{
+    return ref_one((struct pg *)st, table, name, 0, f, e);
+}
+
+static int pg_ref_get(store_t *st, int table, int64_t id, struct ref *f, struct err *e)
+{
+    return ref_one((struct pg *)st, table, NULL, id, f, e);
+}
+
+static int pg_ref_list(store_t *st, int table, struct ref **out, size_t *n, struct err *e)
+{
+    const struct ref_sql *q = &ref_sqls[table == REF_CHANNEL];
+    return list_rows((struct pg *)st, q->list, sizeof(**out), read_ref, (void **)out, n, q->what,
+                     e);
+}
+
+static int pg_ref_set_active(store_t *st, int table, int64_t id, int active, struct err *e)
+{
+    struct pg *s = (struct pg *)st;
+    const struct ref_sql *q = &ref_sqls[table == REF_CHANNEL];
+    if (write_allowed(s, e) < 0)
+        return -1;
+    struct params p = {0};
+    p_int(&p, active);
+    p_int(&p, id);
+    return run_done(s, q->active, &p, "cannot update", e);
+}
+
+/* ---- rules and calendar ------------------------------------------------------------- */
+
+static int pg_limits_load(store_t *st, struct limits *l, struct err *e)
+{
+    static const char sql[] = "SELECT scope, kind, urgency, amount, unit FROM time_limits";
+    PGresult *r = run((struct pg *)st, sql, NULL, "cannot read time limits", e);
+    if (!r)
+        return -1;
+    for (int i = 0; i < PQntuples(r); i++) {
+        const char *scope = PQgetvalue(r, i, 0);
+        int k = gint(r, i, 1), u = gint(r, i, 2);
+        struct time_limit lim = {gint(r, i, 3), gint(r, i, 4)};
+        if (k < 0 || k >= LIMIT_KINDS || u < 0 || u >= LIMIT_URGENCIES)
+            continue;
+        if (!strcmp(scope, "handle"))
+            l->handle[k][u] = lim;
+        else if (!strcmp(scope, "sign"))
+            l->sign[u] = lim;
+        else if (!strcmp(scope, "complex"))
+            l->complex = lim;
+    }
+    PQclear(r);
+    return 0;
+}
+
+static int pg_limit_set(store_t *st, int kind, int urgency, struct time_limit lim, struct err *e)
+{
+    static const char sql[] =
+        "INSERT INTO time_limits (scope, kind, urgency, amount, unit) "
+        "VALUES ('handle', $1, $2, $3, $4) "
+        "ON CONFLICT (scope, kind, urgency) DO UPDATE SET amount = excluded.amount, "
+        "unit = excluded.unit";
+    struct pg *s = (struct pg *)st;
+    if (write_allowed(s, e) < 0)
+        return -1;
+    struct params p = {0};
+    p_int(&p, kind);
+    p_int(&p, urgency);
+    p_int(&p, lim.amount);
+    p_int(&p, lim.unit);
+    return run_done(s, sql, &p, "cannot set time limit", e);
+}
+
+static int pg_calendar_load(store_t *st, struct calendar *cal, struct err *e)
+{
+    static const char sql_years[] = "SELECT year, mode FROM calendar_years ORDER BY year";
+    static const char sql_days[] = "SELECT date, kind, name FROM calendar_days ORDER BY date";
+    struct pg *s = (struct pg *)st;
+    PGresult *r = run(s, sql_years, NULL, "cannot read calendar years", e);
+    if (!r)
+        return -1;
+    for (int i = 0; i < PQntuples(r); i++)
+        if (gint(r, i, 1) == CAL_YEAR_WEEKENDS &&
+            calendar_year_mode(cal, gint(r, i, 0)) == CAL_YEAR_NONE &&
+            calendar_set_weekends_only(cal, gint(r, i, 0), e) < 0) {
+            PQclear(r);
+            return -1;
+        }
+    PQclear(r);
+    r = run(s, sql_days, NULL, "cannot read calendar days", e);
+    if (!r)
+        return -1;
+    for (int i = 0; i < PQntuples(r); i++) {
+        const char *kind = PQgetvalue(r, i, 1);
+        if (calendar_set_day(cal, g64(r, i, 0), kind[0] ? kind[0] : 'H', PQgetvalue(r, i, 2), e) <
+            0) {
+            PQclear(r);
+            return -1;
+        }
+    }
+    PQclear(r);
+    return 0;
+}
+
+static int pg_calendar_set_year(store_t *st, int year, int mode, struct err *e)
+{
+    static const char sql[] = "INSERT INTO calendar_years (year, mode) VALUES ($1, $2) "
+                              "ON CONFLICT (year) DO UPDATE SET mode = excluded.mode";
+    struct pg *s = (struct pg *)st;
+    if (write_allowed(s, e) < 0)
+        return -1;
+    struct params p = {0};
+    p_int(&p, year);
+    p_int(&p, mode);
+    return run_done(s, sql, &p, "cannot set calendar year", e);
+}
+
+static int pg_calendar_set_day(store_t *st, int64_t date, int kind, const char *name, struct err *e)
+{
+    static const char sql[] = "INSERT INTO calendar_days (date, kind, name) VALUES ($1, $2, $3) "
+                              "ON CONFLICT (date) DO UPDATE SET kind = excluded.kind, "
+                              "name = excluded.name";
+    struct pg *s = (struct pg *)st;
+    if (write_allowed(s, e) < 0)
+        return -1;
+    char k[2] = {(char)kind, 0};
+    struct params p = {0};
+    p_int(&p, date);
+    p_text(&p, k);
+    p_text(&p, name ? name : "");
+    return run_done(s, sql, &p, "cannot set calendar day", e);
+}
+
+/* ---- appeals -------------------------------------------------------------------------- */
+
+static int pg_counter_next(store_t *st, const char *name, int64_t *value, struct err *e)
+{
+    static const char sql[] = "INSERT INTO counters (name, value) VALUES ($1, 1) "
+                              "ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 "
+                              "RETURNING value";
+    struct pg *s = (struct pg *)st;
+    if (write_allowed(s, e) < 0)
+        return -1;
+    struct params p = {0};
+    p_text(&p, name);
+    PGresult *r = run(s, sql, &p, "cannot advance counter", e);
+    if (!r)
+        return -1;
+    int ok = PQntuples(r) == 1;
+    if (ok)
+        *value = g64(r, 0, 0);
+    PQclear(r);
+    if (!ok)
+        return err_set(e, ERR_DB, "", "cannot advance counter: no value returned");
+    return 0;
+}
+
+static int pg_counter_peek(store_t *st, const char *name, int64_t *value, struct err *e)
+{
+    static const char sql[] = "SELECT value FROM counters WHERE name = $1";
+    struct params p = {0};
+    p_text(&p, name);
+    PGresult *r = run((struct pg *)st, sql, &p, "cannot read counter", e);
+    if (!r)
+        return -1;
+    *value = PQntuples(r) > 0 ? g64(r, 0, 0) : 0;
+    PQclear(r);
+    return 0;
+}
+
+/* The assisting units ride along as a last column, "id,id,..." in the order given. */
+#define APPEAL_COLS                                                                                \
+    "id, code, title, content, channel_id, coalesce(area_id, 0), kind, urgency, complex, "         \
+    "citizen_name, phone, id_number, address, state, coalesce(lead_unit_id, 0), received_at, "     \
+    "dispatched_at, sign_deadline, accepted_at, deadline, replied_at, visited_at, closed_at, "     \
+    "ext_requested, ext_count, urge_count, supervise_level, redo_count, return_count, "            \
+    "coalesce(merged_into, 0), reply_text, visit_solved, visit_satisfaction, evidence_count, "     \
+    "version, last_seq, updated_at, "                                                              \
+    "(SELECT string_agg(au.unit_id::text, ',' ORDER BY au.rowid) FROM appeal_units au "            \
+    "WHERE au.appeal_id = appeals.id AND au.role = 'assist')"
+
+static void read_appeal(const PGresult *r, int row, struct appeal *a)
+{
+    appeal_init(a);
+    int i = 0;
+    a->id = g64(r, row, i++);
+    gcopy(r, row, i++, a->code, sizeof(a->code));
+    a->title = gdup(r, row, i++);
+    a->content = gdup(r, row, i++);
+    a->channel_id = g64(r, row, i++);
+    a->area_id = g64(r, row, i++);
+    a->kind = gint(r, row, i++);
+    a->urgency = gint(r, row, i++);
+    a->complex = gint(r, row, i++);
+    a->citizen_name = gdup(r, row, i++);
+    a->phone = gdup(r, row, i++);
+    a->id_number = gdup(r, row, i++);
+    a->address = gdup(r, row, i++);
+    a->state = gint(r, row, i++);
+    a->lead_unit_id = g64(r, row, i++);
+    int64_t *times[] = {&a->received_at, &a->dispatched_at, &a->sign_deadline,
+                        &a->accepted_at, &a->deadline,      &a->replied_at,
+                        &a->visited_at,  &a->closed_at,     &a->ext_requested};
+    for (size_t k = 0; k < sizeof(times) / sizeof(times[0]); k++)
+        *times[k] = g64(r, row, i++);
+    a->ext_count = gint(r, row, i++);
+    a->urge_count = gint(r, row, i++);
+    a->supervise_level = gint(r, row, i++);
+    a->redo_count = gint(r, row, i++);
+    a->return_count = gint(r, row, i++);
+    a->merged_into = g64(r, row, i++);
+    a->reply_text = gdup(r, row, i++);
+    a->visit_solved = gint(r, row, i++);
+    a->visit_satisfaction = gint(r, row, i++);
+    a->evidence_count = gint(r, row, i++);
+    a->version = g64(r, row, i++);
+    a->last_seq = g64(r, row, i++);
+    a->updated_at = g64(r, row, i++);
+    const char *p = PQgetvalue(r, row, i++);
+    a->n_assist = 0;
+    while (*p && a->n_assist < APPEAL_MAX_ASSIST) {
+        char *end;
+        a->assist[a->n_assist++] = strtoll(p, &end, 10);
+        p = *end == ',' ? end + 1 : end;
+        if (end == p && *p)
+            break;
+    }
+}
+
+/* Adds every mutable column, in APPEAL_COLS order after `code`. */
+static void bind_appeal(struct params *p, const struct appeal *a)
+{
+    p_text(p, a->title);
+    p_text(p, a->content);
+    p_int(p, a->channel_id);
+    p_id(p, a->area_id);
+    p_int(p, a->kind);
+    p_int(p, a->urgency);
+    p_int(p, a->complex);
+    p_text(p, a->citizen_name);
+    p_text(p, a->phone);
+    p_text(p, a->id_number);
+    p_text(p, a->address);
+    p_int(p, a->state);
+    p_id(p, a->lead_unit_id);
+    const int64_t times[] = {a->received_at, a->dispatched_at, a->sign_deadline,
+                             a->accepted_at, a->deadline,      a->replied_at,
+                             a->visited_at,  a->closed_at,     a->ext_requested};
+    for (size_t k = 0; k < sizeof(times) / sizeof(times[0]); k++)
+        p_int(p, times[k]);
+    p_int(p, a->ext_count);
+    p_int(p, a->urge_count);
+    p_int(p, a->supervise_level);
+    p_int(p, a->redo_count);
+    p_int(p, a->return_count);
+    p_id(p, a->merged_into);
+    p_text(p, a->reply_text);
+    p_int(p, a->visit_solved);
+    p_int(p, a->visit_satisfaction);
+    p_int(p, a->evidence_count);
+    p_int(p, a->version);
+    p_int(p, a->last_seq);
+    p_int(p, a->updated_at);
+}
+
+/* Rewrites the appeal's lead and assisting units. */
+static int write_units(struct pg *s, const struct appeal *a, struct err *e)
+{
+    static const char sql_del[] = "DELETE FROM appeal_units WHERE appeal_id = $1";
+    static const char sql_add[] =
+        "INSERT INTO appeal_units (appeal_id, unit_id, role) VALUES ($1, $2, $3)";
+    struct params p = {0};
+    p_int(&p, a->id);
+    if (run_done(s, sql_del, &p, "cannot update appeal units", e) < 0)
+        return -1;
+    if (!a->lead_unit_id)
+        return 0;
+    for (int k = -1; k < a->n_assist; k++) {
+        struct params q = {0};
+        p_int(&q, a->id);
+        p_int(&q, k < 0 ? a->lead_unit_id : a->assist[k]);
+        p_text(&q, k < 0 ? "lead" : "assist");
+        if (run_done(s, sql_add, &q, "cannot record appeal unit", e) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int pg_appeal_insert(store_t *st, struct appeal *a, struct err *e)
+{
+    static const char sql[] =
+        "INSERT INTO appeals (code, title, content, channel_id, area_id, kind, urgency, complex, "
+        "citizen_name, phone, id_number, address, state, lead_unit_id, received_at, "
+        "dispatched_at, sign_deadline, accepted_at, deadline, replied_at, visited_at, closed_at, "
+        "ext_requested, ext_count, urge_count, supervise_level, redo_count, return_count, "
+        "merged_into, reply_text, visit_solved, visit_satisfaction, evidence_count, version, "
+        "last_seq, updated_at) "
+        "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,"
+        "$23,$24,$25,$26,$27,$28,$29,$30,$31,$32,$33,$34,$35,$36) RETURNING id";
+    struct pg *s = (struct pg *)st;
+    if (write_allowed(s, e) < 0)
+        return -1;
+    struct params p = {0};
+    p_text(&p, a->code);
+    bind_appeal(&p, a);
+    PGresult *r = run(s, sql, &p, "cannot insert appeal", e);
+    if (!r)
+        return -1;
+    a->id = g64(r, 0, 0);
+    PQclear(r);
+    return write_units(s, a, e);
+}
+
+static int pg_appeal_update(store_t *st, const struct appeal *a, int64_t expected_version,
+                            struct err *e)
+{
+    static const char sql[] =
+        "UPDATE appeals SET title=$1, content=$2, channel_id=$3, area_id=$4, kind=$5, "
+        "urgency=$6, complex=$7, citizen_name=$8, phone=$9, id_number=$10, address=$11, "
+        "state=$12, lead_unit_id=$13, received_at=$14, dispatched_at=$15, sign_deadline=$16, "
+        "accepted_at=$17, deadline=$18, replied_at=$19, visited_at=$20, closed_at=$21, "
+        "ext_requested=$22, ext_count=$23, urge_count=$24, supervise_level=$25, redo_count=$26, "
+        "return_count=$27, merged_into=$28, reply_text=$29, visit_solved=$30, "
+        "visit_satisfaction=$31, evidence_count=$32, version=$33, last_seq=$34, updated_at=$35 "
+        "WHERE id = $36 AND version = $37";
+    struct pg *s = (struct pg *)st;
+    if (write_allowed(s, e) < 0)
+        return -1;
+    struct params p = {0};
+    bind_appeal(&p, a);
+    p_int(&p, a->id);
+    p_int(&p, expected_version);
+    PGresult *r = run(s, sql, &p, "cannot update appeal", e);
+    if (!r)
+        return -1;
+    int changed = !strcmp(PQcmdTuples(r), "1");
+    PQclear(r);
+    if (!changed)
+        return err_set(e, ERR_CONFLICT, "version",
+                       "appeal %s was changed by someone else (expected version %lld)", a->code,
+                       (long long)expected_version);
+    return write_units(s, a, e);
+}
+
+static int appeal_one(struct pg *s, const char *sql, int64_t id, const char *code, struct appeal *a,
+                      struct err *e)
+{
+    struct params p = {0};
+    if (code)
+        p_text(&p, code);
+    else
+        p_int(&p, id);
+    PGresult *r = run(s, sql, &p, "cannot read appeal", e);
+    if (!r)
+        return -1;
+    int found = PQntuples(r) > 0;
+    if (found)
+        read_appeal(r, 0, a);
+    PQclear(r);
+    if (found)
+        return 0;
+    if (code)
+        return err_set(e, ERR_NOT_FOUND, "appeal", "unknown appeal '%s'", code);
+    return err_set(e, ERR_NOT_FOUND, "appeal", "unknown appeal id %lld", (long long)id);
+}
+
+static int pg_appeal_get(store_t *st, int64_t id, struct appeal *a, struct err *e)
+{
+    static const char sql[] = "SELECT " APPEAL_COLS " FROM appeals WHERE id = $1";
+    return appeal_one((struct pg *)st, sql, id, NULL, a, e);
+}
+
+static int pg_appeal_by_code(store_t *st, const char *code, struct appeal *a, struct err *e)
+{
+    static const char sql[] = "SELECT " APPEAL_COLS " FROM appeals WHERE code = $1";
+    return appeal_one((struct pg *)st, sql, 0, code, a, e);
+}
+
+/* Builds the WHERE clause of a list query and its parameters, numbered in the same order. */
+static void filter_sql(const struct appeal_filter *f, char *where, size_t size, struct params *p)
+{
+    size_t n = 0;
+    n += (size_t)snprintf(where + n, size - n, " WHERE 1=1");
+    if (f->state) {
+        p_int(p, f->state);
+        n += (size_t)snprintf(where + n, size - n, " AND state = $%d", p->n);
+    }
+    if (f->unit_id) {
+        p_int(p, f->unit_id);
+        n += (size_t)snprintf(where + n, size - n,
+                              " AND id IN (SELECT appeal_id FROM appeal_units WHERE unit_id = $%d)",
+                              p->n);
+    }
+    if (f->area_id) {
+        p_int(p, f->area_id);
+        n += (size_t)snprintf(where + n, size - n, " AND area_id = $%d", p->n);
+    }
+    if (f->channel_id) {
+        p_int(p, f->channel_id);
+        n += (size_t)snprintf(where + n, size - n, " AND channel_id = $%d", p->n);
+    }
+    if (f->overdue) {
+        p_int(p, f->now);
+        n += (size_t)snprintf(where + n, size - n,
+                              " AND deadline > 0 AND ((replied_at = 0 AND state IN (2, 3, 7) AND "
+                              "deadline < $%d) OR replied_at > deadline)",
+                              p->n);
+    }
+    if (f->from) {
+        p_int(p, f->from);
+        n += (size_t)snprintf(where + n, size - n, " AND received_at >= $%d", p->n);
+    }
+    if (f->to) {
+        p_int(p, f->to);
+        snprintf(where + n, size - n, " AND received_at < $%d", p->n);
+    }
+}
+
+static int pg_appeal_list(store_t *st, const struct appeal_filter *f, struct appeal_list *out,
+                          struct err *e)
+{
+    static const char *const order[] = {"received_at", "deadline", "code", "state"};
+    struct pg *s = (struct pg *)st;
+    memset(out, 0, sizeof(*out));
+    char where[700], sql[2400];
+    struct params p = {0};
+    filter_sql(f, where, sizeof(where), &p);
+    int sort = f->sort >= 0 && f->sort <= SORT_STATE ? f->sort : 0;
+    snprintf(sql, sizeof(sql), "SELECT count(*) FROM appeals%s", where);
+    PGresult *r = run_sql(s, sql, &p, 0, "cannot list appeals", e);
+    if (!r)
+        return -1;
+    if (PQntuples(r) == 1)
+        out->total = g64(r, 0, 0);
+    PQclear(r);
+    snprintf(sql, sizeof(sql),
+             "SELECT " APPEAL_COLS " FROM appeals%s ORDER BY %s %s, id %s LIMIT $%d OFFSET $%d",
+             where, order[sort], f->desc ? "DESC" : "ASC", f->desc ? "DESC" : "ASC", p.n + 1,
+             p.n + 2);
+    if (f->limit > 0)
+        p_int(&p, f->limit);
+    else
+        p_text(&p, NULL); /* LIMIT NULL: no limit */
+    p_int(&p, f->offset > 0 ? f->offset : 0);
+    r = run_sql(s, sql, &p, 0, "cannot list appeals", e);
+    if (!r)
+        return -1;
+    for (int i = 0; i < PQntuples(r); i++) {
+        xgrow((void **)&out->items, &out->cap, out->n + 1, sizeof(*out->items));
+        read_appeal(r, i, &out->items[out->n++]);
+    }
+    PQclear(r);
+    return 0;
+}
+
+static int pg_fact_scan(store_t *st, int64_t from, int64_t to,
+                        int (*cb)(const struct appeal_fact *f, void *ctx), void *ctx, struct err *e)
+{
+    /* In batches by id, so a long period never sits in memory whole. */
+    static const char sql[] =
+        "SELECT id, state, channel_id, coalesce(area_id, 0), coalesce(lead_unit_id, 0), "
+        "received_at, deadline, sign_deadline, accepted_at, replied_at FROM appeals "
+        "WHERE received_at >= $1 AND received_at < $2 AND id > $3 ORDER BY id LIMIT "
+        "2000";
+    struct pg *s = (struct pg *)st;
+    int64_t after = 0;
+    for (;;) {
+        struct params p = {0};
+        p_int(&p, from);
+        p_int(&p, to);
+        p_int(&p, after);
+        PGresult *r = run(s, sql, &p, "cannot scan appeals", e);
+        if (!r)
+            return -1;
+        int rows = PQntuples(r);
+        struct appeal_fact f;
+        for (int i = 0; i < rows; i++) {
+            memset(&f, 0, sizeof(f));
+            f.id = g64(r, i, 0);
+            f.state = gint(r, i, 1);
+            f.channel_id = g64(r, i, 2);
+            f.area_id = g64(r, i, 3);
+            f.lead_unit_id = g64(r, i, 4);
+            f.received_at = g64(r, i, 5);
+            f.deadline = g64(r, i, 6);
+            f.sign_deadline = g64(r, i, 7);
+            f.accepted_at = g64(r, i, 8);
+            f.replied_at = g64(r, i, 9);
+            after = f.id;
+            if (cb(&f, ctx)) {
+                PQclear(r);
+                return 0;
+            }
+        }
+        PQclear(r);
+        if (rows < SCAN_BATCH)
+            return 0;
+    }
+}
+
+/* ---- events ---------------------------------------------------------------------------- */
+
+/* Locks the chain_head row for the rest of this write transaction and remembers it. */
+static int head_lock(struct pg *s, struct err *e)
+{
+    static const char sql[] = "SELECT last_id, hash FROM chain_head WHERE one = 1 FOR UPDATE";
+    PGresult *r = run(s, sql, NULL, "cannot read the chain head", e);
+    if (!r)
+        return -1;
+    int ok = PQntuples(r) == 1;
+    if (ok) {
+        s->head_id = g64(r, 0, 0);
+        gcopy(r, 0, 1, s->head_hash, sizeof(s->head_hash));
+        s->head_locked = 1;
+    }
+    PQclear(r);
+    if (!ok)
+        return err_set(e, ERR_DB, "", "cannot read the chain head: no chain_head row");
+    return 0;
+}
+
+/* Moves the locked chain_head row to the last event this transaction appended (none left
+ * if savepoints undid them all: then nothing changes). */
+static int head_write(struct pg *s, struct err *e)
+{
+    static const char sql[] =
+        "UPDATE chain_head SET last_id = l.id, hash = l.hash, count = chain_head.count + "
+        "(SELECT count(*) FROM events WHERE id > $1) "
+        "FROM (SELECT id, hash FROM events WHERE id > $1 ORDER BY id DESC LIMIT 1) l "
+        "WHERE one = 1";
+    struct params p = {0};
+    p_int(&p, s->head_id);
+    if (run_done(s, sql, &p, "cannot move the chain head", e) < 0)
+        return -1;
+    s->head_dirty = 0;
+    return 0;
+}
+
+static int pg_chain_head(store_t *st, int64_t *last_id, char hash[65], struct err *e)
+{
+    static const char sql[] = "SELECT last_id, hash FROM chain_head WHERE one = 1";
+    static const char sql_own[] =
+        "SELECT id, hash FROM events WHERE id > $1 ORDER BY id DESC LIMIT 1";
+    struct pg *s = (struct pg *)st;
+    if (s->depth > 0 && s->tx_write) {
+        /* The lock is held to commit: whoever reads the head to append after it appends
+         * next. Past the locked head, the chain goes on with this transaction's own events
+         * (savepoints that rolled back took theirs with them). */
+        if (!s->head_locked) {
+            if (head_lock(s, e) < 0)
+                return -1;
+            *last_id = s->head_id;
+            snprintf(hash, 65, "%s", s->head_hash);
+            return 0;
+        }
+        struct params p = {0};
+        p_int(&p, s->head_id);
+        PGresult *r = run(s, sql_own, &p, "cannot read the chain head", e);
+        if (!r)
+            return -1;
+        if (PQntuples(r) == 1) {
+            *last_id = g64(r, 0, 0);
+            gcopy(r, 0, 1, hash, 65);
+        } else {
+            *last_id = s->head_id;
+            snprintf(hash, 65, "%s", s->head_hash);
+        }
+        PQclear(r);
+        return 0;
+    }
+    PGresult *r = run(s, sql, NULL, "cannot read the chain head", e);
+    if (!r)
+        return -1;
+    int ok = PQntuples(r) == 1;
+    if (ok) {
+        *last_id = g64(r, 0, 0);
+        gcopy(r, 0, 1, hash, 65);
+    }
+    PQclear(r);
+    if (!ok)
+        return err_set(e, ERR_DB, "", "cannot read the chain head: no chain_head row");
+    return 0;
+}
+
+static int pg_event_append(store_t *st, const struct event *ev, struct err *e)
+{
+    static const char sql[] =
+        "INSERT INTO events (id, appeal_id, seq, at, actor_id, actor, action, from_state, "
+        "to_state, details, prev_hash, hash, row_digest) "
+        "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)";
+    static const char sql_head[] =
+        "UPDATE chain_head SET last_id = $1, hash = $2, count = count + 1 WHERE one = 1";
+    struct pg *s = (struct pg *)st;
+    if (write_allowed(s, e) < 0)
+        return -1;
+    int in_tx = s->depth > 0 && s->tx_write;
+    if (in_tx && !s->head_locked && head_lock(s, e) < 0)
+        return -1;
+    struct params p = {0};
+    p_int(&p, ev->id);
+    p_int(&p, ev->appeal_id);
+    p_int(&p, ev->seq);
+    p_int(&p, ev->at);
+    p_int(&p, ev->actor_id);
+    p_text(&p, ev->actor);
+    p_text(&p, ev->action);
+    p_int(&p, ev->from_state);
+    p_int(&p, ev->to_state);
+    p_text(&p, ev->details ? ev->details : "{}");
+    p_text(&p, ev->prev_hash);
+    p_text(&p, ev->hash);
+    p_text(&p, ev->row_digest);
+    if (run_done(s, sql, &p, "cannot append event", e) < 0)
+        return -1;
+    if (in_tx) {
+        s->head_dirty = 1; /* written at commit */
+        return 0;
+    }
+    struct params h = {0};
+    p_int(&h, ev->id);
+    p_text(&h, ev->hash);
+    return run_done(s, sql_head, &h, "cannot move the chain head", e);
+}
+
+#define EVENT_COLS                                                                                 \
+    "id, appeal_id, seq, at, actor_id, actor, action, from_state, to_state, details, "             \
+    "prev_hash, hash, row_digest"
+
+/* With copy_details 0, ev->details is borrowed from `r`. */
+static void read_event(const PGresult *r, int row, struct event *ev, int copy_details)
+{
+    memset(ev, 0, sizeof(*ev));
+    ev->id = g64(r, row, 0);
+    ev->appeal_id = g64(r, row, 1);
+    ev->seq = g64(r, row, 2);
+    ev->at = g64(r, row, 3);
+    ev->actor_id = g64(r, row, 4);
+    gcopy(r, row, 5, ev->actor, sizeof(ev->actor));
+    gcopy(r, row, 6, ev->action, sizeof(ev->action));
+    ev->from_state = gint(r, row, 7);
+    ev->to_state = gint(r, row, 8);
+    ev->details = copy_details ? gdup(r, row, 9) : PQgetvalue(r, row, 9);
+    gcopy(r, row, 10, ev->prev_hash, sizeof(ev->prev_hash));
+    gcopy(r, row, 11, ev->hash, sizeof(ev->hash));
+    gcopy(r, row, 12, ev->row_digest, sizeof(ev->row_digest));
+}
+
+static int pg_events_of(store_t *st, int64_t appeal_id, struct event_list *out, struct err *e)
+{
+    static const char sql[] = "SELECT " EVENT_COLS " FROM events WHERE appeal_id = $1 ORDER BY seq";
+    memset(out, 0, sizeof(*out));
+    struct params p = {0};
+    p_int(&p, appeal_id);
+    PGresult *r = run((struct pg *)st, sql, &p, "cannot read history", e);
+    if (!r)
+        return -1;
+    for (int i = 0; i < PQntuples(r); i++) {
+        xgrow((void **)&out->items, &out->cap, out->n + 1, sizeof(*out->items));
+        read_event(r, i, &out->items[out->n++], 1);
+    }
+    PQclear(r);
+    return 0;
+}
+
+static int pg_event_scan(store_t *st, int (*cb)(const struct event *ev, void *ctx), void *ctx,
+                         struct err *e)
+{
+    static const char sql[] =
+        "SELECT " EVENT_COLS " FROM events WHERE id > $1 ORDER BY id LIMIT 2000";
+    struct pg *s = (struct pg *)st;
+    int64_t after = -1; /* INT64_MIN would do; ids start at 1 */
+    for (;;) {
+        struct params p = {0};
+        p_int(&p, after);
+        PGresult *r = run(s, sql, &p, "cannot scan events", e);
+        if (!r)
+            return -1;
+        int rows = PQntuples(r);
+        struct event ev;
+        for (int i = 0; i < rows; i++) {
+            read_event(r, i, &ev, 0); /* details borrowed from the result for the callback */
+            after = ev.id;
+            if (cb(&ev, ctx)) {
+                PQclear(r);
+                return 0;
+            }
+        }
+        PQclear(r);
+        if (rows < SCAN_BATCH)
+            return 0;
+    }
+}
+
+static int pg_appeal_scan(store_t *st, int (*cb)(const struct appeal *a, void *ctx), void *ctx,
+                          struct err *e)
+{
+    static const char sql[] =
+        "SELECT " APPEAL_COLS " FROM appeals WHERE id > $1 ORDER BY id LIMIT 2000";
+    struct pg *s = (struct pg *)st;
+    int64_t after = -1;
+    for (;;) {
+        struct params p = {0};
+        p_int(&p, after);
+        PGresult *r = run(s, sql, &p, "cannot scan appeals", e);
+        if (!r)
+            return -1;
+        int rows = PQntuples(r);
+        struct appeal a;
+        for (int i = 0; i < rows; i++) {
+            read_appeal(r, i, &a);
+            after = a.id;
+            int stop = cb(&a, ctx);
+            appeal_release(&a);
+            if (stop) {
+                PQclear(r);
+                return 0;
+            }
+        }
+        PQclear(r);
+        if (rows < SCAN_BATCH)
+            return 0;
+    }
+}
+
+/* ---- sessions and throttling ----------------------------------------------------------- */
+
+static int pg_session_add(store_t *st, const struct session_row *w, struct err *e)
+{
+    static const char sql[] = "INSERT INTO sessions (token_hash, user_id, csrf, created_at, "
+                              "expires_at) VALUES ($1, $2, $3, $4, $5)";
+    struct pg *s = (struct pg *)st;
+    if (write_allowed(s, e) < 0)
+        return -1;
+    struct params p = {0};
+    p_text(&p, w->token_hash);
+    p_int(&p, w->user_id);
+    p_text(&p, w->csrf);
+    p_int(&p, w->created_at);
+    p_int(&p, w->expires_at);
+    return run_done(s, sql, &p, "cannot create session", e);
+}
+
+static int pg_session_get(store_t *st, const char *token_hash, struct session_row *w, struct err *e)
+{
+    static const char sql[] = "SELECT token_hash, user_id, csrf, created_at, expires_at "
+                              "FROM sessions WHERE token_hash = $1";
+    struct params p = {0};
+    p_text(&p, token_hash);
+    PGresult *r = run((struct pg *)st, sql, &p, "cannot read session", e);
+    if (!r)
+        return -1;
+    int found = PQntuples(r) > 0;
+    if (found) {
+        gcopy(r, 0, 0, w->token_hash, sizeof(w->token_hash));
+        w->user_id = g64(r, 0, 1);
+        gcopy(r, 0, 2, w->csrf, sizeof(w->csrf));
+        w->created_at = g64(r, 0, 3);
+        w->expires_at = g64(r, 0, 4);
+    }
+    PQclear(r);
+    if (!found)
+        return err_set(e, ERR_NOT_FOUND, "session", "no such session");
+    return 0;
+}
+
+static int pg_session_delete(store_t *st, const char *token_hash, struct err *e)
+{
+    static const char sql[] = "DELETE FROM sessions WHERE token_hash = $1";
+    struct pg *s = (struct pg *)st;
+    if (write_allowed(s, e) < 0)
+        return -1;
+    struct params p = {0};
+    p_text(&p, token_hash);
+    return run_done(s, sql, &p, "cannot delete session", e);
+}
+
+static int pg_session_purge(store_t *st, int64_t now, struct err *e)
+{
+    static const char sql[] = "DELETE FROM sessions WHERE expires_at < $1";
+    struct pg *s = (struct pg *)st;
+    if (write_allowed(s, e) < 0)
+        return -1;
+    struct params p = {0};
+    p_int(&p, now);
+    return run_done(s, sql, &p, "cannot purge sessions", e);
+}
+
+static int pg_throttle_get(store_t *st, const char *key, struct throttle *t, struct err *e)
+{
+    static const char sql[] =
+        "SELECT failures, last_at, locked_until FROM login_failures WHERE key = $1";
+    memset(t, 0, sizeof(*t));
+    struct params p = {0};
+    p_text(&p, key);
+    PGresult *r = run((struct pg *)st, sql, &p, "cannot read login failures", e);
+    if (!r)
+        return -1;
+    if (PQntuples(r) > 0) {
+        t->failures = gint(r, 0, 0);
+        t->last_at = g64(r, 0, 1);
+        t->locked_until = g64(r, 0, 2);
+    }
+    PQclear(r);
+    return 0;
+}
+
+static int pg_throttle_put(store_t *st, const char *key, const struct throttle *t, struct err *e)
+{
+    static const char sql[] =
+        "INSERT INTO login_failures (key, failures, last_at, locked_until) "
+        "VALUES ($1, $2, $3, $4) "
+        "ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, last_at = "
+        "excluded.last_at, locked_until = excluded.locked_until";
+    struct pg *s = (struct pg *)st;
+    if (write_allowed(s, e) < 0)
+        return -1;
+    struct params p = {0};
+    p_text(&p, key);
+    p_int(&p, t->failures);
+    p_int(&p, t->last_at);
+    p_int(&p, t->locked_until);
+    return run_done(s, sql, &p, "cannot record login failure", e);
+}
+
+static int pg_throttle_clear(store_t *st, const char *key, struct err *e)
+{
+    static const char sql[] = "DELETE FROM login_failures WHERE key = $1";
+    struct pg *s = (struct pg *)st;
+    if (write_allowed(s, e) < 0)
+        return -1;
+    struct params p = {0};
+    p_text(&p, key);
+    return run_done(s, sql, &p, "cannot clear login failures", e);
+}
+
+static int pg_rate_hit(store_t *st, const char *key, int64_t window, int *count, struct err *e)
+{
+    static const char sql[] =
+        "INSERT INTO rate_windows (key, \"window\", count) VALUES ($1, $2, 1) "
+        "ON CONFLICT (key, \"window\") DO UPDATE SET count = rate_windows.count + 1 "
+        "RETURNING count";
+    static const char sql_old[] = "DELETE FROM rate_windows WHERE \"window\" < $1";
+    struct pg *s = (struct pg *)st;
+    if (write_allowed(s, e) < 0)
+        return -1;
+    struct params p = {0};
+    p_int(&p, window - 1);
+    if (run_done(s, sql_old, &p, "cannot expire rate windows", e) < 0)
+        return -1;
+    struct params q = {0};
+    p_text(&q, key);
+    p_int(&q, window);
+    PGresult *r = run(s, sql, &q, "cannot count requests", e);
+    if (!r)
+        return -1;
+    int ok = PQntuples(r) == 1;
+    if (ok)
+        *count = gint(r, 0, 0);
+    PQclear(r);
+    if (!ok)
+        return err_set(e, ERR_DB, "", "cannot count requests: no count returned");
+    return 0;
+}
+
+/* ---- the backend table ------------------------------------------------------------------ */
+
+static const struct store_ops pg_ops = {
+    .close = pg_close,
+    .migrate = pg_migrate,
+    .migrate_to = pg_migrate_to,
+    .schema_version = pg_schema_version,
+    .begin = pg_begin,
+    .begin_read = pg_begin_read,
+    .commit = pg_commit,
+    .rollback = pg_rollback,
+    .fail_after = pg_fail_after,
+    .setting_get = pg_setting_get,
+    .setting_set = pg_setting_set,
+    .unit_add = pg_unit_add,
+    .unit_get = pg_unit_get,
+    .unit_find = pg_unit_find,
+    .unit_list = pg_unit_list,
+    .user_add = pg_user_add,
+    .user_find = pg_user_find,
+    .user_get = pg_user_get,
+    .user_list = pg_user_list,
+    .ref_add = pg_ref_add,
+    .ref_find = pg_ref_find,
+    .ref_get = pg_ref_get,
+    .ref_list = pg_ref_list,
+    .ref_set_active = pg_ref_set_active,
+    .limits_load = pg_limits_load,
+    .limit_set = pg_limit_set,
+    .calendar_load = pg_calendar_load,
+    .calendar_set_year = pg_calendar_set_year,
+    .calendar_set_day = pg_calendar_set_day,
+    .counter_next = pg_counter_next,
+    .counter_peek = pg_counter_peek,
+    .appeal_insert = pg_appeal_insert,
+    .appeal_update = pg_appeal_update,
+    .appeal_get = pg_appeal_get,
+    .appeal_by_code = pg_appeal_by_code,
+    .appeal_list = pg_appeal_list,
+    .fact_scan = pg_fact_scan,
+    .chain_head = pg_chain_head,
+    .event_append = pg_event_append,
+    .events_of = pg_events_of,
+    .event_scan = pg_event_scan,
+    .appeal_scan = pg_appeal_scan,
+    .session_add = pg_session_add,
+    .session_get = pg_session_get,
+    .session_delete = pg_session_delete,
+    .session_purge = pg_session_purge,
+    .throttle_get = pg_throttle_get,
+    .throttle_put = pg_throttle_put,
+    .throttle_clear = pg_throttle_clear,
+    .rate_hit = pg_rate_hit,
+};
+
+int pg_store_open(store_t **out, const char *url, struct err *e)
+{
+    *out = NULL;
+    char shown[256];
+    url_shown(url, shown, sizeof(shown));
+    struct pg *s = xcalloc(1, sizeof(*s));
+    s->base.ops = &pg_ops;
+    s->conn = PQconnectdb(url);
+    char msg[160];
+    if (!s->conn || PQstatus(s->conn) != CONNECTION_OK) {
+        if (s->conn)
+            server_msg(s, NULL, msg, sizeof(msg));
+        else
+            snprintf(msg, sizeof(msg), "out of memory");
+        pg_close(&s->base);
+        return err_set(e, ERR_DB, "db", "cannot open database '%s': %s", shown, msg);
+    }
+    if (session_setup(s, msg, sizeof(msg)) < 0) {
+        pg_close(&s->base);
+        return err_set(e, ERR_DB, "db", "cannot use database '%s': %s", shown, msg);
+    }
+    if (pg_check_database(s, shown, e) < 0) {
+        pg_close(&s->base);
+        return -1;
+    }
+    *out = &s->base;
+    return 0;
+}
