@@ -45,6 +45,8 @@ static const struct command commands[] = {
      "[--sort KEY] [--format table|json|csv]"},
     {"report", cmd_report, "basic report: --from D --to D [--format table|json|csv]"},
     {"audit", cmd_audit, "audit verify: recompute the tamper-evident history"},
+    {"copy", cmd_copy,
+     "copy a site to another database: --from SRC --to DST (migrates both; DST must be new)"},
     {"workday", cmd_workday, "working days: add DATE N | is DATE | count FROM TO"},
     {"calendar", cmd_calendar, "site calendar: years | set-weekends YEAR | set-day DATE KIND"},
     {"serve", cmd_serve, "HTTP JSON API: [--listen 127.0.0.1:8080] [--threads N] [--quiet]"},

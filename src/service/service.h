@@ -118,6 +118,22 @@ struct audit_result {
 };
 int svc_audit_verify(struct service *svc, struct audit_result *res, struct err *e);
 
+/* ---- moving a site (service/copy.c) ---- */
+#define COPY_MAX_TABLES 24
+struct copy_result {
+    struct {
+        const char *name; /* static */
+        int64_t rows;
+    } tables[COPY_MAX_TABLES];
+    int ntables;
+    int64_t events, appeals; /* as audit verify counted them in the destination */
+};
+/* Copies every table of the site at `from` into `to`, ids and all, in one transaction of
+ * `to`. Both are opened as every command opens them, so pending migrations are applied to
+ * both (the source too). `to` must hold nothing beyond what its migrations seed (ERR_CONFLICT
+ * naming it); the source must pass audit verify, and so must the copy before it commits. */
+int svc_copy(const char *from, const char *to, struct copy_result *res, struct err *e);
+
 /* ---- calendar ---- */
 int svc_calendar_set_weekends(struct service *svc, int year, struct err *e);
 int svc_calendar_set_day(struct service *svc, const char *date, const char *kind,

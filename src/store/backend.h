@@ -61,6 +61,13 @@ struct store_ops {
     int (*throttle_put)(store_t *st, const char *key, const struct throttle *t, struct err *e);
     int (*throttle_clear)(store_t *st, const char *key, struct err *e);
     int (*rate_hit)(store_t *st, const char *key, int64_t window, int *count, struct err *e);
+    int (*rows_scan)(store_t *st, const char *table, int (*cb)(const struct row *r, void *ctx),
+                     void *ctx, struct err *e);
+    int (*rows_count)(store_t *st, const char *table, int64_t *n, struct err *e);
+    int (*rows_clear)(store_t *st, const char *table, struct err *e);
+    int (*copy_begin)(store_t *st, struct err *e);
+    int (*row_insert)(store_t *st, const char *table, const struct row *r, struct err *e);
+    int (*copy_finish)(store_t *st, struct err *e);
 };
 
 /* Every backend's handle starts with this, so a backend's struct is a store_t. */

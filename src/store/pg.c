@@ -48,6 +48,11 @@ struct pg {
     } cache[STMT_CACHE];
     int ncache;
     int nprepared; /* names handed out on this session */
+    struct {
+        struct forward_ref *items; /* store_copy_begin() to _finish(): references to fill */
+        size_t n, cap;
+    } forward;
+    struct cols *copy_cols; /* store_row_insert(): the columns of the table copied into */
 };
 
 struct params {
@@ -125,9 +130,22 @@ static void quiet_notices(void *arg, const char *message)
 static int session_setup(struct pg *s, char *msg, size_t size)
 {
     PQsetNoticeProcessor(s->conn, quiet_notices, NULL);
-    PGresult *r = PQexec(s->conn, "SET statement_timeout = '30s'; SET lock_timeout = '10s'; "
-                                  "SET client_encoding = 'UTF8'; "
-                                  "SET client_min_messages = warning");
+    /* SHISHI_PG_LOCK_TIMEOUT_MS (tests, operators) shortens or lengthens the wait for a row
+     * lock; 10 s by default. */
+    long lock_ms = 10000;
+    const char *env = getenv("SHISHI_PG_LOCK_TIMEOUT_MS");
+    if (env && *env) {
+        char *end;
+        long v = strtol(env, &end, 10);
+        if (!*end && v > 0 && v <= 3600000)
+            lock_ms = v;
+    }
+    char sql[200];
+    snprintf(sql, sizeof(sql),
+             "SET statement_timeout = '30s'; SET lock_timeout = %ld; "
+             "SET client_encoding = 'UTF8'; SET client_min_messages = warning",
+             lock_ms);
+    PGresult *r = PQexec(s->conn, sql);
     int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
     if (!ok)
         server_msg(s, r, msg, size);
@@ -244,6 +262,15 @@ static int exec(struct pg *s, const char *sql, struct err *e)
     if (alive(s, e) < 0)
         return -1;
     PGresult *r = PQexec(s->conn, sql);
+    /* A connection the server dropped while idle (a restart) is only noticed when used: a
+     * BEGIN at depth 0 has done nothing yet, so it reconnects and tries once more. */
+    if (PQresultStatus(r) == PGRES_FATAL_ERROR && PQstatus(s->conn) == CONNECTION_BAD &&
+        s->depth == 0 && !strncmp(sql, "BEGIN", 5)) {
+        PQclear(r);
+        if (alive(s, e) < 0)
+            return -1;
+        r = PQexec(s->conn, sql);
+    }
     if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK) {
         char msg[160];
         server_msg(s, r, msg, sizeof(msg));
@@ -302,6 +329,8 @@ static void pg_close(store_t *st)
     if (!s)
         return;
     PQfinish(s->conn);
+    free(s->forward.items);
+    free(s->copy_cols);
     free(s);
 }
 
@@ -1660,6 +1689,289 @@ static int pg_rate_hit(store_t *st, const char *key, int64_t window, int *count,
     return 0;
 }
 
+/* ---- whole-site copy: generic rows ------------------------------------------------------ */
+
+/* A table's columns as the database lists them, less identities it always generates itself
+ * (appeal_units.rowid: they follow insertion order). */
+struct cols {
+    int n;
+    char name[ROW_MAX_COLS][64];
+    int is_int[ROW_MAX_COLS];
+    char order_by[64]; /* the always-generated identity, if any: the insertion order */
+    char table[32];    /* whose columns these are (set by the caller that caches them) */
+};
+
+static int table_cols(struct pg *s, const char *table, struct cols *c, struct err *e)
+{
+    static const char sql[] =
+        "SELECT column_name, data_type IN ('bigint', 'integer', 'smallint'), "
+        "coalesce(identity_generation, '') = 'ALWAYS' FROM information_schema.columns "
+        "WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position";
+    memset(c, 0, sizeof(*c));
+    struct params p = {0};
+    p_text(&p, table);
+    PGresult *r = run(s, sql, &p, "cannot read the table's columns", e);
+    if (!r)
+        return -1;
+    int rc = 0;
+    for (int i = 0; i < PQntuples(r); i++) {
+        if (!strcmp(PQgetvalue(r, i, 2), "t")) {
+            gcopy(r, i, 0, c->order_by, sizeof(c->order_by));
+            continue;
+        }
+        if (c->n >= ROW_MAX_COLS) {
+            rc = err_set(e, ERR_DB, "", "table '%s' has more than %d columns", table,
+                         ROW_MAX_COLS);
+            break;
+        }
+        gcopy(r, i, 0, c->name[c->n], sizeof(c->name[0]));
+        c->is_int[c->n] = !strcmp(PQgetvalue(r, i, 1), "t");
+        c->n++;
+    }
+    if (!rc && c->n == 0)
+        rc = err_set(e, ERR_DB, "", "table '%s' not found", table);
+    PQclear(r);
+    return rc;
+}
+
+/* Identifiers are quoted, so the reserved "window" is a column like any other. Names come
+ * from store.c's list of tables and from the database's own catalogue. */
+static void append_ident(char *sql, size_t size, const char *name)
+{
+    size_t n = strlen(sql);
+    snprintf(sql + n, size > n ? size - n : 0, "\"%s\"", name);
+}
+
+static void append(char *sql, size_t size, const char *text)
+{
+    size_t n = strlen(sql);
+    snprintf(sql + n, size > n ? size - n : 0, "%s", text);
+}
+
+static int pg_rows_scan(store_t *st, const char *table,
+                        int (*cb)(const struct row *r, void *ctx), void *ctx, struct err *e)
+{
+    struct pg *s = (struct pg *)st;
+    if (s->depth == 0)
+        return err_set(e, ERR_DB, "", "scanning '%s' needs a transaction", table);
+    struct cols c;
+    if (table_cols(s, table, &c, e) < 0)
+        return -1;
+    char sql[4096] = "DECLARE rows_scan NO SCROLL CURSOR FOR SELECT ";
+    for (int i = 0; i < c.n; i++) {
+        if (i)
+            append(sql, sizeof(sql), ", ");
+        append_ident(sql, sizeof(sql), c.name[i]);
+    }
+    append(sql, sizeof(sql), " FROM ");
+    append_ident(sql, sizeof(sql), table);
+    append(sql, sizeof(sql), " ORDER BY ");
+    if (c.order_by[0])
+        append_ident(sql, sizeof(sql), c.order_by);
+    else
+        append(sql, sizeof(sql), "1");
+    if (strlen(sql) >= sizeof(sql) - 1)
+        return err_set(e, ERR_DB, "", "cannot read '%s': too many columns", table);
+    PGresult *r = run_sql(s, sql, NULL, 0, "cannot read the table", e);
+    if (!r)
+        return -1;
+    PQclear(r);
+    struct row row = {.n = c.n};
+    for (int i = 0; i < c.n; i++)
+        row.name[i] = c.name[i];
+    int rc = -1, stop = 0;
+    while (!stop) {
+        r = run_sql(s, "FETCH 1000 FROM rows_scan", NULL, 0, "cannot read the table", e);
+        if (!r)
+            goto out;
+        int n = PQntuples(r);
+        for (int k = 0; k < n && !stop; k++) {
+            for (int i = 0; i < c.n; i++) {
+                struct value *v = &row.v[i];
+                memset(v, 0, sizeof(*v));
+                if (PQgetisnull(r, k, i)) {
+                    v->type = VAL_NULL;
+                } else if (c.is_int[i]) {
+                    v->type = VAL_INT;
+                    v->i = g64(r, k, i);
+                } else {
+                    v->type = VAL_TEXT;
+                    v->s = PQgetvalue(r, k, i);
+                }
+            }
+            stop = cb(&row, ctx) != 0;
+        }
+        PQclear(r);
+        if (n == 0)
+            break;
+    }
+    rc = 0;
+out:
+    if (PQstatus(s->conn) != CONNECTION_BAD)
+        exec(s, "CLOSE rows_scan", rc == 0 ? e : NULL);
+    return rc;
+}
+
+static int pg_rows_count(store_t *st, const char *table, int64_t *n, struct err *e)
+{
+    struct pg *s = (struct pg *)st;
+    char sql[128] = "SELECT count(*) FROM ";
+    append_ident(sql, sizeof(sql), table);
+    PGresult *r = run_sql(s, sql, NULL, 0, "cannot count rows", e);
+    if (!r)
+        return -1;
+    *n = g64(r, 0, 0);
+    PQclear(r);
+    return 0;
+}
+
+static int pg_rows_clear(store_t *st, const char *table, struct err *e)
+{
+    struct pg *s = (struct pg *)st;
+    char sql[128] = "DELETE FROM ";
+    append_ident(sql, sizeof(sql), table);
+    PGresult *r = run_sql(s, sql, NULL, 0, "cannot empty the table", e);
+    if (!r)
+        return -1;
+    PQclear(r);
+    return 0;
+}
+
+/* PostgreSQL checks a foreign key row by row unless it was declared DEFERRABLE, and ours
+ * are not: references within one table (a unit's parent, the appeal a merged appeal joined)
+ * may point forward, so they are inserted empty and filled in by pg_copy_finish(). */
+static const struct {
+    const char *table, *column;
+} self_refs[] = {{"units", "parent_id"}, {"appeals", "merged_into"}};
+
+struct forward_ref {
+    int ref;          /* index into self_refs */
+    int64_t id, value;
+};
+
+static int pg_copy_begin(store_t *st, struct err *e)
+{
+    struct pg *s = (struct pg *)st;
+    (void)e;
+    free(s->forward.items);
+    memset(&s->forward, 0, sizeof(s->forward));
+    if (s->copy_cols)
+        s->copy_cols->table[0] = 0;
+    return 0;
+}
+
+static int pg_row_insert(store_t *st, const char *table, const struct row *r, struct err *e)
+{
+    struct pg *s = (struct pg *)st;
+    if (write_allowed(s, e) < 0)
+        return -1;
+    if (!s->copy_cols)
+        s->copy_cols = xcalloc(1, sizeof(*s->copy_cols));
+    if (strcmp(s->copy_cols->table, table) != 0) {
+        if (table_cols(s, table, s->copy_cols, e) < 0)
+            return -1;
+        snprintf(s->copy_cols->table, sizeof(s->copy_cols->table), "%s", table);
+    }
+    const struct cols c = *s->copy_cols;
+    char sql[4096] = "INSERT INTO ";
+    append_ident(sql, sizeof(sql), table);
+    append(sql, sizeof(sql), " (");
+    struct params p = {0};
+    int64_t id = 0;
+    int has_id = 0;
+    for (int i = 0; i < r->n && i < ROW_MAX_COLS; i++)
+        if (!strcmp(r->name[i], "id") && r->v[i].type == VAL_INT) {
+            id = r->v[i].i;
+            has_id = 1;
+        }
+    for (int i = 0; i < r->n && i < ROW_MAX_COLS; i++) {
+        int k = 0;
+        while (k < c.n && strcmp(c.name[k], r->name[i]) != 0)
+            k++;
+        if (k == c.n)
+            continue;
+        if (p.n >= MAX_PARAMS)
+            return err_set(e, ERR_DB, "", "cannot copy into '%s': too many columns", table);
+        const struct value *v = &r->v[i];
+        int deferred = 0;
+        for (size_t f = 0; f < sizeof(self_refs) / sizeof(self_refs[0]); f++)
+            if (has_id && v->type == VAL_INT && !strcmp(self_refs[f].table, table) &&
+                !strcmp(self_refs[f].column, r->name[i])) {
+                if (s->forward.n == s->forward.cap) {
+                    s->forward.cap = s->forward.cap ? s->forward.cap * 2 : 64;
+                    s->forward.items =
+                        xrealloc(s->forward.items, s->forward.cap * sizeof(*s->forward.items));
+                }
+                s->forward.items[s->forward.n++] = (struct forward_ref){(int)f, id, v->i};
+                deferred = 1;
+            }
+        if (p.n)
+            append(sql, sizeof(sql), ", ");
+        append_ident(sql, sizeof(sql), r->name[i]);
+        if (deferred || v->type == VAL_NULL)
+            p_text(&p, NULL);
+        else if (v->type == VAL_INT)
+            p_int(&p, v->i);
+        else
+            p_text(&p, v->s);
+    }
+    append(sql, sizeof(sql), ") VALUES (");
+    for (int k = 0; k < p.n; k++) {
+        char ph[16];
+        snprintf(ph, sizeof(ph), "%s$%d", k ? ", " : "", k + 1);
+        append(sql, sizeof(sql), ph);
+    }
+    append(sql, sizeof(sql), ")");
+    if (strlen(sql) >= sizeof(sql) - 1)
+        return err_set(e, ERR_DB, "", "cannot copy into '%s': too many columns", table);
+    char what[64];
+    snprintf(what, sizeof(what), "cannot copy a row into '%s'", table);
+    PGresult *res = run_sql(s, sql, &p, 0, what, e);
+    if (!res)
+        return -1;
+    PQclear(res);
+    return 0;
+}
+
+static int pg_copy_finish(store_t *st, struct err *e)
+{
+    /* Identities generated BY DEFAULT took none of the copied ids: move each past them. */
+    static const char sql_seq[] =
+        "DO $$ DECLARE c record; BEGIN "
+        "FOR c IN SELECT table_name AS t, column_name AS n FROM information_schema.columns "
+        "WHERE table_schema = current_schema() AND identity_generation = 'BY DEFAULT' LOOP "
+        "EXECUTE format('SELECT setval(pg_get_serial_sequence(%L, %L), m) "
+        "FROM (SELECT max(%I) AS m FROM %I) x WHERE m IS NOT NULL', "
+        "quote_ident(c.t), c.n, c.n, c.t); "
+        "END LOOP; END $$";
+    struct pg *s = (struct pg *)st;
+    int rc = -1;
+    for (size_t i = 0; i < s->forward.n; i++) {
+        const struct forward_ref *f = &s->forward.items[i];
+        char sql[160] = "UPDATE ";
+        append_ident(sql, sizeof(sql), self_refs[f->ref].table);
+        append(sql, sizeof(sql), " SET ");
+        append_ident(sql, sizeof(sql), self_refs[f->ref].column);
+        append(sql, sizeof(sql), " = $1 WHERE id = $2");
+        struct params p = {0};
+        p_int(&p, f->value);
+        p_int(&p, f->id);
+        PGresult *r = run_sql(s, sql, &p, 0, "cannot copy a reference", e);
+        if (!r)
+            goto out;
+        PQclear(r);
+    }
+    if (exec(s, sql_seq, e) < 0)
+        goto out;
+    rc = 0;
+out:
+    free(s->forward.items);
+    memset(&s->forward, 0, sizeof(s->forward));
+    if (s->copy_cols)
+        s->copy_cols->table[0] = 0;
+    return rc;
+}
+
 /* ---- the backend table ------------------------------------------------------------------ */
 
 static const struct store_ops pg_ops = {
@@ -1713,6 +2025,12 @@ static const struct store_ops pg_ops = {
     .throttle_put = pg_throttle_put,
     .throttle_clear = pg_throttle_clear,
     .rate_hit = pg_rate_hit,
+    .rows_scan = pg_rows_scan,
+    .rows_count = pg_rows_count,
+    .rows_clear = pg_rows_clear,
+    .copy_begin = pg_copy_begin,
+    .row_insert = pg_row_insert,
+    .copy_finish = pg_copy_finish,
 };
 
 int pg_store_open(store_t **out, const char *url, struct err *e)

@@ -26,6 +26,11 @@ struct lite {
         sqlite3_stmt *st;
     } cache[STMT_CACHE];
     int ncache;
+    /* store_row_insert(): the statement of the table being copied into, and which of a
+     * row's columns it binds (the rows of one table all have the same columns). */
+    sqlite3_stmt *copy_ins;
+    char copy_table[32];
+    int copy_used[ROW_MAX_COLS], copy_nused;
 };
 
 static int db_err(struct lite *s, struct err *e, const char *what)
@@ -173,6 +178,7 @@ static void lite_close(struct lite *s)
         return;
     for (int i = 0; i < s->ncache; i++)
         sqlite3_finalize(s->cache[i].st);
+    sqlite3_finalize(s->copy_ins);
     sqlite3_close(s->db);
     free(s);
 }
@@ -1425,6 +1431,185 @@ static int lite_rate_hit(struct lite *s, const char *key, int64_t window, int *c
     return 0;
 }
 
+/* ---- whole-site copy: generic rows ------------------------------------------------------ */
+
+/* Table names come from store.c's list; column names from the database. Quoted all the same. */
+static void append_ident(char *sql, size_t size, const char *name)
+{
+    size_t n = strlen(sql);
+    snprintf(sql + n, size > n ? size - n : 0, "\"%s\"", name);
+}
+
+static int lite_rows_scan(store_t *st, const char *table,
+                          int (*cb)(const struct row *r, void *ctx), void *ctx, struct err *e)
+{
+    struct lite *s = (struct lite *)st;
+    char sql[128] = "SELECT * FROM ";
+    append_ident(sql, sizeof(sql), table);
+    strncat(sql, " ORDER BY rowid", sizeof(sql) - strlen(sql) - 1);
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+        return db_err(s, e, "cannot read the table");
+    int ncol = sqlite3_column_count(q);
+    int rc = -1;
+    if (ncol > ROW_MAX_COLS) {
+        err_set(e, ERR_DB, "", "table '%s' has %d columns, more than %d", table, ncol,
+                ROW_MAX_COLS);
+        goto out;
+    }
+    struct row r = {.n = ncol};
+    for (int i = 0; i < ncol; i++)
+        r.name[i] = sqlite3_column_name(q, i);
+    int step;
+    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+        for (int i = 0; i < ncol; i++) {
+            struct value *v = &r.v[i];
+            memset(v, 0, sizeof(*v));
+            switch (sqlite3_column_type(q, i)) {
+            case SQLITE_NULL:
+                v->type = VAL_NULL;
+                break;
+            case SQLITE_INTEGER:
+                v->type = VAL_INT;
+                v->i = sqlite3_column_int64(q, i);
+                break;
+            default:
+                v->type = VAL_TEXT;
+                v->s = (const char *)sqlite3_column_text(q, i);
+                break;
+            }
+        }
+        if (cb(&r, ctx)) {
+            rc = 0;
+            goto out;
+        }
+    }
+    if (step != SQLITE_DONE) {
+        db_err(s, e, "cannot read the table");
+        goto out;
+    }
+    rc = 0;
+out:
+    sqlite3_finalize(q);
+    return rc;
+}
+
+static int lite_rows_count(store_t *st, const char *table, int64_t *n, struct err *e)
+{
+    struct lite *s = (struct lite *)st;
+    char sql[128] = "SELECT count(*) FROM ";
+    append_ident(sql, sizeof(sql), table);
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+        return db_err(s, e, "cannot count rows");
+    int rc = sqlite3_step(q) == SQLITE_ROW ? 0 : db_err(s, e, "cannot count rows");
+    *n = rc == 0 ? sqlite3_column_int64(q, 0) : 0;
+    sqlite3_finalize(q);
+    return rc;
+}
+
+static int lite_rows_clear(store_t *st, const char *table, struct err *e)
+{
+    struct lite *s = (struct lite *)st;
+    char sql[128] = "DELETE FROM ";
+    append_ident(sql, sizeof(sql), table);
+    return exec(s, sql, e);
+}
+
+static int lite_copy_begin(store_t *st, struct err *e)
+{
+    /* Foreign keys are checked at commit instead of row by row (reset by COMMIT). */
+    return exec((struct lite *)st, "PRAGMA defer_foreign_keys = ON", e);
+}
+
+/* Whether `table` has a column `name` (PRAGMA table_info: the database's own list). */
+static int lite_has_column(struct lite *s, const char *table, const char *name, int *has,
+                           struct err *e)
+{
+    static const char sql[] = "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2";
+    sqlite3_stmt *q = prep(s, sql, e);
+    if (!q)
+        return -1;
+    sqlite3_bind_text(q, 1, table, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(q, 2, name, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(q);
+    *has = rc == SQLITE_ROW;
+    done(s, q);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return db_err(s, e, "cannot read the table's columns");
+    return 0;
+}
+
+/* Prepares the insert for `table` with the columns of r it has (s->copy_*). */
+static int lite_copy_prepare(struct lite *s, const char *table, const struct row *r,
+                             struct err *e)
+{
+    sqlite3_finalize(s->copy_ins);
+    s->copy_ins = NULL;
+    s->copy_table[0] = 0;
+    char sql[4096] = "INSERT INTO ";
+    append_ident(sql, sizeof(sql), table);
+    strncat(sql, " (", sizeof(sql) - strlen(sql) - 1);
+    int nused = 0;
+    for (int i = 0; i < r->n && i < ROW_MAX_COLS; i++) {
+        int has;
+        if (lite_has_column(s, table, r->name[i], &has, e) < 0)
+            return -1;
+        if (!has)
+            continue;
+        if (nused)
+            strncat(sql, ", ", sizeof(sql) - strlen(sql) - 1);
+        append_ident(sql, sizeof(sql), r->name[i]);
+        s->copy_used[nused++] = i;
+    }
+    strncat(sql, ") VALUES (", sizeof(sql) - strlen(sql) - 1);
+    for (int k = 0; k < nused; k++)
+        strncat(sql, k ? ", ?" : "?", sizeof(sql) - strlen(sql) - 1);
+    strncat(sql, ")", sizeof(sql) - strlen(sql) - 1);
+    if (strlen(sql) >= sizeof(sql) - 1)
+        return err_set(e, ERR_DB, "", "cannot copy into '%s': too many columns", table);
+    if (sqlite3_prepare_v2(s->db, sql, -1, &s->copy_ins, NULL) != SQLITE_OK)
+        return db_err(s, e, "cannot copy a row");
+    s->copy_nused = nused;
+    snprintf(s->copy_table, sizeof(s->copy_table), "%s", table);
+    return 0;
+}
+
+static int lite_row_insert(store_t *st, const char *table, const struct row *r, struct err *e)
+{
+    struct lite *s = (struct lite *)st;
+    if (write_allowed(s, e) < 0)
+        return -1;
+    if ((!s->copy_ins || strcmp(s->copy_table, table) != 0) &&
+        lite_copy_prepare(s, table, r, e) < 0)
+        return -1;
+    sqlite3_stmt *q = s->copy_ins;
+    for (int k = 0; k < s->copy_nused; k++) {
+        const struct value *v = &r->v[s->copy_used[k]];
+        if (v->type == VAL_INT)
+            sqlite3_bind_int64(q, k + 1, v->i);
+        else if (v->type == VAL_TEXT && v->s)
+            sqlite3_bind_text(q, k + 1, v->s, -1, SQLITE_TRANSIENT);
+        else
+            sqlite3_bind_null(q, k + 1);
+    }
+    char what[64];
+    snprintf(what, sizeof(what), "cannot copy a row into '%s'", table);
+    int rc = step_done(s, q, what, e);
+    sqlite3_clear_bindings(q);
+    return rc;
+}
+
+static int lite_copy_finish(store_t *st, struct err *e)
+{
+    struct lite *s = (struct lite *)st;
+    (void)e;
+    sqlite3_finalize(s->copy_ins);
+    s->copy_ins = NULL;
+    s->copy_table[0] = 0;
+    return 0;
+}
+
 /* ---- the backend table ------------------------------------------------------------------ */
 
 static void op_close(store_t *st)
@@ -1733,6 +1918,12 @@ static const struct store_ops lite_ops = {
     .throttle_put = op_throttle_put,
     .throttle_clear = op_throttle_clear,
     .rate_hit = op_rate_hit,
+    .rows_scan = lite_rows_scan,
+    .rows_count = lite_rows_count,
+    .rows_clear = lite_rows_clear,
+    .copy_begin = lite_copy_begin,
+    .row_insert = lite_row_insert,
+    .copy_finish = lite_copy_finish,
 };
 
 int sqlite_store_open(store_t **out, const char *url, struct err *e)

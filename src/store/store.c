@@ -289,3 +289,67 @@ int store_rate_hit(store_t *st, const char *key, int64_t window, int *count, str
 {
     return st->ops->rate_hit(st, key, window, count, e);
 }
+
+/* ---- moving a whole site ---- */
+
+static const struct store_table tables[] = {
+    {"units", 0},          {"users", 0},          {"areas", 1},          {"channels", 1},
+    {"settings", 1},       {"counters", 0},       {"time_limits", 0},    {"calendar_years", 0},
+    {"calendar_days", 0},  {"appeals", 0},        {"appeal_units", 0},   {"events", 0},
+    {"chain_head", 1},     {"sessions", 0},       {"login_failures", 0}, {"rate_windows", 0},
+    {NULL, 0},
+};
+
+const struct store_table *store_tables(void)
+{
+    return tables;
+}
+
+/* Backends put table names into SQL: only the names of the list get there. */
+static int known_table(const char *table, struct err *e)
+{
+    for (const struct store_table *t = tables; t->name; t++)
+        if (!strcmp(t->name, table))
+            return 0;
+    return err_set(e, ERR_INVALID, "table", "unknown table '%s'", table);
+}
+
+int store_rows_scan(store_t *st, const char *table, int (*cb)(const struct row *r, void *ctx),
+                    void *ctx, struct err *e)
+{
+    if (known_table(table, e) < 0)
+        return -1;
+    return st->ops->rows_scan(st, table, cb, ctx, e);
+}
+
+int store_rows_count(store_t *st, const char *table, int64_t *n, struct err *e)
+{
+    if (known_table(table, e) < 0)
+        return -1;
+    return st->ops->rows_count(st, table, n, e);
+}
+
+int store_copy_begin(store_t *st, struct err *e)
+{
+    if (st->ops->copy_begin(st, e) < 0)
+        return -1;
+    size_t n = 0;
+    while (tables[n].name)
+        n++;
+    while (n-- > 0) /* children before parents */
+        if (st->ops->rows_clear(st, tables[n].name, e) < 0)
+            return -1;
+    return 0;
+}
+
+int store_row_insert(store_t *st, const char *table, const struct row *r, struct err *e)
+{
+    if (known_table(table, e) < 0)
+        return -1;
+    return st->ops->row_insert(st, table, r, e);
+}
+
+int store_copy_finish(store_t *st, struct err *e)
+{
+    return st->ops->copy_finish(st, e);
+}

@@ -157,4 +157,48 @@ int store_throttle_clear(store_t *st, const char *key, struct err *e);
 /* Adds one to the counter of (key, window) and returns the new count. */
 int store_rate_hit(store_t *st, const char *key, int64_t window, int *count, struct err *e);
 
+
+/* ---- moving a whole site (service/copy.c) ----
+ * A backend-neutral row: the columns of one table row by name, as typed values. Column
+ * lists come from the database itself, so a column only one backend has (PostgreSQL's
+ * appeal_units.rowid, which stands in for SQLite's implicit rowid) is left to that backend:
+ * never scanned from it and not inserted into it. */
+#define ROW_MAX_COLS 48
+enum value_type { VAL_NULL = 0, VAL_INT, VAL_TEXT };
+struct value {
+    int type;      /* enum value_type */
+    int64_t i;     /* VAL_INT */
+    const char *s; /* VAL_TEXT; borrowed: valid during the callback */
+};
+struct row {
+    int n;
+    const char *name[ROW_MAX_COLS]; /* borrowed, like the values */
+    struct value v[ROW_MAX_COLS];
+};
+
+/* The site's tables in foreign-key order, NULL-terminated (schema_migrations is each
+ * database's own and not among them). `seeded` tells whether migrations put rows in it. */
+struct store_table {
+    const char *name;
+    int seeded;
+};
+const struct store_table *store_tables(void);
+
+/* Every row of `table` (one of store_tables()) in a stable order: by rowid / insertion
+ * order, so appeal_units keep the order assisting units were given. Needs a transaction
+ * on PostgreSQL. cb returning non-zero stops the scan. */
+int store_rows_scan(store_t *st, const char *table, int (*cb)(const struct row *r, void *ctx),
+                    void *ctx, struct err *e);
+int store_rows_count(store_t *st, const char *table, int64_t *n, struct err *e);
+/* Inside a write transaction, before the first store_row_insert(): empties every table of
+ * store_tables() (the rows migrations seeded) and lets references point forward until
+ * store_copy_finish() (a merged appeal may name a later one). */
+int store_copy_begin(store_t *st, struct err *e);
+/* Inserts r into `table` with every column as given, ids included; columns the table does
+ * not have are skipped. */
+int store_row_insert(store_t *st, const char *table, const struct row *r, struct err *e);
+/* After the last insert, still inside the transaction: the backend's fix-ups (PostgreSQL:
+ * forward references, identity sequences moved past the copied ids). */
+int store_copy_finish(store_t *st, struct err *e);
+
 #endif

@@ -4,6 +4,9 @@
 #                                 loopback port; prints the URL base postgresql://postgres@127.0.0.1:PORT
 #   cluster.sh createdb DIR NAME  creates an empty database NAME; prints its full URL
 #   cluster.sh stop DIR           stops the server and removes DIR (also after a half-failed start)
+#   cluster.sh pause DIR          stops the server (pg_ctl stop -m fast), keeping DIR and its port
+#   cluster.sh resume DIR         starts the paused server again on the same port
+#   cluster.sh restart DIR        pause and resume: pg_ctl restart -m fast
 # The server refuses to run as root: as root, it runs as the `postgres` system user the
 # Debian package creates, and DIR is handed to that user. It listens on 127.0.0.1 only and
 # keeps its unix sockets in DIR, so it never meets a system cluster.
@@ -83,6 +86,25 @@ createdb)
         --lc-collate=C.UTF-8 --lc-ctype=C.UTF-8 "$name" || die "createdb '$name' failed"
     echo "postgresql://postgres@127.0.0.1:$port/$name"
     ;;
+pause)
+    bin=$(bindir)
+    [ -f "$dir/port" ] || die "no running cluster in '$dir'"
+    as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null || die "pg_ctl stop failed in '$dir'"
+    ;;
+resume)
+    bin=$(bindir)
+    [ -f "$dir/port" ] || die "no cluster in '$dir'"
+    port=$(cat "$dir/port")
+    as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start \
+        -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories='$dir' -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+        >/dev/null || die "the server in '$dir' did not start again"
+    ;;
+restart)
+    bin=$(bindir)
+    [ -f "$dir/port" ] || die "no running cluster in '$dir'"
+    as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m fast -w -t 60 restart >/dev/null ||
+        die "pg_ctl restart failed in '$dir'"
+    ;;
 stop)
     [ -e "$dir" ] || exit 0
     if [ -f "$dir/data/postmaster.pid" ]; then
@@ -96,6 +118,6 @@ stop)
     rm -rf "$dir"
     ;;
 *)
-    die "unknown command '$cmd' (start, createdb or stop)"
+    die "unknown command '$cmd' (start, createdb, pause, resume, restart or stop)"
     ;;
 esac
