@@ -406,29 +406,40 @@ static int lite_unit_add(struct lite *s, struct unit *u, struct err *e)
     return 0;
 }
 
-static int unit_one(struct lite *s, const char *sql, int64_t id, const char *name, struct unit *u,
-                    struct err *e)
+/* Reads the one row `sql` finds by `key` (bound `key_binds` times) or, when key is NULL, by
+ * `id`; ERR_NOT_FOUND names the `what` asked for. */
+static int one_row(struct lite *s, const char *sql, int64_t id, const char *key, int key_binds,
+                   void (*read)(sqlite3_stmt *st, void *item), void *item, const char *what,
+                   struct err *e)
 {
     sqlite3_stmt *st = prep(s, sql, e);
     if (!st)
         return -1;
-    if (name) {
-        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-    } else {
-        sqlite3_bind_int64(st, 1, id);
+    for (int i = 1; i <= (key ? key_binds : 1); i++) {
+        if (key)
+            sqlite3_bind_text(st, i, key, -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_int64(st, i, id);
     }
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
-        read_unit(st, u);
+        read(st, item);
     done(s, st);
     if (rc == SQLITE_ROW)
         return 0;
     if (rc != SQLITE_DONE)
-        return db_err(s, e, "cannot read unit");
-    if (name)
-        return err_set(e, ERR_NOT_FOUND, "unit", "unknown unit '%s'", name);
-    return err_set(e, ERR_NOT_FOUND, "unit", "unknown unit id %lld", (long long)id);
+        return err_set(e, ERR_DB, "", "cannot read %s: %s", what, sqlite3_errmsg(s->db));
+    if (key)
+        return err_set(e, ERR_NOT_FOUND, what, "unknown %s '%s'", what, key);
+    return err_set(e, ERR_NOT_FOUND, what, "unknown %s id %lld", what, (long long)id);
+}
+
+static void read_unit_item(sqlite3_stmt *st, void *item);
+
+static int unit_one(struct lite *s, const char *sql, int64_t id, const char *name, struct unit *u,
+                    struct err *e)
+{
+    return one_row(s, sql, id, name, 2, read_unit_item, u, "unit", e);
 }
 
 static int lite_unit_get(struct lite *s, int64_t id, struct unit *u, struct err *e)
@@ -496,27 +507,12 @@ static int lite_user_add(struct lite *s, struct user *u, struct err *e)
     return 0;
 }
 
+static void read_user_item(sqlite3_stmt *st, void *item);
+
 static int user_one(struct lite *s, const char *sql, int64_t id, const char *name, struct user *u,
                     struct err *e)
 {
-    sqlite3_stmt *st = prep(s, sql, e);
-    if (!st)
-        return -1;
-    if (name)
-        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_int64(st, 1, id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        read_user(st, u);
-    done(s, st);
-    if (rc == SQLITE_ROW)
-        return 0;
-    if (rc != SQLITE_DONE)
-        return db_err(s, e, "cannot read user");
-    if (name)
-        return err_set(e, ERR_NOT_FOUND, "user", "unknown user '%s'", name);
-    return err_set(e, ERR_NOT_FOUND, "user", "unknown user id %lld", (long long)id);
+    return one_row(s, sql, id, name, 1, read_user_item, u, "user", e);
 }
 
 static int lite_user_find(struct lite *s, const char *username, struct user *u, struct err *e)
@@ -594,30 +590,13 @@ static int lite_ref_add(struct lite *s, int table, struct ref *r, struct err *e)
     return 0;
 }
 
+static void read_ref_item(sqlite3_stmt *st, void *item);
+
 static int ref_one(struct lite *s, int table, const char *name, int64_t id, struct ref *r,
                    struct err *e)
 {
     const struct ref_sql *q = &ref_sqls[table == REF_CHANNEL];
-    sqlite3_stmt *st = prep(s, name ? q->find : q->get, e);
-    if (!st)
-        return -1;
-    if (name) {
-        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-    } else {
-        sqlite3_bind_int64(st, 1, id);
-    }
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        read_ref(st, r);
-    done(s, st);
-    if (rc == SQLITE_ROW)
-        return 0;
-    if (rc != SQLITE_DONE)
-        return db_err(s, e, "cannot read reference list");
-    if (name)
-        return err_set(e, ERR_NOT_FOUND, q->what, "unknown %s '%s'", q->what, name);
-    return err_set(e, ERR_NOT_FOUND, q->what, "unknown %s id %lld", q->what, (long long)id);
+    return one_row(s, name ? q->find : q->get, id, name, 2, read_ref_item, r, q->what, e);
 }
 
 static int lite_ref_find(struct lite *s, int table, const char *name, struct ref *r, struct err *e)
@@ -986,27 +965,16 @@ static int lite_appeal_update(struct lite *s, const struct appeal *a, int64_t ex
     return write_units(s, a, e);
 }
 
+static void read_appeal_item(sqlite3_stmt *st, void *item)
+{
+    read_appeal(st, item);
+}
+
 static int appeal_one(struct lite *s, const char *sql, int64_t id, const char *code,
                       struct appeal *a, struct err *e)
 {
-    sqlite3_stmt *st = prep(s, sql, e);
-    if (!st)
+    if (one_row(s, sql, id, code, 1, read_appeal_item, a, "appeal", e) < 0)
         return -1;
-    if (code)
-        sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_int64(st, 1, id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        read_appeal(st, a);
-    done(s, st);
-    if (rc == SQLITE_DONE) {
-        if (code)
-            return err_set(e, ERR_NOT_FOUND, "appeal", "unknown appeal '%s'", code);
-        return err_set(e, ERR_NOT_FOUND, "appeal", "unknown appeal id %lld", (long long)id);
-    }
-    if (rc != SQLITE_ROW)
-        return db_err(s, e, "cannot read appeal");
     if (read_assist(s, a, e) < 0) {
         appeal_release(a);
         return -1;
