@@ -8,10 +8,16 @@
  *   C  the report: svc_report() over a year of M appeals against a plain SQL aggregate of
  *      the same figures over the same rows.
  *
- * Invariant: every variant starts from a fresh database file made by store_migrate(), so
- * the schema, indexes, triggers and pragmas are the ones the program uses. Data come from
- * a fixed seed: two runs write the same rows. Not part of the test run (EXCLUDE_FROM_ALL). */
+ * With --pg-base URL, A, B and C run on PostgreSQL instead: every variant gets a fresh
+ * database of its own (CREATE DATABASE through BASE/postgres, dropped at the end), the
+ * reference writes its rows with prepared libpq statements (the same statements
+ * bench/bench_pg.sh gives pgbench), and the report database is filled with COPY.
+ *
+ * Invariant: every variant starts from a fresh database made by store_migrate(), so the
+ * schema, indexes, triggers and pragmas are the ones the program uses. Data come from a
+ * fixed seed: two runs write the same rows. Not part of the test run (EXCLUDE_FROM_ALL). */
 #include <errno.h>
+#include <libpq-fe.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <stdarg.h>
@@ -31,8 +37,6 @@
 #include "util/xalloc.h"
 
 #include "util/banned.h" /* last */
-
-#include "util/banned.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -55,6 +59,7 @@ struct opts {
     int variants;
     int keep;    /* leave the working directory and its databases */
     int profile; /* time shishi's statements */
+    const char *pg_base; /* postgresql://user@host:port: run on PostgreSQL */
 };
 
 /* The temporary directory and every file put in it, removed at the end. */
@@ -154,7 +159,11 @@ static void usage(FILE *to)
         "                       raw-batch (for profiling one variant)\n"
         "  --profile            time every SQL statement shishi runs (sqlite3_trace_v2) and\n"
         "                       print where its time goes; slows shishi a little\n"
-        "  --keep               leave the working directory and its databases for inspection\n");
+        "  --keep               leave the working directory and its databases for inspection\n"
+        "  --pg-base URL        run on PostgreSQL: URL names a server without a database\n"
+        "                       (postgresql://user@host:port); each variant gets a fresh\n"
+        "                       database made through URL/postgres and dropped at the end\n"
+        "                       (--keep keeps them); the reference is raw libpq\n");
 }
 
 static long parse_count(const char *opt, const char *s)
@@ -199,6 +208,7 @@ static void parse_opts(int argc, char **argv, struct opts *o)
     o->variants = V_ALL;
     o->keep = 0;
     o->profile = 0;
+    o->pg_base = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -217,6 +227,9 @@ static void parse_opts(int argc, char **argv, struct opts *o)
             o->keep = 1;
         } else if (!strcmp(a, "--profile")) {
             o->profile = 1;
+        } else if (!strcmp(a, "--pg-base") && v) {
+            o->pg_base = v;
+            i++;
         } else if (!strcmp(a, "--only") && v) {
             o->variants = parse_variants(v);
             i++;
@@ -225,6 +238,11 @@ static void parse_opts(int argc, char **argv, struct opts *o)
             usage(stderr);
             exit(2);
         }
+    }
+    if (o->pg_base && o->profile) {
+        fprintf(stderr, "bench_store: --profile times SQLite statements; it does not work with "
+                        "--pg-base\n");
+        exit(2);
     }
 }
 
@@ -308,6 +326,190 @@ static double file_mib(const char *path)
 {
     struct stat sb;
     return stat(path, &sb) == 0 ? (double)sb.st_size / (1024.0 * 1024.0) : 0;
+}
+
+/* ---- PostgreSQL databases (--pg-base) ---------------------------------------------- */
+
+static const char *pg_base; /* NULL: everything runs on SQLite */
+static PGconn *pg_admin;    /* to BASE/postgres: makes, measures and drops the databases */
+static char pg_names[MAX_FILES][64];
+static char pg_urls[MAX_FILES][600];
+static int pg_n, pg_keep;
+
+static void die_pg(const char *what, PGconn *c, const PGresult *r)
+{
+    const char *m = r ? PQresultErrorMessage(r) : NULL;
+    fprintf(stderr, "bench_store: %s: %s", what, m && *m ? m : c ? PQerrorMessage(c) : "");
+    exit(1);
+}
+
+static void quiet_notices(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
+}
+
+/* The URL of database `db` on the --pg-base server (a query string is kept at the end). */
+static void pg_url(char *out, size_t size, const char *db)
+{
+    size_t q = strcspn(pg_base, "?"), n = q;
+    while (n > 0 && pg_base[n - 1] == '/')
+        n--;
+    snprintf(out, size, "%.*s/%s%s", (int)n, pg_base, db, pg_base + q);
+}
+
+static PGconn *pg_connect(const char *url)
+{
+    PGconn *c = PQconnectdb(url);
+    if (!c || PQstatus(c) != CONNECTION_OK)
+        die_pg("cannot connect to PostgreSQL", c, NULL);
+    PQsetNoticeProcessor(c, quiet_notices, NULL);
+    return c;
+}
+
+/* A statement with text parameters; dies unless it succeeded. The caller PQclear()s. */
+static PGresult *pg_run(PGconn *c, const char *sql, int n, const char *const *v)
+{
+    PGresult *r = PQexecParams(c, sql, n, NULL, v, NULL, NULL, 0);
+    ExecStatusType st = PQresultStatus(r);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+        fprintf(stderr, "bench_store: in '%.60s'\n", sql);
+        die_pg("PostgreSQL statement failed", c, r);
+    }
+    return r;
+}
+
+static void pg_exec(PGconn *c, const char *sql)
+{
+    PGresult *r = PQexec(c, sql);
+    ExecStatusType st = PQresultStatus(r);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+        fprintf(stderr, "bench_store: in '%.60s'\n", sql);
+        die_pg("PostgreSQL statement failed", c, r);
+    }
+    PQclear(r);
+}
+
+static int64_t pg_int(PGconn *c, const char *sql, const char *param)
+{
+    PGresult *r = pg_run(c, sql, param ? 1 : 0, &param);
+    int64_t v = PQntuples(r) > 0 && !PQgetisnull(r, 0, 0) ? strtoll(PQgetvalue(r, 0, 0), NULL, 10)
+                                                           : -1;
+    PQclear(r);
+    return v;
+}
+
+static void pg_drop(const char *url)
+{
+    for (int i = 0; i < pg_n; i++)
+        if (pg_names[i][0] && !strcmp(pg_urls[i], url)) {
+            if (pg_keep)
+                return;
+            char sql[128];
+            snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %.63s WITH (FORCE)", pg_names[i]);
+            pg_exec(pg_admin, sql);
+            pg_names[i][0] = '\0';
+        }
+}
+
+static void pg_drop_all(void)
+{
+    if (!pg_admin)
+        return;
+    for (int i = 0; i < pg_n; i++)
+        if (pg_names[i][0]) {
+            if (pg_keep) {
+                fflush(stdout);
+                fprintf(stderr, "bench_store: database kept: %s\n", pg_urls[i]);
+                continue;
+            }
+            char sql[128];
+            snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %.63s WITH (FORCE)", pg_names[i]);
+            PQclear(PQexec(pg_admin, sql));
+        }
+    PQfinish(pg_admin);
+    pg_admin = NULL;
+}
+
+static void pg_admin_open(const char *base, int keep)
+{
+    char url[600];
+    pg_base = base;
+    pg_keep = keep;
+    pg_url(url, sizeof(url), "postgres");
+    pg_admin = pg_connect(url);
+    atexit(pg_drop_all); /* also after die() */
+}
+
+/* A fresh empty database for `file` ("shishi_tx.db" makes bench_store_PID_shishi_tx);
+ * returns its URL, remembered for dropping. */
+static const char *pg_create(const char *file)
+{
+    if (pg_n >= MAX_FILES) {
+        fprintf(stderr, "bench_store: too many databases\n");
+        exit(1);
+    }
+    char *name = pg_names[pg_n], sql[160];
+    snprintf(name, sizeof(pg_names[0]), "bench_store_%ld_%.*s", (long)getpid(),
+             (int)strcspn(file, "."), file);
+    snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s WITH (FORCE)", name);
+    pg_exec(pg_admin, sql);
+    snprintf(sql, sizeof(sql), "CREATE DATABASE %s TEMPLATE template0 ENCODING 'UTF8'", name);
+    pg_exec(pg_admin, sql);
+    pg_url(pg_urls[pg_n], sizeof(pg_urls[0]), name);
+    return pg_urls[pg_n++];
+}
+
+static const char *pg_name_of(const char *url)
+{
+    for (int i = 0; i < pg_n; i++)
+        if (!strcmp(pg_urls[i], url))
+            return pg_names[i];
+    return "";
+}
+
+static double pg_mib(const char *url)
+{
+    return (double)pg_int(pg_admin, "SELECT pg_database_size($1)", pg_name_of(url)) /
+           (1024.0 * 1024.0);
+}
+
+/* The server process serving the one client connected to database `url`. */
+static int pg_backend_of(const char *url)
+{
+    return (int)pg_int(pg_admin,
+                       "SELECT min(pid) FROM pg_stat_activity WHERE datname = $1 "
+                       "AND backend_type = 'client backend'",
+                       pg_name_of(url));
+}
+
+/* CPU (user + system) a server process has used, from /proc/PID/stat: the server runs on
+ * this machine in the benchmark's set-up (bench_pg.sh). -1 when it cannot be read. */
+static double proc_cpu_s(int pid)
+{
+    char path[64], buf[1024];
+    if (pid <= 0)
+        return -1;
+    snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    char *p = strrchr(buf, ')'); /* after the command name, fields 3, 4, ... */
+    unsigned long long ut, st;
+    if (!p || sscanf(p + 2, "%*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %llu %llu", &ut,
+                     &st) != 2)
+        return -1;
+    return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
+/* Bytes of WAL the server has inserted so far. */
+static long long pg_wal_now(void)
+{
+    return (long long)pg_int(pg_admin, "SELECT (pg_current_wal_insert_lsn() - '0/0')::bigint",
+                             NULL);
 }
 
 /* ---- deterministic data ----------------------------------------------------------- */
@@ -515,6 +717,10 @@ struct variant {
     sqlite3_stmt *q[W_COUNT];
     int64_t event_id;
     int row_digest; /* the schema has events.row_digest */
+    PGconn *pg;     /* ENG_RAW on PostgreSQL */
+    int backend;    /* on PostgreSQL: the server process of this variant's connection */
+    double srv_cpu; /* its CPU time, summed over the rounds (-1: unknown) */
+    long long wal;  /* WAL bytes the server inserted during the rounds */
 };
 
 static sqlite3_stmt *raw_prep(sqlite3 *db, const char *sql)
@@ -858,16 +1064,181 @@ static void raw_one(struct variant *v, const struct spec *s)
         raw_step(db, v->q[W_COMMIT]);
 }
 
+/* ---- B on PostgreSQL: plain libpq ---- */
+
+/* The same rows through prepared statements, plus what the chain costs on PostgreSQL: the
+ * chain_head row is locked and moved by each transaction (shishi locks it with SELECT ...
+ * FOR UPDATE and rewrites it at commit). bench/bench_pg.sh gives pgbench these very
+ * statements. Batched, the head moves once at the end, as pg.c does (a row updated
+ * thousands of times in one transaction leaves as many versions to walk). */
+enum { P_HEAD, P_APPEAL, P_UNIT, P_EVENT, P_HEAD_SET, P_COUNT };
+
+static const char *const raw_pg_sql[P_COUNT] = {
+    [P_HEAD] = "UPDATE chain_head SET last_id = last_id + 2, hash = $1, count = count + 2 "
+               "WHERE one = 1 RETURNING last_id",
+    [P_APPEAL] = "INSERT INTO appeals (code, title, content, channel_id, area_id, kind, "
+                 "urgency, citizen_name, phone, id_number, address, state, lead_unit_id, "
+                 "received_at, dispatched_at, sign_deadline, deadline, version, last_seq, "
+                 "updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,"
+                 "$17,$18,$19,$20) RETURNING id",
+    [P_UNIT] = "INSERT INTO appeal_units (appeal_id, unit_id, role) VALUES ($1, $2, 'lead')",
+    [P_EVENT] = "INSERT INTO events (id, appeal_id, seq, at, actor_id, actor, action, "
+                "from_state, to_state, details, prev_hash, hash, row_digest) "
+                "VALUES ($1, $2, $3, $4, 0, 'system', $5, $6, $7, $8, $9, $10, $11)",
+    [P_HEAD_SET] = "UPDATE chain_head SET last_id = $1, hash = $2, count = count + $3 "
+                   "WHERE one = 1",
+};
+
+struct pgparams {
+    int n;
+    const char *v[24];
+    char buf[24][24];
+};
+
+static void pp_str(struct pgparams *p, const char *s)
+{
+    p->v[p->n++] = s && *s ? s : NULL; /* an empty optional field is NULL, as bind_str */
+}
+
+static void pp_int(struct pgparams *p, int64_t x)
+{
+    snprintf(p->buf[p->n], sizeof(p->buf[0]), "%lld", (long long)x);
+    p->v[p->n] = p->buf[p->n];
+    p->n++;
+}
+
+/* Runs prepared statement `k`; returns the first column of its first row, or 0. */
+static int64_t raw_pg_step(struct variant *v, int k, const struct pgparams *p)
+{
+    char name[8];
+    snprintf(name, sizeof(name), "w%d", k);
+    PGresult *r = PQexecPrepared(v->pg, name, p->n, p->v, NULL, NULL, 0);
+    ExecStatusType st = PQresultStatus(r);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+        die_pg("reference statement failed", v->pg, r);
+    int64_t x = st == PGRES_TUPLES_OK && PQntuples(r) > 0 ? strtoll(PQgetvalue(r, 0, 0), NULL, 10)
+                                                           : 0;
+    PQclear(r);
+    return x;
+}
+
+static void raw_pg_open(struct variant *v)
+{
+    store_t *st;
+    struct err e = {0};
+    if (store_open(&st, v->path, &e) < 0 || store_migrate(st, &e) < 0)
+        die("cannot create the reference schema", &e);
+    store_close(st);
+    v->pg = pg_connect(v->path);
+    pg_exec(v->pg, "INSERT INTO units (code, name, kind) VALUES ('" UNIT_CODE "', '" UNIT_NAME
+                   "', 2)");
+    if (pg_int(v->pg,
+               "INSERT INTO areas (code, name, sort) VALUES ('" AREA_CODE "', '" AREA_NAME
+               "', 11) RETURNING id",
+               NULL) != BENCH_AREA_ID) {
+        fprintf(stderr, "bench_store: the reference area did not get id %d\n", BENCH_AREA_ID);
+        exit(1);
+    }
+    for (int k = 0; k < P_COUNT; k++) {
+        char name[8];
+        snprintf(name, sizeof(name), "w%d", k);
+        PGresult *r = PQprepare(v->pg, name, raw_pg_sql[k], 0, NULL);
+        if (PQresultStatus(r) != PGRES_COMMAND_OK)
+            die_pg("cannot prepare", v->pg, r);
+        PQclear(r);
+    }
+    v->event_id = 0;
+}
+
+static void raw_pg_one(struct variant *v, const struct spec *s)
+{
+    struct pgparams p;
+    if (!v->batched) {
+        pg_exec(v->pg, "BEGIN");
+        p.n = 0;
+        pp_str(&p, placeholder_hash);
+        v->event_id = raw_pg_step(v, P_HEAD, &p) - 2;
+    }
+    p.n = 0;
+    pp_str(&p, s->code);
+    pp_str(&p, s->t.title);
+    pp_str(&p, s->t.content);
+    pp_int(&p, s->channel_id);
+    pp_int(&p, BENCH_AREA_ID);
+    pp_int(&p, s->kind);
+    pp_int(&p, s->urgency);
+    pp_str(&p, s->t.name);
+    pp_str(&p, s->t.phone);
+    pp_str(&p, s->t.id_number);
+    pp_str(&p, s->t.address);
+    pp_int(&p, ST_DISPATCHED);
+    pp_int(&p, BENCH_UNIT_ID);
+    pp_int(&p, s->received_at);
+    pp_int(&p, s->dispatched_at);
+    pp_int(&p, s->sign_deadline);
+    pp_int(&p, s->deadline);
+    pp_int(&p, 2);
+    pp_int(&p, 2);
+    pp_int(&p, s->dispatched_at);
+    int64_t appeal_id = raw_pg_step(v, P_APPEAL, &p);
+    p.n = 0;
+    pp_int(&p, appeal_id);
+    pp_int(&p, BENCH_UNIT_ID);
+    raw_pg_step(v, P_UNIT, &p);
+    for (int k = 0; k < 2; k++) {
+        p.n = 0;
+        pp_int(&p, ++v->event_id);
+        pp_int(&p, appeal_id);
+        pp_int(&p, k + 1);
+        pp_int(&p, k ? s->dispatched_at : s->received_at);
+        pp_str(&p, k ? "dispatch" : "register");
+        pp_int(&p, k ? ST_RECEIVED : ST_NONE);
+        pp_int(&p, k ? ST_DISPATCHED : ST_RECEIVED);
+        pp_str(&p, k ? s->disp_details : s->reg_details);
+        pp_str(&p, placeholder_hash);
+        pp_str(&p, placeholder_hash);
+        pp_str(&p, placeholder_hash);
+        raw_pg_step(v, P_EVENT, &p);
+    }
+    if (!v->batched)
+        pg_exec(v->pg, "COMMIT");
+}
+
+/* Batched: BEGIN, or move the chain head past all the events and COMMIT. */
+static void raw_pg_edge(struct variant *v, int begin, long n)
+{
+    if (begin) {
+        pg_exec(v->pg, "BEGIN");
+        return;
+    }
+    struct pgparams p = {0};
+    pp_int(&p, v->event_id);
+    pp_str(&p, placeholder_hash);
+    pp_int(&p, 2 * (int64_t)n);
+    raw_pg_step(v, P_HEAD_SET, &p);
+    pg_exec(v->pg, "COMMIT");
+}
+
 /* ---- running a group of variants in turns ---- */
 
 static void variant_open(struct variant *v)
 {
-    v->path = workdir_db(v->file);
+    v->path = pg_base ? pg_create(v->file) : workdir_db(v->file);
     memset(&v->m, 0, sizeof(v->m));
-    if (v->engine == ENG_SHISHI) {
+    v->srv_cpu = 0;
+    v->wal = 0;
+    if (v->engine == ENG_SHISHI)
         shishi_open(v);
+    else if (pg_base)
+        raw_pg_open(v);
+    if (pg_base) {
+        v->backend = pg_backend_of(v->path);
+        if (v->backend <= 0 || proc_cpu_s(v->backend) < 0)
+            v->srv_cpu = -1; /* a server on another machine, or not ours to read */
         return;
     }
+    if (v->engine == ENG_SHISHI)
+        return;
     v->db = raw_open(v->path);
     raw_exec(v->db, "INSERT INTO units (code, name, kind) VALUES ('" UNIT_CODE "', '" UNIT_NAME
                     "', 2); INSERT INTO areas (code, name, sort) VALUES ('" AREA_CODE
@@ -884,10 +1255,12 @@ static void variant_open(struct variant *v)
 }
 
 /* Opens or commits a variant's batch, the one transaction around all its appeals. */
-static void batch_edge(struct variant *v, int begin)
+static void batch_edge(struct variant *v, int begin, long n)
 {
     struct err e = {0};
-    if (v->engine != ENG_SHISHI)
+    if (v->engine != ENG_SHISHI && pg_base)
+        raw_pg_edge(v, begin, n);
+    else if (v->engine != ENG_SHISHI)
         raw_step(v->db, v->q[begin ? W_BEGIN : W_COMMIT]);
     else if ((begin ? store_begin(v->svc.st, &e) : store_commit(v->svc.st, &e)) < 0)
         die("cannot begin or commit the batch", &e);
@@ -897,22 +1270,35 @@ static void batch_edge(struct variant *v, int begin)
 static void variant_chunk(struct variant *v, const struct spec *sp, long from, long to, long n)
 {
     struct meter m;
+    double srv0 = 0;
+    long long wal0 = 0;
+    if (pg_base) {
+        wal0 = pg_wal_now();
+        srv0 = v->srv_cpu >= 0 ? proc_cpu_s(v->backend) : 0;
+    }
     if (v->prof)
         v->prof->on = 1;
     meter_start(&m);
     if (v->batched && from == 0)
-        batch_edge(v, 1);
+        batch_edge(v, 1, n);
     for (long i = from; i < to; i++) {
         if (v->engine == ENG_SHISHI)
             shishi_one(v, &sp[i]);
+        else if (pg_base)
+            raw_pg_one(v, &sp[i]);
         else
             raw_one(v, &sp[i]);
     }
     if (v->batched && to == n)
-        batch_edge(v, 0);
+        batch_edge(v, 0, n);
     meter_stop(&m);
     if (v->prof)
         v->prof->on = 0;
+    if (pg_base) {
+        v->wal += pg_wal_now() - wal0;
+        if (v->srv_cpu >= 0)
+            v->srv_cpu += proc_cpu_s(v->backend) - srv0;
+    }
     v->m.wall += m.wall;
     v->m.cpu += m.cpu;
     v->m.wbytes += m.wbytes;
@@ -923,11 +1309,24 @@ static void variant_close(struct variant *v, long n)
 {
     if (v->engine == ENG_SHISHI) {
         shishi_close(v, n);
+    } else if (pg_base) {
+        if (pg_int(v->pg, "SELECT count(*) FROM events", NULL) != 2 * n ||
+            pg_int(v->pg, "SELECT count FROM chain_head", NULL) != 2 * n) {
+            fprintf(stderr, "bench_store: the reference did not write %ld events\n", 2 * n);
+            exit(1);
+        }
+        PQfinish(v->pg);
+        v->pg = NULL;
     } else {
         for (int k = 0; k < W_COUNT; k++)
             sqlite3_finalize(v->q[k]);
         if (sqlite3_close(v->db) != SQLITE_OK)
             die_db("cannot close the reference database", v->db);
+    }
+    if (pg_base) {
+        v->mib = pg_mib(v->path);
+        pg_drop(v->path);
+        return;
     }
     v->mib = file_mib(v->path);
     remove_db(v->path);
@@ -935,6 +1334,16 @@ static void variant_close(struct variant *v, long n)
 
 static void print_rate(const struct variant *v, long n)
 {
+    if (pg_base) { /* client cpu, server process cpu, WAL the server wrote */
+        char srv[16] = "     -";
+        if (v->srv_cpu >= 0)
+            snprintf(srv, sizeof(srv), "%6.2f", v->srv_cpu);
+        printf("  %-38s %7.0f appeals/s %7.2f s  cpu %6.2f s  server cpu %s s  WAL %5.1f "
+               "KiB/appeal  db %5.1f MiB\n",
+               v->label, (double)n / v->m.wall, v->m.wall, v->m.cpu, srv,
+               (double)v->wal / 1024.0 / (double)n, v->mib);
+        return;
+    }
     printf("  %-38s %7.0f appeals/s %7.2f s  cpu %6.2f s  %5.1f KiB %4.1f writes/appeal"
            "  db %5.1f MiB\n",
            v->label, (double)n / v->m.wall, v->m.wall, v->m.cpu,
@@ -1010,6 +1419,111 @@ static int pick_state(struct rng *r, int recent)
     return recent ? new_mix[rng_below(r, NELEM(new_mix))] : old_mix[rng_below(r, NELEM(old_mix))];
 }
 
+/* One appeal row of the report database. */
+struct report_row {
+    int64_t id;
+    char code[APPEAL_CODE_LEN];
+    struct text t;
+    int channel_id, area_id, kind, urgency, state;
+    int64_t lead_unit_id;                 /* 0: NULL */
+    int64_t times[8];                     /* received, dispatched, sign deadline, accepted,
+                                             deadline, replied, visited, closed */
+    int64_t merged_into;                  /* 0: NULL */
+    const char *reply_text;               /* NULL: NULL */
+    int visit_solved, visit_satisfaction, urge_count, events;
+};
+
+struct report_gen {
+    struct rng r;
+    long m;
+    int64_t start, end, day;
+    int nth;
+};
+
+static void report_gen_init(struct report_gen *g, long m)
+{
+    g->r.s = SEED ^ 0x5eedu;
+    g->m = m;
+    g->start = civil_site_midnight(civil_days(YEAR, 1, 1));
+    g->end = civil_site_midnight(civil_days(YEAR + 1, 1, 1));
+    g->day = -1;
+    g->nth = 0;
+}
+
+/* The i-th row (in order, i from 0): both backends' builds write the same rows. */
+static void report_next(struct report_gen *g, long i, struct report_row *w)
+{
+    struct rng *r = &g->r;
+    gen_text(r, &w->t);
+    int64_t id = i + 1, rec = g->start + (g->end - g->start) * i / g->m + rng_below(r, 30);
+    int kind = KIND_CONSULT + rng_below(r, KIND_COUNT_ - KIND_CONSULT);
+    int state = pick_state(r, rec > g->end - 30 * DAY_SECONDS);
+    if (state == ST_MERGED && id < 2)
+        state = ST_REJECTED;
+    int64_t d = civil_site_date(rec);
+    g->nth = d == g->day ? g->nth + 1 : 1;
+    g->day = d;
+    appeal_code(w->code, d, g->nth);
+    int dispatched = state != ST_RECEIVED && state != ST_REJECTED;
+    int accepted = state == ST_ACCEPTED || state == ST_REPLIED || state == ST_VISITED ||
+                   state == ST_CLOSED;
+    int replied = state == ST_REPLIED || state == ST_VISITED || state == ST_CLOSED;
+    int visited = state == ST_VISITED || state == ST_CLOSED;
+    int64_t dis = 0, sign = 0, acc = 0, dl = 0, rep = 0, vis = 0, clo = 0;
+    if (dispatched) {
+        dis = rec + 600 + rng_below(r, 4 * 3600);
+        sign = dis + DAY_SECONDS;
+        dl = dis + limit_seconds(kind);
+    }
+    if (accepted)
+        acc = dis + rng_below(r, 30 * 3600); /* about one in five signs late */
+    if (replied)                             /* about one in eight replies late */
+        rep = acc + rng_below(r, (int)((dl - acc) * 8 / 7 + 1));
+    if (visited)
+        vis = rep + rng_below(r, 3 * DAY_SECONDS);
+    if (state == ST_CLOSED)
+        clo = vis + rng_below(r, 2 * DAY_SECONDS);
+    w->id = id;
+    w->kind = kind;
+    w->state = state;
+    w->channel_id = 1 + rng_below(r, NELEM(channels));
+    w->area_id = 1 + rng_below(r, 10);
+    w->urgency = rng_below(r, 50) ? URG_NORMAL : URG_URGENT;
+    w->lead_unit_id = 0;
+    if (dispatched) { /* a few busy units get most appeals */
+        int a = rng_below(r, REPORT_UNITS);
+        int b = rng_below(r, REPORT_UNITS);
+        w->lead_unit_id = 1 + (a * b) / REPORT_UNITS;
+    }
+    const int64_t times[] = {rec, dis, sign, acc, dl, rep, vis, clo};
+    memcpy(w->times, times, sizeof(times));
+    w->merged_into = 0;
+    if (state == ST_MERGED)
+        w->merged_into = id - 1 - rng_below(r, (int)(id - 1 < 50 ? id - 1 : 50));
+    w->reply_text = replied ? replies[rng_below(r, NELEM(replies))] : NULL;
+    w->visit_solved = visited ? 1 + (rng_below(r, 10) == 0) * 2 : 0;
+    w->visit_satisfaction = visited ? 1 + rng_below(r, 10) / 6 : 0;
+    w->urge_count = rng_below(r, 20) == 0;
+    w->events = 1 + dispatched + accepted + replied + visited + (state == ST_CLOSED);
+}
+
+/* The report database's units: 20 departments, then streets. */
+static void report_unit(int u, char code[16], char name[64], int *kind)
+{
+    snprintf(code, 16, "U%04d", u);
+    if (u <= (int)NELEM(departments))
+        snprintf(name, 64, "区%s", departments[u - 1]);
+    else
+        snprintf(name, 64, "%s%d号片区", places[u % NELEM(places)], u);
+    *kind = u <= (int)NELEM(departments) ? UNIT_DEPARTMENT : UNIT_STREET;
+}
+
+#define REPORT_COLUMNS                                                                         \
+    "id, code, title, content, channel_id, area_id, kind, urgency, citizen_name, phone, "      \
+    "id_number, address, state, lead_unit_id, received_at, dispatched_at, sign_deadline, "     \
+    "accepted_at, deadline, replied_at, visited_at, closed_at, merged_into, reply_text, "      \
+    "visit_solved, visit_satisfaction, urge_count, version, last_seq"
+
 static void report_build(const char *path, long m)
 {
     sqlite3 *db = raw_open(path);
@@ -1020,105 +1534,198 @@ static void report_build(const char *path, long m)
     sqlite3_stmt *unit = raw_prep(db, "INSERT INTO units (id, code, name, kind) VALUES (?,?,?,?)");
     for (int u = 1; u <= REPORT_UNITS; u++) {
         char code[16], name[64];
-        snprintf(code, sizeof(code), "U%04d", u);
-        if (u <= (int)NELEM(departments))
-            snprintf(name, sizeof(name), "区%s", departments[u - 1]);
-        else
-            snprintf(name, sizeof(name), "%s%d号片区", places[u % NELEM(places)], u);
+        int kind;
+        report_unit(u, code, name, &kind);
         sqlite3_bind_int(unit, 1, u);
         sqlite3_bind_text(unit, 2, code, -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(unit, 3, name, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_int(unit, 4, u <= (int)NELEM(departments) ? UNIT_DEPARTMENT : UNIT_STREET);
+        sqlite3_bind_int(unit, 4, kind);
         raw_step(db, unit);
     }
     sqlite3_finalize(unit);
-    sqlite3_stmt *st = raw_prep(
-        db,
-        "INSERT INTO appeals (id, code, title, content, channel_id, area_id, kind, urgency, "
-        "citizen_name, phone, id_number, address, state, lead_unit_id, received_at, "
-        "dispatched_at, sign_deadline, accepted_at, deadline, replied_at, visited_at, "
-        "closed_at, merged_into, reply_text, visit_solved, visit_satisfaction, urge_count, "
-        "version, last_seq) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    struct rng r = {SEED ^ 0x5eedu};
-    int64_t start = civil_site_midnight(civil_days(YEAR, 1, 1));
-    int64_t end = civil_site_midnight(civil_days(YEAR + 1, 1, 1));
-    int64_t day = -1;
-    int nth = 0;
+    sqlite3_stmt *st = raw_prep(db, "INSERT INTO appeals (" REPORT_COLUMNS ") VALUES "
+                                    "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    struct report_gen g;
+    struct report_row w;
+    report_gen_init(&g, m);
     for (long i = 0; i < m; i++) {
-        struct text t;
-        gen_text(&r, &t);
-        int64_t id = i + 1, rec = start + (end - start) * i / m + rng_below(&r, 30);
-        int kind = KIND_CONSULT + rng_below(&r, KIND_COUNT_ - KIND_CONSULT);
-        int state = pick_state(&r, rec > end - 30 * DAY_SECONDS);
-        if (state == ST_MERGED && id < 2)
-            state = ST_REJECTED;
-        int64_t d = civil_site_date(rec);
-        nth = d == day ? nth + 1 : 1;
-        day = d;
-        char code[APPEAL_CODE_LEN];
-        appeal_code(code, d, nth);
-        int dispatched = state != ST_RECEIVED && state != ST_REJECTED;
-        int accepted = state == ST_ACCEPTED || state == ST_REPLIED || state == ST_VISITED ||
-                       state == ST_CLOSED;
-        int replied = state == ST_REPLIED || state == ST_VISITED || state == ST_CLOSED;
-        int visited = state == ST_VISITED || state == ST_CLOSED;
-        int64_t dis = 0, sign = 0, acc = 0, dl = 0, rep = 0, vis = 0, clo = 0;
-        if (dispatched) {
-            dis = rec + 600 + rng_below(&r, 4 * 3600);
-            sign = dis + DAY_SECONDS;
-            dl = dis + limit_seconds(kind);
-        }
-        if (accepted)
-            acc = dis + rng_below(&r, 30 * 3600); /* about one in five signs late */
-        if (replied)                              /* about one in eight replies late */
-            rep = acc + rng_below(&r, (int)((dl - acc) * 8 / 7 + 1));
-        if (visited)
-            vis = rep + rng_below(&r, 3 * DAY_SECONDS);
-        if (state == ST_CLOSED)
-            clo = vis + rng_below(&r, 2 * DAY_SECONDS);
+        report_next(&g, i, &w);
         int i_ = 1;
-        sqlite3_bind_int64(st, i_++, id);
-        sqlite3_bind_text(st, i_++, code, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, i_++, t.title, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, i_++, t.content, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_int(st, i_++, 1 + rng_below(&r, NELEM(channels)));
-        sqlite3_bind_int(st, i_++, 1 + rng_below(&r, 10));
-        sqlite3_bind_int(st, i_++, kind);
-        sqlite3_bind_int(st, i_++, rng_below(&r, 50) ? URG_NORMAL : URG_URGENT);
-        bind_str(st, i_++, t.name);
-        bind_str(st, i_++, t.phone);
-        bind_str(st, i_++, t.id_number);
-        bind_str(st, i_++, t.address);
-        sqlite3_bind_int(st, i_++, state);
-        if (dispatched) /* a few busy units get most appeals */
-            sqlite3_bind_int(st, i_++,
-                             1 + (rng_below(&r, REPORT_UNITS) * rng_below(&r, REPORT_UNITS)) /
-                                     REPORT_UNITS);
+        sqlite3_bind_int64(st, i_++, w.id);
+        sqlite3_bind_text(st, i_++, w.code, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, i_++, w.t.title, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, i_++, w.t.content, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int(st, i_++, w.channel_id);
+        sqlite3_bind_int(st, i_++, w.area_id);
+        sqlite3_bind_int(st, i_++, w.kind);
+        sqlite3_bind_int(st, i_++, w.urgency);
+        bind_str(st, i_++, w.t.name);
+        bind_str(st, i_++, w.t.phone);
+        bind_str(st, i_++, w.t.id_number);
+        bind_str(st, i_++, w.t.address);
+        sqlite3_bind_int(st, i_++, w.state);
+        if (w.lead_unit_id)
+            sqlite3_bind_int64(st, i_++, w.lead_unit_id);
         else
             sqlite3_bind_null(st, i_++);
-        const int64_t times[] = {rec, dis, sign, acc, dl, rep, vis, clo};
-        for (size_t k = 0; k < NELEM(times); k++)
-            sqlite3_bind_int64(st, i_++, times[k]);
-        if (state == ST_MERGED)
-            sqlite3_bind_int64(st, i_++, id - 1 - rng_below(&r, (int)(id - 1 < 50 ? id - 1 : 50)));
+        for (size_t k = 0; k < NELEM(w.times); k++)
+            sqlite3_bind_int64(st, i_++, w.times[k]);
+        if (w.merged_into)
+            sqlite3_bind_int64(st, i_++, w.merged_into);
         else
             sqlite3_bind_null(st, i_++);
-        if (replied)
-            sqlite3_bind_text(st, i_++, replies[rng_below(&r, NELEM(replies))], -1, SQLITE_STATIC);
+        if (w.reply_text)
+            sqlite3_bind_text(st, i_++, w.reply_text, -1, SQLITE_STATIC);
         else
             sqlite3_bind_null(st, i_++);
-        sqlite3_bind_int(st, i_++, visited ? 1 + (rng_below(&r, 10) == 0) * 2 : 0);
-        sqlite3_bind_int(st, i_++, visited ? 1 + rng_below(&r, 10) / 6 : 0);
-        sqlite3_bind_int(st, i_++, rng_below(&r, 20) == 0);
-        int events = 1 + dispatched + accepted + replied + visited + (state == ST_CLOSED);
-        sqlite3_bind_int(st, i_++, events);
-        sqlite3_bind_int(st, i_++, events);
+        sqlite3_bind_int(st, i_++, w.visit_solved);
+        sqlite3_bind_int(st, i_++, w.visit_satisfaction);
+        sqlite3_bind_int(st, i_++, w.urge_count);
+        sqlite3_bind_int(st, i_++, w.events);
+        sqlite3_bind_int(st, i_++, w.events);
         raw_step(db, st);
     }
     sqlite3_finalize(st);
     raw_exec(db, "COMMIT");
     if (sqlite3_close(db) != SQLITE_OK)
         die_db("cannot close the report database", db);
+}
+
+/* COPY text format: a field, or \N for NULL (optional texts: empty is NULL, as bind_str). */
+struct copybuf {
+    char *b;
+    size_t n, cap;
+};
+
+static void cb_raw(struct copybuf *c, const char *s, size_t len)
+{
+    if (c->n + len + 1 > c->cap) {
+        c->cap = (c->n + len + 1) * 2;
+        c->b = xrealloc(c->b, c->cap);
+    }
+    memcpy(c->b + c->n, s, len);
+    c->n += len;
+}
+
+static void cb_sep(struct copybuf *c, int first)
+{
+    if (!first)
+        cb_raw(c, "\t", 1);
+}
+
+static void cb_str(struct copybuf *c, const char *s, int first)
+{
+    cb_sep(c, first);
+    if (!s || !*s) {
+        cb_raw(c, "\\N", 2);
+        return;
+    }
+    for (; *s; s++) {
+        const char *esc = *s == '\\' ? "\\\\" : *s == '\t' ? "\\t" : *s == '\n' ? "\\n"
+                                                             : *s == '\r' ? "\\r" : NULL;
+        if (esc)
+            cb_raw(c, esc, 2);
+        else
+            cb_raw(c, s, 1);
+    }
+}
+
+static void cb_int(struct copybuf *c, int64_t v, int null_if_zero)
+{
+    char b[24];
+    cb_sep(c, 0);
+    if (null_if_zero && v == 0) {
+        cb_raw(c, "\\N", 2);
+        return;
+    }
+    int n = snprintf(b, sizeof(b), "%lld", (long long)v);
+    cb_raw(c, b, (size_t)n);
+}
+
+static void copy_flush(PGconn *c, struct copybuf *cb)
+{
+    if (cb->n && PQputCopyData(c, cb->b, (int)cb->n) != 1)
+        die_pg("COPY failed", c, NULL);
+    cb->n = 0;
+}
+
+/* The same rows on PostgreSQL: the program's schema, then one COPY (triggers and foreign
+ * key checks off for the load, as pg_restore does), then VACUUM ANALYZE, so the timed
+ * queries meet a table as autovacuum would leave it. */
+static void report_build_pg(const char *url, long m)
+{
+    store_t *sto;
+    struct err e = {0};
+    if (store_open(&sto, url, &e) < 0 || store_migrate(sto, &e) < 0)
+        die("cannot create the report schema", &e);
+    store_close(sto);
+    PGconn *c = pg_connect(url);
+    PQclear(PQexec(c, "SET session_replication_role = replica")); /* superusers only */
+    pg_exec(c, "BEGIN");
+    for (int u = 1; u <= REPORT_UNITS; u++) {
+        char code[16], name[64], id[16], kind_s[8];
+        int kind;
+        report_unit(u, code, name, &kind);
+        snprintf(id, sizeof(id), "%d", u);
+        snprintf(kind_s, sizeof(kind_s), "%d", kind);
+        const char *v[] = {id, code, name, kind_s};
+        PQclear(pg_run(c, "INSERT INTO units (id, code, name, kind) VALUES ($1,$2,$3,$4)", 4, v));
+    }
+    pg_exec(c, "SELECT setval(pg_get_serial_sequence('units', 'id'), 1000)");
+    PGresult *r = PQexec(c, "COPY appeals (" REPORT_COLUMNS ") FROM STDIN");
+    if (PQresultStatus(r) != PGRES_COPY_IN)
+        die_pg("cannot start COPY", c, r);
+    PQclear(r);
+    struct report_gen g;
+    struct report_row w;
+    struct copybuf cb = {0};
+    report_gen_init(&g, m);
+    for (long i = 0; i < m; i++) {
+        report_next(&g, i, &w);
+        char id[24];
+        snprintf(id, sizeof(id), "%lld", (long long)w.id);
+        cb_str(&cb, id, 1);
+        cb_str(&cb, w.code, 0);
+        cb_str(&cb, w.t.title, 0);
+        cb_str(&cb, w.t.content, 0);
+        cb_int(&cb, w.channel_id, 0);
+        cb_int(&cb, w.area_id, 0);
+        cb_int(&cb, w.kind, 0);
+        cb_int(&cb, w.urgency, 0);
+        cb_str(&cb, w.t.name, 0);
+        cb_str(&cb, w.t.phone, 0);
+        cb_str(&cb, w.t.id_number, 0);
+        cb_str(&cb, w.t.address, 0);
+        cb_int(&cb, w.state, 0);
+        cb_int(&cb, w.lead_unit_id, 1);
+        for (size_t k = 0; k < NELEM(w.times); k++)
+            cb_int(&cb, w.times[k], 0);
+        cb_int(&cb, w.merged_into, 1);
+        cb_str(&cb, w.reply_text, 0);
+        cb_int(&cb, w.visit_solved, 0);
+        cb_int(&cb, w.visit_satisfaction, 0);
+        cb_int(&cb, w.urge_count, 0);
+        cb_int(&cb, w.events, 0);
+        cb_int(&cb, w.events, 0);
+        cb_raw(&cb, "\n", 1);
+        if (cb.n > 256 * 1024)
+            copy_flush(c, &cb);
+    }
+    copy_flush(c, &cb);
+    free(cb.b);
+    if (PQputCopyEnd(c, NULL) != 1)
+        die_pg("COPY failed", c, NULL);
+    r = PQgetResult(c);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK)
+        die_pg("COPY failed", c, r);
+    PQclear(r);
+    while ((r = PQgetResult(c)))
+        PQclear(r);
+    pg_exec(c, "SELECT setval(pg_get_serial_sequence('appeals', 'id'), "
+               "(SELECT max(id) FROM appeals))");
+    pg_exec(c, "COMMIT");
+    pg_exec(c, "VACUUM ANALYZE");
+    PQfinish(c);
 }
 
 /* What the report counts per lead unit, in SQL (definitions in core/report.h). */
@@ -1140,6 +1747,26 @@ static const char sql_rows[] =
     "SELECT id, state, channel_id, coalesce(area_id, 0), coalesce(lead_unit_id, 0), "
     "received_at, deadline, sign_deadline, accepted_at, replied_at FROM appeals "
     "WHERE received_at >= ?1 AND received_at < ?2";
+
+/* The same two on PostgreSQL: booleans do not sum there, so the aggregate counts with
+ * FILTER; the floor fetches every row in one result and converts every value. */
+static const char pg_sql_reference[] =
+    "SELECT coalesce(lead_unit_id, 0), count(*), "
+    "count(*) FILTER (WHERE el), count(*) FILTER (WHERE el AND rep), "
+    "count(*) FILTER (WHERE el AND deadline > 0 AND (rep OR replied_at > 0 OR $3 > deadline)), "
+    "count(*) FILTER (WHERE el AND deadline > 0 AND (rep OR replied_at > 0) AND replied_at > 0 "
+    "    AND replied_at <= deadline), "
+    "count(*) FILTER (WHERE el AND deadline > 0 AND NOT (rep OR replied_at > 0) "
+    "    AND $3 > deadline) "
+    "FROM (SELECT lead_unit_id, deadline, replied_at, state NOT IN (8, 9) AS el, "
+    "      state IN (4, 5, 6) AS rep FROM appeals "
+    "      WHERE received_at >= $1 AND received_at < $2) s "
+    "GROUP BY 1";
+
+static const char pg_sql_rows[] =
+    "SELECT id, state, channel_id, coalesce(area_id, 0), coalesce(lead_unit_id, 0), "
+    "received_at, deadline, sign_deadline, accepted_at, replied_at FROM appeals "
+    "WHERE received_at >= $1 AND received_at < $2";
 
 struct report_result {
     double report_s, sql_s, read_s;
@@ -1185,6 +1812,45 @@ static double time_sql(sqlite3 *db, const char *sql, int first, int64_t start, i
     return best;
 }
 
+/* time_sql() through libpq: prepared once, run REPORT_RUNS times, the fastest counts. */
+static double time_sql_pg(PGconn *c, const char *name, const char *sql, int first, int nparams,
+                          int64_t start, int64_t end, int64_t as_of, struct tally *sum)
+{
+    PGresult *r = PQprepare(c, name, sql, 0, NULL);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK)
+        die_pg("cannot prepare the reference query", c, r);
+    PQclear(r);
+    struct pgparams p = {0};
+    pp_int(&p, start);
+    pp_int(&p, end);
+    pp_int(&p, as_of);
+    double best = 1e30;
+    for (int k = 0; k < REPORT_RUNS; k++) {
+        memset(sum, 0, sizeof(*sum));
+        double t0 = now_s();
+        r = PQexecPrepared(c, name, nparams, p.v, NULL, NULL, 0);
+        if (PQresultStatus(r) != PGRES_TUPLES_OK)
+            die_pg("reference query failed", c, r);
+        int rows = PQntuples(r), cols = PQnfields(r);
+        for (int i = 0; i < rows; i++) {
+            if (first < 0) {
+                sum->received++;
+                for (int j = 0; j < cols; j++)
+                    time_sql_sink += strtoll(PQgetvalue(r, i, j), NULL, 10);
+                continue;
+            }
+            int64_t *f[] = {&sum->received, &sum->eligible, &sum->replied,
+                            &sum->due,      &sum->timely,   &sum->overdue};
+            for (int j = 0; j < 6; j++)
+                *f[j] += strtoll(PQgetvalue(r, i, first + j), NULL, 10);
+        }
+        PQclear(r);
+        double t = now_s() - t0;
+        best = t < best ? t : best;
+    }
+    return best;
+}
+
 /* Both sides must have counted the same thing, or the ratio means nothing. */
 static void check_totals(const char *what, const struct tally *tot, const struct tally *sum)
 {
@@ -1225,16 +1891,25 @@ static void report_run(const char *path, long m, struct report_result *out)
     }
     service_close(&svc);
 
-    sqlite3 *db;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
-        die_db("cannot open the report database", db);
     int64_t start, end;
     report_range(&rep, &start, &end);
     struct tally sum;
-    out->sql_s = time_sql(db, sql_reference, 1, start, end, as_of, &sum);
-    check_totals("the SQL aggregate", &rep.total, &sum);
-    out->read_s = time_sql(db, sql_rows, -1, start, end, as_of, &sum);
-    sqlite3_close(db);
+    if (pg_base) {
+        PGconn *c = pg_connect(path);
+        out->sql_s = time_sql_pg(c, "agg", pg_sql_reference, 1, 3, start, end, as_of, &sum);
+        check_totals("the SQL aggregate", &rep.total, &sum);
+        out->read_s = time_sql_pg(c, "rows", pg_sql_rows, -1, 2, start, end, as_of, &sum);
+        PQfinish(c);
+    } else {
+        sqlite3 *db;
+        if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
+            SQLITE_OK)
+            die_db("cannot open the report database", db);
+        out->sql_s = time_sql(db, sql_reference, 1, start, end, as_of, &sum);
+        check_totals("the SQL aggregate", &rep.total, &sum);
+        out->read_s = time_sql(db, sql_rows, -1, start, end, as_of, &sum);
+        sqlite3_close(db);
+    }
     const struct tally *tot = &rep.total;
     if (tot->received != m || sum.received != m) {
         fprintf(stderr, "bench_store: the report counted %lld appeals and the scan %lld, not %ld\n",
@@ -1278,10 +1953,22 @@ int main(int argc, char **argv)
     double t_run = now_s();
     wd.keep = o.keep;
     workdir_make(o.parent);
-    char today[11];
+    char today[11], server[32] = "";
     civil_format_date(civil_site_date((int64_t)time(NULL)), today);
-    printf("bench_store %s  SQLite %s  appeals %ld  report appeals %ld  dir %s\n", today,
-           sqlite3_libversion(), o.appeals, o.report_appeals, wd.path);
+    if (o.pg_base) {
+        pg_admin_open(o.pg_base, o.keep);
+        const char *v = PQparameterStatus(pg_admin, "server_version");
+        snprintf(server, sizeof(server), "%s", v ? v : "?");
+        printf("bench_store %s  PostgreSQL %s  appeals %ld  report appeals %ld  server %s\n",
+               today, server, o.appeals, o.report_appeals, o.pg_base);
+    } else {
+        printf("bench_store %s  SQLite %s  appeals %ld  report appeals %ld  dir %s\n", today,
+               sqlite3_libversion(), o.appeals, o.report_appeals, wd.path);
+    }
+    const char *raw_label = o.pg_base ? "raw libpq, 5 statements, 1 commit"
+                                      : "raw SQLite, 4 INSERTs, 1 commit";
+    const char *raw_label_b = o.pg_base ? "raw libpq, 5 statements, one commit"
+                                        : "raw SQLite, 4 INSERTs, one commit";
 
     double s_tx = -1, r_tx = -1, s_b = -1, r_b = -1;
     if (o.appeals > 0) {
@@ -1294,7 +1981,7 @@ int main(int argc, char **argv)
             {.flag = V_RAW_TX,
              .file = "raw_tx.db",
              .engine = ENG_RAW,
-             .label = "raw SQLite, 4 INSERTs, 1 commit"},
+             .label = raw_label},
         };
         struct variant batch[] = {
             {.flag = V_SHISHI_BATCH,
@@ -1306,7 +1993,7 @@ int main(int argc, char **argv)
              .file = "raw_batch.db",
              .engine = ENG_RAW,
              .batched = 1,
-             .label = "raw SQLite, 4 INSERTs, one commit"},
+             .label = raw_label_b},
         };
         struct sql_profile prof_tx, prof_batch;
         memset(&prof_tx, 0, sizeof(prof_tx));
@@ -1335,13 +2022,18 @@ int main(int argc, char **argv)
 
     struct report_result rr = {-1, -1, -1};
     if (o.report_appeals > 0) {
-        const char *path = workdir_db("report.db");
+        const char *path = o.pg_base ? pg_create("report.db") : workdir_db("report.db");
         printf("report over %ld appeals received in %d (min of %d runs)\n", o.report_appeals, YEAR,
                REPORT_RUNS);
         double t0 = now_s();
-        report_build(path, o.report_appeals);
-        printf("  (built with plain SQLite in %.1f s, db %.1f MiB)\n", now_s() - t0,
-               file_mib(path));
+        if (o.pg_base) {
+            report_build_pg(path, o.report_appeals);
+            printf("  (built with COPY in %.1f s, db %.1f MiB)\n", now_s() - t0, pg_mib(path));
+        } else {
+            report_build(path, o.report_appeals);
+            printf("  (built with plain SQLite in %.1f s, db %.1f MiB)\n", now_s() - t0,
+                   file_mib(path));
+        }
         fflush(stdout);
         report_run(path, o.report_appeals, &rr);
         printf("  %-38s %9.3f s\n", "shishi svc_report (whole year)", rr.report_s);
@@ -1349,12 +2041,18 @@ int main(int argc, char **argv)
         printf("  %-38s %9.3f s\n", "SQL read of the same rows (floor)", rr.read_s);
         printf("  %-38s %9.2fx\n", "ratio shishi/SQL GROUP BY (x slower)", rr.report_s / rr.sql_s);
         printf("  %-38s %9.2fx\n", "ratio shishi/SQL floor (x slower)", rr.report_s / rr.read_s);
-        remove_db(path);
+        if (o.pg_base)
+            pg_drop(path);
+        else
+            remove_db(path);
     }
 
     printf("(whole run %.0f s)\n", now_s() - t_run);
-    printf("{\"date\":\"%s\",\"sqlite\":\"%s\",\"appeals\":%ld,", today, sqlite3_libversion(),
-           o.appeals);
+    printf("{\"date\":\"%s\",\"backend\":\"%s\",\"sqlite\":\"%s\",", today,
+           o.pg_base ? "postgresql" : "sqlite", sqlite3_libversion());
+    if (o.pg_base)
+        printf("\"postgresql\":\"%s\",", server);
+    printf("\"appeals\":%ld,", o.appeals);
     json_num("register_dispatch_per_s", s_tx, 0);
     json_num("raw_sqlite_per_s", r_tx, 0);
     json_num("ratio", ratio(r_tx, s_tx), 0);
