@@ -15,7 +15,9 @@ exits 1 when anything failed.
 Some checks need a client address of their own (login throttling and the public rate limit
 count per address): Linux routes all of 127.0.0.0/8 to lo, so those clients bind 127.0.0.x.
 Two checks stand in for waiting: the lock-out after 10 failed logins (2 minutes of doubling
-waits) and session expiry (8 hours) back-date their rows in the database with sqlite3.
+waits) and session expiry (8 hours) back-date their rows in the database: with the sqlite3
+module in a fresh SQLite file, or with `psql` in the empty database named by the
+SHISHI_TEST_DB_URL environment variable (e.g. a PostgreSQL URL, see tests/pg/run_test.sh).
 Timings per section go to stderr as "# ..." lines.
 """
 
@@ -330,6 +332,36 @@ def test_login():
     check(r.header_all("Set-Cookie") == [], "a throttled login sets no cookie", r.headers)
 
 
+def is_url(db):
+    return db.startswith(("postgres://", "postgresql://"))
+
+
+def sql_literal(v):
+    if isinstance(v, int):
+        return str(v)
+    return "'" + str(v).replace("'", "''") + "'"
+
+
+def db_update(db, sql, params=()):
+    """Runs one UPDATE (with ? placeholders) on the test's database, directly: through the
+    sqlite3 module on a file, through psql on a PostgreSQL URL. Returns the rows changed."""
+    if not is_url(db):
+        with sqlite3.connect(db, timeout=10) as c:
+            return c.execute(sql, params).rowcount
+    parts = sql.split("?")
+    if len(parts) != len(params) + 1:
+        raise ValueError("placeholders and parameters differ")
+    text = parts[0] + "".join(sql_literal(v) + rest for v, rest in zip(params, parts[1:]))
+    p = subprocess.run(["psql", "-X", "-v", "ON_ERROR_STOP=1", "-d", db, "-c", text],
+                       capture_output=True, text=True, timeout=60)
+    if p.returncode != 0:
+        raise RuntimeError(f"psql: {p.stderr.strip()}")
+    m = re.search(r"^UPDATE (\d+)$", p.stdout, re.M)
+    if not m:
+        raise RuntimeError(f"psql: no UPDATE tag in {p.stdout!r}")
+    return int(m.group(1))
+
+
 def test_lockout(world):
     """After 10 failures the account is locked (LOGIN_LOCK_SECONDS) even for the right
     password. Reaching 10 in real time takes 2 minutes of doubling waits, so the waits are
@@ -340,9 +372,9 @@ def test_lockout(world):
                f"locked: failure {i + 1}")
     expect(login("locked", src="127.0.0.7"), 429, "locked: immediate 4th try",
            "too_many_requests")
-    with sqlite3.connect(db, timeout=10) as c:
-        c.execute("UPDATE login_failures SET failures = 9, last_at = last_at - 600 "
-                  "WHERE key = 'user:locked'")
+    n = db_update(db, "UPDATE login_failures SET failures = 9, last_at = last_at - 600 "
+                      "WHERE key = 'user:locked'")
+    eq(n, 1, "locked: the account's failures are stored under its key")
     src = "127.0.0.8"  # an address with a clean record
     expect(login("locked", "wrong-10", src=src), 401, "locked: failure 10")
     r = login("locked", src=src)
@@ -383,9 +415,8 @@ def test_sessions(world):
     # expired: back-date the session's expiry in the database
     e = session("shenji")
     digest = hashlib.sha256(e.token.encode()).hexdigest()
-    with sqlite3.connect(world.db, timeout=10) as c:
-        n = c.execute("UPDATE sessions SET expires_at = 1000 WHERE token_hash = ?",
-                      (digest,)).rowcount
+    n = db_update(world.db, "UPDATE sessions SET expires_at = 1000 WHERE token_hash = ?",
+                  (digest,))
     eq(n, 1, "the database keeps the token's SHA-256, not the token")
     expect(e.get("/api/v1/session"), 401, "expired session", "unauthorized", "session", "expired")
     # logout: by cookie it needs the CSRF token too
@@ -1307,7 +1338,7 @@ def main():
     binary = os.path.abspath(sys.argv[1])
     t_start = time.time()
     tmp = tempfile.TemporaryDirectory(prefix="shishi-api.")
-    db = os.path.join(tmp.name, "ledger.db")
+    db = os.environ.get("SHISHI_TEST_DB_URL") or os.path.join(tmp.name, "ledger.db")
     log_path = os.path.join(tmp.name, "server.log")
     env = dict(os.environ)
     env.setdefault("ASAN_OPTIONS", "detect_leaks=1")

@@ -1,13 +1,19 @@
 /* test_audit.c -- the tamper-evident history: a small ledger built through the service in a
- * real database file verifies clean; then, each on a fresh copy of the file, a determined
- * editor drops the append-only triggers and edits the file with the SQLite C API: edits an
- * event's details or time, deletes a middle or the last event, swaps events' ids or seq
- * numbers, inserts forged events (naive and properly sealed), and edits or deletes appeal
- * rows. `audit verify` must catch each, name the first broken event (or appeal) and say
- * what is wrong in a sentence. With the triggers in place UPDATE and DELETE fail. */
+ * real database verifies clean; then, each on a fresh copy of the database, a determined
+ * editor drops the append-only triggers and edits the rows directly: edits an event's
+ * details or time, deletes a middle or the last event, swaps events' ids or seq numbers,
+ * inserts forged events (naive and properly sealed), and edits or deletes appeal rows.
+ * `audit verify` must catch each, name the first broken event (or appeal) and say what is
+ * wrong in a sentence. With the triggers in place UPDATE and DELETE fail.
+ *
+ * The database is a SQLite file in a temporary directory (copied per case, edited with the
+ * SQLite C API), or, when SHISHI_TEST_DB_URL names an EMPTY PostgreSQL database (as
+ * tests/pg/run_test.sh makes), that database: each case then gets a database of its own
+ * made with CREATE DATABASE ... TEMPLATE from it, edited through libpq. */
 #include "core/audit.h"
 
 #include <dirent.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -23,7 +29,74 @@
 
 
 static char dir[64];
-static char base_path[256];
+static char base_path[512]; /* the ledger: a SQLite file or a PostgreSQL URL */
+
+/* PostgreSQL mode: the URL split around its database name, and the maintenance database
+ * connection that creates and drops the per-case databases. */
+static int pg_mode;
+static char pg_prefix[512], pg_suffix[256], pg_base[64];
+static PGconn *pg_admin;
+
+static void pg_url(const char *dbname, char *out, size_t size)
+{
+    int n = snprintf(out, size, "%s/%s%s", pg_prefix, dbname, pg_suffix);
+    if (n < 0 || (size_t)n >= size) {
+        fprintf(stderr, "test bug: URL too long\n");
+        abort();
+    }
+}
+
+/* Copies a column's text into a field, cut to fit (the fields are sized for their values). */
+static void copy_str(char *dst, size_t size, const char *src)
+{
+    size_t n = strlen(src);
+    if (n >= size)
+        n = size - 1;
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+static int pg_split(const char *url)
+{
+    const char *scheme = strstr(url, "://");
+    const char *slash = scheme ? strchr(scheme + 3, '/') : NULL;
+    if (!slash)
+        return -1;
+    const char *q = strchr(slash, '?');
+    size_t n = q ? (size_t)(q - slash - 1) : strlen(slash + 1);
+    if (n == 0 || n >= sizeof(pg_base) || (size_t)(slash - url) >= sizeof(pg_prefix))
+        return -1;
+    snprintf(pg_prefix, sizeof(pg_prefix), "%.*s", (int)(slash - url), url);
+    snprintf(pg_base, sizeof(pg_base), "%.*s", (int)n, slash + 1);
+    snprintf(pg_suffix, sizeof(pg_suffix), "%s", q ? q : "");
+    for (size_t i = 0; pg_base[i]; i++) /* used unquoted in CREATE/DROP DATABASE */
+        if (!((pg_base[i] >= 'a' && pg_base[i] <= 'z') || (pg_base[i] >= '0' && pg_base[i] <= '9') ||
+              pg_base[i] == '_'))
+            return -1;
+    return 0;
+}
+
+/* Runs one statement on the maintenance database (CREATE/DROP DATABASE refuse to run in
+ * a multi-statement string). */
+static int pg_admin_exec(const char *fmt, const char *a, const char *b)
+{
+    char sql[256];
+    snprintf(sql, sizeof(sql), fmt, a, b);
+    PGresult *r = PQexec(pg_admin, sql);
+    int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    if (!ok)
+        fprintf(stderr, "%s: %s", sql, PQerrorMessage(pg_admin));
+    PQclear(r);
+    return ok ? 0 : -1;
+}
+
+/* Makes database NAME a copy of database FROM (no one may be connected to FROM). */
+static int pg_copy_db(const char *from, const char *name)
+{
+    if (pg_admin_exec("DROP DATABASE IF EXISTS %s%s", name, "") < 0)
+        return -1;
+    return pg_admin_exec("CREATE DATABASE %s TEMPLATE %s", name, from);
+}
 
 static int64_t T(const char *s)
 {
@@ -37,6 +110,16 @@ static int64_t T(const char *s)
 
 static void remove_dir(void)
 {
+    if (pg_mode) {
+        char name[96];
+        snprintf(name, sizeof(name), "%s_case", pg_base);
+        pg_admin_exec("DROP DATABASE IF EXISTS %s%s", name, "");
+        snprintf(name, sizeof(name), "%s_empty", pg_base);
+        pg_admin_exec("DROP DATABASE IF EXISTS %s%s", name, "");
+        PQfinish(pg_admin);
+        pg_admin = NULL;
+        return;
+    }
     DIR *d = opendir(dir);
     if (!d)
         return;
@@ -198,53 +281,135 @@ static void build_ledger(const char *path)
 
 /* ---- tampering ------------------------------------------------------------------------- */
 
-typedef int (*tamper_fn)(sqlite3 *db);
+/* The tamperer's connection: the SQLite C API on a file, or libpq on a PostgreSQL
+ * database. Statements are written once, with ? placeholders ($1, $2, ... on PostgreSQL). */
+struct tdb {
+    sqlite3 *lite;
+    PGconn *pg;
+    char msg[512];
+};
 
-static int db_text(sqlite3 *db, const char *sql, int64_t id, char *out, size_t size)
+struct param {
+    const char *s; /* text, or NULL for the integer i */
+    int64_t i;
+};
+#define PI(v) ((struct param){NULL, (v)})
+#define PS(v) ((struct param){(v), 0})
+
+typedef int (*tamper_fn)(struct tdb *db);
+
+/* Runs SQL (several statements, no parameters). */
+static int tdb_exec(struct tdb *db, const char *sql)
 {
-    sqlite3_stmt *st = NULL;
+    if (db->lite) {
+        char *err = NULL;
+        int rc = sqlite3_exec(db->lite, sql, NULL, NULL, &err);
+        if (rc != SQLITE_OK)
+            snprintf(db->msg, sizeof(db->msg), "%s", err ? err : sqlite3_errmsg(db->lite));
+        sqlite3_free(err);
+        return rc == SQLITE_OK ? 0 : -1;
+    }
+    PGresult *r = PQexec(db->pg, sql);
+    ExecStatusType es = PQresultStatus(r);
+    int ok = es == PGRES_COMMAND_OK || es == PGRES_TUPLES_OK;
+    if (!ok)
+        snprintf(db->msg, sizeof(db->msg), "%s", PQerrorMessage(db->pg));
+    PQclear(r);
+    return ok ? 0 : -1;
+}
+
+/* Runs one statement with parameters. With ncol > 0 it must return a row, whose first
+ * ncol columns are copied as text into cols (ncol buffers of width bytes); with ncol 0 it
+ * must return none. */
+static int tdb_query(struct tdb *db, const char *sql, const struct param *p, int n, char *cols,
+                     int ncol, size_t width)
+{
     int rc = -1;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_int64(st, 1, id);
-        if (sqlite3_step(st) == SQLITE_ROW) {
-            const unsigned char *v = sqlite3_column_text(st, 0);
-            snprintf(out, size, "%s", v ? (const char *)v : "");
-            rc = 0;
+    if (db->lite) {
+        sqlite3_stmt *st = NULL;
+        if (sqlite3_prepare_v2(db->lite, sql, -1, &st, NULL) == SQLITE_OK) {
+            for (int i = 0; i < n; i++) {
+                if (p[i].s)
+                    sqlite3_bind_text(st, i + 1, p[i].s, -1, SQLITE_STATIC);
+                else
+                    sqlite3_bind_int64(st, i + 1, p[i].i);
+            }
+            int s = sqlite3_step(st);
+            if (ncol == 0 ? s == SQLITE_DONE : s == SQLITE_ROW) {
+                for (int c = 0; c < ncol; c++) {
+                    const unsigned char *v = sqlite3_column_text(st, c);
+                    snprintf(cols + (size_t)c * width, width, "%s", v ? (const char *)v : "");
+                }
+                rc = 0;
+            }
+        }
+        if (rc < 0)
+            snprintf(db->msg, sizeof(db->msg), "%s", sqlite3_errmsg(db->lite));
+        sqlite3_finalize(st);
+        return rc;
+    }
+    char q[1024];
+    size_t o = 0;
+    int k = 0;
+    const char *s = sql;
+    for (; *s && o + 12 < sizeof(q); s++) {
+        if (*s == '?')
+            o += (size_t)snprintf(q + o, sizeof(q) - o, "$%d", ++k);
+        else
+            q[o++] = *s;
+    }
+    q[o] = '\0';
+    char num[16][24];
+    const char *vals[16];
+    if (*s || k != n || n > 16) {
+        snprintf(db->msg, sizeof(db->msg), "test bug: statement too long or parameters differ");
+        return -1;
+    }
+    for (int i = 0; i < n; i++) {
+        if (p[i].s) {
+            vals[i] = p[i].s;
+        } else {
+            snprintf(num[i], sizeof(num[i]), "%lld", (long long)p[i].i);
+            vals[i] = num[i];
         }
     }
-    sqlite3_finalize(st);
+    PGresult *r = PQexecParams(db->pg, q, n, NULL, vals, NULL, NULL, 0);
+    ExecStatusType es = PQresultStatus(r);
+    if (ncol == 0 ? es == PGRES_COMMAND_OK
+                  : es == PGRES_TUPLES_OK && PQntuples(r) >= 1 && PQnfields(r) >= ncol) {
+        for (int c = 0; c < ncol; c++)
+            snprintf(cols + (size_t)c * width, width, "%s", PQgetvalue(r, 0, c));
+        rc = 0;
+    } else {
+        snprintf(db->msg, sizeof(db->msg), "%s",
+                 es == PGRES_TUPLES_OK ? "no row" : PQerrorMessage(db->pg));
+    }
+    PQclear(r);
     return rc;
 }
 
+static int db_text(struct tdb *db, const char *sql, int64_t id, char *out, size_t size)
+{
+    struct param p[] = {PI(id)};
+    return tdb_query(db, sql, p, 1, out, 1, size);
+}
+
 /* Writes a forged event, sealed exactly as the program seals them. */
-static int insert_event(sqlite3 *db, const struct event *ev)
+static int insert_event(struct tdb *db, const struct event *ev)
 {
     static const char sql[] =
         "INSERT INTO events (id, appeal_id, seq, at, actor_id, actor, action, from_state, "
         "to_state, details, prev_hash, hash, row_digest) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)";
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-        return -1;
-    sqlite3_bind_int64(st, 1, ev->id);
-    sqlite3_bind_int64(st, 2, ev->appeal_id);
-    sqlite3_bind_int64(st, 3, ev->seq);
-    sqlite3_bind_int64(st, 4, ev->at);
-    sqlite3_bind_int64(st, 5, ev->actor_id);
-    sqlite3_bind_text(st, 6, ev->actor, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 7, ev->action, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 8, ev->from_state);
-    sqlite3_bind_int(st, 9, ev->to_state);
-    sqlite3_bind_text(st, 10, ev->details, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 11, ev->prev_hash, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 12, ev->hash, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 13, ev->row_digest, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-    sqlite3_finalize(st);
-    return rc;
+    struct param p[] = {PI(ev->id),         PI(ev->appeal_id),  PI(ev->seq),
+                        PI(ev->at),         PI(ev->actor_id),   PS(ev->actor),
+                        PS(ev->action),     PI(ev->from_state), PI(ev->to_state),
+                        PS(ev->details),    PS(ev->prev_hash),  PS(ev->hash),
+                        PS(ev->row_digest)};
+    return tdb_query(db, sql, p, 13, NULL, 0, 0);
 }
 
 /* A second urge of D, properly sealed after event `after` and numbered `id`. */
-static int forge_urge(sqlite3 *db, int64_t after, int64_t id, int with_digest)
+static int forge_urge(struct tdb *db, int64_t after, int64_t id, int with_digest)
 {
     struct event ev;
     memset(&ev, 0, sizeof(ev));
@@ -266,17 +431,17 @@ static int forge_urge(sqlite3 *db, int64_t after, int64_t id, int with_digest)
     return insert_event(db, &ev);
 }
 
-static int forge_at_end_no_digest(sqlite3 *db)
+static int forge_at_end_no_digest(struct tdb *db)
 {
     return forge_urge(db, L.last, L.last + 1, 0);
 }
 
-static int forge_at_end(sqlite3 *db)
+static int forge_at_end(struct tdb *db)
 {
     return forge_urge(db, L.last, L.last + 1, 1);
 }
 
-static int forge_at_end_and_head(sqlite3 *db)
+static int forge_at_end_and_head(struct tdb *db)
 {
     if (forge_urge(db, L.last, L.last + 1, 1) < 0)
         return -1;
@@ -285,68 +450,55 @@ static int forge_at_end_and_head(sqlite3 *db)
              "UPDATE chain_head SET last_id = %lld, count = count + 1, hash = (SELECT hash FROM "
              "events WHERE id = %lld)",
              (long long)(L.last + 1), (long long)(L.last + 1));
-    return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+    return tdb_exec(db, sql);
 }
 
 /* After event 12: move 13.. up by one and seal a forgery into the gap. */
-static int forge_in_middle(sqlite3 *db)
+static int forge_in_middle(struct tdb *db)
 {
-    if (sqlite3_exec(db,
-                     "UPDATE events SET id = -id WHERE id > 12; "
+    if (tdb_exec(db, "UPDATE events SET id = -id WHERE id > 12; "
                      "UPDATE events SET id = 1 - id WHERE id < 0; "
-                     "UPDATE chain_head SET last_id = last_id + 1, count = count + 1",
-                     NULL, NULL, NULL) != SQLITE_OK)
+                     "UPDATE chain_head SET last_id = last_id + 1, count = count + 1") < 0)
         return -1;
     return forge_urge(db, 12, 13, 1);
 }
 
+static int64_t to_i64(const char *s)
+{
+    return strtoll(s, NULL, 10);
+}
+
 /* Edits the details of the last event and seals it again, as the program would. */
-static int reseal_last(sqlite3 *db)
+static int reseal_last(struct tdb *db)
 {
     struct event ev;
     memset(&ev, 0, sizeof(ev));
-    sqlite3_stmt *st = NULL;
-    int rc = -1;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT id, appeal_id, seq, at, actor_id, actor, action, from_state, "
-                           "to_state, prev_hash, row_digest FROM events WHERE id = ?",
-                           -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_int64(st, 1, L.last);
-        if (sqlite3_step(st) == SQLITE_ROW) {
-            ev.id = sqlite3_column_int64(st, 0);
-            ev.appeal_id = sqlite3_column_int64(st, 1);
-            ev.seq = sqlite3_column_int64(st, 2);
-            ev.at = sqlite3_column_int64(st, 3);
-            ev.actor_id = sqlite3_column_int64(st, 4);
-            snprintf(ev.actor, sizeof(ev.actor), "%s", (const char *)sqlite3_column_text(st, 5));
-            snprintf(ev.action, sizeof(ev.action), "%s", (const char *)sqlite3_column_text(st, 6));
-            ev.from_state = sqlite3_column_int(st, 7);
-            ev.to_state = sqlite3_column_int(st, 8);
-            snprintf(ev.prev_hash, sizeof(ev.prev_hash), "%s",
-                     (const char *)sqlite3_column_text(st, 9));
-            snprintf(ev.row_digest, sizeof(ev.row_digest), "%s",
-                     (const char *)sqlite3_column_text(st, 10));
-            rc = 0;
-        }
-    }
-    sqlite3_finalize(st);
-    if (rc < 0)
+    enum { W = 160 };
+    char c[11][W];
+    struct param id[] = {PI(L.last)};
+    if (tdb_query(db,
+                  "SELECT id, appeal_id, seq, at, actor_id, actor, action, from_state, "
+                  "to_state, prev_hash, row_digest FROM events WHERE id = ?",
+                  id, 1, &c[0][0], 11, W) < 0)
         return -1;
+    ev.id = to_i64(c[0]);
+    ev.appeal_id = to_i64(c[1]);
+    ev.seq = to_i64(c[2]);
+    ev.at = to_i64(c[3]);
+    ev.actor_id = to_i64(c[4]);
+    copy_str(ev.actor, sizeof(ev.actor), c[5]);
+    copy_str(ev.action, sizeof(ev.action), c[6]);
+    ev.from_state = (int)to_i64(c[7]);
+    ev.to_state = (int)to_i64(c[8]);
+    copy_str(ev.prev_hash, sizeof(ev.prev_hash), c[9]);
+    copy_str(ev.row_digest, sizeof(ev.row_digest), c[10]);
     ev.details = "{\"reason\":\"已与诉求人沟通，无需重办\"}";
     char prev[65];
     snprintf(prev, sizeof(prev), "%s", ev.prev_hash);
     audit_seal(&ev, prev);
-    sqlite3_stmt *up = NULL;
-    rc = -1;
-    if (sqlite3_prepare_v2(db, "UPDATE events SET details = ?, hash = ? WHERE id = ?", -1, &up,
-                           NULL) == SQLITE_OK) {
-        sqlite3_bind_text(up, 1, ev.details, -1, SQLITE_STATIC);
-        sqlite3_bind_text(up, 2, ev.hash, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(up, 3, ev.id);
-        rc = sqlite3_step(up) == SQLITE_DONE ? 0 : -1;
-    }
-    sqlite3_finalize(up);
-    return rc;
+    struct param up[] = {PS(ev.details), PS(ev.hash), PI(ev.id)};
+    return tdb_query(db, "UPDATE events SET details = ?, hash = ? WHERE id = ?", up, 3, NULL, 0,
+                     0);
 }
 
 struct tamper_case {
@@ -356,32 +508,76 @@ struct tamper_case {
     int64_t bad_event;
     const char *bad_appeal; /* "" when the break is an event */
     const char *needles[3];
+    /* PostgreSQL only, run before sql: what else the editor must drop there. (SQLite does
+     * not enforce foreign keys on a connection that did not ask for them; PostgreSQL
+     * always does.) */
+    const char *pg_first;
 };
+
+/* A fresh copy of the ledger for one case, opened for the tamperer with the append-only
+ * triggers dropped; its name or URL goes to target. Returns 0, or -1 with db->msg. */
+static int open_case(struct tdb *db, char *target, size_t size)
+{
+    memset(db, 0, sizeof(*db));
+    if (pg_mode) {
+        char name[96];
+        snprintf(name, sizeof(name), "%s_case", pg_base);
+        pg_url(name, target, size);
+        int rc = pg_copy_db(pg_base, name);
+        CHECK_INT(rc, 0);
+        if (rc < 0) {
+            snprintf(db->msg, sizeof(db->msg), "cannot copy the database");
+            return -1;
+        }
+        db->pg = PQconnectdb(target);
+        if (PQstatus(db->pg) != CONNECTION_OK) {
+            snprintf(db->msg, sizeof(db->msg), "%s", PQerrorMessage(db->pg));
+            return -1;
+        }
+        return tdb_exec(db, "SET client_min_messages = warning; "
+                            "DROP TRIGGER events_no_update ON events; "
+                            "DROP TRIGGER events_no_delete ON events;");
+    }
+    char wal[600];
+    snprintf(target, size, "%s/case.db", dir);
+    snprintf(wal, sizeof(wal), "%s-wal", base_path);
+    CHECK_INT(access(wal, F_OK) != 0, 1); /* the base was checkpointed on close */
+    if (copy_file(base_path, target) < 0) {
+        snprintf(db->msg, sizeof(db->msg), "cannot copy the database");
+        return -1;
+    }
+    if (sqlite3_open_v2(target, &db->lite, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+        snprintf(db->msg, sizeof(db->msg), "%s", sqlite3_errmsg(db->lite));
+        return -1;
+    }
+    return tdb_exec(db, "DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete;");
+}
+
+static void close_tdb(struct tdb *db)
+{
+    if (db->lite)
+        sqlite3_close(db->lite);
+    if (db->pg)
+        PQfinish(db->pg);
+    db->lite = NULL;
+    db->pg = NULL;
+}
 
 static void run_case(const struct tamper_case *tc)
 {
-    char path[256], wal[300];
-    snprintf(path, sizeof(path), "%s/case.db", dir);
-    snprintf(wal, sizeof(wal), "%s-wal", base_path);
-    CHECK_INT(access(wal, F_OK) != 0, 1); /* the base was checkpointed on close */
-    if (copy_file(base_path, path) < 0) {
-        fprintf(stderr, "%s: cannot copy the database\n", tc->name);
-        CHECK(0);
-        return;
-    }
-    sqlite3 *db = NULL;
-    int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_exec(db, "DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete;", NULL,
-                          NULL, NULL);
-    if (rc == SQLITE_OK && tc->sql[0])
-        rc = sqlite3_exec(db, tc->sql, NULL, NULL, NULL);
-    if (rc == SQLITE_OK && tc->fn && tc->fn(db) < 0)
-        rc = SQLITE_ERROR;
-    if (rc != SQLITE_OK)
-        fprintf(stderr, "%s: tampering failed: %s\n", tc->name, sqlite3_errmsg(db));
-    CHECK_INT(rc, SQLITE_OK);
-    sqlite3_close(db);
+    char path[512], wal[600];
+    struct tdb db;
+    int rc = open_case(&db, path, sizeof(path));
+    if (rc == 0 && pg_mode && tc->pg_first)
+        rc = tdb_exec(&db, tc->pg_first);
+    if (rc == 0 && tc->sql[0])
+        rc = tdb_exec(&db, tc->sql);
+    if (rc == 0 && tc->fn)
+        rc = tc->fn(&db);
+    if (rc != 0)
+        fprintf(stderr, "%s: tampering failed: %s\n", tc->name, db.msg);
+    CHECK_INT(rc, 0);
+    close_tdb(&db);
 
     struct service svc;
     struct err e = {0};
@@ -411,6 +607,12 @@ static void run_case(const struct tamper_case *tc)
                     tc->needles[1] ? tc->needles[1] : "", tc->needles[2] ? tc->needles[2] : "");
         CHECK(ok);
         service_close(&svc);
+    }
+    if (pg_mode) {
+        char name[96];
+        snprintf(name, sizeof(name), "%s_case", pg_base);
+        CHECK_INT(pg_admin_exec("DROP DATABASE %s%s", name, ""), 0);
+        return;
     }
     unlink(path);
     snprintf(wal, sizeof(wal), "%s-wal", path);
@@ -576,6 +778,7 @@ static void test_tampering(void)
                                     .needles = {"no row"}};
     snprintf(cases[k].sql, sizeof(cases[k].sql), "DELETE FROM appeals WHERE code = '%s'",
              L.code[D]);
+    cases[k].pg_first = "ALTER TABLE events DROP CONSTRAINT events_appeal_id_fkey";
     k++;
     /* (j) a forged appeal row with no history at all */
     cases[k] = (struct tamper_case){.name = "insert an appeal row without events",
@@ -602,20 +805,34 @@ static void test_tampering(void)
 
 static void test_triggers(void)
 {
-    sqlite3 *db = NULL;
-    CHECK_INT(sqlite3_open_v2(base_path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
     static const char *const sqls[] = {
         "UPDATE events SET details = '{}' WHERE id = 3",
         "UPDATE events SET id = 100 WHERE id = 18",
         "DELETE FROM events WHERE id = 18",
         "DELETE FROM events",
     };
-    for (size_t i = 0; i < sizeof(sqls) / sizeof(sqls[0]); i++) {
-        int rc = sqlite3_exec(db, sqls[i], NULL, NULL, NULL);
-        CHECK((rc & 0xff) == SQLITE_CONSTRAINT);
-        CHECK(strstr(sqlite3_errmsg(db), "append-only") != NULL);
+    if (pg_mode) {
+        /* The trigger function RAISEs: SQLSTATE P0001 (raise_exception). */
+        PGconn *pg = PQconnectdb(base_path);
+        CHECK_INT(PQstatus(pg), CONNECTION_OK);
+        for (size_t i = 0; i < sizeof(sqls) / sizeof(sqls[0]); i++) {
+            PGresult *r = PQexec(pg, sqls[i]);
+            const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+            CHECK(PQresultStatus(r) == PGRES_FATAL_ERROR && state && !strcmp(state, "P0001"));
+            CHECK(strstr(PQerrorMessage(pg), "append-only") != NULL);
+            PQclear(r);
+        }
+        PQfinish(pg);
+    } else {
+        sqlite3 *db = NULL;
+        CHECK_INT(sqlite3_open_v2(base_path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+        for (size_t i = 0; i < sizeof(sqls) / sizeof(sqls[0]); i++) {
+            int rc = sqlite3_exec(db, sqls[i], NULL, NULL, NULL);
+            CHECK((rc & 0xff) == SQLITE_CONSTRAINT);
+            CHECK(strstr(sqlite3_errmsg(db), "append-only") != NULL);
+        }
+        sqlite3_close(db);
     }
-    sqlite3_close(db);
 
     /* Nothing changed: it still verifies. */
     struct service svc;
@@ -630,8 +847,15 @@ static void test_triggers(void)
 
 static void test_empty(void)
 {
-    char path[256];
-    snprintf(path, sizeof(path), "%s/empty.db", dir);
+    char path[512];
+    if (pg_mode) { /* a copy of the empty database, before the ledger is built in it */
+        char name[96];
+        snprintf(name, sizeof(name), "%s_empty", pg_base);
+        CHECK_INT(pg_copy_db(pg_base, name), 0);
+        pg_url(name, path, sizeof(path));
+    } else {
+        snprintf(path, sizeof(path), "%s/empty.db", dir);
+    }
     struct service svc;
     struct err e = {0};
     must(service_open(&svc, path, OPEN_CREATE, &e), &e, "open");
@@ -645,12 +869,34 @@ static void test_empty(void)
 
 int main(void)
 {
-    snprintf(dir, sizeof(dir), "/tmp/shishi-test-audit-XXXXXX");
-    if (!mkdtemp(dir)) {
-        perror("mkdtemp");
-        return 1;
+    const char *env = getenv("SHISHI_TEST_DB_URL");
+    if (env && *env) {
+        pg_mode = 1;
+        snprintf(base_path, sizeof(base_path), "%s", env);
+        if (strncmp(env, "postgres", 8) != 0 || pg_split(env) < 0) {
+            fprintf(stderr, "test_audit: SHISHI_TEST_DB_URL must be a PostgreSQL URL ending in a "
+                            "plain database name (a-z, 0-9, _): %s\n",
+                    env);
+            return 1;
+        }
+        char admin[600];
+        pg_url("postgres", admin, sizeof(admin));
+        pg_admin = PQconnectdb(admin);
+        if (PQstatus(pg_admin) != CONNECTION_OK) {
+            fprintf(stderr, "test_audit: %s: %s", admin, PQerrorMessage(pg_admin));
+            PQfinish(pg_admin);
+            return 1;
+        }
+        PQclear(PQexec(pg_admin, "SET client_min_messages = warning"));
+        printf("test_audit: %s (a database per tamper case, copied from it)\n", base_path);
+    } else {
+        snprintf(dir, sizeof(dir), "/tmp/shishi-test-audit-XXXXXX");
+        if (!mkdtemp(dir)) {
+            perror("mkdtemp");
+            return 1;
+        }
+        snprintf(base_path, sizeof(base_path), "%s/base.db", dir);
     }
-    snprintf(base_path, sizeof(base_path), "%s/base.db", dir);
 
     test_empty();
     build_ledger(base_path);
@@ -658,6 +904,7 @@ int main(void)
     test_triggers();
 
     remove_dir();
-    CHECK(access(dir, F_OK) != 0);
+    if (!pg_mode)
+        CHECK(access(dir, F_OK) != 0);
     return test_done("test_audit");
 }
