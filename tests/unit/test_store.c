@@ -7,9 +7,9 @@
  * When SHISHI_TEST_DB_URL names an EMPTY PostgreSQL database (as tests/pg/run_test.sh
  * makes), the backend-neutral parts run there instead: the main database is that one, the
  * list test gets a copy of it made (empty) with CREATE DATABASE ... TEMPLATE, and raw SQL
- * checks go through libpq. The upgrade from a version-1 file (a fixture written in SQLite
- * SQL) and the missing/empty/not-a-database file checks are SQLite's alone and are skipped
- * there, saying so. */
+ * checks go through libpq; the upgrade from version 1 runs in another empty copy. The
+ * missing/empty/not-a-database file checks are SQLite's alone and are skipped there,
+ * saying so. */
 #include "store/store.h"
 
 #include <dirent.h>
@@ -33,6 +33,7 @@
 static char dir[64];
 static int pg_mode; /* SHISHI_TEST_DB_URL names a PostgreSQL database */
 static char pg_list_url[600];
+static char pg_old_url[600]; /* an empty database for the upgrade-from-version-1 test */
 
 static int64_t T(const char *s)
 {
@@ -107,6 +108,19 @@ static int64_t sql_int(const char *path, const char *sql)
 
 static int sql_exec(const char *path, const char *sql)
 {
+    if (pg_mode) {
+        PGconn *pg = PQconnectdb(path);
+        int ok = PQstatus(pg) == CONNECTION_OK;
+        if (ok) {
+            PGresult *r = PQexec(pg, sql);
+            ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+            if (!ok)
+                fprintf(stderr, "%s: %s", sql, PQerrorMessage(pg));
+            PQclear(r);
+        }
+        PQfinish(pg);
+        return ok ? 0 : -1;
+    }
     sqlite3 *db = NULL;
     int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL);
     if (rc == SQLITE_OK)
@@ -248,8 +262,11 @@ static int snap_same(const struct snap *a, const struct snap *b)
 
 static void test_migrations(void)
 {
-    char path[256];
-    path_of("old.db", path, sizeof(path));
+    char path[600];
+    if (pg_mode)
+        snprintf(path, sizeof(path), "%s", pg_old_url);
+    else
+        path_of("old.db", path, sizeof(path));
     struct err e = {0};
     store_t *st = NULL;
 
@@ -332,11 +349,15 @@ static void test_migrations(void)
     CHECK_INT(applied, known);
     CHECK(applied >= 2);
     CHECK_INT(sql_int(path, "SELECT count(*) FROM schema_migrations"), known);
-    CHECK_INT(sql_int(path, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
-                            "name = 'settings'"),
+    CHECK_INT(sql_int(path, pg_mode ? "SELECT count(*) FROM information_schema.tables WHERE "
+                                      "table_name = 'settings'"
+                                    : "SELECT count(*) FROM sqlite_master WHERE type = 'table' "
+                                      "AND name = 'settings'"),
               1);
-    CHECK_INT(sql_int(path, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND "
-                            "name = 'events_appeal'"),
+    CHECK_INT(sql_int(path, pg_mode ? "SELECT count(*) FROM pg_indexes WHERE "
+                                      "indexname = 'events_appeal'"
+                                    : "SELECT count(*) FROM sqlite_master WHERE type = 'index' "
+                                      "AND name = 'events_appeal'"),
               1);
     CHECK_INT(store_setting_get(svc.st, "code_prefix", buf, sizeof(buf), &e), 0);
     CHECK_STR(buf, "YD");
@@ -1227,8 +1248,11 @@ static int pg_prepare(const char *url)
              q ? q : "");
     PGconn *pg = PQconnectdb(admin);
     int rc = PQstatus(pg) == CONNECTION_OK ? 0 : -1;
-    snprintf(sql, sizeof(sql), "CREATE DATABASE %s_list TEMPLATE %s", base, base);
-    if (rc == 0) {
+    snprintf(pg_old_url, sizeof(pg_old_url), "%.*s/%s_old%s", (int)(slash - url), url, base,
+             q ? q : "");
+    static const char *const suffixes[] = {"list", "old"};
+    for (size_t i = 0; rc == 0 && i < 2; i++) {
+        snprintf(sql, sizeof(sql), "CREATE DATABASE %s_%s TEMPLATE %s", base, suffixes[i], base);
         PGresult *r = PQexec(pg, sql);
         rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : -1;
         PQclear(r);
@@ -1254,9 +1278,9 @@ int main(void)
             return 1;
         }
         printf("test_store: %s (lists in %s)\n", path, pg_list_url);
-        printf("test_store: skipped on PostgreSQL: the upgrade from a version-1 database (its "
-               "fixture is written in SQLite SQL) and the missing, empty and not-a-database "
+        printf("test_store: skipped on PostgreSQL: the missing, empty and not-a-database "
                "file checks (SQLite files)\n");
+        test_migrations();
     } else {
         snprintf(dir, sizeof(dir), "/tmp/shishi-test-store-XXXXXX");
         if (!mkdtemp(dir)) {
