@@ -49,6 +49,15 @@ cli_begin() {
     export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
 }
 
+# dbq DB SQL -- one query on the test database, by the database's own client: sqlite3 on a
+# file, psql on a postgresql:// URL. Prints rows as a|b lines.
+dbq() {
+    case "$1" in
+    postgres*) psql "$1" -qAt -c "$2" ;;
+    *) sqlite3 "$1" "$2" ;;
+    esac
+}
+
 ok() {
     PASS=$((PASS + 1))
     echo "ok - $1"

@@ -52,21 +52,22 @@ check_json "no phone number in full" "$T/jan.json" \
 check_json "masked phone shape" "$T/jan.json" \
     "py:all(a['phone'] is None or '****' in a['phone'] for a in d['items'])" true
 
-# deterministic: a second demo gives the same sealed history
+# deterministic: a second demo (always into a SQLite file) gives the same sealed history,
+# whichever backend the first went to
 run --db "$T/again.db" demo
 check_eq "second demo loads" "$RC" 0
-h1=$(sqlite3 "$DB" 'SELECT hash FROM chain_head')
-h2=$(sqlite3 "$T/again.db" 'SELECT hash FROM chain_head')
+h1=$(dbq "$DB" 'SELECT hash FROM chain_head')
+h2=$(dbq "$T/again.db" 'SELECT hash FROM chain_head')
 check_eq "same chain head hash" "$h1" "$h2"
 
 # a demo into a database that is not empty is refused and changes nothing
-before=$(sqlite3 "$DB" 'SELECT count(*) FROM events')
+before=$(dbq "$DB" 'SELECT count(*) FROM events')
 refuse "demo into a full database" 1 "not empty" -- demo
-check_eq "events unchanged" "$(sqlite3 "$DB" 'SELECT count(*) FROM events')" "$before"
+check_eq "events unchanged" "$(dbq "$DB" 'SELECT count(*) FROM events')" "$before"
 
 # the demo accounts can log in: their password is the documented one
-check_eq "demo dispatcher exists" "$(sqlite3 "$DB" "SELECT role FROM users WHERE username='paidan'")" 2
+check_eq "demo dispatcher exists" "$(dbq "$DB" "SELECT role FROM users WHERE username='paidan'")" 2
 check_has "password stored as Argon2id" \
-    "$(sqlite3 "$DB" "SELECT password_hash FROM users WHERE username='paidan'")" '$argon2id$'
+    "$(dbq "$DB" "SELECT password_hash FROM users WHERE username='paidan'")" '$argon2id$'
 
 cli_end
