@@ -620,26 +620,37 @@ static int pg_unit_add(store_t *st, struct unit *u, struct err *e)
     return 0;
 }
 
-static int unit_one(struct pg *s, const char *sql, int64_t id, const char *name, struct unit *u,
-                    struct err *e)
+/* Reads the one row `sql` finds by `key` ($1) or, when key is NULL, by `id`;
+ * ERR_NOT_FOUND names the `what` asked for. */
+static int one_row(struct pg *s, const char *sql, int64_t id, const char *key,
+                   void (*read)(const PGresult *r, int row, void *item), void *item,
+                   const char *what, struct err *e)
 {
     struct params p = {0};
-    if (name)
-        p_text(&p, name);
+    if (key)
+        p_text(&p, key);
     else
         p_int(&p, id);
-    PGresult *r = run(s, sql, &p, "cannot read unit", e);
+    char msg[64];
+    snprintf(msg, sizeof(msg), "cannot read %s", what);
+    PGresult *r = run(s, sql, &p, msg, e);
     if (!r)
         return -1;
     int found = PQntuples(r) > 0;
     if (found)
-        read_unit(r, 0, u);
+        read(r, 0, item);
     PQclear(r);
     if (found)
         return 0;
-    if (name)
-        return err_set(e, ERR_NOT_FOUND, "unit", "unknown unit '%s'", name);
-    return err_set(e, ERR_NOT_FOUND, "unit", "unknown unit id %lld", (long long)id);
+    if (key)
+        return err_set(e, ERR_NOT_FOUND, what, "unknown %s '%s'", what, key);
+    return err_set(e, ERR_NOT_FOUND, what, "unknown %s id %lld", what, (long long)id);
+}
+
+static int unit_one(struct pg *s, const char *sql, int64_t id, const char *name, struct unit *u,
+                    struct err *e)
+{
+    return one_row(s, sql, id, name, read_unit, u, "unit", e);
 }
 
 static int pg_unit_get(store_t *st, int64_t id, struct unit *u, struct err *e)
@@ -710,23 +721,7 @@ static int pg_user_add(store_t *st, struct user *u, struct err *e)
 static int user_one(struct pg *s, const char *sql, int64_t id, const char *name, struct user *u,
                     struct err *e)
 {
-    struct params p = {0};
-    if (name)
-        p_text(&p, name);
-    else
-        p_int(&p, id);
-    PGresult *r = run(s, sql, &p, "cannot read user", e);
-    if (!r)
-        return -1;
-    int found = PQntuples(r) > 0;
-    if (found)
-        read_user(r, 0, u);
-    PQclear(r);
-    if (found)
-        return 0;
-    if (name)
-        return err_set(e, ERR_NOT_FOUND, "user", "unknown user '%s'", name);
-    return err_set(e, ERR_NOT_FOUND, "user", "unknown user id %lld", (long long)id);
+    return one_row(s, sql, id, name, read_user, u, "user", e);
 }
 
 static int pg_user_find(store_t *st, const char *username, struct user *u, struct err *e)
@@ -807,23 +802,7 @@ static int ref_one(struct pg *s, int table, const char *name, int64_t id, struct
                    struct err *e)
 {
     const struct ref_sql *q = &ref_sqls[table == REF_CHANNEL];
-    struct params p = {0};
-    if (name)
-        p_text(&p, name);
-    else
-        p_int(&p, id);
-    PGresult *r = run(s, name ? q->find : q->get, &p, "cannot read reference list", e);
-    if (!r)
-        return -1;
-    int found = PQntuples(r) > 0;
-    if (found)
-        read_ref(r, 0, f);
-    PQclear(r);
-    if (found)
-        return 0;
-    if (name)
-        return err_set(e, ERR_NOT_FOUND, q->what, "unknown %s '%s'", q->what, name);
-    return err_set(e, ERR_NOT_FOUND, q->what, "unknown %s id %lld", q->what, (long long)id);
+    return one_row(s, name ? q->find : q->get, id, name, read_ref, f, q->what, e);
 }
 
 static int pg_ref_find(store_t *st, int table, const char *name, struct ref *f, struct err *e)
@@ -1169,26 +1148,15 @@ static int pg_appeal_update(store_t *st, const struct appeal *a, int64_t expecte
     return write_units(s, a, e);
 }
 
+static void read_appeal_item(const PGresult *r, int row, void *item)
+{
+    read_appeal(r, row, item);
+}
+
 static int appeal_one(struct pg *s, const char *sql, int64_t id, const char *code, struct appeal *a,
                       struct err *e)
 {
-    struct params p = {0};
-    if (code)
-        p_text(&p, code);
-    else
-        p_int(&p, id);
-    PGresult *r = run(s, sql, &p, "cannot read appeal", e);
-    if (!r)
-        return -1;
-    int found = PQntuples(r) > 0;
-    if (found)
-        read_appeal(r, 0, a);
-    PQclear(r);
-    if (found)
-        return 0;
-    if (code)
-        return err_set(e, ERR_NOT_FOUND, "appeal", "unknown appeal '%s'", code);
-    return err_set(e, ERR_NOT_FOUND, "appeal", "unknown appeal id %lld", (long long)id);
+    return one_row(s, sql, id, code, read_appeal_item, a, "appeal", e);
 }
 
 static int pg_appeal_get(store_t *st, int64_t id, struct appeal *a, struct err *e)
