@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# setup.sh -- installs the Debian packages shishi needs to build and test, when missing.
+# setup.sh [--test] -- installs the Debian packages shishi needs to build and test, when missing.
 # Safe to run again: it installs only what `dpkg -s` does not report as installed.
 set -euo pipefail
 
@@ -7,10 +7,16 @@ packages=(
     build-essential cmake ninja-build pkg-config   # toolchain
     libsqlite3-dev libjansson-dev libsodium-dev    # libraries the program links
     libmicrohttpd-dev libpq-dev
+    libcairo2-dev libpango1.0-dev libxlsxwriter-dev # bulletin: PDF and XLSX
+    fonts-wqy-zenhei                               # a Chinese font for PDF bulletins
     postgresql                                     # tests/pg: throwaway clusters
     sqlite3 python3                                # tests read and tamper with database files
     clang libclang-rt-14-dev                       # libFuzzer for the fuzz smoke tests
 )
+# Only the tests read bulletins back: a real spreadsheet program and the PDF tools.
+if [ "${1:-}" = "--test" ]; then
+    packages+=(libreoffice-calc-nogui poppler-utils)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -43,7 +43,11 @@ static const struct command commands[] = {
     {"list", cmd_list,
      "appeals: [--status S] [--unit U] [--area A] [--channel C] [--overdue] [--from D] [--to D] "
      "[--sort KEY] [--format table|json|csv]"},
-    {"report", cmd_report, "basic report: --from D --to D [--format table|json|csv]"},
+    {"report", cmd_report,
+     "report: --from D --to D [--rules N] [--explain RATE [--unit U]] [--format table|json|csv]"},
+    {"bulletin", cmd_bulletin,
+     "monthly bulletin: --month YYYY-MM --format pdf|html|xlsx|csv --out PATH [--rules N]"},
+    {"rules", cmd_rules, "assessment rule sets: list | show [N] | add --file F"},
     {"audit", cmd_audit, "audit verify: recompute the tamper-evident history"},
     {"copy", cmd_copy,
      "copy a site to another database: --from SRC --to DST (migrates both; DST must be new)"},

@@ -1,5 +1,6 @@
-/* report.c -- tallying appeal facts into the basic report (definitions in report.h).
- * Invariant: every figure is a count of appeals; rates are computed only when printed. */
+/* report.c -- judging appeal facts under a rule set and tallying the verdicts (definitions
+ * in report.h and docs/metrics.md).
+ * Invariant: every figure is a sum of verdicts; rates are computed only when printed. */
 #include "core/report.h"
 
 #include <stdlib.h>
@@ -10,9 +11,11 @@
 
 #include "util/banned.h"
 
-void report_init(struct report *r, int64_t from_day, int64_t to_day, int64_t as_of)
+void report_init(struct report *r, const struct ruleset *rs, int64_t from_day, int64_t to_day,
+                 int64_t as_of)
 {
     memset(r, 0, sizeof(*r));
+    r->rules = *rs;
     r->from_day = from_day;
     r->to_day = to_day;
     r->as_of = as_of;
@@ -29,12 +32,62 @@ void report_release(struct report *r)
     set_release(&r->by_area);
     set_release(&r->by_unit);
     set_release(&r->by_channel);
+    set_release(&r->by_town);
 }
 
 void report_range(const struct report *r, int64_t *start, int64_t *end)
 {
     *start = civil_site_midnight(r->from_day);
     *end = civil_site_midnight(r->to_day + 1);
+}
+
+static int is_excluded(const struct ruleset *rs, int state)
+{
+    return (state == ST_REJECTED && rs->exclude_rejected) ||
+           (state == ST_MERGED && rs->exclude_merged);
+}
+
+void report_judge(const struct ruleset *rs, const struct appeal_fact *f, int64_t as_of,
+                  struct verdict *v)
+{
+    memset(v, 0, sizeof(*v));
+    if (is_excluded(rs, f->state))
+        return;
+    v->eligible = 1;
+    int replied = f->state == ST_REPLIED || f->state == ST_VISITED || f->state == ST_CLOSED;
+    v->den[FIG_REPLY] = 1;
+    v->num[FIG_REPLY] = replied ? 100 : 0;
+    /* A redo clears the reply and gives a new deadline: the appeal is judged afresh
+     * against it. An approved extension has already moved `deadline`. */
+    if (f->deadline) {
+        if (replied || f->replied_at) {
+            v->den[FIG_TIMELY] = 1;
+            v->num[FIG_TIMELY] = f->replied_at && f->replied_at <= f->deadline ? 100 : 0;
+        } else if (as_of > f->deadline) {
+            v->den[FIG_TIMELY] = 1;
+            v->overdue = 1;
+        }
+    }
+    if (f->sign_deadline) {
+        if (f->accepted_at) {
+            v->den[FIG_RESPONSE] = 1;
+            v->num[FIG_RESPONSE] = f->accepted_at <= f->sign_deadline ? 100 : 0;
+        } else if (as_of > f->sign_deadline) {
+            v->den[FIG_RESPONSE] = 1;
+        }
+    }
+    if (f->visit_solved > SOLVED_NONE && f->visit_solved < SOLVED_COUNT_) {
+        v->den[FIG_RESOLUTION] = 1;
+        v->num[FIG_RESOLUTION] = f->visit_solved == SOLVED_YES      ? 100
+                                 : f->visit_solved == SOLVED_PARTLY ? rs->partly_share
+                                                                    : 0;
+    }
+    if (f->visit_satisfaction > SAT_NONE && f->visit_satisfaction < SAT_COUNT_) {
+        v->den[FIG_SATISFACTION] = 1;
+        v->num[FIG_SATISFACTION] = f->visit_satisfaction == SAT_SATISFIED ? 100
+                                   : f->visit_satisfaction == SAT_BASIC   ? rs->basic_share
+                                                                          : 0;
+    }
 }
 
 /* Keys are few (tens of units, ten areas): a linear search beats hashing at this size. The
@@ -51,44 +104,28 @@ static struct tally *slot(struct tally_set *s, int64_t key)
     return t;
 }
 
-static void count(struct tally *t, const struct appeal_fact *f, int64_t as_of)
+static void count(struct tally *t, const struct verdict *v)
 {
     t->received++;
-    if (f->state == ST_REJECTED || f->state == ST_MERGED)
-        return;
-    t->eligible++;
-    int replied = f->state == ST_REPLIED || f->state == ST_VISITED || f->state == ST_CLOSED;
-    if (replied)
-        t->replied++;
-    if (!f->deadline)
-        return;
-    if (replied || f->replied_at) {
-        t->due++;
-        if (f->replied_at && f->replied_at <= f->deadline)
-            t->timely++;
-    } else if (as_of > f->deadline) {
-        t->due++;
-        t->overdue++;
+    t->eligible += v->eligible;
+    t->overdue += v->overdue;
+    for (int f = 0; f < FIG_COUNT_; f++) {
+        t->den[f] += v->den[f];
+        t->num[f] += v->num[f];
     }
 }
 
 void report_add(struct report *r, const struct appeal_fact *f)
 {
+    struct verdict v;
+    report_judge(&r->rules, f, r->as_of, &v);
     if (f->state > 0 && f->state < ST_COUNT_)
         r->by_state[f->state]++;
-    count(&r->total, f, r->as_of);
-    count(slot(&r->by_area, f->area_id), f, r->as_of);
-    count(slot(&r->by_unit, f->lead_unit_id), f, r->as_of);
-    count(slot(&r->by_channel, f->channel_id), f, r->as_of);
-    if (f->state != ST_REJECTED && f->state != ST_MERGED && f->sign_deadline) {
-        if (f->accepted_at) {
-            r->signed_due++;
-            if (f->accepted_at <= f->sign_deadline)
-                r->signed_in_time++;
-        } else if (r->as_of > f->sign_deadline) {
-            r->signed_due++;
-        }
-    }
+    count(&r->total, &v);
+    count(slot(&r->by_area, f->area_id), &v);
+    count(slot(&r->by_unit, f->lead_unit_id), &v);
+    count(slot(&r->by_channel, f->channel_id), &v);
+    count(slot(&r->by_town, f->town_id), &v);
 }
 
 static int by_key(const void *a, const void *b)
@@ -99,10 +136,18 @@ static int by_key(const void *a, const void *b)
 
 void report_finish(struct report *r)
 {
-    struct tally_set *sets[] = {&r->by_area, &r->by_unit, &r->by_channel};
-    for (size_t i = 0; i < 3; i++)
+    struct tally_set *sets[] = {&r->by_area, &r->by_unit, &r->by_channel, &r->by_town};
+    for (size_t i = 0; i < 4; i++)
         if (sets[i]->n)
             qsort(sets[i]->items, sets[i]->n, sizeof(struct tally), by_key);
+}
+
+const struct tally *tally_find(const struct tally_set *s, int64_t key)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (s->items[i].key == key)
+            return &s->items[i];
+    return NULL;
 }
 
 double report_rate(int64_t num, int64_t den)
@@ -110,4 +155,30 @@ double report_rate(int64_t num, int64_t den)
     if (den <= 0)
         return -1;
     return (double)num * 100.0 / (double)den;
+}
+
+double tally_rate(const struct tally *t, int fig)
+{
+    if (t->den[fig] <= 0)
+        return -1;
+    return (double)t->num[fig] / (double)t->den[fig];
+}
+
+int64_t tally_count(const struct tally *t, int fig)
+{
+    return t->num[fig] / 100;
+}
+
+double tally_score(const struct tally *t, const struct ruleset *rs)
+{
+    double sum = 0;
+    int weights = 0;
+    for (int f = 0; f < FIG_COUNT_; f++) {
+        double rate = tally_rate(t, f);
+        if (rs->weight[f] <= 0 || rate < 0)
+            continue;
+        sum += rate * rs->weight[f];
+        weights += rs->weight[f];
+    }
+    return weights ? sum / weights : -1;
 }

@@ -613,14 +613,53 @@ static json_t *calendar_doc(struct request *r, const char *what, struct err *e)
                      day ? json_string(day->name) : json_null());
 }
 
+/* A rule set version from the query: absent means the newest (0). */
+static int rules_param(struct request *r, int *version, struct err *e)
+{
+    const char *v = query(r, "rules");
+    char *end;
+    *version = 0;
+    if (!v || !*v)
+        return 0;
+    long x = strtol(v, &end, 10);
+    if (*end || x < 1 || x > 1000000)
+        return err_set(e, ERR_INVALID, "rules", "rules must be a version number, not '%s'", v);
+    *version = (int)x;
+    return 0;
+}
+
+static json_t *explain_doc(struct request *r, const char *from, const char *to, int rules,
+                           const char *figure, struct err *e)
+{
+    static const char *const dims[] = {"unit", "area", "channel", "town"};
+    int dim = DIM_ALL;
+    const char *key = NULL;
+    for (int i = 0; i < 4; i++)
+        if (query(r, dims[i])) {
+            dim = DIM_UNIT + i;
+            key = query(r, dims[i]);
+        }
+    struct explain x;
+    if (svc_explain(r->svc, from, to, rules, r->now, figure, dim, key, &x, e) < 0)
+        return NULL;
+    json_t *doc = view_explain(&x);
+    explain_release(&x);
+    return doc;
+}
+
 static json_t *report_doc(struct request *r, struct err *e)
 {
     struct report rep;
     struct names n;
+    int rules;
     const char *from = query(r, "from"), *to = query(r, "to");
     if (!from || !to)
         return err_set(e, ERR_INVALID, "from", "give from and to dates (YYYY-MM-DD)"), NULL;
-    if (svc_report(r->svc, from, to, r->now, &rep, e) < 0)
+    if (rules_param(r, &rules, e) < 0)
+        return NULL;
+    if (query(r, "explain"))
+        return explain_doc(r, from, to, rules, query(r, "explain"), e);
+    if (svc_report(r->svc, from, to, rules, r->now, &rep, e) < 0)
         return NULL;
     json_t *doc = NULL;
     if (names_load(r->svc, &n, e) == 0) {
@@ -629,6 +668,56 @@ static json_t *report_doc(struct request *r, struct err *e)
     }
     report_release(&rep);
     return doc;
+}
+
+static json_t *rules_doc(struct request *r, const char *version, struct err *e)
+{
+    if (version) {
+        char *end;
+        long v = strtol(version, &end, 10);
+        struct ruleset rs;
+        if (*end || v < 1 || v > 1000000)
+            return err_set(e, ERR_NOT_FOUND, "version", "no rule set version '%s'", version),
+                   NULL;
+        if (svc_rules_get(r->svc, (int)v, &rs, e) < 0)
+            return NULL;
+        json_t *o = ruleset_to_json(&rs);
+        json_object_set_new(o, "version", json_integer(rs.version));
+        json_object_set_new(o, "created_at", view_time(rs.created_at));
+        return o;
+    }
+    struct ruleset *list;
+    size_t n;
+    if (svc_rules_list(r->svc, &list, &n, e) < 0)
+        return NULL;
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_t *o = ruleset_to_json(&list[i]);
+        json_object_set_new(o, "version", json_integer(list[i].version));
+        json_object_set_new(o, "created_at", view_time(list[i].created_at));
+        json_array_append_new(arr, o);
+    }
+    free(list);
+    return json_pack("{s:o}", "items", arr);
+}
+
+static json_t *rules_add(struct request *r, struct err *e)
+{
+    json_t *b = body_object(r, e);
+    if (!b)
+        return NULL;
+    char *text = json_dumps(b, JSON_COMPACT);
+    json_decref(b);
+    struct ruleset rs;
+    int rc = svc_rules_add(r->svc, &r->actor, text, r->now, &rs, e);
+    free(text);
+    if (rc < 0)
+        return NULL;
+    json_t *o = ruleset_to_json(&rs);
+    json_object_set_new(o, "version", json_integer(rs.version));
+    json_object_set_new(o, "created_at", view_time(rs.created_at));
+    r->status = 201;
+    return o;
 }
 
 static json_t *audit_doc(struct request *r, struct err *e)
@@ -789,6 +878,12 @@ static json_t *route(struct request *r, struct err *e)
     if (is(res, "report") && n == 3 && get)
         return need_role(r, e, ROLE_DISPATCHER, ROLE_LEADER, ROLE_AUDITOR) < 0 ? NULL
                                                                               : report_doc(r, e);
+    if (is(res, "rules") && n == 3 && post)
+        return need_role(r, e, ROLE_ADMIN, ROLE_ADMIN, ROLE_ADMIN) < 0 ? NULL : rules_add(r, e);
+    if (is(res, "rules") && (n == 3 || n == 4) && get)
+        return need_role(r, e, ROLE_DISPATCHER, ROLE_LEADER, ROLE_AUDITOR) < 0
+                   ? NULL
+                   : rules_doc(r, n == 4 ? seg[3] : NULL, e);
     if (is(res, "audit") && n == 4 && is(seg[3], "verify") && get)
         return need_role(r, e, ROLE_AUDITOR, ROLE_AUDITOR, ROLE_AUDITOR) < 0 ? NULL
                                                                             : audit_doc(r, e);

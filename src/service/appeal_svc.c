@@ -194,7 +194,8 @@ static int apply_save(struct service *svc, struct appeal *cur, const struct acti
 {
     struct appeal next;
     struct event ev;
-    if (appeal_apply(cur, act, &svc->limits, &next, &ev, e) < 0)
+    struct limits lim; /* read per action: another instance may have added a rule set */
+    if (svc_limits_now(svc, &lim, e) < 0 || appeal_apply(cur, act, &lim, &next, &ev, e) < 0)
         return -1;
     int rc = save(svc, &next, expected, &ev, 0, e);
     event_release(&ev);
@@ -332,29 +333,4 @@ int svc_list(struct service *svc, const struct list_req *req, struct appeal_list
     f.limit = req->limit;
     f.offset = req->offset;
     return store_appeal_list(svc->st, &f, out, e);
-}
-
-static int add_fact(const struct appeal_fact *f, void *ctx)
-{
-    report_add(ctx, f);
-    return 0;
-}
-
-int svc_report(struct service *svc, const char *from, const char *to, int64_t as_of,
-               struct report *r, struct err *e)
-{
-    int64_t d1, d2, start, end;
-    if (civil_parse_date_checked(from, &d1, e) < 0 || civil_parse_date_checked(to, &d2, e) < 0)
-        return -1;
-    if (d2 < d1)
-        return err_set(e, ERR_INVALID, "to", "the period ends (%s) before it starts (%s)", to,
-                       from);
-    report_init(r, d1, d2, as_of);
-    report_range(r, &start, &end);
-    if (store_fact_scan(svc->st, start, end, add_fact, r, e) < 0) {
-        report_release(r);
-        return -1;
-    }
-    report_finish(r);
-    return 0;
 }

@@ -50,7 +50,7 @@ int service_open(struct service *svc, const char *url, int mode, struct err *e)
     }
     if (store_migrate(svc->st, e) < 0 || calendar_load_embedded(&svc->cal, e) < 0 ||
         store_calendar_load(svc->st, &svc->cal, e) < 0 ||
-        store_limits_load(svc->st, &svc->limits, e) < 0)
+        svc_limits_now(svc, &svc->limits, e) < 0)
         goto fail;
     return 0;
 fail:

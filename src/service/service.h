@@ -13,6 +13,7 @@
 #include "core/report.h"
 #include "core/workday.h"
 #include "store/store.h"
+#include "text/terms.h"
 #include "util/err.h"
 
 struct names;
@@ -104,9 +105,84 @@ struct list_req {
 int svc_list(struct service *svc, const struct list_req *req, struct appeal_list *out,
              struct err *e);
 
-/* The basic report for dates [from, to] as of `as_of`. Caller releases r. */
-int svc_report(struct service *svc, const char *from, const char *to, int64_t as_of,
-               struct report *r, struct err *e);
+/* ---- assessment (service/rules.c, service/assess.c) ---- */
+/* Rule set `version`, or the newest for 0; ERR_NOT_FOUND names a missing version. */
+int svc_rules_get(struct service *svc, int version, struct ruleset *out, struct err *e);
+/* Parses, checks and stores `json` as the next version (admin or system only). */
+int svc_rules_add(struct service *svc, const struct actor *who, const char *json, int64_t now,
+                  struct ruleset *out, struct err *e);
+int svc_rules_list(struct service *svc, struct ruleset **out, size_t *n, struct err *e);
+/* The time limits in force: the newest rule set's (the site's time_limits rows win). */
+int svc_limits_now(struct service *svc, struct limits *out, struct err *e);
+/* A rule set from JSON (absent keys take ruleset_default()'s values; unknown keys are
+ * refused) and checked with ruleset_check(). */
+int ruleset_from_json(const char *text, struct ruleset *out, struct err *e);
+
+/* The report for dates [from, to] under rule set `rules` (0: newest) as of `as_of`.
+ * Caller releases r. */
+int svc_report(struct service *svc, const char *from, const char *to, int rules,
+               int64_t as_of, struct report *r, struct err *e);
+
+/* Which group of a report a figure is explained for. */
+enum explain_dim { DIM_ALL = 0, DIM_UNIT, DIM_AREA, DIM_CHANNEL, DIM_TOWN };
+
+struct explain_item {
+    char code[APPEAL_CODE_LEN];
+    int share; /* in the numerator: percent of one appeal (100 whole, 50 half, 0 not) */
+};
+struct explain {
+    int figure; /* enum figure, or -1 for "overdue" */
+    struct ruleset rules;
+    int64_t num, den; /* as the report has them: num in hundredths of an appeal */
+    struct explain_item *items; /* the denominator's appeals, by received time */
+    size_t n, cap;
+};
+/* Lists the appeals behind `figure` ("reply_rate" ... or "overdue") for the whole period
+ * or one group (dim and its name, e.g. DIM_UNIT "区教育局"). Caller releases x. */
+int svc_explain(struct service *svc, const char *from, const char *to, int rules, int64_t as_of,
+                const char *figure, int dim, const char *key, struct explain *x,
+                struct err *e);
+void explain_release(struct explain *x);
+
+/* The monthly bulletin's data (report/layout.c lays it out). */
+struct bulletin_item {
+    char code[APPEAL_CODE_LEN];
+    char *title; /* owned */
+    int64_t unit_id, received_at, deadline, replied_at;
+    int state;
+    int late_days; /* overdue: whole days past the deadline at the reply or at as-of */
+    int redo_count, urge_count, supervise_level;
+};
+struct bulletin_list {
+    struct bulletin_item *items;
+    size_t n, cap;
+};
+struct ledger_row {
+    char code[APPEAL_CODE_LEN];
+    char *title;               /* owned */
+    char name[64], phone[32];  /* masked */
+    int64_t received_at, channel_id, area_id, unit_id, deadline, replied_at;
+    int state, solved, satisfaction;
+};
+#define BULLETIN_TREND 12
+#define BULLETIN_TOP   10
+struct bulletin {
+    int64_t from_day, to_day, prev_from, prev_to;
+    struct report cur, prev;
+    struct bulletin_list overdue; /* unreplied past deadline, and replies after it */
+    struct bulletin_list flagged; /* redone, urged or supervised */
+    struct term top[BULLETIN_TOP];
+    size_t ntop;
+    struct report trend[BULLETIN_TREND]; /* the months up to the period's last, oldest first */
+    size_t ntrend;
+    struct ledger_row *ledger;
+    size_t nledger;
+};
+/* The bulletin for a month ("2021-07") or for dates [from, to] (month NULL); the previous
+ * period is the month before, or the same number of days before. Caller releases b. */
+int svc_bulletin(struct service *svc, const char *month, const char *from, const char *to,
+                 int rules, int64_t as_of, struct bulletin *b, struct err *e);
+void bulletin_release(struct bulletin *b);
 
 /* ---- audit ---- */
 struct audit_result {

@@ -225,33 +225,47 @@ json_t *view_event(const struct event *ev)
     return o;
 }
 
-static json_t *rate(int64_t num, int64_t den)
+static json_t *pct(double r)
 {
-    double r = report_rate(num, den);
     if (r < 0)
         return json_null();
     return json_real(round(r * 100.0) / 100.0);
 }
 
-static json_t *tally_json(const struct tally *t, const char *name)
+/* The figures of one group: counts, then every rate (null when its denominator is 0). */
+static void tally_fields(json_t *o, const struct tally *t, const struct ruleset *rs)
 {
-    json_t *o = json_object();
-    json_object_set_new(o, "name", json_string(name && *name ? name : "(未分类)"));
     json_object_set_new(o, "received", json_integer(t->received));
-    json_object_set_new(o, "replied", json_integer(t->replied));
-    json_object_set_new(o, "reply_rate", rate(t->replied, t->eligible));
-    json_object_set_new(o, "timely", json_integer(t->timely));
-    json_object_set_new(o, "timely_rate", rate(t->timely, t->due));
+    json_object_set_new(o, "eligible", json_integer(t->eligible));
+    json_object_set_new(o, "replied", json_integer(tally_count(t, FIG_REPLY)));
+    json_object_set_new(o, "reply_rate", pct(tally_rate(t, FIG_REPLY)));
+    json_object_set_new(o, "due", json_integer(t->den[FIG_TIMELY]));
+    json_object_set_new(o, "timely", json_integer(tally_count(t, FIG_TIMELY)));
+    json_object_set_new(o, "timely_rate", pct(tally_rate(t, FIG_TIMELY)));
+    json_object_set_new(o, "signed_due", json_integer(t->den[FIG_RESPONSE]));
+    json_object_set_new(o, "signed_in_time", json_integer(tally_count(t, FIG_RESPONSE)));
+    json_object_set_new(o, "response_rate", pct(tally_rate(t, FIG_RESPONSE)));
+    json_object_set_new(o, "sign_rate", pct(tally_rate(t, FIG_RESPONSE)));
+    json_object_set_new(o, "visited", json_integer(t->den[FIG_RESOLUTION]));
+    json_object_set_new(o, "resolution_rate", pct(tally_rate(t, FIG_RESOLUTION)));
+    json_object_set_new(o, "rated", json_integer(t->den[FIG_SATISFACTION]));
+    json_object_set_new(o, "satisfaction_rate", pct(tally_rate(t, FIG_SATISFACTION)));
+    json_object_set_new(o, "score", pct(tally_score(t, rs)));
     json_object_set_new(o, "overdue", json_integer(t->overdue));
-    return o;
 }
 
 static json_t *tally_list(const struct tally_set *s, const struct names *n,
-                          const char *(*name)(const struct names *, int64_t))
+                          const struct ruleset *rs,
+                          const char *(*name)(const struct names *, int64_t), const char *none)
 {
     json_t *arr = json_array();
-    for (size_t i = 0; i < s->n; i++)
-        json_array_append_new(arr, tally_json(&s->items[i], name(n, s->items[i].key)));
+    for (size_t i = 0; i < s->n; i++) {
+        json_t *o = json_object();
+        const char *nm = name(n, s->items[i].key);
+        json_object_set_new(o, "name", json_string(nm && *nm ? nm : none));
+        tally_fields(o, &s->items[i], rs);
+        json_array_append_new(arr, o);
+    }
     return arr;
 }
 
@@ -264,24 +278,50 @@ json_t *view_report(const struct names *n, const struct report *r)
     json_object_set_new(o, "from", json_string(from));
     json_object_set_new(o, "to", json_string(to));
     json_object_set_new(o, "as_of", view_time(r->as_of));
-    const struct tally *t = &r->total;
-    json_object_set_new(o, "received", json_integer(t->received));
-    json_object_set_new(o, "eligible", json_integer(t->eligible));
-    json_object_set_new(o, "replied", json_integer(t->replied));
-    json_object_set_new(o, "reply_rate", rate(t->replied, t->eligible));
-    json_object_set_new(o, "due", json_integer(t->due));
-    json_object_set_new(o, "timely", json_integer(t->timely));
-    json_object_set_new(o, "timely_rate", rate(t->timely, t->due));
-    json_object_set_new(o, "signed_due", json_integer(r->signed_due));
-    json_object_set_new(o, "signed_in_time", json_integer(r->signed_in_time));
-    json_object_set_new(o, "sign_rate", rate(r->signed_in_time, r->signed_due));
-    json_object_set_new(o, "overdue", json_integer(t->overdue));
+    json_object_set_new(o, "rules_version", json_integer(r->rules.version));
+    json_object_set_new(o, "rules_name", json_string(r->rules.name));
+    tally_fields(o, &r->total, &r->rules);
     json_t *st = json_object();
     for (int s = 1; s < ST_COUNT_; s++)
         json_object_set_new(st, state_code(s), json_integer(r->by_state[s]));
     json_object_set_new(o, "by_status", st);
-    json_object_set_new(o, "by_area", tally_list(&r->by_area, n, names_area));
-    json_object_set_new(o, "by_unit", tally_list(&r->by_unit, n, names_unit));
-    json_object_set_new(o, "by_channel", tally_list(&r->by_channel, n, names_channel));
+    json_object_set_new(o, "by_area", tally_list(&r->by_area, n, &r->rules, names_area,
+                                                 "(未分类)"));
+    json_object_set_new(o, "by_unit", tally_list(&r->by_unit, n, &r->rules, names_unit,
+                                                 "(未分类)"));
+    json_object_set_new(o, "by_channel", tally_list(&r->by_channel, n, &r->rules,
+                                                    names_channel, "(未知)"));
+    json_object_set_new(o, "by_town", tally_list(&r->by_town, n, &r->rules, names_unit,
+                                                 "区直部门"));
+    return o;
+}
+
+json_t *view_explain(const struct explain *x)
+{
+    json_t *o = json_object(), *num = json_array(), *den = json_array(), *part = json_object();
+    json_object_set_new(o, "figure", json_string(x->figure < 0 ? "overdue"
+                                                                : figure_code(x->figure)));
+    json_object_set_new(o, "rules_version", json_integer(x->rules.version));
+    for (size_t i = 0; i < x->n; i++) {
+        const struct explain_item *it = &x->items[i];
+        json_array_append_new(den, json_string(it->code));
+        if (it->share > 0)
+            json_array_append_new(num, json_string(it->code));
+        if (it->share > 0 && it->share < 100)
+            json_object_set_new(part, it->code, json_integer(it->share));
+    }
+    if (x->figure < 0) {
+        json_object_set_new(o, "count", json_integer((json_int_t)x->n));
+        json_object_set_new(o, "appeals", den);
+        json_decref(num);
+        json_decref(part);
+        return o;
+    }
+    json_object_set_new(o, "numerator", json_real((double)x->num / 100.0));
+    json_object_set_new(o, "denominator", json_integer(x->den));
+    json_object_set_new(o, "rate", pct(report_rate(x->num, x->den * 100)));
+    json_object_set_new(o, "numerator_appeals", num);
+    json_object_set_new(o, "denominator_appeals", den);
+    json_object_set_new(o, "partial_shares", part);
     return o;
 }

@@ -39,5 +39,8 @@ json_t *view_appeal(const struct names *n, const struct appeal *a, int unmask, i
 json_t *view_event(const struct event *ev);
 /* The report of report.h as JSON, rates as percentages with two decimals (null: no value). */
 json_t *view_report(const struct names *n, const struct report *r);
+/* A rule set as complete JSON (service/rules.c): what a stored version holds. */
+json_t *ruleset_to_json(const struct ruleset *r);
+json_t *view_explain(const struct explain *x);
 
 #endif

@@ -44,8 +44,11 @@ struct store_ops {
     int (*appeal_by_code)(store_t *st, const char *code, struct appeal *a, struct err *e);
     int (*appeal_list)(store_t *st, const struct appeal_filter *f, struct appeal_list *out,
                        struct err *e);
-    int (*fact_scan)(store_t *st, int64_t from, int64_t to,
+    int (*fact_scan)(store_t *st, int64_t from, int64_t to, int flags,
                      int (*cb)(const struct appeal_fact *f, void *ctx), void *ctx, struct err *e);
+    int (*rules_get)(store_t *st, int version, struct rules_row *out, struct err *e);
+    int (*rules_add)(store_t *st, struct rules_row *r, struct err *e);
+    int (*rules_list)(store_t *st, struct rules_row **out, size_t *n, struct err *e);
     int (*chain_head)(store_t *st, int64_t *last_id, char hash[65], struct err *e);
     int (*event_append)(store_t *st, const struct event *ev, struct err *e);
     int (*events_of)(store_t *st, int64_t appeal_id, struct event_list *out, struct err *e);

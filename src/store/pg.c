@@ -1248,17 +1248,23 @@ static int pg_appeal_list(store_t *st, const struct appeal_filter *f, struct app
     return 0;
 }
 
-static int pg_fact_scan(store_t *st, int64_t from, int64_t to,
+#define FACT_COLS                                                                                  \
+    "id, code, state, kind, urgency, channel_id, coalesce(area_id, 0), "                           \
+    "coalesce(lead_unit_id, 0), received_at, dispatched_at, deadline, sign_deadline, "             \
+    "accepted_at, replied_at, visit_solved, visit_satisfaction, urge_count, supervise_level, "    \
+    "redo_count"
+#define FACT_PAGE                                                                                  \
+    " FROM appeals WHERE received_at >= $1 AND received_at < $2 AND (received_at, id) > ($3, $4) " \
+    "ORDER BY received_at, id LIMIT 2000"
+
+static int pg_fact_scan(store_t *st, int64_t from, int64_t to, int flags,
                         int (*cb)(const struct appeal_fact *f, void *ctx), void *ctx, struct err *e)
 {
     /* In batches, so a long period never sits in memory whole. The batches walk the
      * received_at index by (received_at, id): paging by id alone made every batch scan the
      * whole period again, and a year's report grew with the square of its appeals. */
-    static const char sql[] =
-        "SELECT id, state, channel_id, coalesce(area_id, 0), coalesce(lead_unit_id, 0), "
-        "received_at, deadline, sign_deadline, accepted_at, replied_at FROM appeals "
-        "WHERE received_at >= $1 AND received_at < $2 AND (received_at, id) > ($3, $4) "
-        "ORDER BY received_at, id LIMIT 2000";
+    static const char sql[] = "SELECT " FACT_COLS FACT_PAGE;
+    static const char sql_text[] = "SELECT " FACT_COLS ", title, citizen_name, phone" FACT_PAGE;
     struct pg *s = (struct pg *)st;
     int64_t after_at = from - 1, after = 0;
     for (;;) {
@@ -1267,23 +1273,38 @@ static int pg_fact_scan(store_t *st, int64_t from, int64_t to,
         p_int(&p, to);
         p_int(&p, after_at);
         p_int(&p, after);
-        PGresult *r = run(s, sql, &p, "cannot scan appeals", e);
+        PGresult *r = run(s, flags & FACT_TEXT ? sql_text : sql, &p, "cannot scan appeals", e);
         if (!r)
             return -1;
         int rows = PQntuples(r);
         struct appeal_fact f;
-        for (int i = 0; i < rows; i++) {
+        for (int row = 0; row < rows; row++) {
             memset(&f, 0, sizeof(f));
-            f.id = g64(r, i, 0);
-            f.state = gint(r, i, 1);
-            f.channel_id = g64(r, i, 2);
-            f.area_id = g64(r, i, 3);
-            f.lead_unit_id = g64(r, i, 4);
-            f.received_at = g64(r, i, 5);
-            f.deadline = g64(r, i, 6);
-            f.sign_deadline = g64(r, i, 7);
-            f.accepted_at = g64(r, i, 8);
-            f.replied_at = g64(r, i, 9);
+            int i = 0;
+            f.id = g64(r, row, i++);
+            gcopy(r, row, i++, f.code, sizeof(f.code));
+            f.state = gint(r, row, i++);
+            f.kind = gint(r, row, i++);
+            f.urgency = gint(r, row, i++);
+            f.channel_id = g64(r, row, i++);
+            f.area_id = g64(r, row, i++);
+            f.lead_unit_id = g64(r, row, i++);
+            f.received_at = g64(r, row, i++);
+            f.dispatched_at = g64(r, row, i++);
+            f.deadline = g64(r, row, i++);
+            f.sign_deadline = g64(r, row, i++);
+            f.accepted_at = g64(r, row, i++);
+            f.replied_at = g64(r, row, i++);
+            f.visit_solved = gint(r, row, i++);
+            f.visit_satisfaction = gint(r, row, i++);
+            f.urge_count = gint(r, row, i++);
+            f.supervise_level = gint(r, row, i++);
+            f.redo_count = gint(r, row, i++);
+            if (flags & FACT_TEXT) {
+                f.title = PQgetvalue(r, row, i++);
+                f.citizen_name = PQgetvalue(r, row, i++);
+                f.phone = PQgetvalue(r, row, i++);
+            }
             after_at = f.received_at;
             after = f.id;
             if (cb(&f, ctx)) {
@@ -1295,6 +1316,89 @@ static int pg_fact_scan(store_t *st, int64_t from, int64_t to,
         if (rows < SCAN_BATCH)
             return 0;
     }
+}
+
+/* ---- rule sets ------------------------------------------------------------------------- */
+
+#define RULES_COLS "version, name, body, created_at, created_by"
+
+static void read_rules(const PGresult *r, int row, struct rules_row *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->version = gint(r, row, 0);
+    gcopy(r, row, 1, out->name, sizeof(out->name));
+    out->body = xstrdup(PQgetvalue(r, row, 2));
+    out->created_at = g64(r, row, 3);
+    gcopy(r, row, 4, out->created_by, sizeof(out->created_by));
+}
+
+static int pg_rules_get(store_t *st, int version, struct rules_row *out, struct err *e)
+{
+    static const char sql[] = "SELECT " RULES_COLS " FROM rule_sets WHERE version = $1";
+    static const char sql_newest[] =
+        "SELECT " RULES_COLS " FROM rule_sets ORDER BY version DESC LIMIT 1";
+    struct pg *s = (struct pg *)st;
+    struct params p = {0};
+    if (version)
+        p_int(&p, version);
+    PGresult *r = run(s, version ? sql : sql_newest, &p, "cannot read rule set", e);
+    if (!r)
+        return -1;
+    int found = PQntuples(r) > 0;
+    if (found)
+        read_rules(r, 0, out);
+    PQclear(r);
+    if (found)
+        return 0;
+    if (!version)
+        return err_set(e, ERR_NOT_FOUND, "rules", "the database holds no rule set");
+    return err_set(e, ERR_NOT_FOUND, "rules", "rule set version %d does not exist", version);
+}
+
+static int pg_rules_add(store_t *st, struct rules_row *rr, struct err *e)
+{
+    /* The table lock serialises two instances adding a version at once: without it both
+     * would read the same max(version) and one would fail on the key. */
+    static const char lock[] = "LOCK TABLE rule_sets IN EXCLUSIVE MODE";
+    static const char sql[] =
+        "INSERT INTO rule_sets (version, name, body, created_at, created_by) "
+        "SELECT coalesce(max(version), 0) + 1, $1, $2, $3, $4 FROM rule_sets RETURNING version";
+    struct pg *s = (struct pg *)st;
+    if (write_allowed(s, e) < 0)
+        return -1;
+    struct params none = {0};
+    if (run_done(s, lock, &none, "cannot lock rule sets", e) < 0)
+        return -1;
+    struct params p = {0};
+    p_text(&p, rr->name);
+    p_text(&p, rr->body);
+    p_int(&p, rr->created_at);
+    p_text(&p, rr->created_by);
+    PGresult *r = run(s, sql, &p, "cannot store rule set", e);
+    if (!r)
+        return -1;
+    rr->version = gint(r, 0, 0);
+    PQclear(r);
+    return 0;
+}
+
+static int pg_rules_list(store_t *st, struct rules_row **out, size_t *n, struct err *e)
+{
+    static const char sql[] = "SELECT " RULES_COLS " FROM rule_sets ORDER BY version";
+    struct pg *s = (struct pg *)st;
+    struct params p = {0};
+    PGresult *r = run(s, sql, &p, "cannot list rule sets", e);
+    if (!r)
+        return -1;
+    int rows = PQntuples(r);
+    if (rows > 0) {
+        *out = xcalloc((size_t)rows, sizeof(**out));
+        for (int i = 0; i < rows; i++)
+            read_rules(r, i, &(*out)[i]);
+        *n = (size_t)rows;
+    }
+    PQclear(r);
+    return 0;
 }
 
 /* ---- events ---------------------------------------------------------------------------- */
@@ -1984,6 +2088,9 @@ static const struct store_ops pg_ops = {
     .appeal_by_code = pg_appeal_by_code,
     .appeal_list = pg_appeal_list,
     .fact_scan = pg_fact_scan,
+    .rules_get = pg_rules_get,
+    .rules_add = pg_rules_add,
+    .rules_list = pg_rules_list,
     .chain_head = pg_chain_head,
     .event_append = pg_event_append,
     .events_of = pg_events_of,

@@ -1069,15 +1069,23 @@ static int lite_appeal_list(struct lite *s, const struct appeal_filter *f, struc
     return 0;
 }
 
-static int lite_fact_scan(struct lite *s, int64_t from, int64_t to,
+#define FACT_COLS                                                                                  \
+    "id, code, state, kind, urgency, channel_id, coalesce(area_id, 0), "                           \
+    "coalesce(lead_unit_id, 0), received_at, dispatched_at, deadline, sign_deadline, "             \
+    "accepted_at, replied_at, visit_solved, visit_satisfaction, urge_count, supervise_level, "    \
+    "redo_count"
+
+static int lite_fact_scan(struct lite *s, int64_t from, int64_t to, int flags,
                           int (*cb)(const struct appeal_fact *f, void *ctx), void *ctx,
                           struct err *e)
 {
-    static const char sql[] =
-        "SELECT id, state, channel_id, coalesce(area_id, 0), coalesce(lead_unit_id, 0), "
-        "received_at, deadline, sign_deadline, accepted_at, replied_at FROM appeals "
-        "WHERE received_at >= ? AND received_at < ?";
-    sqlite3_stmt *st = prep(s, sql, e);
+    static const char sql[] = "SELECT " FACT_COLS " FROM appeals "
+                              "WHERE received_at >= ? AND received_at < ? "
+                              "ORDER BY received_at, id";
+    static const char sql_text[] = "SELECT " FACT_COLS ", title, citizen_name, phone "
+                                   "FROM appeals WHERE received_at >= ? AND received_at < ? "
+                                   "ORDER BY received_at, id";
+    sqlite3_stmt *st = prep(s, flags & FACT_TEXT ? sql_text : sql, e);
     if (!st)
         return -1;
     sqlite3_bind_int64(st, 1, from);
@@ -1085,16 +1093,32 @@ static int lite_fact_scan(struct lite *s, int64_t from, int64_t to,
     int rc;
     struct appeal_fact f;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        f.id = sqlite3_column_int64(st, 0);
-        f.state = sqlite3_column_int(st, 1);
-        f.channel_id = sqlite3_column_int64(st, 2);
-        f.area_id = sqlite3_column_int64(st, 3);
-        f.lead_unit_id = sqlite3_column_int64(st, 4);
-        f.received_at = sqlite3_column_int64(st, 5);
-        f.deadline = sqlite3_column_int64(st, 6);
-        f.sign_deadline = sqlite3_column_int64(st, 7);
-        f.accepted_at = sqlite3_column_int64(st, 8);
-        f.replied_at = sqlite3_column_int64(st, 9);
+        memset(&f, 0, sizeof(f));
+        int i = 0;
+        f.id = sqlite3_column_int64(st, i++);
+        col_copy(st, i++, f.code, sizeof(f.code));
+        f.state = sqlite3_column_int(st, i++);
+        f.kind = sqlite3_column_int(st, i++);
+        f.urgency = sqlite3_column_int(st, i++);
+        f.channel_id = sqlite3_column_int64(st, i++);
+        f.area_id = sqlite3_column_int64(st, i++);
+        f.lead_unit_id = sqlite3_column_int64(st, i++);
+        f.received_at = sqlite3_column_int64(st, i++);
+        f.dispatched_at = sqlite3_column_int64(st, i++);
+        f.deadline = sqlite3_column_int64(st, i++);
+        f.sign_deadline = sqlite3_column_int64(st, i++);
+        f.accepted_at = sqlite3_column_int64(st, i++);
+        f.replied_at = sqlite3_column_int64(st, i++);
+        f.visit_solved = sqlite3_column_int(st, i++);
+        f.visit_satisfaction = sqlite3_column_int(st, i++);
+        f.urge_count = sqlite3_column_int(st, i++);
+        f.supervise_level = sqlite3_column_int(st, i++);
+        f.redo_count = sqlite3_column_int(st, i++);
+        if (flags & FACT_TEXT) {
+            f.title = (const char *)sqlite3_column_text(st, i++);
+            f.citizen_name = (const char *)sqlite3_column_text(st, i++);
+            f.phone = (const char *)sqlite3_column_text(st, i++);
+        }
         if (cb(&f, ctx)) {
             rc = SQLITE_DONE;
             break;
@@ -1103,6 +1127,94 @@ static int lite_fact_scan(struct lite *s, int64_t from, int64_t to,
     done(s, st);
     if (rc != SQLITE_DONE)
         return db_err(s, e, "cannot scan appeals");
+    return 0;
+}
+
+/* ---- rule sets ------------------------------------------------------------------------- */
+
+#define RULES_COLS "version, name, body, created_at, created_by"
+
+static void read_rules(sqlite3_stmt *st, struct rules_row *r)
+{
+    memset(r, 0, sizeof(*r));
+    r->version = sqlite3_column_int(st, 0);
+    col_copy(st, 1, r->name, sizeof(r->name));
+    const char *body = (const char *)sqlite3_column_text(st, 2);
+    r->body = xstrdup(body ? body : "");
+    r->created_at = sqlite3_column_int64(st, 3);
+    col_copy(st, 4, r->created_by, sizeof(r->created_by));
+}
+
+static int lite_rules_get(store_t *base, int version, struct rules_row *out, struct err *e)
+{
+    struct lite *s = (struct lite *)base;
+    static const char sql[] = "SELECT " RULES_COLS " FROM rule_sets WHERE version = ?";
+    static const char sql_newest[] =
+        "SELECT " RULES_COLS " FROM rule_sets ORDER BY version DESC LIMIT 1";
+    sqlite3_stmt *st = prep(s, version ? sql : sql_newest, e);
+    if (!st)
+        return -1;
+    if (version)
+        sqlite3_bind_int(st, 1, version);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        read_rules(st, out);
+    done(s, st);
+    if (rc == SQLITE_ROW)
+        return 0;
+    if (rc != SQLITE_DONE)
+        return db_err(s, e, "cannot read rule set");
+    if (!version)
+        return err_set(e, ERR_NOT_FOUND, "rules", "the database holds no rule set");
+    return err_set(e, ERR_NOT_FOUND, "rules", "rule set version %d does not exist", version);
+}
+
+static int lite_rules_add(store_t *base, struct rules_row *r, struct err *e)
+{
+    struct lite *s = (struct lite *)base;
+    static const char sql[] =
+        "INSERT INTO rule_sets (version, name, body, created_at, created_by) "
+        "SELECT coalesce(max(version), 0) + 1, ?, ?, ?, ? FROM rule_sets RETURNING version";
+    if (write_allowed(s, e) < 0)
+        return -1;
+    sqlite3_stmt *st = prep(s, sql, e);
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, r->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, r->body, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, r->created_at);
+    sqlite3_bind_text(st, 4, r->created_by, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        r->version = sqlite3_column_int(st, 0);
+    done(s, st);
+    if (rc != SQLITE_ROW)
+        return db_err(s, e, "cannot store rule set");
+    return 0;
+}
+
+static int lite_rules_list(store_t *base, struct rules_row **out, size_t *n, struct err *e)
+{
+    struct lite *s = (struct lite *)base;
+    static const char sql[] = "SELECT " RULES_COLS " FROM rule_sets ORDER BY version";
+    sqlite3_stmt *st = prep(s, sql, e);
+    if (!st)
+        return -1;
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        xgrow((void **)out, &cap, *n + 1, sizeof(**out));
+        read_rules(st, &(*out)[(*n)++]);
+    }
+    done(s, st);
+    if (rc != SQLITE_DONE) {
+        for (size_t i = 0; i < *n; i++)
+            rules_row_release(&(*out)[i]);
+        free(*out);
+        *out = NULL;
+        *n = 0;
+        return db_err(s, e, "cannot list rule sets");
+    }
     return 0;
 }
 
@@ -1762,10 +1874,10 @@ static int op_appeal_list(store_t *st, const struct appeal_filter *f, struct app
     return lite_appeal_list((struct lite *)st, f, out, e);
 }
 
-static int op_fact_scan(store_t *st, int64_t from, int64_t to,
+static int op_fact_scan(store_t *st, int64_t from, int64_t to, int flags,
                         int (*cb)(const struct appeal_fact *f, void *ctx), void *ctx, struct err *e)
 {
-    return lite_fact_scan((struct lite *)st, from, to, cb, ctx, e);
+    return lite_fact_scan((struct lite *)st, from, to, flags, cb, ctx, e);
 }
 
 static int op_chain_head(store_t *st, int64_t *last_id, char hash[65], struct err *e)
@@ -1873,6 +1985,9 @@ static const struct store_ops lite_ops = {
     .appeal_by_code = op_appeal_by_code,
     .appeal_list = op_appeal_list,
     .fact_scan = op_fact_scan,
+    .rules_get = lite_rules_get,
+    .rules_add = lite_rules_add,
+    .rules_list = lite_rules_list,
     .chain_head = op_chain_head,
     .event_append = op_event_append,
     .events_of = op_events_of,

@@ -217,10 +217,38 @@ int store_appeal_list(store_t *st, const struct appeal_filter *f, struct appeal_
     return st->ops->appeal_list(st, f, out, e);
 }
 
-int store_fact_scan(store_t *st, int64_t from, int64_t to,
+int store_fact_scan(store_t *st, int64_t from, int64_t to, int flags,
                     int (*cb)(const struct appeal_fact *f, void *ctx), void *ctx, struct err *e)
 {
-    return st->ops->fact_scan(st, from, to, cb, ctx, e);
+    return st->ops->fact_scan(st, from, to, flags, cb, ctx, e);
+}
+
+void rules_row_release(struct rules_row *r)
+{
+    free(r->body);
+    r->body = NULL;
+}
+
+int store_rules_get(store_t *st, int version, struct rules_row *out, struct err *e)
+{
+    memset(out, 0, sizeof(*out));
+    if (version < 0)
+        return err_set(e, ERR_INVALID, "rules", "rule set version %d is not a version", version);
+    return st->ops->rules_get(st, version, out, e);
+}
+
+int store_rules_add(store_t *st, struct rules_row *r, struct err *e)
+{
+    if (!r->body || !r->name[0])
+        return err_set(e, ERR_INVALID, "rules", "a rule set needs a name and a body");
+    return st->ops->rules_add(st, r, e);
+}
+
+int store_rules_list(store_t *st, struct rules_row **out, size_t *n, struct err *e)
+{
+    *out = NULL;
+    *n = 0;
+    return st->ops->rules_list(st, out, n, e);
 }
 
 int store_chain_head(store_t *st, int64_t *last_id, char hash[65], struct err *e)
@@ -297,7 +325,7 @@ static const struct store_table tables[] = {
     {"settings", 1},       {"counters", 0},       {"time_limits", 0},    {"calendar_years", 0},
     {"calendar_days", 0},  {"appeals", 0},        {"appeal_units", 0},   {"events", 0},
     {"chain_head", 1},     {"sessions", 0},       {"login_failures", 0}, {"rate_windows", 0},
-    {NULL, 0},
+    {"rule_sets", 1},      {NULL, 0},
 };
 
 const struct store_table *store_tables(void)

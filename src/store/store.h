@@ -17,6 +17,7 @@
 #include "core/deadline.h"
 #include "core/org.h"
 #include "core/report.h"
+#include "core/ruleset.h"
 #include "core/workday.h"
 #include "util/err.h"
 
@@ -109,10 +110,27 @@ int store_appeal_list(store_t *st, const struct appeal_filter *f, struct appeal_
                       struct err *e);
 void appeal_list_release(struct appeal_list *l);
 
-/* Streams the report facts of appeals received in [from, to); cb returning non-zero stops. */
-int store_fact_scan(store_t *st, int64_t from, int64_t to,
+/* Streams the report facts of appeals received in [from, to) in (received_at, id) order;
+ * `flags` (enum fact_flags) asks for the text fields too. cb returning non-zero stops. */
+int store_fact_scan(store_t *st, int64_t from, int64_t to, int flags,
                     int (*cb)(const struct appeal_fact *f, void *ctx), void *ctx,
                     struct err *e);
+
+/* ---- assessment rule sets (immutable versions) ---- */
+struct rules_row {
+    int version;
+    char name[RULESET_NAME_MAX];
+    char *body; /* JSON; owned: free() or rules_row_release() */
+    int64_t created_at;
+    char created_by[64];
+};
+void rules_row_release(struct rules_row *r);
+/* Version `version`, or the newest when it is 0; ERR_NOT_FOUND names a missing version. */
+int store_rules_get(store_t *st, int version, struct rules_row *out, struct err *e);
+/* Stores r as the next version (newest + 1) and sets r->version. */
+int store_rules_add(store_t *st, struct rules_row *r, struct err *e);
+/* Every version, oldest first; bodies included. Release each row, then free(*out). */
+int store_rules_list(store_t *st, struct rules_row **out, size_t *n, struct err *e);
 
 /* The chain head: id and hash of the last event (0 and AUDIT_GENESIS when none). */
 int store_chain_head(store_t *st, int64_t *last_id, char hash[65], struct err *e);

@@ -136,12 +136,158 @@ check_json "report as of 2021-11-09 12:00" "$T/early.json" received 8 due 4 time
 
 # Table and CSV show the same totals.
 ss --at 2021-12-31T12:00 report --from 2021-01-01 --to 2021-12-31
-check_match "report table: header" "$(printf '%s\n' "$OUT" | head -n 1)" '^维度 +名称 +受理 +已答复 +回复率 +及时率$'
-check_match "report table: total row" "$(printf '%s\n' "$OUT" | sed -n 2p)" '^合计 +全部 +9 +4 +57\.14% +60\.00%$'
-check_match "report table: 区城管局 row" "$(printf '%s\n' "$OUT" | grep 区城管局)" '^单位 +区城管局 +2 +2 +100\.00% +50\.00%$'
-check_match "report table: a rate without a value is a dash" "$(printf '%s\n' "$OUT" | grep 来访)" '^渠道 +来访 +1 +0 +0\.00% +—$'
+check_eq "report table: names the rule set" "$(printf '%s\n' "$OUT" | head -n 1)" "考核规则第1版（默认考核规则）"
+check_match "report table: header" "$(printf '%s\n' "$OUT" | sed -n 2p)" '^维度 +名称 +受理 +已答复 +回复率 +及时率 +响应率 +解决率 +满意率 +综合得分$'
+check_match "report table: total row" "$(printf '%s\n' "$OUT" | sed -n 3p)" '^合计 +全部 +9 +4 +57\.14% +60\.00% +80\.00% +100\.00% +100\.00% +94\.00%$'
+check_match "report table: 区城管局 row" "$(printf '%s\n' "$OUT" | grep 区城管局 | head -n 1)" '^单位 +区城管局 +2 +2 +100\.00% +50\.00% +50\.00% +100\.00% +100\.00% +85\.00%$'
+check_match "report table: a rate without a value is a dash" "$(printf '%s\n' "$OUT" | grep 来访)" '^渠道 +来访 +1 +0 +0\.00% +— +— +— +— +—$'
 ss --at 2021-12-31T12:00 report --from 2021-01-01 --to 2021-12-31 --format csv
-check_eq "report csv: total row" "$(printf '%s\n' "$OUT" | sed -n 2p | tr -d '\r')" "合计,全部,9,4,57.14%,60.00%"
+check_eq "report csv: total row" "$(printf '%s\n' "$OUT" | sed -n 2p | tr -d '\r')" "合计,全部,9,4,57.14%,60.00%,80.00%,100.00%,100.00%,94.00%"
+
+# ---- the assessment under rule set version 1 (the default) ----
+# Visits: R1 已解决/满意, R6 已解决/基本满意 -> resolution 2/2, satisfaction (1 + 1)/2 = 100%
+# (基本满意 counts in full). Response = sign rate 4/5 = 80%. Score = (30*80 + 35*100 +
+# 35*100) / 100 = 94. 区城管局: R2 signed late, R6 on time -> response 50%; score
+# (30*50 + 35*100 + 35*100)/100 = 85. 区住建局: R1 visited 已解决/满意, R1 R3 R9 signed on
+# time -> 100 on every rate and a score of 100.
+check_json "report 2021: assessment figures" "$T/r.json" \
+    rules_version 1 rules_name 默认考核规则 response_rate 80 visited 2 resolution_rate 100 \
+    rated 2 satisfaction_rate 100 score 94 \
+    'py:[[u["name"],u["response_rate"],u["resolution_rate"],u["satisfaction_rate"],u["score"]] for u in d["by_unit"]]' \
+    '[["(未分类)",null,null,null,null],["区住建局",100.0,100.0,100.0,100.0],["区城管局",50.0,100.0,100.0,85.0]]' \
+    'py:[[t["name"],t["received"]] for t in d["by_town"]]' '[["区直部门",9]]'
+
+# Every rate opens down to appeal codes.
+expect_ok "explain reply_rate" --at 2021-12-31T12:00 report --from 2021-01-01 --to 2021-12-31 --explain reply_rate --format json
+printf '%s\n' "$OUT" >"$T/x.json"
+check_json "explain reply_rate: numerator and denominator" "$T/x.json" \
+    figure reply_rate rules_version 1 numerator 4 denominator 7 rate 57.14 \
+    'py:sorted(d["numerator_appeals"])' "$(python3 -c 'import sys,json; print(json.dumps(sorted(sys.argv[1:]),ensure_ascii=False,separators=(",",":")))' "$R1" "$R2" "$R6" "$R9")" \
+    'py:sorted(d["denominator_appeals"])' "$(python3 -c 'import sys,json; print(json.dumps(sorted(sys.argv[1:]),ensure_ascii=False,separators=(",",":")))' "$R8" "$R1" "$R2" "$R3" "$R4" "$R6" "$R9")"
+expect_ok "explain timely_rate for one unit" --at 2021-12-31T12:00 report --from 2021-01-01 --to 2021-12-31 --explain timely_rate --unit 区城管局 --format json
+printf '%s\n' "$OUT" >"$T/x.json"
+check_json "explain timely_rate of 区城管局" "$T/x.json" numerator 1 denominator 2 rate 50 \
+    numerator_appeals "[\"$R6\"]" 'py:sorted(d["denominator_appeals"])' "$(python3 -c 'import sys,json; print(json.dumps(sorted(sys.argv[1:]),separators=(",",":")))' "$R2" "$R6")"
+expect_ok "explain overdue" --at 2021-12-31T12:00 report --from 2021-01-01 --to 2021-12-31 --explain overdue --format json
+printf '%s\n' "$OUT" >"$T/x.json"
+check_json "explain overdue" "$T/x.json" count 1 appeals "[\"$R3\"]"
+ss --at 2021-12-31T12:00 report --from 2021-06-01 --to 2021-06-30 --explain satisfaction_rate
+check_eq "explain with a zero denominator shows a dash" "$(printf '%s\n' "$OUT" | head -n 1)" \
+    "satisfaction_rate — = 0 / 0 (rules v1)"
+ss --at 2021-12-31T12:00 report --from 2021-01-01 --to 2021-12-31 --explain response_rate
+check_eq "explain table: the rate line" "$(printf '%s\n' "$OUT" | head -n 1)" "response_rate 80.00% = 4 / 5 (rules v1)"
+refuse "explain an unknown figure" 1 "'happiness'" -- report --from 2021-01-01 --to 2021-12-31 --explain happiness
+refuse "explain an unknown unit" 1 "'区不存在局'" -- report --from 2021-01-01 --to 2021-12-31 --explain reply_rate --unit 区不存在局
+refuse "explain for two groups at once" 1 "one group" -- report --from 2021-01-01 --to 2021-12-31 --explain reply_rate --unit 区城管局 --area 宜居
+
+# ---- a second rule version: 基本满意 counts half, merged appeals count, 部分解决 half ----
+cat >"$T/v2.json" <<'JSON'
+{"name": "2022年考核规则", "basic_satisfied_share": 50, "partly_solved_share": 50,
+ "exclude": ["rejected"], "min_volume": 3,
+ "weights": {"response_rate": 20, "resolution_rate": 40, "satisfaction_rate": 40}}
+JSON
+refuse "rules add by a handler" 1 "admin" -- --as zj rules add --file "$T/v2.json"
+expect_ok "rules add v2" rules add --file "$T/v2.json"
+check_eq "rules add names the version" "$OUT" "rule set version 2 added: 2022年考核规则"
+ss rules show 2
+printf '%s\n' "$OUT" >"$T/v2s.json"
+check_json "rules show 2: stored complete and normalised" "$T/v2s.json" version 2 \
+    basic_satisfied_share 50 exclude '["rejected"]' min_volume 3 \
+    weights '{"reply_rate":0,"resolution_rate":40,"response_rate":20,"satisfaction_rate":40,"timely_rate":0}' \
+    'py:d["time_limits"]["handle"]["complaint"]' '["7 workdays","24 hours","2 hours"]'
+# Under v2 (the newest, so the default): the merged R7 is eligible (8), never replied:
+# reply 4/8 = 50%; R6's 基本满意 counts half: satisfaction (100 + 50)/2 = 75%;
+# score (20*80 + 40*100 + 40*75)/100 = 86.
+expect_ok "report under v2" --at 2021-12-31T12:00 report --from 2021-01-01 --to 2021-12-31 --format json
+printf '%s\n' "$OUT" >"$T/r2.json"
+check_json "report under v2" "$T/r2.json" rules_version 2 eligible 8 replied 4 reply_rate 50 \
+    satisfaction_rate 75 score 86 timely_rate 60
+expect_ok "explain satisfaction under v2" --at 2021-12-31T12:00 report --from 2021-01-01 --to 2021-12-31 --explain satisfaction_rate --format json
+printf '%s\n' "$OUT" >"$T/x.json"
+check_json "explain shows the partial share" "$T/x.json" numerator 1.5 denominator 2 rate 75 \
+    partial_shares "{\"$R6\":50}"
+# The past recomputed under v1 gives v1's figures, and says so.
+expect_ok "report --rules 1" --at 2021-12-31T12:00 report --from 2021-01-01 --to 2021-12-31 --rules 1 --format json
+printf '%s\n' "$OUT" >"$T/r1.json"
+check_json "report --rules 1 is v1 again" "$T/r1.json" rules_version 1 eligible 7 reply_rate 57.14 \
+    satisfaction_rate 100 score 94
+refuse "report --rules 9 (missing)" 1 "version 9" -- report --from 2021-01-01 --to 2021-12-31 --rules 9
+refuse "report --rules abc" nz "rules" -- report --from 2021-01-01 --to 2021-12-31 --rules abc
+
+# Bad rule sets are refused with the field named, and nothing is stored.
+printf '%s' '{"name":"x","weights":{"happiness":10}}' >"$T/bad1.json"
+refuse "rules add: unknown rate" 1 "'happiness'" -- rules add --file "$T/bad1.json"
+printf '%s' '{"name":"x","basic_satisfied_share":150}' >"$T/bad2.json"
+refuse "rules add: share out of range" 1 "basic_satisfied_share" -- rules add --file "$T/bad2.json"
+printf '%s' '{"name":"x","colour":"red"}' >"$T/bad3.json"
+refuse "rules add: unknown key" 1 "'colour'" -- rules add --file "$T/bad3.json"
+printf '%s' '{"name":"x", "weights": {"response_rate": 0, "resolution_rate": 0, "satisfaction_rate": 0}}' >"$T/bad4.json"
+refuse "rules add: no weight" 1 "weight" -- rules add --file "$T/bad4.json"
+printf '%s' '{"name":"x","time_limits":{"handle":{"consult":["3 weeks","1 hours","1 hours"]}}}' >"$T/bad5.json"
+refuse "rules add: bad time limit unit" 1 "weeks" -- rules add --file "$T/bad5.json"
+printf '%s' '{"name": "x",' >"$T/bad6.json"
+refuse "rules add: malformed JSON" 1 "JSON" -- rules add --file "$T/bad6.json"
+refuse "rules add: missing file" 1 "'$T/nope.json'" -- rules add --file "$T/nope.json"
+ss rules list --format json
+printf '%s\n' "$OUT" >"$T/rl.json"
+check_json "bad rule sets stored nothing" "$T/rl.json" 'py:[r["version"] for r in d]' '[1,2]'
+dbq "$DB" "UPDATE rule_sets SET body = '{}' WHERE version = 1" >/dev/null 2>"$T/upd.err" || true
+check_has "a stored version cannot be edited" "$(cat "$T/upd.err")" "immutable"
+
+# A new version's time limits are the ones dispatch gives from then on.
+cat >"$T/v3.json" <<'JSON'
+{"name": "咨询2日", "time_limits": {"handle": {"consult": ["2 workdays", "24 hours", "2 hours"]}}}
+JSON
+expect_ok "rules add v3 (shorter limit)" rules add --file "$T/v3.json"
+reg 2021-12-06T09:00 新规则下的咨询 12345热线 咨询 宜行
+step --as disp --at 2021-12-06T10:00 dispatch "$CODE" --unit 区住建局
+ss show "$CODE" --format json
+printf '%s\n' "$OUT" >"$T/s.json"
+check_json "dispatch uses the newest rule set's limit" "$T/s.json" deadline 2021-12-08T23:59:59+08:00
+
+# ---- edge cases: across months, an extended deadline, a redo (投诉: 7 working days) ----
+# X1 received 11-30, replied 12-03: November's, with its December reply.
+reg 2021-11-30T16:00 跨月的诉求 12345热线 投诉 宜居
+X1=$CODE
+step --as disp --at 2021-11-30T17:00 dispatch "$X1" --unit 区住建局
+step --as zj --at 2021-12-01T09:00 accept "$X1"
+step --as zj --at 2021-12-03T09:00 reply "$X1" --text 已处理
+expect_ok "report of 11-30 alone" --at 2021-12-31T12:00 report --from 2021-11-30 --to 2021-11-30 --format json
+printf '%s\n' "$OUT" >"$T/e1.json"
+check_json "an appeal counts in the month it was received" "$T/e1.json" received 1 replied 1 timely 1
+# X2: deadline 12-22 (7 working days from 12-13), extended 3 days to 12-27, replied 12-24:
+# late against the first deadline, timely against the extended one.
+reg 2021-12-13T09:00 需延期的诉求 12345热线 投诉 宜居
+X2=$CODE
+step --as disp --at 2021-12-13T10:00 dispatch "$X2" --unit 区住建局
+step --as zj --at 2021-12-13T11:00 accept "$X2"
+step --as zj --at 2021-12-20T09:00 extend "$X2" --days 3 --reason 需协调
+step --as disp --at 2021-12-20T10:00 extend-approve "$X2"
+step --as zj --at 2021-12-24T09:00 reply "$X2" --text 已处理
+# X3: replied 12-15, visited unsolved 12-16 -> redone automatically with a new deadline
+# (7 working days from 12-16: 12-27), not replied again by 12-31: overdue.
+reg 2021-12-13T09:30 需重办的诉求 12345热线 投诉 宜居
+X3=$CODE
+step --as disp --at 2021-12-13T10:00 dispatch "$X3" --unit 区城管局
+step --as cg --at 2021-12-13T11:00 accept "$X3"
+step --as cg --at 2021-12-15T09:00 reply "$X3" --text 已处理
+step --as disp --at 2021-12-16T09:00 visit "$X3" --solved no --satisfaction 不满意
+show_json "$X3" "$T/x3.json"
+check_json "the unsolved visit redid X3" "$T/x3.json" status accepted redo_count 1 deadline 2021-12-27T23:59:59+08:00
+expect_ok "report of 12-13" --at 2021-12-31T12:00 report --from 2021-12-13 --to 2021-12-13 --format json
+printf '%s\n' "$OUT" >"$T/e2.json"
+# The redo clears X3's visit: resolution and satisfaction wait for the visit after the redo.
+check_json "extended and redone appeals" "$T/e2.json" received 2 replied 1 due 2 timely 1 \
+    timely_rate 50 overdue 1 visited 0 resolution_rate null satisfaction_rate null
+expect_ok "explain timely_rate of 12-13" --at 2021-12-31T12:00 report --from 2021-12-13 --to 2021-12-13 --explain timely_rate --format json
+printf '%s\n' "$OUT" >"$T/e3.json"
+check_json "explain: X2 timely, X3 not" "$T/e3.json" numerator_appeals "[\"$X2\"]" \
+    'py:sorted(d["denominator_appeals"])' "$(python3 -c 'import sys,json; print(json.dumps(sorted(sys.argv[1:]),separators=(",",":")))' "$X2" "$X3")"
+expect_ok "report of 12-13 as of 12-20" --at 2021-12-20T12:00 report --from 2021-12-13 --to 2021-12-13 --format json
+printf '%s\n' "$OUT" >"$T/e4.json"
+# As of 12-20 X3's new deadline has not passed: not judged yet; X2's reply is judged.
+check_json "before its new deadline the redone appeal is not judged" "$T/e4.json" due 1 timely 1 overdue 0
+
 refuse "report --to before --from" 1 "2021-01-01|2021-12-31" -- report --from 2021-12-31 --to 2021-01-01
 refuse "report without --to" nz "--to" -- report --from 2021-01-01
 refuse "report with a bad date" nz "'2021-02-29'" -- report --from 2021-02-29 --to 2021-03-31

@@ -1,0 +1,119 @@
+/* csv.c -- the doc as CSV: every table as a block of rows (its title alone, its header, its
+ * data), one empty line between blocks. No paragraphs, no charts: CSV is for the figures.
+ *
+ * Always true: UTF-8 with a byte order mark (without it Excel reads the file in the ANSI code
+ * page and garbles the Chinese), CRLF line ends and RFC 4180 quoting (buf_add_csv); a cell's
+ * text comes only from doc_cell_text(), so a block holds exactly the rows LibreOffice exports
+ * from the same table's XLSX sheet -- except for the guard below.
+ *
+ * Formula injection (OWASP "CSV Injection"): a spreadsheet opening a CSV runs a field that
+ * starts with = + - @ as a formula, and some strip a leading tab or CR first. The text cells
+ * hold what citizens typed (titles, names), so a text cell starting with one of those is
+ * written with a single quote in front, which the spreadsheet shows as text and does not run.
+ * Number cells are never prefixed: "-3.00" is our own formatting of a number, and a quote
+ * would turn it into text. Table titles and column headers are ours and written as they are.
+ * (XLSX needs no guard: it stores text cells as strings, which are never evaluated.) */
+#include "report/doc.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util/buf.h"
+
+#include "util/banned.h"
+
+/* Nonzero if a spreadsheet might evaluate a field starting like this. */
+static int looks_like_formula(const char *s)
+{
+    return s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
+}
+
+static void add_text_field(struct buf *b, const char *s)
+{
+    if (!looks_like_formula(s)) {
+        buf_add_csv(b, s);
+        return;
+    }
+    struct buf q = BUF_INIT;
+    buf_addc(&q, '\'');
+    buf_adds(&q, s);
+    buf_add_csv(b, q.ptr);
+    buf_release(&q);
+}
+
+static void add_table(struct buf *b, const struct doc_table *t)
+{
+    buf_add_csv(b, t->title ? t->title : "");
+    buf_adds(b, "\r\n");
+    for (int c = 0; c < t->ncols; c++) {
+        if (c)
+            buf_addc(b, ',');
+        buf_add_csv(b, t->cols[c] ? t->cols[c] : "");
+    }
+    buf_adds(b, "\r\n");
+    for (size_t r = 0; r < t->nrows; r++) {
+        const struct cell *row = &t->cells[r * (size_t)t->ncols];
+        for (int c = 0; c < t->ncols; c++) {
+            char tmp[CELL_TEXT_MAX];
+            const char *s = doc_cell_text(&row[c], tmp);
+            if (c)
+                buf_addc(b, ',');
+            if (row[c].kind == CELL_TEXT)
+                add_text_field(b, s);
+            else
+                buf_add_csv(b, s);
+        }
+        buf_adds(b, "\r\n");
+    }
+}
+
+/* Writes data to path + ".tmp" and renames it into place; on failure nothing is left. */
+static int write_file(const char *path, const char *data, size_t len, struct err *e)
+{
+    struct buf tmp = BUF_INIT;
+    buf_addf(&tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp.ptr, "wb");
+    if (!f) {
+        int saved = errno;
+        buf_release(&tmp);
+        return err_set(e, ERR_IO, "out", "cannot write %s '%s': %s", "CSV", path, strerror(saved));
+    }
+    int ok = fwrite(data, 1, len, f) == len;
+    int saved = errno;
+    if (fclose(f) != 0 && ok) {
+        ok = 0;
+        saved = errno;
+    }
+    if (ok && rename(tmp.ptr, path) != 0) {
+        ok = 0;
+        saved = errno;
+    }
+    if (!ok) {
+        remove(tmp.ptr);
+        buf_release(&tmp);
+        return err_set(e, ERR_IO, "out", "cannot write %s '%s': %s", "CSV", path,
+                       strerror(saved ? saved : EIO));
+    }
+    buf_release(&tmp);
+    return 0;
+}
+
+int render_csv(const struct doc *d, const char *path, struct err *e)
+{
+    struct buf b = BUF_INIT;
+    buf_adds(&b, "\xEF\xBB\xBF");
+    for (size_t i = 0; i < d->ntables; i++) {
+        if (i)
+            buf_adds(&b, "\r\n");
+        add_table(&b, &d->tables[i]);
+    }
+    if (buf_error(&b)) {
+        buf_release(&b);
+        return err_set(e, ERR_IO, "out", "cannot write %s '%s': %s", "CSV", path,
+                       "document too large");
+    }
+    int rc = write_file(path, b.ptr, b.len, e);
+    buf_release(&b);
+    return rc;
+}

@@ -1,0 +1,395 @@
+/* assess.c -- reports, explanations and the monthly bulletin's data, under a rule set.
+ * Invariant: every figure comes from report_add()/report_judge() over one fact scan, so a
+ * bulletin, a report and an --explain list of the same period and rule set agree. */
+#include "service/service.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/mask.h"
+#include "service/view.h"
+#include "util/civil.h"
+#include "util/xalloc.h"
+
+#include "util/banned.h"
+
+/* The town or street a unit belongs to (itself, or the nearest such ancestor); 0 for the
+ * district's own departments. */
+static int64_t town_of(const struct names *n, int64_t unit)
+{
+    for (int depth = 0; unit && depth < 32; depth++) {
+        const struct unit *u = NULL;
+        for (size_t i = 0; i < n->nunits && !u; i++)
+            if (n->units[i].id == unit)
+                u = &n->units[i];
+        if (!u)
+            return 0;
+        if (u->kind == UNIT_TOWN || u->kind == UNIT_STREET)
+            return u->id;
+        unit = u->parent_id;
+    }
+    return 0;
+}
+
+/* unit id -> town id for every unit, so a scan of many appeals looks towns up in O(1). */
+struct towns {
+    int64_t *of; /* indexed by unit id; ids are dense */
+    int64_t max;
+};
+
+static void towns_load(struct towns *t, const struct names *n)
+{
+    t->max = 0;
+    for (size_t i = 0; i < n->nunits; i++)
+        if (n->units[i].id > t->max)
+            t->max = n->units[i].id;
+    t->of = xcalloc((size_t)t->max + 1, sizeof(*t->of));
+    for (size_t i = 0; i < n->nunits; i++)
+        t->of[n->units[i].id] = town_of(n, n->units[i].id);
+}
+
+static int64_t towns_get(const struct towns *t, int64_t unit)
+{
+    return unit > 0 && unit <= t->max ? t->of[unit] : 0;
+}
+
+static int parse_period(const char *from, const char *to, int64_t *d1, int64_t *d2,
+                        struct err *e)
+{
+    if (!from || !to)
+        return err_set(e, ERR_INVALID, from ? "to" : "from", "a period needs a from and a to date");
+    if (civil_parse_date_checked(from, d1, e) < 0 || civil_parse_date_checked(to, d2, e) < 0)
+        return -1;
+    if (*d2 < *d1)
+        return err_set(e, ERR_INVALID, "to", "the period ends (%s) before it starts (%s)", to,
+                       from);
+    if (*d2 - *d1 > 366 * 50)
+        return err_set(e, ERR_INVALID, "to", "a period may span at most 50 years");
+    return 0;
+}
+
+struct scan_ctx {
+    struct report *r;
+    const struct towns *towns;
+};
+
+static int add_fact(const struct appeal_fact *f, void *ctx)
+{
+    struct scan_ctx *c = ctx;
+    struct appeal_fact g = *f;
+    g.town_id = towns_get(c->towns, f->lead_unit_id);
+    report_add(c->r, &g);
+    return 0;
+}
+
+static int run_report(struct service *svc, const struct ruleset *rs, const struct towns *towns,
+                      int64_t d1, int64_t d2, int64_t as_of, struct report *r, struct err *e)
+{
+    int64_t start, end;
+    report_init(r, rs, d1, d2, as_of);
+    report_range(r, &start, &end);
+    struct scan_ctx c = {r, towns};
+    if (store_fact_scan(svc->st, start, end, 0, add_fact, &c, e) < 0) {
+        report_release(r);
+        return -1;
+    }
+    report_finish(r);
+    return 0;
+}
+
+int svc_report(struct service *svc, const char *from, const char *to, int rules,
+               int64_t as_of, struct report *r, struct err *e)
+{
+    int64_t d1, d2;
+    struct ruleset rs;
+    struct names n;
+    if (parse_period(from, to, &d1, &d2, e) < 0 || svc_rules_get(svc, rules, &rs, e) < 0 ||
+        names_load(svc, &n, e) < 0)
+        return -1;
+    struct towns towns;
+    towns_load(&towns, &n);
+    int rc = run_report(svc, &rs, &towns, d1, d2, as_of, r, e);
+    free(towns.of);
+    names_release(&n);
+    return rc;
+}
+
+/* ---- explain ---------------------------------------------------------------------------- */
+
+struct explain_ctx {
+    struct explain *x;
+    const struct towns *towns;
+    int64_t as_of;
+    int dim;
+    int64_t key;
+};
+
+static int explain_fact(const struct appeal_fact *f, void *ctx)
+{
+    struct explain_ctx *c = ctx;
+    int64_t k = c->dim == DIM_UNIT      ? f->lead_unit_id
+                : c->dim == DIM_AREA    ? f->area_id
+                : c->dim == DIM_CHANNEL ? f->channel_id
+                : c->dim == DIM_TOWN    ? towns_get(c->towns, f->lead_unit_id)
+                                        : 0;
+    if (c->dim != DIM_ALL && k != c->key)
+        return 0;
+    struct verdict v;
+    report_judge(&c->x->rules, f, c->as_of, &v);
+    int in_den, share;
+    if (c->x->figure < 0) { /* overdue: a count, every overdue appeal counts whole */
+        in_den = v.overdue;
+        share = 100;
+    } else {
+        in_den = v.den[c->x->figure];
+        share = v.num[c->x->figure];
+    }
+    if (!in_den)
+        return 0;
+    struct explain *x = c->x;
+    xgrow((void **)&x->items, &x->cap, x->n + 1, sizeof(*x->items));
+    struct explain_item *it = &x->items[x->n++];
+    memcpy(it->code, f->code, sizeof(it->code));
+    it->share = share;
+    x->den++;
+    x->num += share;
+    return 0;
+}
+
+static int dim_key(const struct names *n, int dim, const char *key, int64_t *out, struct err *e)
+{
+    *out = 0;
+    if (dim == DIM_ALL)
+        return 0;
+    if (!key || !*key)
+        return err_set(e, ERR_INVALID, "key", "name the group to explain");
+    if (dim == DIM_UNIT || dim == DIM_TOWN) {
+        for (size_t i = 0; i < n->nunits; i++)
+            if (!strcmp(n->units[i].name, key) || !strcmp(n->units[i].code, key)) {
+                if (dim == DIM_TOWN && n->units[i].kind != UNIT_TOWN &&
+                    n->units[i].kind != UNIT_STREET)
+                    return err_set(e, ERR_INVALID, "town", "'%s' is not a town or street", key);
+                *out = n->units[i].id;
+                return 0;
+            }
+        return err_set(e, ERR_NOT_FOUND, dim == DIM_UNIT ? "unit" : "town", "unknown unit '%s'",
+                       key);
+    }
+    const struct ref *refs = dim == DIM_AREA ? n->areas : n->channels;
+    size_t nrefs = dim == DIM_AREA ? n->nareas : n->nchannels;
+    for (size_t i = 0; i < nrefs; i++)
+        if (!strcmp(refs[i].name, key) || !strcmp(refs[i].code, key)) {
+            *out = refs[i].id;
+            return 0;
+        }
+    return err_set(e, ERR_NOT_FOUND, dim == DIM_AREA ? "area" : "channel", "unknown %s '%s'",
+                   dim == DIM_AREA ? "area" : "channel", key);
+}
+
+int svc_explain(struct service *svc, const char *from, const char *to, int rules, int64_t as_of,
+                const char *figure, int dim, const char *key, struct explain *x,
+                struct err *e)
+{
+    memset(x, 0, sizeof(*x));
+    int fig = -2;
+    if (figure && !strcmp(figure, "overdue"))
+        fig = -1;
+    else if (figure && figure_parse(figure) >= 0)
+        fig = figure_parse(figure);
+    x->figure = fig;
+    if (fig == -2)
+        return err_set(e, ERR_INVALID, "explain",
+                       "cannot explain '%s' (reply_rate, timely_rate, response_rate, "
+                       "resolution_rate, satisfaction_rate, overdue)",
+                       figure ? figure : "");
+    int64_t d1, d2, k;
+    struct names n;
+    if (parse_period(from, to, &d1, &d2, e) < 0 || svc_rules_get(svc, rules, &x->rules, e) < 0 ||
+        names_load(svc, &n, e) < 0)
+        return -1;
+    struct towns towns;
+    towns_load(&towns, &n);
+    int rc = dim_key(&n, dim, key, &k, e);
+    if (rc == 0) {
+        struct explain_ctx c = {x, &towns, as_of, dim, k};
+        rc = store_fact_scan(svc->st, civil_site_midnight(d1), civil_site_midnight(d2 + 1), 0,
+                             explain_fact, &c, e);
+    }
+    free(towns.of);
+    names_release(&n);
+    if (rc < 0)
+        explain_release(x);
+    return rc;
+}
+
+void explain_release(struct explain *x)
+{
+    free(x->items);
+    x->items = NULL;
+    x->n = x->cap = 0;
+}
+
+/* ---- the bulletin ----------------------------------------------------------------------- */
+
+struct bulletin_ctx {
+    struct bulletin *b;
+    const struct towns *towns;
+    struct terms *terms;
+    int64_t as_of;
+    size_t ledger_cap;
+};
+
+static void list_add(struct bulletin_list *l, const struct appeal_fact *f, int late_days)
+{
+    xgrow((void **)&l->items, &l->cap, l->n + 1, sizeof(*l->items));
+    struct bulletin_item *it = &l->items[l->n++];
+    memset(it, 0, sizeof(*it));
+    memcpy(it->code, f->code, sizeof(it->code));
+    it->title = xstrdup(f->title ? f->title : "");
+    it->unit_id = f->lead_unit_id;
+    it->received_at = f->received_at;
+    it->deadline = f->deadline;
+    it->replied_at = f->replied_at;
+    it->state = f->state;
+    it->late_days = late_days;
+    it->redo_count = f->redo_count;
+    it->urge_count = f->urge_count;
+    it->supervise_level = f->supervise_level;
+}
+
+/* Whole days (rounded up) from a deadline to `t`. */
+static int days_after(int64_t deadline, int64_t t)
+{
+    return (int)((t - deadline + 86399) / 86400);
+}
+
+static int bulletin_fact(const struct appeal_fact *f, void *ctx)
+{
+    struct bulletin_ctx *c = ctx;
+    struct bulletin *b = c->b;
+    struct appeal_fact g = *f;
+    g.town_id = towns_get(c->towns, f->lead_unit_id);
+    report_add(&b->cur, &g);
+    struct verdict v;
+    report_judge(&b->cur.rules, &g, c->as_of, &v);
+    if (v.overdue)
+        list_add(&b->overdue, f, days_after(f->deadline, c->as_of));
+    else if (v.den[FIG_TIMELY] && !v.num[FIG_TIMELY] && f->replied_at)
+        list_add(&b->overdue, f, days_after(f->deadline, f->replied_at));
+    if (f->redo_count || f->urge_count || f->supervise_level)
+        list_add(&b->flagged, f, 0);
+    terms_add(c->terms, (int64_t)b->nledger, f->title);
+    xgrow((void **)&b->ledger, &c->ledger_cap, b->nledger + 1, sizeof(*b->ledger));
+    struct ledger_row *row = &b->ledger[b->nledger++];
+    memset(row, 0, sizeof(*row));
+    memcpy(row->code, f->code, sizeof(row->code));
+    row->title = xstrdup(f->title ? f->title : "");
+    mask_name(f->citizen_name ? f->citizen_name : "", row->name, sizeof(row->name));
+    mask_phone(f->phone ? f->phone : "", row->phone, sizeof(row->phone));
+    row->received_at = f->received_at;
+    row->channel_id = f->channel_id;
+    row->area_id = f->area_id;
+    row->unit_id = f->lead_unit_id;
+    row->deadline = f->deadline;
+    row->replied_at = f->replied_at;
+    row->state = f->state;
+    row->solved = f->visit_solved;
+    row->satisfaction = f->visit_satisfaction;
+    return 0;
+}
+
+static int by_late(const void *a, const void *b)
+{
+    const struct bulletin_item *x = a, *y = b;
+    if (x->late_days != y->late_days)
+        return x->late_days < y->late_days ? 1 : -1;
+    return strcmp(x->code, y->code);
+}
+
+static int64_t month_start(int64_t day, int delta)
+{
+    int y, m, d;
+    civil_ymd(day, &y, &m, &d);
+    int months = y * 12 + (m - 1) + delta;
+    return civil_days(months / 12, months % 12 + 1, 1);
+}
+
+int svc_bulletin(struct service *svc, const char *month, const char *from, const char *to,
+                 int rules, int64_t as_of, struct bulletin *b, struct err *e)
+{
+    memset(b, 0, sizeof(*b));
+    if (month) {
+        int y, m, used = 0;
+        if (sscanf(month, "%4d-%2d%n", &y, &m, &used) != 2 || month[used] != 0 || m < 1 ||
+            m > 12 || y < 1900 || y > 9999)
+            return err_set(e, ERR_INVALID, "month", "month '%s' is not YYYY-MM", month);
+        b->from_day = civil_days(y, m, 1);
+        b->to_day = month_start(b->from_day, 1) - 1;
+        b->prev_from = month_start(b->from_day, -1);
+        b->prev_to = b->from_day - 1;
+    } else {
+        if (parse_period(from, to, &b->from_day, &b->to_day, e) < 0)
+            return -1;
+        b->prev_to = b->from_day - 1;
+        b->prev_from = b->prev_to - (b->to_day - b->from_day);
+    }
+    struct ruleset rs;
+    struct names n;
+    if (svc_rules_get(svc, rules, &rs, e) < 0 || names_load(svc, &n, e) < 0)
+        return -1;
+    struct towns towns;
+    towns_load(&towns, &n);
+    struct bulletin_ctx c = {b, &towns, terms_new(), as_of, 0};
+    for (size_t i = 0; i < n.nunits; i++) /* place names are where, not what */
+        terms_stop(c.terms, n.units[i].name);
+    int rc = -1;
+    report_init(&b->cur, &rs, b->from_day, b->to_day, as_of);
+    if (store_fact_scan(svc->st, civil_site_midnight(b->from_day),
+                        civil_site_midnight(b->to_day + 1), FACT_TEXT, bulletin_fact, &c,
+                        e) < 0)
+        goto out;
+    report_finish(&b->cur);
+    if (run_report(svc, &rs, &towns, b->prev_from, b->prev_to, as_of, &b->prev, e) < 0)
+        goto out;
+    int64_t last = month_start(b->to_day, 0);
+    for (int i = BULLETIN_TREND - 1; i >= 0; i--) {
+        int64_t m0 = month_start(last, -i), m1 = month_start(last, -i + 1) - 1;
+        if (run_report(svc, &rs, &towns, m0, m1, as_of, &b->trend[b->ntrend], e) < 0)
+            goto out;
+        b->ntrend++;
+    }
+    /* Recurring problems: pairs in at least 2 appeals; samples are ledger rows. */
+    b->ntop = terms_top(c.terms, b->top, BULLETIN_TOP, 2);
+    if (b->overdue.n)
+        qsort(b->overdue.items, b->overdue.n, sizeof(*b->overdue.items), by_late);
+    rc = 0;
+out:
+    terms_free(c.terms);
+    free(towns.of);
+    names_release(&n);
+    if (rc < 0)
+        bulletin_release(b);
+    return rc;
+}
+
+static void list_release(struct bulletin_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->items[i].title);
+    free(l->items);
+    memset(l, 0, sizeof(*l));
+}
+
+void bulletin_release(struct bulletin *b)
+{
+    report_release(&b->cur);
+    report_release(&b->prev);
+    for (size_t i = 0; i < b->ntrend; i++)
+        report_release(&b->trend[i]);
+    list_release(&b->overdue);
+    list_release(&b->flagged);
+    for (size_t i = 0; i < b->nledger; i++)
+        free(b->ledger[i].title);
+    free(b->ledger);
+    memset(b, 0, sizeof(*b));
+}
