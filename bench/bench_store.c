@@ -60,6 +60,7 @@ struct opts {
     int keep;    /* leave the working directory and its databases */
     int profile; /* time shishi's statements */
     const char *pg_base; /* postgresql://user@host:port: run on PostgreSQL */
+    const char *make_db; /* --make-report-db PATH: only build phase C's database there */
 };
 
 /* The temporary directory and every file put in it, removed at the end. */
@@ -163,7 +164,10 @@ static void usage(FILE *to)
         "  --pg-base URL        run on PostgreSQL: URL names a server without a database\n"
         "                       (postgresql://user@host:port); each variant gets a fresh\n"
         "                       database made through URL/postgres and dropped at the end\n"
-        "                       (--keep keeps them); the reference is raw libpq\n");
+        "                       (--keep keeps them); the reference is raw libpq\n"
+        "  --make-report-db PATH  only build phase C's database (--report-appeals M appeals,\n"
+        "                       a shishi database: migrations applied) at PATH and exit;\n"
+        "                       PATH must not exist (bench_bulletin.sh uses it)\n");
 }
 
 static long parse_count(const char *opt, const char *s)
@@ -209,6 +213,7 @@ static void parse_opts(int argc, char **argv, struct opts *o)
     o->keep = 0;
     o->profile = 0;
     o->pg_base = NULL;
+    o->make_db = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -230,6 +235,9 @@ static void parse_opts(int argc, char **argv, struct opts *o)
         } else if (!strcmp(a, "--pg-base") && v) {
             o->pg_base = v;
             i++;
+        } else if (!strcmp(a, "--make-report-db") && v) {
+            o->make_db = v;
+            i++;
         } else if (!strcmp(a, "--only") && v) {
             o->variants = parse_variants(v);
             i++;
@@ -238,6 +246,11 @@ static void parse_opts(int argc, char **argv, struct opts *o)
             usage(stderr);
             exit(2);
         }
+    }
+    if (o->make_db && (o->pg_base || o->report_appeals < 1)) {
+        fprintf(stderr, "bench_store: --make-report-db builds a SQLite database of at least one "
+                        "appeal (no --pg-base, --report-appeals above 0)\n");
+        exit(2);
     }
     if (o->pg_base && o->profile) {
         fprintf(stderr, "bench_store: --profile times SQLite statements; it does not work with "
@@ -1741,12 +1754,17 @@ static const char sql_reference[] =
     "      WHERE received_at >= ?1 AND received_at < ?2) "
     "GROUP BY 1";
 
-/* The rows the report reads (store_fact_scan's query), stepped with nothing done to them:
- * the floor of reading them through SQLite. */
-static const char sql_rows[] =
-    "SELECT id, state, channel_id, coalesce(area_id, 0), coalesce(lead_unit_id, 0), "
-    "received_at, deadline, sign_deadline, accepted_at, replied_at FROM appeals "
-    "WHERE received_at >= ?1 AND received_at < ?2";
+/* The rows the report reads (store_fact_scan's query: the columns of FACT_COLS in
+ * src/store/sqlite.c and pg.c, kept equal by hand), stepped with nothing done to them: the
+ * floor of reading them through SQLite. */
+#define FACT_COLS                                                                                  \
+    "id, code, state, kind, urgency, channel_id, coalesce(area_id, 0), "                           \
+    "coalesce(lead_unit_id, 0), received_at, dispatched_at, deadline, sign_deadline, "             \
+    "accepted_at, replied_at, visit_solved, visit_satisfaction, urge_count, supervise_level, "    \
+    "redo_count"
+static const char sql_rows[] = "SELECT " FACT_COLS " FROM appeals "
+                               "WHERE received_at >= ?1 AND received_at < ?2 "
+                               "ORDER BY received_at, id";
 
 /* The same two on PostgreSQL: booleans do not sum there, so the aggregate counts with
  * FILTER; the floor fetches every row in one result and converts every value. */
@@ -1763,14 +1781,29 @@ static const char pg_sql_reference[] =
     "      WHERE received_at >= $1 AND received_at < $2) s "
     "GROUP BY 1";
 
-static const char pg_sql_rows[] =
-    "SELECT id, state, channel_id, coalesce(area_id, 0), coalesce(lead_unit_id, 0), "
-    "received_at, deadline, sign_deadline, accepted_at, replied_at FROM appeals "
-    "WHERE received_at >= $1 AND received_at < $2";
+static const char pg_sql_rows[] = "SELECT " FACT_COLS " FROM appeals "
+                                  "WHERE received_at >= $1 AND received_at < $2 "
+                                  "ORDER BY received_at, id";
 
 struct report_result {
     double report_s, sql_s, read_s;
 };
+
+/* The counts both sides must agree on (a report's tally keeps numerators in hundredths of
+ * an appeal and by figure; totals_of() reads these out of it). */
+struct totals {
+    int64_t received, eligible, replied, due, timely, overdue;
+};
+
+static void totals_of(const struct tally *t, struct totals *out)
+{
+    out->received = t->received;
+    out->eligible = t->eligible;
+    out->replied = tally_count(t, FIG_REPLY);
+    out->due = t->den[FIG_TIMELY];
+    out->timely = tally_count(t, FIG_TIMELY);
+    out->overdue = t->overdue;
+}
 
 static volatile int64_t time_sql_sink; /* the floor's column reads go somewhere */
 
@@ -1778,7 +1811,7 @@ static volatile int64_t time_sql_sink; /* the floor's column reads go somewhere 
  * summed from column `first` on into `sum`; first < 0 only reads every column and counts
  * the rows into sum->received. */
 static double time_sql(sqlite3 *db, const char *sql, int first, int64_t start, int64_t end,
-                       int64_t as_of, struct tally *sum)
+                       int64_t as_of, struct totals *sum)
 {
     sqlite3_stmt *st = raw_prep(db, sql);
     double best = 1e30;
@@ -1792,10 +1825,13 @@ static double time_sql(sqlite3 *db, const char *sql, int first, int64_t start, i
             sqlite3_bind_int64(st, 3, as_of);
         int rc;
         while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-            if (first < 0) {
+            if (first < 0) { /* read each column as the store does: text as text */
                 sum->received++;
                 for (int c = 0; c < sqlite3_column_count(st); c++)
-                    time_sql_sink += sqlite3_column_int64(st, c);
+                    if (sqlite3_column_type(st, c) == SQLITE_TEXT)
+                        time_sql_sink += *sqlite3_column_text(st, c) + sqlite3_column_bytes(st, c);
+                    else
+                        time_sql_sink += sqlite3_column_int64(st, c);
                 continue;
             }
             int64_t *f[] = {&sum->received, &sum->eligible, &sum->replied,
@@ -1814,7 +1850,7 @@ static double time_sql(sqlite3 *db, const char *sql, int first, int64_t start, i
 
 /* time_sql() through libpq: prepared once, run REPORT_RUNS times, the fastest counts. */
 static double time_sql_pg(PGconn *c, const char *name, const char *sql, int first, int nparams,
-                          int64_t start, int64_t end, int64_t as_of, struct tally *sum)
+                          int64_t start, int64_t end, int64_t as_of, struct totals *sum)
 {
     PGresult *r = PQprepare(c, name, sql, 0, NULL);
     if (PQresultStatus(r) != PGRES_COMMAND_OK)
@@ -1852,8 +1888,11 @@ static double time_sql_pg(PGconn *c, const char *name, const char *sql, int firs
 }
 
 /* Both sides must have counted the same thing, or the ratio means nothing. */
-static void check_totals(const char *what, const struct tally *tot, const struct tally *sum)
+static void check_totals(const char *what, const struct tally *t, const struct totals *sum)
 {
+    struct totals tt;
+    totals_of(t, &tt);
+    const struct totals *tot = &tt;
     if (sum->received == tot->received && sum->eligible == tot->eligible &&
         sum->replied == tot->replied && sum->due == tot->due && sum->timely == tot->timely &&
         sum->overdue == tot->overdue)
@@ -1882,7 +1921,7 @@ static void report_run(const char *path, long m, struct report_result *out)
     out->report_s = 1e30;
     for (int k = 0; k < REPORT_RUNS; k++) {
         double t0 = now_s();
-        if (svc_report(&svc, from, to, as_of, &rep, &e) < 0)
+        if (svc_report(&svc, from, to, 0, as_of, &rep, &e) < 0)
             die("report failed", &e);
         double t = now_s() - t0;
         out->report_s = t < out->report_s ? t : out->report_s;
@@ -1893,7 +1932,7 @@ static void report_run(const char *path, long m, struct report_result *out)
 
     int64_t start, end;
     report_range(&rep, &start, &end);
-    struct tally sum;
+    struct totals sum;
     if (pg_base) {
         PGconn *c = pg_connect(path);
         out->sql_s = time_sql_pg(c, "agg", pg_sql_reference, 1, 3, start, end, as_of, &sum);
@@ -1910,17 +1949,55 @@ static void report_run(const char *path, long m, struct report_result *out)
         out->read_s = time_sql(db, sql_rows, -1, start, end, as_of, &sum);
         sqlite3_close(db);
     }
-    const struct tally *tot = &rep.total;
+    struct totals tt;
+    totals_of(&rep.total, &tt);
+    const struct totals *tot = &tt;
     if (tot->received != m || sum.received != m) {
         fprintf(stderr, "bench_store: the report counted %lld appeals and the scan %lld, not %ld\n",
                 (long long)tot->received, (long long)sum.received, m);
         exit(1);
     }
-    printf("  checked: SQL totals equal the report's (received %lld, replied %lld, due %lld, "
-           "timely %lld, overdue %lld; %zu units)\n",
-           (long long)tot->received, (long long)tot->replied, (long long)tot->due,
+    printf("  checked: SQL totals equal the report's (received %lld, eligible %lld, replied %lld, "
+           "due %lld, timely %lld, overdue %lld; %zu units)\n",
+           (long long)tot->received, (long long)tot->eligible, (long long)tot->replied,
+           (long long)tot->due,
            (long long)tot->timely, (long long)tot->overdue, rep.by_unit.n);
     report_release(&rep);
+}
+
+/* ---- --make-report-db ------------------------------------------------------------ */
+
+static const char *made_db; /* removed at exit unless the build finished */
+
+static void made_db_remove(void)
+{
+    static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
+    char f[4200];
+    if (!made_db)
+        return;
+    for (int k = 0; k < 4; k++) {
+        snprintf(f, sizeof(f), "%s%s", made_db, suffix[k]);
+        unlink(f);
+    }
+}
+
+/* Phase C's database at `path` and nothing else: a file of the program's own schema (store_migrate),
+ * the 60 units, the seeded areas and channels, and M appeals with Chinese titles. */
+static int make_report_db(const char *path, long m)
+{
+    struct stat sb;
+    if (lstat(path, &sb) == 0) {
+        fprintf(stderr, "bench_store: '%s' exists; --make-report-db makes a new file\n", path);
+        return 2;
+    }
+    made_db = path;
+    atexit(made_db_remove); /* also after die() */
+    double t0 = now_s();
+    report_build(path, m);
+    made_db = NULL;
+    printf("report database %s: %ld appeals received in %d, built in %.1f s, %.1f MiB\n", path,
+           m, YEAR, now_s() - t0, file_mib(path));
+    return 0;
 }
 
 /* ---- main ------------------------------------------------------------------------- */
@@ -1950,6 +2027,8 @@ int main(int argc, char **argv)
 {
     struct opts o;
     parse_opts(argc, argv, &o);
+    if (o.make_db)
+        return make_report_db(o.make_db, o.report_appeals);
     double t_run = now_s();
     wd.keep = o.keep;
     workdir_make(o.parent);

@@ -1,6 +1,7 @@
 /* api.c -- the JSON API under /api/v1/: routing, authentication (session cookie + CSRF
  * token, or a bearer token), who may read what, and the mapping of service errors to
- * HTTP statuses. Handlers are thin: every use case is a service call.
+ * HTTP statuses. Handlers are thin: every use case is a service call. Every answer is JSON
+ * but the bulletin's, a file handed to the server in r->download (errors stay JSON).
  *
  * Reading rules: admin, dispatcher and auditor see every appeal; a unit handler only
  * appeals where their unit leads or assists; a leader the appeals of their unit and the
@@ -9,17 +10,23 @@
  * core (core/appeal.c). */
 #include "http/request.h"
 
+#include <errno.h>
 #include <microhttpd.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/mask.h"
 #include "http/server.h"
+#include "report/layout.h"
 #include "service/view.h"
+#include "util/buf.h"
 #include "util/civil.h"
+#include "util/xalloc.h"
 
 #include "util/banned.h"
 
@@ -735,6 +742,132 @@ static json_t *audit_doc(struct request *r, struct err *e)
     return doc;
 }
 
+/* ---- the bulletin: a download -------------------------------------------------------- */
+
+static const struct bulletin_format {
+    const char *name, *type;
+    int (*render)(const struct doc *, const char *, struct err *);
+} bulletin_formats[] = {
+    {"html", "text/html; charset=utf-8", render_html},
+    {"csv", "text/csv; charset=utf-8", render_csv},
+    {"pdf", "application/pdf", render_pdf},
+    {"xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", render_xlsx},
+};
+
+/* The whole file at `path` into a malloc'ed block. */
+static int slurp(const char *path, char **out, size_t *len, struct err *e)
+{
+    FILE *f = fopen(path, "rb");
+    struct stat sb;
+    if (!f || fstat(fileno(f), &sb) != 0) {
+        int errnum = errno;
+        if (f)
+            fclose(f);
+        return err_set(e, ERR_IO, "", "cannot read the rendered bulletin: %s", strerror(errnum));
+    }
+    *len = (size_t)sb.st_size;
+    *out = xmalloc(*len + 1);
+    int bad = fread(*out, 1, *len, f) != *len;
+    fclose(f);
+    if (bad) {
+        free(*out);
+        *out = NULL;
+        return err_set(e, ERR_IO, "", "cannot read the rendered bulletin: short read");
+    }
+    return 0;
+}
+
+/* Renders d as `fmt` into memory. The renderers write a file (path.tmp, then renamed), so
+ * this one lives in a fresh directory of our own (mkdtemp: mode 0700, under TMPDIR or
+ * /tmp) where no other user can reach either name; both are gone when this returns. */
+static int render_to_memory(const struct doc *d, const struct bulletin_format *fmt, char **out,
+                            size_t *len, struct err *e)
+{
+    const char *tmpdir = getenv("TMPDIR");
+    struct buf dir = BUF_INIT, path = BUF_INIT;
+    buf_addf(&dir, "%s/shishi-bulletin.XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+    if (!mkdtemp(dir.ptr)) {
+        int rc = err_set(e, ERR_IO, "", "cannot make a directory in %s to render into: %s",
+                         tmpdir && *tmpdir ? tmpdir : "/tmp", strerror(errno));
+        buf_release(&dir);
+        return rc;
+    }
+    buf_addf(&path, "%s/bulletin.%s", dir.ptr, fmt->name);
+    int rc = fmt->render(d, path.ptr, e);
+    if (rc < 0) {
+        /* The renderer names its --out option and path; here both are ours, not the client's. */
+        char msg[sizeof(e->msg)];
+        snprintf(msg, sizeof(msg), "%s", e->msg);
+        err_set(e, ERR_IO, "", "cannot render the bulletin as %s: %s", fmt->name, msg);
+    } else {
+        rc = slurp(path.ptr, out, len, e);
+        unlink(path.ptr);
+    }
+    rmdir(dir.ptr);
+    buf_release(&path);
+    buf_release(&dir);
+    return rc;
+}
+
+/* GET /api/v1/bulletin?month=YYYY-MM|from=&to=&format=F[&rules=N]: the monthly bulletin,
+ * the very file `shishi bulletin` writes, as an attachment in r->download. Names and
+ * phones in its ledger are masked by the service, so every role that may read the report
+ * may have it. Returns 0, or -1 with e filled. */
+static int bulletin_download(struct request *r, struct err *e)
+{
+    const char *month = query(r, "month"), *from = query(r, "from"), *to = query(r, "to");
+    const char *format = query(r, "format");
+    int rules;
+    if (!month == !(from || to))
+        return err_set(e, ERR_INVALID, "month", "give month=YYYY-MM, or from and to dates");
+    if (rules_param(r, &rules, e) < 0)
+        return -1;
+    const struct bulletin_format *fmt = NULL;
+    for (size_t i = 0; format && i < sizeof(bulletin_formats) / sizeof(*bulletin_formats); i++)
+        if (!strcmp(format, bulletin_formats[i].name))
+            fmt = &bulletin_formats[i];
+    if (!format)
+        return err_set(e, ERR_INVALID, "format", "give format=html, csv, pdf or xlsx");
+    if (!fmt)
+        return err_set(e, ERR_INVALID, "format", "format must be html, csv, pdf or xlsx, not '%s'",
+                       format);
+    struct bulletin b;
+    struct names n;
+    if (svc_bulletin(r->svc, month, from, to, rules, r->now, &b, e) < 0)
+        return -1;
+    if (names_load(r->svc, &n, e) < 0) {
+        bulletin_release(&b);
+        return -1;
+    }
+    char site[128] = "本区";
+    struct err miss;
+    store_setting_get(r->svc->st, "site_name", site, sizeof(site), &miss);
+    struct doc d;
+    layout_bulletin(&d, &b, &n, site);
+    char *data = NULL;
+    size_t len = 0;
+    int rc = render_to_memory(&d, fmt, &data, &len, e);
+    if (rc == 0) {
+        /* Named from the dates the service parsed, never from the query's text. */
+        char d1[11], d2[11];
+        civil_format_date(b.from_day, d1);
+        civil_format_date(b.to_day, d2);
+        if (month)
+            snprintf(r->download.filename, sizeof(r->download.filename), "bulletin-%.7s.%s", d1,
+                     fmt->name);
+        else
+            snprintf(r->download.filename, sizeof(r->download.filename), "bulletin-%s_%s.%s",
+                     d1, d2, fmt->name);
+        r->download.data = data;
+        r->download.len = len;
+        r->download.type = fmt->type;
+    }
+    doc_release(&d);
+    names_release(&n);
+    bulletin_release(&b);
+    return rc;
+}
+
 /* ---- sessions ----------------------------------------------------------------------- */
 
 static json_t *login(struct request *r, struct err *e)
@@ -884,6 +1017,12 @@ static json_t *route(struct request *r, struct err *e)
         return need_role(r, e, ROLE_DISPATCHER, ROLE_LEADER, ROLE_AUDITOR) < 0
                    ? NULL
                    : rules_doc(r, n == 4 ? seg[3] : NULL, e);
+    if (is(res, "bulletin") && n == 3 && get) {
+        /* A download, not JSON: r->download is filled on success, e on failure. */
+        if (need_role(r, e, ROLE_DISPATCHER, ROLE_LEADER, ROLE_AUDITOR) == 0)
+            bulletin_download(r, e);
+        return NULL;
+    }
     if (is(res, "audit") && n == 4 && is(seg[3], "verify") && get)
         return need_role(r, e, ROLE_AUDITOR, ROLE_AUDITOR, ROLE_AUDITOR) < 0 ? NULL
                                                                             : audit_doc(r, e);
@@ -901,6 +1040,8 @@ json_t *api_handle(struct request *r)
     json_t *doc = route(r, &e);
     if (snapshot)
         store_rollback(r->svc->st);
+    if (!doc && r->download.data)
+        return NULL;
     if (!doc)
         return api_error(r, &e);
     return doc;

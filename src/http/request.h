@@ -1,4 +1,6 @@
-/* request.h -- one HTTP request as the API handlers see it. Nothing below http/ sees this. */
+/* request.h -- one HTTP request as the API handlers see it. Nothing below http/ sees this.
+ * What goes back is JSON, or a download: a handler that fills `download` returns NULL from
+ * api_handle() and the server sends those bytes instead. */
 #ifndef SHISHI_REQUEST_H
 #define SHISHI_REQUEST_H
 
@@ -33,10 +35,17 @@ struct request {
     int ncookies;
     size_t bytes;
     int64_t start_ns;
+    /* a download (GET /api/v1/bulletin): set only once the whole body is ready */
+    struct {
+        char *data;       /* malloc'ed; the server takes it, or frees it with the request */
+        size_t len;
+        const char *type; /* Content-Type, a static string */
+        char filename[64]; /* ASCII, no quotes: Content-Disposition's attachment name */
+    } download;
 };
 
 /* Routes and handles a complete request: returns the JSON to send (new reference) with
- * r->status set; never NULL. */
+ * r->status set, or NULL when the route filled r->download (status 200) instead. */
 json_t *api_handle(struct request *r);
 /* The error document {"error":{"code","message","field"}} and its HTTP status. */
 json_t *api_error(struct request *r, const struct err *e);

@@ -68,6 +68,28 @@ static void client_addr(struct MHD_Connection *c, char *out, size_t size)
                   (socklen_t)size);
 }
 
+/* Queues `len` bytes of `body` (malloc'ed; taken here) with the headers every answer has. */
+static enum MHD_Result send_body(struct request *r, char *body, size_t len, const char *type,
+                                 const char *disposition)
+{
+    r->bytes = len;
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+    if (!resp) {
+        free(body);
+        return MHD_NO;
+    }
+    MHD_add_response_header(resp, "Content-Type", type);
+    if (disposition)
+        MHD_add_response_header(resp, "Content-Disposition", disposition);
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    for (int i = 0; i < r->ncookies; i++)
+        MHD_add_response_header(resp, "Set-Cookie", r->cookies[i]);
+    enum MHD_Result ok = MHD_queue_response(r->conn, (unsigned)r->status, resp);
+    MHD_destroy_response(resp);
+    return ok;
+}
+
 static enum MHD_Result send_json(struct request *r, json_t *doc)
 {
     char *text = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
@@ -80,16 +102,18 @@ static enum MHD_Result send_json(struct request *r, json_t *doc)
     body[len++] = '\n';
     body[len] = '\0';
     free(text);
-    r->bytes = len;
-    struct MHD_Response *resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
-    MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
-    MHD_add_response_header(resp, "Cache-Control", "no-store");
-    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    for (int i = 0; i < r->ncookies; i++)
-        MHD_add_response_header(resp, "Set-Cookie", r->cookies[i]);
-    enum MHD_Result ok = MHD_queue_response(r->conn, (unsigned)r->status, resp);
-    MHD_destroy_response(resp);
-    return ok;
+    return send_body(r, body, len, "application/json; charset=utf-8", NULL);
+}
+
+/* The download a route left in r->download, as an attachment. */
+static enum MHD_Result send_download(struct request *r)
+{
+    char disposition[128];
+    snprintf(disposition, sizeof(disposition), "attachment; filename=\"%s\"",
+             r->download.filename);
+    char *body = r->download.data;
+    r->download.data = NULL;
+    return send_body(r, body, r->download.len, r->download.type, disposition);
 }
 
 static enum MHD_Result fail(struct request *r, int code, const char *field, const char *msg)
@@ -144,7 +168,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     r->svc = thread_service(&e);
     if (!r->svc)
         return send_json(r, api_error(r, &e));
-    return send_json(r, api_handle(r));
+    json_t *doc = api_handle(r);
+    return doc ? send_json(r, doc) : send_download(r);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -167,6 +192,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         pthread_mutex_unlock(&log_lock);
     }
     buf_release(&r->body);
+    free(r->download.data);
     free(r);
     *con_cls = NULL;
 }

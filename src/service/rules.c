@@ -15,8 +15,9 @@
 
 #include "util/banned.h"
 
-static const char *const kind_keys[LIMIT_KINDS] = {"default", "consult", "help",
-                                                   "complaint", "report", "suggest"};
+/* By kind (enum appeal_kind), NULL-terminated for only_keys(). */
+static const char *const kind_keys[LIMIT_KINDS + 1] = {"default", "consult",  "help", "complaint",
+                                                       "report",  "suggest", NULL};
 
 static json_t *limit_json(struct time_limit l)
 {
