@@ -643,8 +643,12 @@ static json_t *explain_doc(struct request *r, const char *from, const char *to, 
     const char *key = NULL;
     for (int i = 0; i < 4; i++)
         if (query(r, dims[i])) {
+            if (dim != DIM_ALL)
+                return err_set(e, ERR_INVALID, dims[i], "explain one group at a time"), NULL;
             dim = DIM_UNIT + i;
             key = query(r, dims[i]);
+            if (!*key)
+                return err_set(e, ERR_INVALID, dims[i], "name the %s to explain", dims[i]), NULL;
         }
     struct explain x;
     if (svc_explain(r->svc, from, to, rules, r->now, figure, dim, key, &x, e) < 0)

@@ -114,9 +114,6 @@ int svc_rules_add(struct service *svc, const struct actor *who, const char *json
 int svc_rules_list(struct service *svc, struct ruleset **out, size_t *n, struct err *e);
 /* The time limits in force: the newest rule set's (the site's time_limits rows win). */
 int svc_limits_now(struct service *svc, struct limits *out, struct err *e);
-/* A rule set from JSON (absent keys take ruleset_default()'s values; unknown keys are
- * refused) and checked with ruleset_check(). */
-int ruleset_from_json(const char *text, struct ruleset *out, struct err *e);
 
 /* The report for dates [from, to] under rule set `rules` (0: newest) as of `as_of`.
  * Caller releases r. */

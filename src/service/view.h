@@ -6,6 +6,7 @@
 
 #include <jansson.h>
 
+#include "service/rules_json.h"
 #include "service/service.h"
 
 /* Names of units, areas and channels, loaded once. */
@@ -39,8 +40,6 @@ json_t *view_appeal(const struct names *n, const struct appeal *a, int unmask, i
 json_t *view_event(const struct event *ev);
 /* The report of report.h as JSON, rates as percentages with two decimals (null: no value). */
 json_t *view_report(const struct names *n, const struct report *r);
-/* A rule set as complete JSON (service/rules.c): what a stored version holds. */
-json_t *ruleset_to_json(const struct ruleset *r);
 json_t *view_explain(const struct explain *x);
 
 #endif

@@ -7,13 +7,14 @@ cd "$(dirname "$0")/../.."
 out="${1:-build-fuzz}"
 runs="${2:-20000}"
 mkdir -p "$out"
-common=(src/util/err.c src/util/xalloc.c src/util/civil.c src/util/utf8.c src/core/workday.c)
+common=(src/util/err.c src/util/xalloc.c src/util/civil.c src/util/utf8.c src/core/workday.c
+        src/core/appeal.c src/core/deadline.c src/core/ruleset.c src/service/rules_json.c)
 flags=(-std=c17 -g -O1 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
        -Isrc -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all)
 for src in tests/fuzz/fuzz_*.c; do
     name=$(basename "$src" .c)
     corpus="tests/fuzz/corpus/${name#fuzz_}"
-    clang "${flags[@]}" "$src" "${common[@]}" -o "$out/$name"
+    clang "${flags[@]}" "$src" "${common[@]}" -ljansson -o "$out/$name"
     work="$out/$name.corpus"
     rm -rf "$work"
     mkdir -p "$work"
