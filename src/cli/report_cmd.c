@@ -268,13 +268,10 @@ int cmd_rules(struct cli *c, int argc, char **argv)
         buf_release(&text);
         if (rc < 0)
             return cli_fail(&e);
-        if (!strcmp(format, "json")) {
-            json_t *j = ruleset_to_json(&rs);
-            json_object_set_new(j, "version", json_integer(rs.version));
-            cli_print_json(j);
-        } else {
+        if (!strcmp(format, "json"))
+            cli_print_json(view_ruleset(&rs));
+        else
             printf("rule set version %d added: %s\n", rs.version, rs.name);
-        }
         return 0;
     }
     if (!strcmp(sub, "show")) {
@@ -289,10 +286,7 @@ int cmd_rules(struct cli *c, int argc, char **argv)
         struct ruleset rs;
         if (cli_open(c, 0, &e) < 0 || svc_rules_get(&c->svc, (int)v, &rs, &e) < 0)
             return cli_fail(&e);
-        json_t *j = ruleset_to_json(&rs);
-        json_object_set_new(j, "version", json_integer(rs.version));
-        json_object_set_new(j, "created_at", view_time(rs.created_at));
-        cli_print_json(j);
+        cli_print_json(view_ruleset(&rs));
         return 0;
     }
     if (strcmp(sub, "list") != 0 || o.nargs > 1) {
@@ -305,12 +299,8 @@ int cmd_rules(struct cli *c, int argc, char **argv)
         return cli_fail(&e);
     if (!strcmp(format, "json")) {
         json_t *arr = json_array();
-        for (size_t i = 0; i < n; i++) {
-            json_t *j = ruleset_to_json(&list[i]);
-            json_object_set_new(j, "version", json_integer(list[i].version));
-            json_object_set_new(j, "created_at", view_time(list[i].created_at));
-            json_array_append_new(arr, j);
-        }
+        for (size_t i = 0; i < n; i++)
+            json_array_append_new(arr, view_ruleset(&list[i]));
         cli_print_json(arr);
     } else {
         static const char *head[] = {"版本", "名称", "权重(响应/解决/满意)", "基本满意计入",

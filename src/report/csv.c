@@ -68,37 +68,6 @@ static void add_table(struct buf *b, const struct doc_table *t)
     }
 }
 
-/* Writes data to path + ".tmp" and renames it into place; on failure nothing is left. */
-static int write_file(const char *path, const char *data, size_t len, struct err *e)
-{
-    struct buf tmp = BUF_INIT;
-    buf_addf(&tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp.ptr, "wb");
-    if (!f) {
-        int saved = errno;
-        buf_release(&tmp);
-        return err_set(e, ERR_IO, "out", "cannot write %s '%s': %s", "CSV", path, strerror(saved));
-    }
-    int ok = fwrite(data, 1, len, f) == len;
-    int saved = errno;
-    if (fclose(f) != 0 && ok) {
-        ok = 0;
-        saved = errno;
-    }
-    if (ok && rename(tmp.ptr, path) != 0) {
-        ok = 0;
-        saved = errno;
-    }
-    if (!ok) {
-        remove(tmp.ptr);
-        buf_release(&tmp);
-        return err_set(e, ERR_IO, "out", "cannot write %s '%s': %s", "CSV", path,
-                       strerror(saved ? saved : EIO));
-    }
-    buf_release(&tmp);
-    return 0;
-}
-
 int render_csv(const struct doc *d, const char *path, struct err *e)
 {
     struct buf b = BUF_INIT;
@@ -113,7 +82,7 @@ int render_csv(const struct doc *d, const char *path, struct err *e)
         return err_set(e, ERR_IO, "out", "cannot write %s '%s': %s", "CSV", path,
                        "document too large");
     }
-    int rc = write_file(path, b.ptr, b.len, e);
+    int rc = doc_write_file(path, "CSV", b.ptr, b.len, e);
     buf_release(&b);
     return rc;
 }

@@ -2,12 +2,14 @@
  * Invariant: everything a doc points at was allocated from its arena. */
 #include "report/doc.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/buf.h"
 #include "util/xalloc.h"
 
 #include "util/banned.h"
@@ -191,4 +193,34 @@ const char *doc_cell_text(const struct cell *c, char out[CELL_TEXT_MAX])
     default:
         return c->s ? c->s : "";
     }
+}
+
+int doc_write_file(const char *path, const char *what, const char *data, size_t len,
+                   struct err *e)
+{
+    struct buf tmp = BUF_INIT;
+    buf_addf(&tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp.ptr, "wb");
+    if (!f) {
+        int saved = errno;
+        buf_release(&tmp);
+        return err_set(e, ERR_IO, "out", "cannot write %s '%s': %s", what, path, strerror(saved));
+    }
+    int ok = fwrite(data, 1, len, f) == len;
+    int saved = errno;
+    if (fclose(f) != 0 && ok) {
+        ok = 0;
+        saved = errno;
+    }
+    if (ok && rename(tmp.ptr, path) != 0) {
+        ok = 0;
+        saved = errno;
+    }
+    if (!ok)
+        remove(tmp.ptr);
+    buf_release(&tmp);
+    if (!ok)
+        return err_set(e, ERR_IO, "out", "cannot write %s '%s': %s", what, path,
+                       strerror(saved ? saved : EIO));
+    return 0;
 }

@@ -109,6 +109,11 @@ void cell_none(struct cell *c);
 /* The text of a cell, the same in every format; returns c->s for text cells, else out. */
 const char *doc_cell_text(const struct cell *c, char out[CELL_TEXT_MAX]);
 
+/* Writes data to path + ".tmp" and renames it into place; on failure nothing is left at
+ * either name and e says "cannot write <what> '<path>': <reason>". */
+int doc_write_file(const char *path, const char *what, const char *data, size_t len,
+                   struct err *e);
+
 /* Renderers (report/html.c, csv.c, pdf.c, xlsx.c). Each writes the whole doc: every table
  * in order (PDF: tables with `wide` set may be drawn smaller), every chart (HTML as inline
  * SVG, PDF drawn with cairo; XLSX as native charts where it can; CSV has no charts).

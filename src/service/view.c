@@ -296,6 +296,14 @@ json_t *view_report(const struct names *n, const struct report *r)
     return o;
 }
 
+json_t *view_ruleset(const struct ruleset *rs)
+{
+    json_t *o = ruleset_to_json(rs);
+    json_object_set_new(o, "version", json_integer(rs->version));
+    json_object_set_new(o, "created_at", view_time(rs->created_at));
+    return o;
+}
+
 json_t *view_explain(const struct explain *x)
 {
     json_t *o = json_object(), *num = json_array(), *den = json_array(), *part = json_object();

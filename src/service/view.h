@@ -41,5 +41,7 @@ json_t *view_event(const struct event *ev);
 /* The report of report.h as JSON, rates as percentages with two decimals (null: no value). */
 json_t *view_report(const struct names *n, const struct report *r);
 json_t *view_explain(const struct explain *x);
+/* A stored rule set version: its complete JSON with version and created_at. */
+json_t *view_ruleset(const struct ruleset *rs);
 
 #endif
