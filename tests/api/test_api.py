@@ -5,8 +5,10 @@
 
 Builds an organisation with the CLI (a district, departments A 住建局 and B 城管局, a town,
 one user of every role), starts `shishi serve` on a free port and checks every endpoint:
-sessions and throttling, the whole life of an appeal, the role x endpoint matrix, masking,
-bad input, and 8 concurrent clients driving 2,000 actions. Then it stops the server with
+sessions and throttling, the whole life of an appeal, the report with its figures explained
+down to appeal codes under versioned rule sets (on a fixture worked out by hand), the bulletin
+download in every format, the role x endpoint matrix, masking, bad input, and 8 concurrent
+clients driving 2,000 actions. Then it stops the server with
 SIGTERM and reads its access log.
 
 Standard library only. Prints one line per failed check and, last, "N passed, M failed";
@@ -778,6 +780,396 @@ def test_calendar_report_audit(w):
               "audit counts events and appeals", r.json)
 
 
+def site_today(days=0):
+    """The site's date (UTC+8), `days` from today."""
+    return time.strftime("%Y-%m-%d", time.gmtime(time.time() + 8 * 3600 + days * 86400))
+
+
+AREA_T = "考核测试"  # an area of its own, so its figures can be worked out by hand
+# figure -> (report's whole-appeal count or None, its denominator, its rate)
+FIGURES = {"reply_rate": ("replied", "eligible", "reply_rate"),
+           "timely_rate": ("timely", "due", "timely_rate"),
+           "response_rate": ("signed_in_time", "signed_due", "response_rate"),
+           "resolution_rate": (None, "visited", "resolution_rate"),
+           "satisfaction_rate": (None, "rated", "satisfaction_rate")}
+# the lead's example: 基本满意 counts half, and merged appeals count again
+RULES_2022 = {"name": "2022年考核规则", "basic_satisfied_share": 50,
+              "weights": {"response_rate": 20, "resolution_rate": 40, "satisfaction_rate": 40},
+              "exclude": ["rejected"], "min_volume": 3}
+
+
+def group_of(rep, dim, name):
+    """The by_<dim> entry of a report named `name`, or None."""
+    return next((g for g in rep[f"by_{dim}"] if g["name"] == name), None)
+
+
+def check_explain(sess, period, rep, desc, rules=None, **group):
+    """Every figure's explain list against the report's (or group's) counts: the
+    denominator's codes are the denominator, the numerator adds up from the shares."""
+    extra = dict(period, **group)
+    if rules is not None:
+        extra["rules"] = rules
+    out = {}
+    for fig, (count, den, rate) in FIGURES.items():
+        r = sess.get(q("/api/v1/report", explain=fig, **extra))
+        if not expect(r, 200, f"{desc}: explain {fig}"):
+            continue
+        x = r.json
+        out[fig] = x
+        eq(list(x), ["figure", "rules_version", "numerator", "denominator", "rate",
+                     "numerator_appeals", "denominator_appeals", "partial_shares"],
+           f"{desc}: explain {fig} members")
+        eq((x["figure"], x["rules_version"]), (fig, rep.get("rules_version", x["rules_version"])),
+           f"{desc}: explain {fig} names the figure and the rule set")
+        nums, dens, part = x["numerator_appeals"], x["denominator_appeals"], x["partial_shares"]
+        eq((x["denominator"], len(dens), len(set(dens))), (rep[den], rep[den], rep[den]),
+           f"{desc}: {fig} lists the {den} appeals, each once")
+        eq([c for c in nums if c not in dens], [], f"{desc}: {fig} numerator within denominator")
+        eq([c for c in part if c not in nums], [], f"{desc}: {fig} partial shares are in the numerator")
+        check(all(0 < s < 100 for s in part.values()), f"{desc}: {fig} shares are partial", part)
+        shares = sum(part.get(c, 100) for c in nums)
+        check(abs(x["numerator"] * 100 - shares) < 1e-6,
+              f"{desc}: {fig} numerator adds up from its appeals' shares", x)
+        eq(x["rate"], rep[rate], f"{desc}: {fig} rate as the report has it")
+        if count:
+            eq((len(nums), part), (rep[count], {}), f"{desc}: {fig} numerator lists the {count} appeals")
+    r = sess.get(q("/api/v1/report", explain="overdue", **extra))
+    if expect(r, 200, f"{desc}: explain overdue"):
+        x = r.json
+        eq(list(x), ["figure", "rules_version", "count", "appeals"], f"{desc}: explain overdue members")
+        eq((x["figure"], x["count"], len(x["appeals"])), ("overdue", rep["overdue"], rep["overdue"]),
+           f"{desc}: explain overdue lists the overdue appeals")
+        out["overdue"] = x
+    return out
+
+
+def test_assess(w):
+    """Report figures, explain down to appeal codes, and versioned rule sets, on a fixture
+    whose figures are worked out by hand."""
+    d, ad, au = w.s["dispatcher"], w.s["admin"], w.s["auditor"]
+    expect(ad.post("/api/v1/areas", {"name": AREA_T, "code": "assess-test"}), 201,
+           "an area for the assessment fixture")
+
+    def make(state, solved="yes", satisfaction="满意"):
+        a = w.register(area=AREA_T)
+        if state == "received":
+            return a
+        if state == "rejected":
+            return w.act("dispatcher", a, "reject", reason="不属于受理范围")
+        a = w.act("dispatcher", a, "dispatch", unit=A)
+        if state == "dispatched":
+            return a
+        a = w.act("handler_a", a, "accept")
+        a = w.act("handler_a", a, "reply", text="已处理。")
+        if state == "replied":
+            return a
+        return w.act("dispatcher", a, "visit", solved=solved, satisfaction=satisfaction)
+
+    fx = {"full": make("visited", "yes", "满意"), "basic_partly": make("visited", "partly", "基本满意"),
+          "basic": make("visited", "yes", "基本满意"), "redone": make("visited", "no", "不满意"),
+          "replied": make("replied"), "dispatched": make("dispatched"),
+          "received": make("received"), "rejected": make("rejected")}
+    eq([fx[k]["status"] for k in ("full", "basic_partly", "basic", "redone", "rejected")],
+       ["visited", "visited", "visited", "accepted", "rejected"], "assessment fixture states")
+    code = {k: a["code"] for k, a in fx.items()}
+    period = {"from": site_today(-1), "to": site_today(1)}
+
+    # rule sets: version 1 is the default; bad ones are refused naming the field
+    v1 = {}
+    r = d.get("/api/v1/rules")
+    if expect(r, 200, "GET /rules"):
+        eq(list(r.json), ["items"], "rules list is {items}")
+        eq([(x["version"], x["name"]) for x in r.json["items"]], [(1, "默认考核规则")],
+           "a fresh database has the default rule set as version 1")
+        v1 = r.json["items"][0]
+        eq((v1["basic_satisfied_share"], v1["partly_solved_share"], v1["exclude"]),
+           (100, 0, ["rejected", "merged"]), "the default rule set's shares and exclusions")
+        r = au.get("/api/v1/rules/1")
+        if expect(r, 200, "GET /rules/1"):
+            eq(r.json, v1, "GET /rules/1 is the listed version 1")
+    for path in ("/api/v1/rules/99", "/api/v1/rules/abc", "/api/v1/rules/0"):
+        expect(d.get(path), 404, f"GET {path}", "not_found")
+    bad = [({"name": "x", "bogus": 1}, "bogus", "bogus"),
+           ({"weights": {"speed_rate": 10}}, "weights", "speed_rate"),
+           ({"weights": {"response_rate": 0, "resolution_rate": 0, "satisfaction_rate": 0}},
+            "weights", None),
+           ({"basic_satisfied_share": 150}, "basic_satisfied_share", "150"),
+           ({"partly_solved_share": -1}, "partly_solved_share", None),
+           ({"basic_satisfied_share": "half"}, "basic_satisfied_share", None),
+           ({"exclude": ["closed"]}, "exclude", None),
+           ({"name": ""}, "name", None),
+           ({"min_volume": 2.5}, "min_volume", None),
+           ({"time_limits": {"handle": {"complaint": ["7 weeks", "24 hours", "2 hours"]}}},
+            "time_limits.handle", "weeks"),
+           ({"time_limits": {"complex": "15 workdays", "later": 1}}, "later", "later")]
+    for body, field, needle in bad:
+        expect(ad.post("/api/v1/rules", body), 400, f"POST /rules {json.dumps(body)[:60]}",
+               "invalid", field, needle)
+    expect(ad.call("POST", "/api/v1/rules", '{"name": "x", '), 400, "POST /rules malformed JSON",
+           "invalid", "body")
+    expect(ad.call("POST", "/api/v1/rules", '["x"]'), 400, "POST /rules with an array", "invalid",
+           "body")
+    expect(ad.call("POST", "/api/v1/rules", '{"name": "a", "name": "b"}'), 400,
+           "POST /rules with a duplicate key", "invalid", "body")
+    expect(ad.call("POST", "/api/v1/rules", "name=x", ctype="text/plain"), 415,
+           "POST /rules as text/plain", "unsupported_media_type")
+    for role in ("dispatcher", "leader", "auditor", "handler_a"):
+        expect(w.s[role].post("/api/v1/rules", RULES_2022), 403, f"{role} POST /rules",
+               "forbidden", "role")
+    expect(w.s["anonymous"].post("/api/v1/rules", RULES_2022), 401, "POST /rules without a session",
+           "unauthorized")
+    eq(len(d.get("/api/v1/rules").json["items"]), 1, "refused rule sets are not stored")
+
+    # the report under version 1, worked out by hand for the fixture's area:
+    # 8 received, the rejected one not eligible; replied: 3 visited + 1 replied (the redone
+    # one was sent back: its reply and visit are cleared); 5 signed, all in time; visited
+    # and rated: 3 (已解决 + 部分解决 + 已解决 = 1 + 0 + 1, 满意 + 基本满意 x2 = 1 + 1 + 1)
+    r1 = d.get(q("/api/v1/report", **period))
+    if not expect(r1, 200, "report under the newest rules (version 1)"):
+        return
+    rep1 = r1.json
+    eq((rep1["rules_version"], rep1["rules_name"]), (1, "默认考核规则"), "report names its rules")
+    for key in ("eligible", "replied", "due", "timely", "signed_due", "signed_in_time", "visited",
+                "rated", "overdue", "reply_rate", "timely_rate", "response_rate", "sign_rate",
+                "resolution_rate", "satisfaction_rate", "score"):
+        check(key in rep1, f"report has {key}", sorted(rep1))
+    eq(rep1["response_rate"], rep1["sign_rate"], "response_rate is sign_rate")
+    for dim in ("area", "unit", "channel", "town"):
+        groups = rep1.get(f"by_{dim}") or []
+        eq((sum(g["received"] for g in groups), sum(g["eligible"] for g in groups)),
+           (rep1["received"], rep1["eligible"]), f"by_{dim} adds up to the report")
+    g1 = group_of(rep1, "area", AREA_T)
+    want1 = {"name": AREA_T, "received": 8, "eligible": 7, "replied": 4, "reply_rate": 57.14,
+             "due": 4, "timely": 4, "timely_rate": 100.0, "signed_due": 5, "signed_in_time": 5,
+             "response_rate": 100.0, "sign_rate": 100.0, "visited": 3, "resolution_rate": 66.67,
+             "rated": 3, "satisfaction_rate": 100.0, "score": 88.33, "overdue": 0}
+    eq(g1, want1, "the fixture's area under version 1, as worked out by hand")
+    ua = group_of(rep1, "unit", A)
+    check(ua and set(ua) == set(want1), "by_unit entries have every figure", ua)
+
+    x1 = check_explain(d, period, rep1, "whole period v1")
+    if g1:
+        xa = check_explain(au, period, dict(g1, rules_version=1), "area v1", area=AREA_T)
+        if "satisfaction_rate" in xa:
+            eq((sorted(xa["satisfaction_rate"]["denominator_appeals"]),
+                xa["satisfaction_rate"]["partial_shares"], xa["satisfaction_rate"]["numerator"]),
+               (sorted([code["full"], code["basic_partly"], code["basic"]]), {}, 3.0),
+               "v1 counts 基本满意 in full")
+        if "resolution_rate" in xa:
+            eq(sorted(xa["resolution_rate"]["numerator_appeals"]),
+               sorted([code["full"], code["basic"]]), "v1 counts 部分解决 as nothing")
+        if "reply_rate" in xa:
+            eq(xa["reply_rate"]["denominator_appeals"],
+               [code[k] for k in ("full", "basic_partly", "basic", "redone", "replied",
+                                  "dispatched", "received")],
+               "reply_rate's denominator: the eligible appeals in received order")
+    if ua:
+        check_explain(w.s["leader"], period, dict(ua, rules_version=1), "unit v1", unit=A)
+    r = d.get(q("/api/v1/report", explain="timely_rate", channel="12345热线", **period))
+    if expect(r, 200, "explain for a channel"):
+        gc = group_of(rep1, "channel", "12345热线")
+        eq(len(r.json["denominator_appeals"]), gc and gc["due"], "channel explain: due appeals")
+    x_ = x1.get("reply_rate")
+    if x_:
+        check(all(code[k] in x_["denominator_appeals"] for k in code if k != "rejected")
+              and code["rejected"] not in x_["denominator_appeals"],
+              "the whole period's reply_rate counts the fixture but its rejected appeal")
+
+    # bad explain and rules parameters
+    for params, status, ecode, field in (
+            ({"explain": "speed_rate"}, 400, "invalid", "explain"),
+            ({"explain": ""}, 400, "invalid", "explain"),
+            ({"explain": "reply_rate", "area": "不存在"}, 404, "not_found", "area"),
+            ({"explain": "reply_rate", "unit": "不存在局"}, 404, "not_found", "unit"),
+            ({"explain": "reply_rate", "town": A}, 400, "invalid", "town"),
+            ({"explain": "reply_rate", "unit": A, "area": AREA_T}, 400, "invalid", "area"),
+            ({"explain": "reply_rate", "unit": ""}, 400, "invalid", "unit"),
+            ({"rules": "abc"}, 400, "invalid", "rules"),
+            ({"rules": "0"}, 400, "invalid", "rules"),
+            ({"rules": "1.5"}, 400, "invalid", "rules"),
+            ({"rules": "99"}, 404, "not_found", "rules"),
+            ({"rules": "99", "explain": "reply_rate"}, 404, "not_found", "rules"),
+            ({"explain": "reply_rate", "to": "2021-02-30"}, 400, "invalid", None)):
+        expect(d.get(q("/api/v1/report", **dict(period, **params))), status,
+               f"report {params}", ecode, field)
+
+    # a second version, as the lead's example: 基本满意 counts half
+    r = ad.post("/api/v1/rules", RULES_2022)
+    if not expect(r, 201, "admin POST /rules"):
+        return
+    v2 = r.json
+    eq((v2["version"], v2["name"], v2["basic_satisfied_share"], v2["exclude"], v2["min_volume"]),
+       (2, "2022年考核规则", 50, ["rejected"], 3), "the stored rule set is version 2 as sent")
+    eq(v2["weights"], {"reply_rate": 0, "timely_rate": 0, "response_rate": 20,
+                       "resolution_rate": 40, "satisfaction_rate": 40},
+       "weights not sent are stored as 0")
+    eq((v2["partly_solved_share"], v2["time_limits"]), (v1["partly_solved_share"], v1["time_limits"]),
+       "members not sent are stored with the defaults, complete")
+    check(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00", v2.get("created_at") or ""),
+          "the new version has created_at", v2)
+    r = d.get("/api/v1/rules/2")
+    if expect(r, 200, "GET /rules/2"):
+        eq(r.json, v2, "GET /rules/2 is what POST stored")
+    eq([x["version"] for x in d.get("/api/v1/rules").json["items"]], [1, 2], "rules list: 1, 2")
+    r = d.get("/api/v1/rules/1")
+    if expect(r, 200, "GET /rules/1 after adding 2"):
+        eq(r.json, v1, "version 1 is unchanged by version 2")
+
+    # the same period under the newest rules (2) and recomputed under version 1
+    r2, r1b = d.get(q("/api/v1/report", **period)), d.get(q("/api/v1/report", rules=1, **period))
+    if expect(r2, 200, "report under the newest rules (2)") and \
+            expect(r1b, 200, "report with rules=1"):
+        rep2, rep1b = r2.json, r1b.json
+        eq((rep2["rules_version"], rep2["rules_name"], rep1b["rules_version"]),
+           (2, "2022年考核规则", 1), "the newest is version 2; rules=1 recomputes under 1")
+        g2, g1b = group_of(rep2, "area", AREA_T), group_of(rep1b, "area", AREA_T)
+        eq(g1b, want1, "rules=1 gives version 1's figures again")
+        # (100 + 50 + 50) / 3; score (20 x 100 + 40 x 66.67 + 40 x 66.67) / 100
+        eq(g2, dict(want1, satisfaction_rate=66.67, score=73.33),
+           "the fixture's area under version 2: 基本满意 counts half")
+        if g2 and g1b:
+            eq(round(g1b["satisfaction_rate"] - g2["satisfaction_rate"], 2), 33.33,
+               "satisfaction differs by the two 基本满意 at half: 100 / 3")
+        xa2 = check_explain(d, period, dict(g2 or {}, rules_version=2), "area v2", area=AREA_T)
+        s2 = xa2.get("satisfaction_rate")
+        if s2:
+            eq((s2["numerator"], s2["denominator"], s2["rate"], s2["partial_shares"]),
+               (2.0, 3, 66.67, {code["basic_partly"]: 50, code["basic"]: 50}),
+               "explain names the two appeals counted half")
+        s1 = d.get(q("/api/v1/report", explain="satisfaction_rate", area=AREA_T, rules=1,
+                     **period)).json
+        eq((s1.get("rules_version"), s1.get("numerator"), s1.get("partial_shares")), (1, 3.0, {}),
+           "explain with rules=1 uses version 1")
+        check_explain(d, period, rep2, "whole period v2")
+
+    # versions are immutable: a shown version edited and posted back (its version and
+    # created_at included, as GET shows them) is stored as the next one
+    edited = dict(v2, name="2022年考核规则（修订）", min_volume=4)
+    r = ad.post("/api/v1/rules", edited)
+    if expect(r, 201, "POST /rules of an edited GET answer"):
+        eq((r.json["version"], r.json["name"], r.json["min_volume"]),
+           (3, "2022年考核规则（修订）", 4), "an edited version is stored as version 3")
+        eq(d.get("/api/v1/rules/2").json, v2, "version 2 is unchanged")
+
+
+BULLETIN_TYPES = {"html": "text/html; charset=utf-8", "csv": "text/csv; charset=utf-8",
+                  "pdf": "application/pdf",
+                  "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def bulletin_ok(r, fmt, filename, desc):
+    """A bulletin download: 200, its type, an attachment named `filename`, the format's magic."""
+    if not expect(r, 200, desc):
+        return False
+    ok = eq(r.header_all("Content-Type"), [BULLETIN_TYPES[fmt]], f"{desc}: Content-Type")
+    ok &= eq(r.header_all("Content-Disposition"), [f'attachment; filename="{filename}"'],
+             f"{desc}: Content-Disposition")
+    ok &= eq(r.header_all("Cache-Control"), ["no-store"], f"{desc}: Cache-Control")
+    ok &= eq(int((r.header_all("Content-Length") or ["-1"])[0]), len(r.raw), f"{desc}: Content-Length")
+    raw = r.raw
+    if fmt == "pdf":
+        ok &= check(raw.startswith(b"%PDF-") and b"%%EOF" in raw[-64:], f"{desc}: a whole PDF",
+                    raw[:16])
+    elif fmt == "xlsx":
+        ok &= check(raw.startswith(b"PK\x03\x04") and b"xl/workbook.xml" in raw,
+                    f"{desc}: an XLSX zip", raw[:16])
+    elif fmt == "csv":
+        text = raw.decode("utf-8", "replace")
+        ok &= check(raw.startswith(b"\xef\xbb\xbf") and "受理量," in text,
+                    f"{desc}: CSV with a BOM and the summary", text[:80])
+    else:
+        text = raw.decode("utf-8", "replace")
+        ok &= check(text.startswith("<!DOCTYPE html>") and "<svg" in text and "</html>" in text,
+                    f"{desc}: HTML with inline SVG charts", text[:80])
+    return ok
+
+
+def test_bulletin(w):
+    """GET /bulletin: the CLI's bulletin as a download, every format, and its refusals."""
+    d = w.s["dispatcher"]
+    month = site_today()[:7]
+    path = lambda **p: q("/api/v1/bulletin", **p)  # noqa: E731
+    got = {}
+    for fmt in ("html", "csv", "pdf", "xlsx"):
+        r = d.get(path(month=month, format=fmt))
+        if bulletin_ok(r, fmt, f"bulletin-{month}.{fmt}", f"bulletin {fmt}"):
+            got[fmt] = r.raw
+    if "csv" in got:
+        csv_text = got["csv"].decode("utf-8")
+        check(PHONE not in csv_text and ID_NUMBER not in csv_text and PHONE_MASKED in csv_text,
+              "the bulletin's ledger masks phones", csv_text[:200])
+        check("张三" not in csv_text and "张*" in csv_text, "the bulletin's ledger masks names")
+        # the very bytes `shishi bulletin` writes (CSV has no as-of time to differ by)
+        out = os.path.join(w.tmp, "cli-bulletin.csv")
+        cli(w.binary, w.db, "bulletin", "--month", month, "--format", "csv", "--out", out)
+        with open(out, "rb") as f:
+            eq(f.read() == got["csv"], True, "the API's CSV bulletin is the CLI's, byte for byte")
+    newest = max(x["version"] for x in d.get("/api/v1/rules").json["items"])
+    if "html" in got:
+        check(f"考核规则第{newest}版" in got["html"].decode("utf-8"),
+              f"the bulletin uses the newest rules ({newest})")
+    r = d.get(path(month=month, format="html", rules=1))
+    if bulletin_ok(r, "html", f"bulletin-{month}.html", "bulletin rules=1"):
+        check("考核规则第1版" in r.raw.decode("utf-8"), "rules=1: the bulletin under version 1")
+    frm, to = site_today(-6), site_today()
+    r = w.s["auditor"].get(path(**{"from": frm, "to": to, "format": "csv"}))
+    bulletin_ok(r, "csv", f"bulletin-{frm}_{to}.csv", "bulletin from/to")
+
+    # every role that may read the report may download it; the rest may not
+    for role, status in zip(ROLE_ORDER, [200, 200, 403, 403, 200, 200, 200, 403, 401]):
+        r = w.s[role].get(path(month=month, format="csv"))
+        if status == 200:
+            bulletin_ok(r, "csv", f"bulletin-{month}.csv", f"bulletin as {role}")
+        else:
+            expect(r, status, f"bulletin as {role}", {401: "unauthorized", 403: "forbidden"}[status])
+            eq(r.header_all("Content-Type"), ["application/json; charset=utf-8"],
+               f"bulletin as {role}: the refusal is JSON")
+            check(not r.header_all("Content-Disposition"), f"bulletin as {role}: no attachment")
+    r = w.s["handler_a"].get(path(month=month, format="pdf"))
+    expect(r, 403, "a handler may not have the PDF bulletin", "forbidden", "role")
+
+    for params, status, ecode, field in (
+            ({"month": "2021-13", "format": "pdf"}, 400, "invalid", "month"),
+            ({"month": "2021-7x", "format": "pdf"}, 400, "invalid", "month"),
+            ({"month": "", "format": "pdf"}, 400, "invalid", "month"),
+            ({"format": "pdf"}, 400, "invalid", "month"),
+            ({"month": month, "from": frm, "to": to, "format": "pdf"}, 400, "invalid", "month"),
+            ({"from": frm, "format": "csv"}, 400, "invalid", "to"),
+            ({"from": to, "to": frm, "format": "csv"}, 400, "invalid", "to"),
+            ({"from": "2021-02-30", "to": to, "format": "csv"}, 400, "invalid", None),
+            ({"month": month}, 400, "invalid", "format"),
+            ({"month": month, "format": "docx"}, 400, "invalid", "format"),
+            ({"month": month, "format": "PDF"}, 400, "invalid", "format"),
+            ({"month": month, "format": "pdf", "rules": "abc"}, 400, "invalid", "rules"),
+            ({"month": month, "format": "pdf", "rules": "99"}, 404, "not_found", "rules")):
+        r = d.get(path(**params))
+        expect(r, status, f"bulletin {params}", ecode, field)
+        eq(r.header_all("Content-Type"), ["application/json; charset=utf-8"],
+           f"bulletin {params}: the error is JSON")
+    expect(d.call("POST", path(month=month, format="csv"), {}), 404, "POST /bulletin", "not_found",
+           "path")
+
+    # several at once, in every format: the renderers run on the server's worker threads
+    results = {}
+
+    def fetch_one(i):
+        fmt = ("pdf", "xlsx", "html", "csv")[i % 4]
+        results[i] = (fmt, d.get(path(month=month, format=fmt)))
+
+    threads = [threading.Thread(target=fetch_one, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for i, (fmt, r) in sorted(results.items()):
+        if bulletin_ok(r, fmt, f"bulletin-{month}.{fmt}", f"concurrent bulletin {i} ({fmt})") \
+                and fmt == "csv" and "csv" in got:
+            eq(r.raw == got["csv"], True, f"concurrent bulletin {i}: the same CSV")
+    eq(len(results), 8, "8 concurrent bulletins answered")
+    left = sorted(os.listdir(w.server_tmp))
+    eq(left, [], "rendering leaves nothing behind in the server's TMPDIR")
+
+
 def test_public(w):
     body = {"title": "路口积水", "content": "下雨后路口积水严重。", "phone": "13900005678",
             "citizen_name": "李四", "kind": "求助"}
@@ -848,6 +1240,7 @@ def test_matrix(w):
           "B": w.fresh("dispatched", lead=B), "R": w.fresh("received")}
     today = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 8 * 3600))
     ALL = [200] * 7 + [403, 401]
+    REPORTERS = [200, 200, 403, 403, 200, 200, 200, 403, 401]
     gets = [
         ("/api/v1/session", [200] * 8 + [401]),
         ("/api/v1/appeals", ALL),
@@ -861,8 +1254,13 @@ def test_matrix(w):
         ("/api/v1/users", [200, 403, 403, 403, 403, 403, 200, 403, 401]),
         (q("/api/v1/calendar/is", date="2021-10-01"), ALL),
         (q("/api/v1/calendar/add", date="2021-09-30", n=5), ALL),
-        (q("/api/v1/report", **{"from": today, "to": today}),
-         [200, 200, 403, 403, 200, 200, 200, 403, 401]),
+        (q("/api/v1/report", **{"from": today, "to": today}), REPORTERS),
+        (q("/api/v1/report", **{"from": today, "to": today, "explain": "reply_rate"}), REPORTERS),
+        (q("/api/v1/report", **{"from": today, "to": today, "explain": "overdue", "unit": A}),
+         REPORTERS),
+        ("/api/v1/rules", REPORTERS),
+        ("/api/v1/rules/1", REPORTERS),
+        (q("/api/v1/bulletin", month=today[:7], format="csv"), REPORTERS),
         ("/api/v1/audit/verify", [200, 403, 403, 403, 403, 403, 200, 403, 401]),
     ]
     for path, want in gets:
@@ -884,6 +1282,7 @@ def test_matrix(w):
         ("/api/v1/channels", lambda: {"name": uniq("渠道"), "code": uniq("ch")}),
         ("/api/v1/users", lambda: {"username": uniq("user"), "role": "auditor",
                                    "password": PASSWORD}),
+        ("/api/v1/rules", lambda: {"name": uniq("矩阵规则")}),
         ("/api/v1/appeals", lambda: appeal_body()),
     ]
     for path, body in org_posts:
@@ -1341,6 +1740,9 @@ def main():
     db = os.environ.get("SHISHI_TEST_DB_URL") or os.path.join(tmp.name, "ledger.db")
     log_path = os.path.join(tmp.name, "server.log")
     env = dict(os.environ)
+    server_tmp = os.path.join(tmp.name, "server-tmp")  # the server's TMPDIR, to see it left empty
+    os.mkdir(server_tmp)
+    env["TMPDIR"] = server_tmp
     env.setdefault("ASAN_OPTIONS", "detect_leaks=1")
     env.setdefault("UBSAN_OPTIONS", "print_stacktrace=1")
     server = None
@@ -1363,7 +1765,7 @@ def main():
             time.sleep(0.1)
 
         w = World()
-        w.db = db
+        w.db, w.binary, w.tmp, w.server_tmp = db, binary, tmp.name, server_tmp
         for key, user in (("admin", "admin"), ("dispatcher", "paidan"), ("handler_a", "zhujian"),
                           ("handler_b", "chengguan"), ("leader", "lingdao"),
                           ("leader_a", "lingdao_zj"), ("auditor", "shenji"),
@@ -1372,7 +1774,8 @@ def main():
         w.s["anonymous"] = Anonymous()
 
         for section in (test_health, test_login, test_lockout, test_sessions, test_lifecycle,
-                        test_list, test_org, test_calendar_report_audit, test_public,
+                        test_list, test_org, test_calendar_report_audit, test_assess,
+                        test_bulletin, test_public,
                         test_matrix, test_bad_input, test_concurrency, test_final_consistency):
             t0 = time.time()
             try:
@@ -1404,6 +1807,8 @@ def main():
                   for ln in access), "the public follow is logged by its path")
         check(any(re.search(r"method=POST path=/api/v1/appeals status=201 .* user=paidan$", ln)
                   for ln in access), "a registration is logged with its user")
+        check(any(re.search(r"method=GET path=/api/v1/bulletin status=200 bytes=\d{4,} ", ln)
+                  for ln in access), "a bulletin download is logged with its size")
         paths = [re.search(r" path=(\S*)", ln).group(1) for ln in access]
         eq([p for p in paths if "?" in p][:3], [], "no query string in the access log")
         check("phone_last4" not in log, "no phone digits in the access log")
