@@ -692,22 +692,15 @@ static json_t *rules_doc(struct request *r, const char *version, struct err *e)
                    NULL;
         if (svc_rules_get(r->svc, (int)v, &rs, e) < 0)
             return NULL;
-        json_t *o = ruleset_to_json(&rs);
-        json_object_set_new(o, "version", json_integer(rs.version));
-        json_object_set_new(o, "created_at", view_time(rs.created_at));
-        return o;
+        return view_ruleset(&rs);
     }
     struct ruleset *list;
     size_t n;
     if (svc_rules_list(r->svc, &list, &n, e) < 0)
         return NULL;
     json_t *arr = json_array();
-    for (size_t i = 0; i < n; i++) {
-        json_t *o = ruleset_to_json(&list[i]);
-        json_object_set_new(o, "version", json_integer(list[i].version));
-        json_object_set_new(o, "created_at", view_time(list[i].created_at));
-        json_array_append_new(arr, o);
-    }
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(arr, view_ruleset(&list[i]));
     free(list);
     return json_pack("{s:o}", "items", arr);
 }
@@ -724,9 +717,7 @@ static json_t *rules_add(struct request *r, struct err *e)
     free(text);
     if (rc < 0)
         return NULL;
-    json_t *o = ruleset_to_json(&rs);
-    json_object_set_new(o, "version", json_integer(rs.version));
-    json_object_set_new(o, "created_at", view_time(rs.created_at));
+    json_t *o = view_ruleset(&rs);
     r->status = 201;
     return o;
 }
