@@ -48,12 +48,18 @@ def check(cond, desc, detail=""):
     return cond
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+def free_ports(n):
+    """n distinct free ports: the sockets stay bound until all are chosen, so the kernel
+    cannot hand the same port out twice."""
+    socks = []
+    for _ in range(n):
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        socks.append(s)
+    ports = [s.getsockname()[1] for s in socks]
+    for s in socks:
+        s.close()
+    return ports
 
 
 def cli(binary, db, *args, stdin=None):
@@ -93,6 +99,17 @@ def login(port, username):
 
 
 def start_server(binary, db, port, log):
+    """Starts a server; if another process took the port in the meantime, on a fresh one."""
+    for attempt in range(3):
+        try:
+            return try_server(binary, db, port, log), port
+        except RuntimeError:
+            if attempt == 2:
+                raise
+            port = free_ports(1)[0]
+
+
+def try_server(binary, db, port, log):
     p = subprocess.Popen([binary, "--db", db, "serve", "--listen", f"127.0.0.1:{port}",
                           "--threads", "2", "--public-per-minute", "100000"],
                          stdout=subprocess.DEVNULL, stderr=log)
@@ -152,8 +169,11 @@ def main():
             if rc:
                 raise RuntimeError(f"setup user {username}: {err}")
 
-        ports = [free_port(), free_port()]
-        servers = [start_server(binary, db, ports[i], logs[i]) for i in range(2)]
+        ports = free_ports(2)
+        servers = []
+        for i in range(2):
+            server, ports[i] = start_server(binary, db, ports[i], logs[i])
+            servers.append(server)
         tokens = [{"dispatcher": login(p, "paidan"), "handler": login(p, "zhujian")}
                   for p in ports]
 
