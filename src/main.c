@@ -25,6 +25,7 @@ static const struct command commands[] = {
     {"dispatch", cmd_action, "dispatch (交办/改派) CODE --unit U [--assist U]... [--days N|--hours N]"},
     {"redispatch", cmd_action, "re-dispatch (改派) a returned appeal CODE --unit U"},
     {"accept", cmd_action, "sign for (签收) CODE"},
+    {"contact", cmd_action, "the lead unit has reached the caller (联系群众) CODE [--note N]"},
     {"return", cmd_action, "return (退单) CODE --reason R"},
     {"uphold", cmd_action, "uphold the dispatch after a return (维持交办) CODE --reason R"},
     {"extend", cmd_action, "ask for an extension (申请延期) CODE --days N --reason R"},

@@ -36,8 +36,10 @@ static void tally_rows(struct table *t, const struct tally_set *s, const struct 
             rate_text(tally_rate(x, f), r[f], sizeof(r[f]));
         rate_text(tally_score(x, rs), sc, sizeof(sc));
         const char *nm = name ? name(n, x->key) : none;
-        const char *row[] = {what, *nm ? nm : none, rec, rep, r[FIG_REPLY], r[FIG_TIMELY],
-                             r[FIG_RESPONSE], r[FIG_RESOLUTION], r[FIG_SATISFACTION], sc};
+        const char *row[] = {what,         *nm ? nm : none,  rec,
+                             rep,          r[FIG_REPLY],     r[FIG_TIMELY],
+                             r[FIG_SIGN],  r[FIG_RESPONSE],  r[FIG_RESOLUTION],
+                             r[FIG_SATISFACTION], sc};
         table_add(t, row);
     }
 }
@@ -130,10 +132,11 @@ int cmd_report(struct cli *c, int argc, char **argv)
     if (!strcmp(format, "json")) {
         cli_print_json(view_report(&n, &r));
     } else {
-        static const char *head[] = {"维度",   "名称",   "受理",   "已答复", "回复率",
-                                     "及时率", "响应率", "解决率", "满意率", "综合得分"};
+        static const char *head[] = {"维度",   "名称",   "受理",   "已答复",
+                                     "回复率", "及时率", "签收率", "响应率",
+                                     "解决率", "满意率", "综合得分"};
         struct table t;
-        table_init(&t, 10, head);
+        table_init(&t, 11, head);
         tally_rows(&t, &(struct tally_set){&r.total, 1, 1}, &n, &r.rules, "合计", NULL, "全部");
         tally_rows(&t, &r.by_unit, &n, &r.rules, "单位", names_unit, "(未分类)");
         tally_rows(&t, &r.by_area, &n, &r.rules, "领域", names_area, "(未分类)");

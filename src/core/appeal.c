@@ -16,6 +16,7 @@
  * close           visited                   closed      dispatcher          do_close
  * merge           received, dispatched      merged      dispatcher          do_merge
  * reject          received                  rejected    dispatcher          do_reject
+ * contact         accepted                  accepted    lead unit           do_contact
  *
  * Invariant: nothing here does I/O; appeal_apply() either returns the new appeal and its
  * event, or an error and nothing. */
@@ -73,6 +74,7 @@ static const struct name actions[ACT_COUNT_] = {
     {"close", "销号"},
     {"merge", "并单"},
     {"reject", "不予受理"},
+    {"contact", "联系群众"},
 };
 
 static const struct name roles[ROLE_COUNT_] = {
@@ -276,6 +278,7 @@ static int check_actor(struct ctx *c)
     case ACT_RETURN:
     case ACT_EXTEND:
     case ACT_REPLY:
+    case ACT_CONTACT:
         lead_action = 1;
         ok = is_lead_handler(who, c->cur);
         break;
@@ -459,6 +462,7 @@ static int do_dispatch(struct ctx *c)
     n->state = ST_DISPATCHED;
     n->dispatched_at = c->act->at;
     n->accepted_at = 0;
+    n->contacted_at = 0; /* a unit newly dispatched must reach the caller itself */
     n->ext_requested = 0;
     char limtext[48];
     limit_format(lim, limtext, sizeof(limtext));
@@ -726,6 +730,23 @@ static int do_reject(struct ctx *c)
     return 0;
 }
 
+/* Only the first contact since dispatch is kept on the row (it is what the response rate
+ * judges); every contact is an event with its note. */
+static int do_contact(struct ctx *c)
+{
+    if (need_state(c, ST_ACCEPTED, 0) < 0 ||
+        check_text(c, "note", c->act->note, REASON_MAX, 0) < 0)
+        return -1;
+    if (!c->next->contacted_at)
+        c->next->contacted_at = c->act->at;
+    else
+        json_object_set_new(c->details, "again", json_true());
+    if (c->next->sign_deadline && c->act->at > c->next->sign_deadline)
+        json_object_set_new(c->details, "late", json_true());
+    set_str(c->details, "note", c->act->note);
+    return 0;
+}
+
 typedef int (*action_fn)(struct ctx *c);
 
 static const action_fn handlers[ACT_COUNT_] = {
@@ -745,6 +766,7 @@ static const action_fn handlers[ACT_COUNT_] = {
     [ACT_CLOSE] = do_close,
     [ACT_MERGE] = do_merge,
     [ACT_REJECT] = do_reject,
+    [ACT_CONTACT] = do_contact,
 };
 
 int appeal_apply(const struct appeal *cur, const struct action *act, const struct limits *rules,

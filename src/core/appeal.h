@@ -7,6 +7,7 @@
  *   visited --redo(automatic when unsolved/unsatisfied, or by hand)--> accepted
  *   accepted --extend/extend-approve/extend-deny--> accepted (deadline moves on approval)
  *   any open state --urge/supervise--> same state (urge count, supervision level rise)
+ *   accepted --contact--> accepted (the lead unit reached the caller: 联系群众)
  *   merged --visit--> merged (the merged caller still gets a call back)
  *
  * Invariant: the state of an appeal changes only in appeal_apply(), which checks the
@@ -56,6 +57,7 @@ enum appeal_action {
     ACT_CLOSE,
     ACT_MERGE,
     ACT_REJECT,
+    ACT_CONTACT, /* the lead unit contacts the caller (联系群众): counts toward the response rate */
     ACT_COUNT_
 };
 
@@ -97,6 +99,7 @@ struct appeal {
     int n_assist;
     int64_t received_at, dispatched_at, sign_deadline, accepted_at, deadline, replied_at,
         visited_at, closed_at;
+    int64_t contacted_at; /* the lead unit's first contact with the caller since dispatch */
     int64_t ext_requested; /* pending extension's requested deadline; 0 when none */
     int ext_count;
     int urge_count, supervise_level, redo_count, return_count;

@@ -70,6 +70,9 @@ void appeal_digest(const struct appeal *a, char out[65])
         put_int(&st, nums[i]);
     for (int i = 0; i < a->n_assist && i < APPEAL_MAX_ASSIST; i++)
         put_int(&st, a->assist[i]);
+    /* Fields added later enter only when set, so rows sealed before them still verify. */
+    if (a->contacted_at)
+        put_int(&st, a->contacted_at);
     crypto_hash_sha256_final(&st, digest);
     sodium_bin2hex(out, 65, digest, sizeof(digest));
 }

@@ -68,13 +68,13 @@ void report_judge(const struct ruleset *rs, const struct appeal_fact *f, int64_t
             v->overdue = 1;
         }
     }
-    if (f->sign_deadline) {
-        if (f->accepted_at) {
-            v->den[FIG_RESPONSE] = 1;
-            v->num[FIG_RESPONSE] = f->accepted_at <= f->sign_deadline ? 100 : 0;
-        } else if (as_of > f->sign_deadline) {
-            v->den[FIG_RESPONSE] = 1;
-        }
+    if (f->sign_deadline && (f->accepted_at || as_of > f->sign_deadline)) {
+        int signed_in_time = f->accepted_at && f->accepted_at <= f->sign_deadline;
+        int contacted = f->contacted_at && f->contacted_at <= f->sign_deadline;
+        v->den[FIG_SIGN] = v->den[FIG_RESPONSE] = 1;
+        v->num[FIG_SIGN] = signed_in_time ? 100 : 0;
+        v->num[FIG_RESPONSE] =
+            signed_in_time && (contacted || !rs->response_contact) ? 100 : 0;
     }
     if (f->visit_solved > SOLVED_NONE && f->visit_solved < SOLVED_COUNT_) {
         v->den[FIG_RESOLUTION] = 1;

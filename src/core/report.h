@@ -8,8 +8,10 @@
  *   timely       due appeals replied at or before their deadline (as extended) / due, where
  *                due = eligible appeals with a deadline that were replied, or whose deadline
  *                had passed at the report's as-of instant
- *   response     eligible appeals signed for by their sign deadline / those with a sign
+ *   sign         eligible appeals signed for by their sign deadline / those with a sign
  *                deadline that were signed, or whose sign deadline had passed at as-of
+ *   response     as sign, and the caller also contacted by the sign deadline (when the
+ *                rule set asks for contact) / the same denominator
  *   resolution   visited eligible appeals: 已解决 1, 部分解决 the rule's share, 未解决 0
  *   satisfaction visited eligible appeals: 满意 1, 基本满意 the rule's share, 不满意 0
  *   overdue      eligible appeals not replied whose deadline had passed at as-of
@@ -35,6 +37,7 @@ struct appeal_fact {
     int64_t channel_id, area_id, lead_unit_id;
     int64_t town_id; /* set by the service from the unit tree; the store leaves it 0 */
     int64_t received_at, dispatched_at, deadline, sign_deadline, accepted_at, replied_at;
+    int64_t contacted_at;
     int visit_solved, visit_satisfaction;
     int urge_count, supervise_level, redo_count;
     const char *title, *citizen_name, *phone; /* FACT_TEXT: borrowed for the callback */

@@ -5,10 +5,11 @@
 
 #include "util/banned.h"
 
-static const char *const codes[FIG_COUNT_] = {"reply_rate", "timely_rate", "response_rate",
+static const char *const codes[FIG_COUNT_] = {"reply_rate",      "timely_rate",
+                                              "sign_rate",       "response_rate",
                                               "resolution_rate", "satisfaction_rate"};
-static const char *const labels[FIG_COUNT_] = {"回复率", "及时处理率", "响应率", "解决率",
-                                               "满意率"};
+static const char *const labels[FIG_COUNT_] = {"回复率", "及时处理率", "签收率",
+                                               "响应率", "解决率",     "满意率"};
 
 void ruleset_default(struct ruleset *r)
 {
@@ -22,6 +23,7 @@ void ruleset_default(struct ruleset *r)
     r->exclude_rejected = 1;
     r->exclude_merged = 1;
     r->min_volume = 5;
+    r->response_contact = 1;
     limits_default(&r->limits, NULL);
 }
 
@@ -87,7 +89,5 @@ int figure_parse(const char *s)
     for (int f = 0; f < FIG_COUNT_; f++)
         if (!strcmp(s, codes[f]) || !strcmp(s, labels[f]))
             return f;
-    if (!strcmp(s, "sign_rate") || !strcmp(s, "签收率"))
-        return FIG_RESPONSE;
     return -1;
 }

@@ -15,7 +15,8 @@
 enum figure {
     FIG_REPLY = 0,    /* 回复率 */
     FIG_TIMELY,       /* 及时处理率 */
-    FIG_RESPONSE,     /* 签收率/响应率 */
+    FIG_SIGN,         /* 签收率: signed for in time */
+    FIG_RESPONSE,     /* 响应率: signed in time and the caller contacted in time */
     FIG_RESOLUTION,   /* 解决率 */
     FIG_SATISFACTION, /* 满意率 */
     FIG_COUNT_
@@ -33,12 +34,13 @@ struct ruleset {
     int exclude_rejected;   /* rejected appeals (不予受理) are left out of every rate */
     int exclude_merged;     /* merged appeals (已并单) are left out of every rate */
     int min_volume;         /* a unit with fewer eligible appeals is listed, not ranked */
+    int response_contact;   /* the response rate also needs the caller contacted in time */
     struct limits limits;   /* time limits; limits.cal is not part of the rule set */
 };
 
-/* The district's rule set: response 30 / resolution 35 / satisfaction 35, 基本满意 counts
- * in full, 部分解决 does not, rejected and merged appeals excluded, ranked from 5 appeals,
- * and limits_default()'s time limits. */
+/* The district's rule set: response 30 / resolution 35 / satisfaction 35, a response needs
+ * the caller contacted, 基本满意 counts in full, 部分解决 does not, rejected and merged
+ * appeals excluded, ranked from 5 appeals, and limits_default()'s time limits. */
 void ruleset_default(struct ruleset *r);
 /* Refuses a rule set that cannot be applied, naming the field. */
 int ruleset_check(const struct ruleset *r, struct err *e);

@@ -199,8 +199,8 @@ int svc_explain(struct service *svc, const char *from, const char *to, int rules
     x->figure = fig;
     if (fig == -2)
         return err_set(e, ERR_INVALID, "explain",
-                       "cannot explain '%s' (reply_rate, timely_rate, response_rate, "
-                       "resolution_rate, satisfaction_rate, overdue)",
+                       "cannot explain '%s' (reply_rate, timely_rate, sign_rate, "
+                       "response_rate, resolution_rate, satisfaction_rate, overdue)",
                        figure ? figure : "");
     int64_t d1, d2, k;
     struct names n;

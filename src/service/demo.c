@@ -1018,6 +1018,14 @@ static struct step *add_step(struct demo *d, int plan, int64_t at, int type,
     return s;
 }
 
+/* What a handler notes after calling the citizen (联系群众). */
+static const char *const contact_notes[] = {
+    "已电话联系诉求人，告知已签收并正在办理。",
+    "已电话联系诉求人，了解具体情况，约定现场查看时间。",
+    "已联系诉求人，说明办理流程和预计办结时间。",
+};
+#define N_CONTACT_NOTES ((int)(sizeof(contact_notes) / sizeof(contact_notes[0])))
+
 /* Plans the reply of a generated appeal handled since `start` against deadline `dl`, with
  * the urges that come before it; returns the reply's time. */
 static int64_t plan_reply(struct demo *d, int i, int64_t start, int64_t dl, int late, int phase,
@@ -1125,6 +1133,12 @@ static int plan_generated(struct demo *d, int i)
         s->assist[s->n_assist++] = unit_for(p, d, t->assist[k]);
     at = p->urgent ? at + minutes(d, 5, 50) : work_after(d, at + minutes(d, 10, 200));
     add_step(d, i, at, ACT_ACCEPT, h);
+    /* The handler calls the citizen soon after signing. The offset comes from the plan's
+     * index, not the generator, so adding this step left every other draw as it was. */
+    at += 60 * (p->urgent ? 3 + i % 10 : 10 + (i * 37) % 80);
+    if (!p->urgent && i % 43 == 11) /* one in 43 calls waits for the next working day */
+        at = work_after(d, at + 86400);
+    add_step(d, i, at, ACT_CONTACT, h)->text = contact_notes[i % N_CONTACT_NOTES];
 
     if (p->flags & F_EXTENDED) {
         int days = p->flags & F_EXT10 ? 10 : 5;
@@ -1176,6 +1190,8 @@ static int plan_index_of(const struct demo *d, const char *key)
 
 static int plan_script(struct demo *d, int i)
 {
+    int64_t accepted = 0; /* a signing waiting for its call to the citizen */
+    const struct actor *caller = NULL;
     const struct script *sc = d->plans[i].s;
     for (int k = 0; k < 10 && sc->steps[k].type; k++) {
         const struct sstep *x = &sc->steps[k];
@@ -1186,7 +1202,17 @@ static int plan_script(struct demo *d, int i)
                            sc->key, x->who);
         if (civil_parse_instant_checked(x->at, "at", &at, d->e) < 0)
             return -1;
+        if (accepted) { /* the call comes before the next scripted step, within 20 minutes */
+            int64_t call = accepted + (at - accepted < 2400 ? (at - accepted) / 2 : 1200);
+            add_step(d, i, call - call % 60, ACT_CONTACT, caller)->text =
+                contact_notes[i % N_CONTACT_NOTES];
+            accepted = 0;
+        }
         struct step *s = add_step(d, i, at, x->type, who);
+        if (x->type == ACT_ACCEPT) {
+            accepted = at;
+            caller = who;
+        }
         s->unit = x->unit;
         for (int j = 0; j < 2 && x->assist[j]; j++)
             s->assist[s->n_assist++] = x->assist[j];
@@ -1200,6 +1226,9 @@ static int plan_script(struct demo *d, int i)
             return err_set(d->e, ERR_INVALID, "demo", "demo script '%s' merges into unknown '%s'",
                            sc->key, x->into ? x->into : "");
     }
+    if (accepted)
+        add_step(d, i, accepted + 1200, ACT_CONTACT, caller)->text =
+            contact_notes[i % N_CONTACT_NOTES];
     return 0;
 }
 

@@ -46,6 +46,7 @@ json_t *ruleset_to_json(const struct ruleset *r)
         json_array_append_new(ex, json_string("merged"));
     json_object_set_new(o, "exclude", ex);
     json_object_set_new(o, "min_volume", json_integer(r->min_volume));
+    json_object_set_new(o, "response_needs_contact", json_boolean(r->response_contact));
     json_t *tl = json_object(), *h = json_object();
     for (int k = 0; k < LIMIT_KINDS; k++)
         json_object_set_new(h, kind_keys[k], limit_row(r->limits.handle[k]));
@@ -154,7 +155,8 @@ int ruleset_from_json(const char *text, struct ruleset *out, struct err *e)
      * added again is accepted, and the store gives it its own. */
     static const char *const keys[] = {"name",       "weights",    "basic_satisfied_share",
                                        "partly_solved_share", "exclude", "min_volume",
-                                       "time_limits", "version",   "created_at", NULL};
+                                       "time_limits", "version",   "created_at", "response_needs_contact",
+                                       NULL};
     json_error_t je;
     json_t *o = json_loads(text, JSON_REJECT_DUPLICATES, &je);
     int rc = -1;
@@ -190,8 +192,8 @@ int ruleset_from_json(const char *text, struct ruleset *out, struct err *e)
             int f = figure_parse(k);
             if (f < 0) {
                 err_set(e, ERR_INVALID, "weights",
-                        "unknown rate '%s' in weights (reply_rate, timely_rate, response_rate, "
-                        "resolution_rate, satisfaction_rate)",
+                        "unknown rate '%s' in weights (reply_rate, timely_rate, sign_rate, "
+                        "response_rate, resolution_rate, satisfaction_rate)",
                         k);
                 goto out;
             }
@@ -203,6 +205,15 @@ int ruleset_from_json(const char *text, struct ruleset *out, struct err *e)
         get_int(o, "partly_solved_share", "partly_solved_share", &out->partly_share, e) < 0 ||
         get_int(o, "min_volume", "min_volume", &out->min_volume, e) < 0)
         goto out;
+    v = json_object_get(o, "response_needs_contact");
+    if (v) {
+        if (!json_is_boolean(v)) {
+            err_set(e, ERR_INVALID, "response_needs_contact",
+                    "'response_needs_contact' must be true or false");
+            goto out;
+        }
+        out->response_contact = json_is_true(v);
+    }
     v = json_object_get(o, "exclude");
     if (v) {
         if (!json_is_array(v)) {

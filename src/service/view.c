@@ -188,6 +188,7 @@ json_t *view_appeal(const struct names *n, const struct appeal *a, int unmask, i
     json_object_set_new(o, "dispatched_at", view_time(a->dispatched_at));
     json_object_set_new(o, "sign_deadline", view_time(a->sign_deadline));
     json_object_set_new(o, "accepted_at", view_time(a->accepted_at));
+    json_object_set_new(o, "contacted_at", view_time(a->contacted_at));
     json_object_set_new(o, "deadline", view_time(a->deadline));
     json_object_set_new(o, "replied_at", view_time(a->replied_at));
     json_object_set_new(o, "visited_at", view_time(a->visited_at));
@@ -242,10 +243,11 @@ static void tally_fields(json_t *o, const struct tally *t, const struct ruleset 
     json_object_set_new(o, "due", json_integer(t->den[FIG_TIMELY]));
     json_object_set_new(o, "timely", json_integer(tally_count(t, FIG_TIMELY)));
     json_object_set_new(o, "timely_rate", pct(tally_rate(t, FIG_TIMELY)));
-    json_object_set_new(o, "signed_due", json_integer(t->den[FIG_RESPONSE]));
-    json_object_set_new(o, "signed_in_time", json_integer(tally_count(t, FIG_RESPONSE)));
+    json_object_set_new(o, "signed_due", json_integer(t->den[FIG_SIGN]));
+    json_object_set_new(o, "signed_in_time", json_integer(tally_count(t, FIG_SIGN)));
+    json_object_set_new(o, "sign_rate", pct(tally_rate(t, FIG_SIGN)));
+    json_object_set_new(o, "responded", json_integer(tally_count(t, FIG_RESPONSE)));
     json_object_set_new(o, "response_rate", pct(tally_rate(t, FIG_RESPONSE)));
-    json_object_set_new(o, "sign_rate", pct(tally_rate(t, FIG_RESPONSE)));
     json_object_set_new(o, "visited", json_integer(t->den[FIG_RESOLUTION]));
     json_object_set_new(o, "resolution_rate", pct(tally_rate(t, FIG_RESOLUTION)));
     json_object_set_new(o, "rated", json_integer(t->den[FIG_SATISFACTION]));

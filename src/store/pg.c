@@ -981,7 +981,7 @@ static int pg_counter_peek(store_t *st, const char *name, int64_t *value, struct
     "dispatched_at, sign_deadline, accepted_at, deadline, replied_at, visited_at, closed_at, "     \
     "ext_requested, ext_count, urge_count, supervise_level, redo_count, return_count, "            \
     "coalesce(merged_into, 0), reply_text, visit_solved, visit_satisfaction, evidence_count, "     \
-    "version, last_seq, updated_at, "                                                              \
+    "version, last_seq, updated_at, contacted_at, "                                                \
     "(SELECT string_agg(au.unit_id::text, ',' ORDER BY au.rowid) FROM appeal_units au "            \
     "WHERE au.appeal_id = appeals.id AND au.role = 'assist')"
 
@@ -1022,6 +1022,7 @@ static void read_appeal(const PGresult *r, int row, struct appeal *a)
     a->version = g64(r, row, i++);
     a->last_seq = g64(r, row, i++);
     a->updated_at = g64(r, row, i++);
+    a->contacted_at = g64(r, row, i++);
     const char *p = PQgetvalue(r, row, i++);
     a->n_assist = 0;
     while (*p && a->n_assist < APPEAL_MAX_ASSIST) {
@@ -1067,6 +1068,7 @@ static void bind_appeal(struct params *p, const struct appeal *a)
     p_int(p, a->version);
     p_int(p, a->last_seq);
     p_int(p, a->updated_at);
+    p_int(p, a->contacted_at);
 }
 
 /* Rewrites the appeal's lead and assisting units. */
@@ -1100,9 +1102,9 @@ static int pg_appeal_insert(store_t *st, struct appeal *a, struct err *e)
         "dispatched_at, sign_deadline, accepted_at, deadline, replied_at, visited_at, closed_at, "
         "ext_requested, ext_count, urge_count, supervise_level, redo_count, return_count, "
         "merged_into, reply_text, visit_solved, visit_satisfaction, evidence_count, version, "
-        "last_seq, updated_at) "
+        "last_seq, updated_at, contacted_at) "
         "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,"
-        "$23,$24,$25,$26,$27,$28,$29,$30,$31,$32,$33,$34,$35,$36) RETURNING id";
+        "$23,$24,$25,$26,$27,$28,$29,$30,$31,$32,$33,$34,$35,$36,$37) RETURNING id";
     struct pg *s = (struct pg *)st;
     if (write_allowed(s, e) < 0)
         return -1;
@@ -1127,8 +1129,8 @@ static int pg_appeal_update(store_t *st, const struct appeal *a, int64_t expecte
         "accepted_at=$17, deadline=$18, replied_at=$19, visited_at=$20, closed_at=$21, "
         "ext_requested=$22, ext_count=$23, urge_count=$24, supervise_level=$25, redo_count=$26, "
         "return_count=$27, merged_into=$28, reply_text=$29, visit_solved=$30, "
-        "visit_satisfaction=$31, evidence_count=$32, version=$33, last_seq=$34, updated_at=$35 "
-        "WHERE id = $36 AND version = $37";
+        "visit_satisfaction=$31, evidence_count=$32, version=$33, last_seq=$34, updated_at=$35, "
+        "contacted_at=$36 WHERE id = $37 AND version = $38";
     struct pg *s = (struct pg *)st;
     if (write_allowed(s, e) < 0)
         return -1;
@@ -1252,7 +1254,7 @@ static int pg_appeal_list(store_t *st, const struct appeal_filter *f, struct app
     "id, code, state, kind, urgency, channel_id, coalesce(area_id, 0), "                           \
     "coalesce(lead_unit_id, 0), received_at, dispatched_at, deadline, sign_deadline, "             \
     "accepted_at, replied_at, visit_solved, visit_satisfaction, urge_count, supervise_level, "    \
-    "redo_count"
+    "redo_count, contacted_at"
 #define FACT_PAGE                                                                                  \
     " FROM appeals WHERE received_at >= $1 AND received_at < $2 AND (received_at, id) > ($3, $4) " \
     "ORDER BY received_at, id LIMIT 2000"
@@ -1300,6 +1302,7 @@ static int pg_fact_scan(store_t *st, int64_t from, int64_t to, int flags,
             f.urge_count = gint(r, row, i++);
             f.supervise_level = gint(r, row, i++);
             f.redo_count = gint(r, row, i++);
+            f.contacted_at = g64(r, row, i++);
             if (flags & FACT_TEXT) {
                 f.title = PQgetvalue(r, row, i++);
                 f.citizen_name = PQgetvalue(r, row, i++);

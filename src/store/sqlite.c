@@ -790,7 +790,7 @@ static int lite_counter_peek(struct lite *s, const char *name, int64_t *value, s
     "dispatched_at, sign_deadline, accepted_at, deadline, replied_at, visited_at, closed_at, "     \
     "ext_requested, ext_count, urge_count, supervise_level, redo_count, return_count, "            \
     "coalesce(merged_into, 0), reply_text, visit_solved, visit_satisfaction, evidence_count, "     \
-    "version, last_seq, updated_at"
+    "version, last_seq, updated_at, contacted_at"
 
 static void read_appeal(sqlite3_stmt *st, struct appeal *a)
 {
@@ -829,6 +829,7 @@ static void read_appeal(sqlite3_stmt *st, struct appeal *a)
     a->version = sqlite3_column_int64(st, i++);
     a->last_seq = sqlite3_column_int64(st, i++);
     a->updated_at = sqlite3_column_int64(st, i++);
+    a->contacted_at = sqlite3_column_int64(st, i++);
 }
 
 /* Binds every mutable column from index `i` on, in APPEAL_COLS order after `code`. */
@@ -865,6 +866,7 @@ static int bind_appeal(sqlite3_stmt *st, const struct appeal *a, int i)
     sqlite3_bind_int64(st, i++, a->version);
     sqlite3_bind_int64(st, i++, a->last_seq);
     sqlite3_bind_int64(st, i++, a->updated_at);
+    sqlite3_bind_int64(st, i++, a->contacted_at);
     return i;
 }
 
@@ -921,8 +923,8 @@ static int lite_appeal_insert(struct lite *s, struct appeal *a, struct err *e)
         "dispatched_at, sign_deadline, accepted_at, deadline, replied_at, visited_at, closed_at, "
         "ext_requested, ext_count, urge_count, supervise_level, redo_count, return_count, "
         "merged_into, reply_text, visit_solved, visit_satisfaction, evidence_count, version, "
-        "last_seq, updated_at) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+        "last_seq, updated_at, contacted_at) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     if (write_allowed(s, e) < 0)
         return -1;
     sqlite3_stmt *st = prep(s, sql, e);
@@ -946,7 +948,7 @@ static int lite_appeal_update(struct lite *s, const struct appeal *a, int64_t ex
         "replied_at=?, visited_at=?, closed_at=?, ext_requested=?, ext_count=?, urge_count=?, "
         "supervise_level=?, redo_count=?, return_count=?, merged_into=?, reply_text=?, "
         "visit_solved=?, visit_satisfaction=?, evidence_count=?, version=?, last_seq=?, "
-        "updated_at=? "
+        "updated_at=?, contacted_at=? "
         "WHERE id = ? AND version = ?";
     if (write_allowed(s, e) < 0)
         return -1;
@@ -1073,7 +1075,7 @@ static int lite_appeal_list(struct lite *s, const struct appeal_filter *f, struc
     "id, code, state, kind, urgency, channel_id, coalesce(area_id, 0), "                           \
     "coalesce(lead_unit_id, 0), received_at, dispatched_at, deadline, sign_deadline, "             \
     "accepted_at, replied_at, visit_solved, visit_satisfaction, urge_count, supervise_level, "    \
-    "redo_count"
+    "redo_count, contacted_at"
 
 static int lite_fact_scan(struct lite *s, int64_t from, int64_t to, int flags,
                           int (*cb)(const struct appeal_fact *f, void *ctx), void *ctx,
@@ -1114,6 +1116,7 @@ static int lite_fact_scan(struct lite *s, int64_t from, int64_t to, int flags,
         f.urge_count = sqlite3_column_int(st, i++);
         f.supervise_level = sqlite3_column_int(st, i++);
         f.redo_count = sqlite3_column_int(st, i++);
+        f.contacted_at = sqlite3_column_int64(st, i++);
         if (flags & FACT_TEXT) {
             f.title = (const char *)sqlite3_column_text(st, i++);
             f.citizen_name = (const char *)sqlite3_column_text(st, i++);

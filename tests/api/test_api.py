@@ -68,7 +68,8 @@ ALLOWED |= {("accept", "dispatched", "accepted"), ("return", "dispatched", "retu
             ("visit", "replied", "visited"), ("visit", "merged", "merged"),
             ("redo", "visited", "accepted"), ("close", "visited", "closed"),
             ("reject", "received", "rejected")}
-ALLOWED |= {(a, "accepted", "accepted") for a in ("extend", "extend_approve", "extend_deny")}
+ALLOWED |= {(a, "accepted", "accepted") for a in ("extend", "extend_approve", "extend_deny",
+                                                 "contact")}
 ALLOWED |= {(a, s, s) for a in ("urge", "supervise") for s in OPEN}
 ALLOWED |= {("merge", s, "merged") for s in ("received", "dispatched")}
 
@@ -789,7 +790,8 @@ AREA_T = "考核测试"  # an area of its own, so its figures can be worked out 
 # figure -> (report's whole-appeal count or None, its denominator, its rate)
 FIGURES = {"reply_rate": ("replied", "eligible", "reply_rate"),
            "timely_rate": ("timely", "due", "timely_rate"),
-           "response_rate": ("signed_in_time", "signed_due", "response_rate"),
+           "sign_rate": ("signed_in_time", "signed_due", "sign_rate"),
+           "response_rate": ("responded", "signed_due", "response_rate"),
            "resolution_rate": (None, "visited", "resolution_rate"),
            "satisfaction_rate": (None, "rated", "satisfaction_rate")}
 # the lead's example: 基本满意 counts half, and merged appeals count again
@@ -850,7 +852,7 @@ def test_assess(w):
     expect(ad.post("/api/v1/areas", {"name": AREA_T, "code": "assess-test"}), 201,
            "an area for the assessment fixture")
 
-    def make(state, solved="yes", satisfaction="满意"):
+    def make(state, solved="yes", satisfaction="满意", contact=True):
         a = w.register(area=AREA_T)
         if state == "received":
             return a
@@ -860,6 +862,9 @@ def test_assess(w):
         if state == "dispatched":
             return a
         a = w.act("handler_a", a, "accept")
+        if contact:
+            a = w.act("handler_a", a, "contact", note="已电话联系诉求人")
+            check(a.get("contacted_at"), "contact sets contacted_at", a)
         a = w.act("handler_a", a, "reply", text="已处理。")
         if state == "replied":
             return a
@@ -867,7 +872,7 @@ def test_assess(w):
 
     fx = {"full": make("visited", "yes", "满意"), "basic_partly": make("visited", "partly", "基本满意"),
           "basic": make("visited", "yes", "基本满意"), "redone": make("visited", "no", "不满意"),
-          "replied": make("replied"), "dispatched": make("dispatched"),
+          "replied": make("replied", contact=False), "dispatched": make("dispatched"),
           "received": make("received"), "rejected": make("rejected")}
     eq([fx[k]["status"] for k in ("full", "basic_partly", "basic", "redone", "rejected")],
        ["visited", "visited", "visited", "accepted", "rejected"], "assessment fixture states")
@@ -923,17 +928,21 @@ def test_assess(w):
     # the report under version 1, worked out by hand for the fixture's area:
     # 8 received, the rejected one not eligible; replied: 3 visited + 1 replied (the redone
     # one was sent back: its reply and visit are cleared); 5 signed, all in time; visited
-    # and rated: 3 (已解决 + 部分解决 + 已解决 = 1 + 0 + 1, 满意 + 基本满意 x2 = 1 + 1 + 1)
+    # and rated: 3 (已解决 + 部分解决 + 已解决 = 1 + 0 + 1, 满意 + 基本满意 x2 = 1 + 1 + 1);
+    # the caller was called on all signed but the replied one: response 4/5; score
+    # (30 * 80 + 35 * 66.67 + 35 * 100) / 100 = 82.33
     r1 = d.get(q("/api/v1/report", **period))
     if not expect(r1, 200, "report under the newest rules (version 1)"):
         return
     rep1 = r1.json
     eq((rep1["rules_version"], rep1["rules_name"]), (1, "默认考核规则"), "report names its rules")
-    for key in ("eligible", "replied", "due", "timely", "signed_due", "signed_in_time", "visited",
+    for key in ("eligible", "replied", "due", "timely", "signed_due", "signed_in_time", "responded",
+                "visited",
                 "rated", "overdue", "reply_rate", "timely_rate", "response_rate", "sign_rate",
                 "resolution_rate", "satisfaction_rate", "score"):
         check(key in rep1, f"report has {key}", sorted(rep1))
-    eq(rep1["response_rate"], rep1["sign_rate"], "response_rate is sign_rate")
+    check(rep1["responded"] <= rep1["signed_in_time"], "a response is a signing in time and a call",
+          rep1)
     for dim in ("area", "unit", "channel", "town"):
         groups = rep1.get(f"by_{dim}") or []
         eq((sum(g["received"] for g in groups), sum(g["eligible"] for g in groups)),
@@ -941,8 +950,9 @@ def test_assess(w):
     g1 = group_of(rep1, "area", AREA_T)
     want1 = {"name": AREA_T, "received": 8, "eligible": 7, "replied": 4, "reply_rate": 57.14,
              "due": 4, "timely": 4, "timely_rate": 100.0, "signed_due": 5, "signed_in_time": 5,
-             "response_rate": 100.0, "sign_rate": 100.0, "visited": 3, "resolution_rate": 66.67,
-             "rated": 3, "satisfaction_rate": 100.0, "score": 88.33, "overdue": 0}
+             "sign_rate": 100.0, "responded": 4, "response_rate": 80.0, "visited": 3,
+             "resolution_rate": 66.67, "rated": 3, "satisfaction_rate": 100.0, "score": 82.33,
+             "overdue": 0}
     eq(g1, want1, "the fixture's area under version 1, as worked out by hand")
     ua = group_of(rep1, "unit", A)
     check(ua and set(ua) == set(want1), "by_unit entries have every figure", ua)
@@ -1000,7 +1010,7 @@ def test_assess(w):
     v2 = r.json
     eq((v2["version"], v2["name"], v2["basic_satisfied_share"], v2["exclude"], v2["min_volume"]),
        (2, "2022年考核规则", 50, ["rejected"], 3), "the stored rule set is version 2 as sent")
-    eq(v2["weights"], {"reply_rate": 0, "timely_rate": 0, "response_rate": 20,
+    eq(v2["weights"], {"reply_rate": 0, "timely_rate": 0, "sign_rate": 0, "response_rate": 20,
                        "resolution_rate": 40, "satisfaction_rate": 40},
        "weights not sent are stored as 0")
     eq((v2["partly_solved_share"], v2["time_limits"]), (v1["partly_solved_share"], v1["time_limits"]),
@@ -1025,7 +1035,7 @@ def test_assess(w):
         g2, g1b = group_of(rep2, "area", AREA_T), group_of(rep1b, "area", AREA_T)
         eq(g1b, want1, "rules=1 gives version 1's figures again")
         # (100 + 50 + 50) / 3; score (20 x 100 + 40 x 66.67 + 40 x 66.67) / 100
-        eq(g2, dict(want1, satisfaction_rate=66.67, score=73.33),
+        eq(g2, dict(want1, satisfaction_rate=66.67, score=69.33),
            "the fixture's area under version 2: 基本满意 counts half")
         if g2 and g1b:
             eq(round(g1b["satisfaction_rate"] - g2["satisfaction_rate"], 2), 33.33,

@@ -61,7 +61,8 @@ def main():
         check(f"CSV {label} = report {key}", summary[label][0] == str(rep[key]),
               f"{summary[label][0]} vs {rep[key]}")
     for label, key in [("回复率(%)", "reply_rate"), ("及时处理率(%)", "timely_rate"),
-                       ("响应率(%)", "response_rate"), ("解决率(%)", "resolution_rate"),
+                       ("签收率(%)", "sign_rate"), ("响应率(%)", "response_rate"),
+                       ("解决率(%)", "resolution_rate"),
                        ("满意率(%)", "satisfaction_rate"), ("综合得分", "score")]:
         check(f"CSV {label} = report {key}", summary[label][0] == fmt(rep[key]),
               f"{summary[label][0]} vs {fmt(rep[key])}")

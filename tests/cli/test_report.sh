@@ -41,13 +41,16 @@ reg() { # AT TITLE CHANNEL KIND [AREA] -> $CODE
 #
 # 2021: received 9; eligible 7 (not R5 rejected, R7 merged); replied 4 (R1 R2 R6 R9): 57.14%;
 # due 5 (R1 R2 R3 R6 R9), timely 3 (R1 R6 R9): 60%; overdue 1 (R3);
-# signed_due 5, signed_in_time 4 (R2 signed late): 80%.
+# signed_due 5, signed_in_time 4 (R2 signed late): 80%. Response (signed and the caller called
+# by the sign deadline): R1 and R6 only (R2 signed late, R3 never called, R9 called on 11-09,
+# after its sign deadline, the end of Monday 11-08): 2/5 = 40%.
 reg 2020-12-31T23:50 年末的诉求 12345热线 咨询
 R0=$CODE
 reg 2021-11-01T09:00 路灯不亮 12345热线 投诉 宜居
 R1=$CODE
 step --as disp --at 2021-11-01T10:00 dispatch "$R1" --unit 区住建局
 step --as zj --at 2021-11-02T10:00 accept "$R1"
+step --as zj --at 2021-11-02T10:30 contact "$R1" --note 已电话联系
 step --as zj --at 2021-11-05T10:00 reply "$R1" --text 已修复 --evidence 照片.jpg
 step --as disp --at 2021-11-08T10:00 visit "$R1" --solved yes --satisfaction 满意
 step --as disp --at 2021-11-08T11:00 close "$R1"
@@ -55,6 +58,7 @@ reg 2021-11-01T09:30 物业收费咨询 微信群 咨询 宜居
 R2=$CODE
 step --as disp --at 2021-11-01T10:00 dispatch "$R2" --unit 区城管局
 step --as cg --at 2021-11-03T09:00 accept "$R2"
+step --as cg --at 2021-11-03T09:30 contact "$R2"
 step --as cg --at 2021-11-08T09:00 reply "$R2" --text 已答复收费标准
 reg 2021-11-02T09:00 学校周边交通 12345热线 求助 就学
 R3=$CODE
@@ -72,6 +76,7 @@ reg 2021-11-04T09:10 小区积水（重复） 微信群 求助
 R7=$CODE
 step --as disp --at 2021-11-04T10:30 merge "$R7" --into "$R6"
 step --as cg --at 2021-11-04T11:00 accept "$R6"
+step --as cg --at 2021-11-04T11:30 contact "$R6"
 step --as cg --at 2021-11-10T11:00 reply "$R6" --text 已疏通排水
 step --as disp --at 2021-11-12T11:00 visit "$R6" --solved yes --satisfaction 基本满意
 reg 2021-01-01T00:10 元旦的诉求 12345热线 咨询
@@ -80,6 +85,7 @@ reg 2021-11-05T09:00 公交线路咨询 12345热线 咨询 宜行
 R9=$CODE
 step --as disp --at 2021-11-05T10:00 dispatch "$R9" --unit 区住建局
 step --as zj --at 2021-11-05T11:00 accept "$R9"
+step --as zj --at 2021-11-09T09:00 contact "$R9"
 step --as zj --at 2021-11-09T11:00 reply "$R9" --text 已答复线路
 reg 2022-01-01T00:05 新年的诉求 来访 咨询
 R10=$CODE
@@ -137,24 +143,24 @@ check_json "report as of 2021-11-09 12:00" "$T/early.json" received 8 due 4 time
 # Table and CSV show the same totals.
 ss --at 2021-12-31T12:00 report --from 2021-01-01 --to 2021-12-31
 check_eq "report table: names the rule set" "$(printf '%s\n' "$OUT" | head -n 1)" "考核规则第1版（默认考核规则）"
-check_match "report table: header" "$(printf '%s\n' "$OUT" | sed -n 2p)" '^维度 +名称 +受理 +已答复 +回复率 +及时率 +响应率 +解决率 +满意率 +综合得分$'
-check_match "report table: total row" "$(printf '%s\n' "$OUT" | sed -n 3p)" '^合计 +全部 +9 +4 +57\.14% +60\.00% +80\.00% +100\.00% +100\.00% +94\.00%$'
-check_match "report table: 区城管局 row" "$(printf '%s\n' "$OUT" | grep 区城管局 | head -n 1)" '^单位 +区城管局 +2 +2 +100\.00% +50\.00% +50\.00% +100\.00% +100\.00% +85\.00%$'
-check_match "report table: a rate without a value is a dash" "$(printf '%s\n' "$OUT" | grep 来访)" '^渠道 +来访 +1 +0 +0\.00% +— +— +— +— +—$'
+check_match "report table: header" "$(printf '%s\n' "$OUT" | sed -n 2p)" '^维度 +名称 +受理 +已答复 +回复率 +及时率 +签收率 +响应率 +解决率 +满意率 +综合得分$'
+check_match "report table: total row" "$(printf '%s\n' "$OUT" | sed -n 3p)" '^合计 +全部 +9 +4 +57\.14% +60\.00% +80\.00% +40\.00% +100\.00% +100\.00% +82\.00%$'
+check_match "report table: 区城管局 row" "$(printf '%s\n' "$OUT" | grep 区城管局 | head -n 1)" '^单位 +区城管局 +2 +2 +100\.00% +50\.00% +50\.00% +50\.00% +100\.00% +100\.00% +85\.00%$'
+check_match "report table: a rate without a value is a dash" "$(printf '%s\n' "$OUT" | grep 来访)" '^渠道 +来访 +1 +0 +0\.00% +— +— +— +— +— +—$'
 ss --at 2021-12-31T12:00 report --from 2021-01-01 --to 2021-12-31 --format csv
-check_eq "report csv: total row" "$(printf '%s\n' "$OUT" | sed -n 2p | tr -d '\r')" "合计,全部,9,4,57.14%,60.00%,80.00%,100.00%,100.00%,94.00%"
+check_eq "report csv: total row" "$(printf '%s\n' "$OUT" | sed -n 2p | tr -d '\r')" "合计,全部,9,4,57.14%,60.00%,80.00%,40.00%,100.00%,100.00%,82.00%"
 
 # ---- the assessment under rule set version 1 (the default) ----
 # Visits: R1 已解决/满意, R6 已解决/基本满意 -> resolution 2/2, satisfaction (1 + 1)/2 = 100%
-# (基本满意 counts in full). Response = sign rate 4/5 = 80%. Score = (30*80 + 35*100 +
-# 35*100) / 100 = 94. 区城管局: R2 signed late, R6 on time -> response 50%; score
-# (30*50 + 35*100 + 35*100)/100 = 85. 区住建局: R1 visited 已解决/满意, R1 R3 R9 signed on
-# time -> 100 on every rate and a score of 100.
+# (基本满意 counts in full). Response 2/5 = 40%. Score = (30*40 + 35*100 + 35*100) / 100 = 82.
+# 区城管局: R2 signed late, R6 signed and called in time -> response 50%; score
+# (30*50 + 35*100 + 35*100)/100 = 85. 区住建局: R1 R3 R9 signed in time, only R1 called in
+# time -> response 33.33%; R1 visited 已解决/满意 -> score (30*33.33.. + 3500 + 3500)/100 = 80.
 check_json "report 2021: assessment figures" "$T/r.json" \
-    rules_version 1 rules_name 默认考核规则 response_rate 80 visited 2 resolution_rate 100 \
-    rated 2 satisfaction_rate 100 score 94 \
-    'py:[[u["name"],u["response_rate"],u["resolution_rate"],u["satisfaction_rate"],u["score"]] for u in d["by_unit"]]' \
-    '[["(未分类)",null,null,null,null],["区住建局",100.0,100.0,100.0,100.0],["区城管局",50.0,100.0,100.0,85.0]]' \
+    rules_version 1 rules_name 默认考核规则 sign_rate 80 responded 2 response_rate 40 visited 2 \
+    resolution_rate 100 rated 2 satisfaction_rate 100 score 82 \
+    'py:[[u["name"],u["sign_rate"],u["response_rate"],u["resolution_rate"],u["satisfaction_rate"],u["score"]] for u in d["by_unit"]]' \
+    '[["(未分类)",null,null,null,null,null],["区住建局",100.0,33.33,100.0,100.0,80.0],["区城管局",50.0,50.0,100.0,100.0,85.0]]' \
     'py:[[t["name"],t["received"]] for t in d["by_town"]]' '[["区直部门",9]]'
 
 # Every rate opens down to appeal codes.
@@ -175,7 +181,10 @@ ss --at 2021-12-31T12:00 report --from 2021-06-01 --to 2021-06-30 --explain sati
 check_eq "explain with a zero denominator shows a dash" "$(printf '%s\n' "$OUT" | head -n 1)" \
     "satisfaction_rate — = 0 / 0 (rules v1)"
 ss --at 2021-12-31T12:00 report --from 2021-01-01 --to 2021-12-31 --explain response_rate
-check_eq "explain table: the rate line" "$(printf '%s\n' "$OUT" | head -n 1)" "response_rate 80.00% = 4 / 5 (rules v1)"
+check_eq "explain table: the rate line" "$(printf '%s\n' "$OUT" | head -n 1)" "response_rate 40.00% = 2 / 5 (rules v1)"
+check_eq "explain table: the numerator" "$(printf '%s\n' "$OUT" | sed -n 2p)" "numerator: $R1 $R6"
+ss --at 2021-12-31T12:00 report --from 2021-01-01 --to 2021-12-31 --explain sign_rate
+check_eq "explain sign_rate" "$(printf '%s\n' "$OUT" | head -n 1)" "sign_rate 80.00% = 4 / 5 (rules v1)"
 refuse "explain an unknown figure" 1 "'happiness'" -- report --from 2021-01-01 --to 2021-12-31 --explain happiness
 refuse "explain an unknown unit" 1 "'区不存在局'" -- report --from 2021-01-01 --to 2021-12-31 --explain reply_rate --unit 区不存在局
 refuse "explain for two groups at once" 1 "one group" -- report --from 2021-01-01 --to 2021-12-31 --explain reply_rate --unit 区城管局 --area 宜居
@@ -193,15 +202,15 @@ ss rules show 2
 printf '%s\n' "$OUT" >"$T/v2s.json"
 check_json "rules show 2: stored complete and normalised" "$T/v2s.json" version 2 \
     basic_satisfied_share 50 exclude '["rejected"]' min_volume 3 \
-    weights '{"reply_rate":0,"resolution_rate":40,"response_rate":20,"satisfaction_rate":40,"timely_rate":0}' \
+    weights '{"reply_rate":0,"resolution_rate":40,"response_rate":20,"satisfaction_rate":40,"sign_rate":0,"timely_rate":0}' response_needs_contact true \
     'py:d["time_limits"]["handle"]["complaint"]' '["7 workdays","24 hours","2 hours"]'
 # Under v2 (the newest, so the default): the merged R7 is eligible (8), never replied:
 # reply 4/8 = 50%; R6's 基本满意 counts half: satisfaction (100 + 50)/2 = 75%;
-# score (20*80 + 40*100 + 40*75)/100 = 86.
+# score (20*40 + 40*100 + 40*75)/100 = 78.
 expect_ok "report under v2" --at 2021-12-31T12:00 report --from 2021-01-01 --to 2021-12-31 --format json
 printf '%s\n' "$OUT" >"$T/r2.json"
 check_json "report under v2" "$T/r2.json" rules_version 2 eligible 8 replied 4 reply_rate 50 \
-    satisfaction_rate 75 score 86 timely_rate 60
+    satisfaction_rate 75 score 78 timely_rate 60
 expect_ok "explain satisfaction under v2" --at 2021-12-31T12:00 report --from 2021-01-01 --to 2021-12-31 --explain satisfaction_rate --format json
 printf '%s\n' "$OUT" >"$T/x.json"
 check_json "explain shows the partial share" "$T/x.json" numerator 1.5 denominator 2 rate 75 \
@@ -210,7 +219,7 @@ check_json "explain shows the partial share" "$T/x.json" numerator 1.5 denominat
 expect_ok "report --rules 1" --at 2021-12-31T12:00 report --from 2021-01-01 --to 2021-12-31 --rules 1 --format json
 printf '%s\n' "$OUT" >"$T/r1.json"
 check_json "report --rules 1 is v1 again" "$T/r1.json" rules_version 1 eligible 7 reply_rate 57.14 \
-    satisfaction_rate 100 score 94
+    satisfaction_rate 100 score 82
 refuse "report --rules 9 (missing)" 1 "version 9" -- report --from 2021-01-01 --to 2021-12-31 --rules 9
 refuse "report --rules abc" nz "rules" -- report --from 2021-01-01 --to 2021-12-31 --rules abc
 

@@ -5,6 +5,7 @@
  * merge and the visit of a merged appeal; deadlines on dispatch on the real calendar
  * (国庆 2021 with its make-up Saturday, a year boundary); and the event each action gives. */
 #include "core/appeal.h"
+#include "core/audit.h"
 
 #include <jansson.h>
 #include <stdint.h>
@@ -67,6 +68,7 @@ static struct actor natural(int type)
     case ACT_RETURN:
     case ACT_EXTEND:
     case ACT_REPLY:
+    case ACT_CONTACT:
         return who(ROLE_HANDLER, LEAD);
     default:
         return who(ROLE_DISPATCHER, 0);
@@ -337,6 +339,7 @@ static const struct {
     {ST_RECEIVED, ACT_MERGE, ROLE_DISPATCHER, ST_MERGED},
     {ST_DISPATCHED, ACT_MERGE, ROLE_DISPATCHER, ST_MERGED},
     {ST_RECEIVED, ACT_REJECT, ROLE_DISPATCHER, ST_REJECTED},
+    {ST_ACCEPTED, ACT_CONTACT, ROLE_HANDLER, ST_ACCEPTED},
 };
 #define N_LEGAL (sizeof(legal) / sizeof(legal[0]))
 
@@ -408,6 +411,7 @@ static void test_roles(void)
         {ST_DISPATCHED, ACT_RETURN},
         {ST_ACCEPTED, ACT_EXTEND},
         {ST_ACCEPTED, ACT_REPLY},
+        {ST_ACCEPTED, ACT_CONTACT},
     };
     for (size_t i = 0; i < sizeof(lead_only) / sizeof(lead_only[0]); i++) {
         struct appeal a;
@@ -429,8 +433,8 @@ static void test_roles(void)
         expect_ok(&b, &act,
                   lead_only[i].action == ACT_ACCEPT   ? ST_ACCEPTED
                   : lead_only[i].action == ACT_RETURN ? ST_RETURNED
-                  : lead_only[i].action == ACT_EXTEND ? ST_ACCEPTED
-                                                      : ST_REPLIED);
+                  : lead_only[i].action == ACT_REPLY  ? ST_REPLIED
+                                                      : ST_ACCEPTED);
         appeal_release(&b);
         appeal_release(&a);
     }
@@ -859,6 +863,51 @@ static void test_extensions(void)
 }
 
 /* ---- return, re-dispatch, uphold ------------------------------------------------------- */
+
+/* 联系群众: the first contact since dispatch stays on the row; later ones are events marked
+ * "again"; one after the sign deadline is marked late; only the lead unit may; a re-dispatch
+ * to another unit needs a contact of its own; and the row digest covers the field. */
+static void test_contact(void)
+{
+    struct appeal a;
+    fixture(ST_ACCEPTED, 0, &a);
+    CHECK_INT(a.contacted_at, 0);
+    char before[65], after[65];
+    appeal_digest(&a, before);
+    struct action c = base(ACT_CONTACT, "2021-01-04T16:00:00+08:00");
+    c.note = "电话联系，已告知办理进度";
+    char *det = details_of(&a, &c);
+    CHECK_STR(det, "{\"note\":\"电话联系，已告知办理进度\"}");
+    free(det);
+    expect_ok(&a, &c, ST_ACCEPTED);
+    CHECK_INT(a.contacted_at, T("2021-01-04T16:00:00+08:00"));
+    appeal_digest(&a, after);
+    CHECK(strcmp(before, after) != 0);
+    struct action again = base(ACT_CONTACT, "2021-01-08T10:00:00+08:00");
+    again.note = NULL;
+    det = details_of(&a, &again);
+    CHECK_STR(det, "{\"again\":true,\"late\":true}");
+    free(det);
+    expect_ok(&a, &again, ST_ACCEPTED);
+    CHECK_INT(a.contacted_at, T("2021-01-04T16:00:00+08:00"));
+    struct action bad = base(ACT_CONTACT, "2021-01-08T11:00:00+08:00");
+    bad.note = "bad \xff utf-8";
+    expect_fail(&a, &bad, ERR_INVALID, "note", "UTF-8", NULL, NULL);
+    appeal_release(&a);
+
+    /* Returned and re-dispatched to another unit: the new unit's contact is what counts. */
+    registered(&a, KIND_COMPLAINT, URG_NORMAL, "2021-01-04T09:00:00+08:00");
+    dispatch_to(&a, LEAD, "2021-01-04T09:30:00+08:00");
+    struct action ret = base(ACT_RETURN, "2021-01-04T10:00:00+08:00");
+    ret.reason = "不属于本单位职责";
+    expect_ok(&a, &ret, ST_RETURNED);
+    a.contacted_at = T("2021-01-04T09:50:00+08:00"); /* as if the first unit had called */
+    struct action d = base(ACT_DISPATCH, "2021-01-04T11:00:00+08:00");
+    d.unit_id = OTHER;
+    expect_ok(&a, &d, ST_DISPATCHED);
+    CHECK_INT(a.contacted_at, 0);
+    appeal_release(&a);
+}
 
 static void test_return_redispatch(void)
 {
@@ -1350,6 +1399,7 @@ int main(void)
     test_parameters();
     test_extensions();
     test_return_redispatch();
+    test_contact();
     test_merge();
     test_redo();
     test_urge();

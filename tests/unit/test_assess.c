@@ -28,7 +28,7 @@ static void test_judge(void)
     static const struct judge_row rows[] = {
         {"received, never dispatched: only the reply rate",
          {.state = ST_RECEIVED, .received_at = T0},
-         100, 0, 1, 1, 0, {1, 0, 0, 0, 0}, {0, 0, 0, 0, 0}},
+         100, 0, 1, 1, 0, {1, 0, 0, 0, 0, 0}, {0, 0, 0, 0, 0, 0}},
         {"rejected: left out",
          {.state = ST_REJECTED, .received_at = T0},
          100, 0, 1, 0, 0, {0}, {0}},
@@ -37,43 +37,43 @@ static void test_judge(void)
          100, 0, 1, 0, 0, {0}, {0}},
         {"merged: counted when the rule keeps it (its visit too)",
          {.state = ST_MERGED, .received_at = T0, .visit_satisfaction = SAT_SATISFIED},
-         100, 0, 0, 1, 0, {1, 0, 0, 0, 1}, {0, 0, 0, 0, 100}},
-        {"replied on the deadline's last second: timely",
+         100, 0, 0, 1, 0, {1, 0, 0, 0, 0, 1}, {0, 0, 0, 0, 0, 100}},
+        {"replied on the deadline's last second: timely; signed and called on the sign deadline",
          {.state = ST_REPLIED, .deadline = T0 + 5 * D, .replied_at = T0 + 5 * D,
-          .sign_deadline = T0 + D, .accepted_at = T0 + D},
-         100, 0, 1, 1, 0, {1, 1, 1, 0, 0}, {100, 100, 100, 0, 0}},
+          .sign_deadline = T0 + D, .accepted_at = T0 + D, .contacted_at = T0 + D},
+         100, 0, 1, 1, 0, {1, 1, 1, 1, 0, 0}, {100, 100, 100, 100, 0, 0}},
         {"replied a second late, signed a second late",
          {.state = ST_CLOSED, .deadline = T0 + 5 * D, .replied_at = T0 + 5 * D + 1,
           .sign_deadline = T0 + D, .accepted_at = T0 + D + 1, .visit_solved = SOLVED_YES,
           .visit_satisfaction = SAT_SATISFIED},
-         100, 0, 1, 1, 0, {1, 1, 1, 1, 1}, {100, 0, 0, 100, 100}},
-        {"open past its deadline: overdue, in the timely denominator",
+         100, 0, 1, 1, 0, {1, 1, 1, 1, 1, 1}, {100, 0, 0, 0, 100, 100}},
+        {"open past its deadline: overdue; signed in time, caller never called: no response",
          {.state = ST_ACCEPTED, .deadline = T0 + 5 * D, .sign_deadline = T0 + D,
           .accepted_at = T0 + 60},
-         100, 0, 1, 1, 1, {1, 1, 1, 0, 0}, {0, 0, 100, 0, 0}},
-        {"open before its deadline: not yet judged",
+         100, 0, 1, 1, 1, {1, 1, 1, 1, 0, 0}, {0, 0, 100, 0, 0, 0}},
+        {"open before its deadline: not yet judged; caller called a second late",
          {.state = ST_ACCEPTED, .deadline = as_of + 1, .sign_deadline = T0 + D,
-          .accepted_at = T0 + 60},
-         100, 0, 1, 1, 0, {1, 0, 1, 0, 0}, {0, 0, 100, 0, 0}},
+          .accepted_at = T0 + 60, .contacted_at = T0 + D + 1},
+         100, 0, 1, 1, 0, {1, 0, 1, 1, 0, 0}, {0, 0, 100, 0, 0, 0}},
         {"dispatched, sign deadline passed unsigned",
          {.state = ST_DISPATCHED, .deadline = as_of + D, .sign_deadline = T0 + D},
-         100, 0, 1, 1, 0, {1, 0, 1, 0, 0}, {0, 0, 0, 0, 0}},
+         100, 0, 1, 1, 0, {1, 0, 1, 1, 0, 0}, {0, 0, 0, 0, 0, 0}},
         {"redone (the redo clears the reply and sets a new deadline): judged afresh",
          {.state = ST_ACCEPTED, .deadline = as_of + D, .replied_at = 0,
           .visit_solved = SOLVED_NO, .visit_satisfaction = SAT_UNSATISFIED},
-         100, 0, 1, 1, 0, {1, 0, 0, 1, 1}, {0, 0, 0, 0, 0}},
+         100, 0, 1, 1, 0, {1, 0, 0, 0, 1, 1}, {0, 0, 0, 0, 0, 0}},
         {"redone and past the new deadline: overdue again",
          {.state = ST_ACCEPTED, .deadline = as_of - 1, .replied_at = 0,
           .visit_solved = SOLVED_NO, .visit_satisfaction = SAT_UNSATISFIED},
-         100, 0, 1, 1, 1, {1, 1, 0, 1, 1}, {0, 0, 0, 0, 0}},
+         100, 0, 1, 1, 1, {1, 1, 0, 0, 1, 1}, {0, 0, 0, 0, 0, 0}},
         {"extended deadline: a reply after the first but before the new one is timely",
          {.state = ST_VISITED, .deadline = T0 + 15 * D, .replied_at = T0 + 12 * D,
           .visit_solved = SOLVED_PARTLY, .visit_satisfaction = SAT_BASIC},
-         100, 0, 1, 1, 0, {1, 1, 0, 1, 1}, {100, 100, 0, 0, 100}},
+         100, 0, 1, 1, 0, {1, 1, 0, 0, 1, 1}, {100, 100, 0, 0, 0, 100}},
         {"基本满意 half, 部分解决 half",
          {.state = ST_VISITED, .deadline = T0 + 15 * D, .replied_at = T0 + 12 * D,
           .visit_solved = SOLVED_PARTLY, .visit_satisfaction = SAT_BASIC},
-         50, 50, 1, 1, 0, {1, 1, 0, 1, 1}, {100, 100, 0, 50, 50}},
+         50, 50, 1, 1, 0, {1, 1, 0, 0, 1, 1}, {100, 100, 0, 0, 50, 50}},
     };
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
         const struct judge_row *r = &rows[i];
@@ -92,6 +92,26 @@ static void test_judge(void)
                     v.den[4], v.num[0], v.num[1], v.num[2], v.num[3], v.num[4]);
         CHECK(same);
     }
+}
+
+/* A rule set that does not ask for the call: the response rate is the sign rate. */
+static void test_response_without_contact(void)
+{
+    struct ruleset rs;
+    ruleset_default(&rs);
+    struct appeal_fact f = {.state = ST_ACCEPTED, .sign_deadline = T0 + D, .accepted_at = T0};
+    struct verdict v;
+    report_judge(&rs, &f, T0 + 2 * D, &v);
+    CHECK_INT(v.num[FIG_SIGN], 100);
+    CHECK_INT(v.num[FIG_RESPONSE], 0);
+    rs.response_contact = 0;
+    report_judge(&rs, &f, T0 + 2 * D, &v);
+    CHECK_INT(v.num[FIG_RESPONSE], 100);
+    f.accepted_at = 0; /* unsigned, sign deadline passed: neither */
+    report_judge(&rs, &f, T0 + 2 * D, &v);
+    CHECK(v.den[FIG_SIGN] == 1 && v.den[FIG_RESPONSE] == 1 && v.num[FIG_RESPONSE] == 0);
+    report_judge(&rs, &f, T0 + D, &v); /* at the sign deadline: not judged yet */
+    CHECK(v.den[FIG_SIGN] == 0 && v.den[FIG_RESPONSE] == 0);
 }
 
 static void test_score(void)
@@ -141,6 +161,7 @@ static void test_rules_json(void)
     CHECK(rs.limits.complex.amount == def.limits.complex.amount &&
           rs.limits.max_ext_days == def.limits.max_ext_days &&
           rs.limits.max_extensions == def.limits.max_extensions);
+    CHECK_INT(rs.response_contact, 1);
     CHECK(rs.basic_share == def.basic_share && rs.partly_share == def.partly_share &&
           rs.exclude_rejected == def.exclude_rejected && rs.exclude_merged == def.exclude_merged &&
           rs.min_volume == def.min_volume);
@@ -177,6 +198,7 @@ static void test_rules_json(void)
         {"{\"time_limits\":{\"handle\":{\"gossip\":[\"1 hours\",\"1 hours\",\"1 hours\"]}}}",
          "gossip"},
         {"{\"name\":\"a\",\"name\":\"b\"}", "rules"},
+        {"{\"response_needs_contact\":1}", "response_needs_contact"},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         err_clear(&e);
@@ -212,6 +234,7 @@ static void test_terms(void)
 int main(void)
 {
     test_judge();
+    test_response_without_contact();
     test_score();
     test_rules_json();
     test_terms();
