@@ -23,12 +23,14 @@
 # Chinese titles. The command timed is
 #   shishi --db DB --at 2026-06-30T12:00 bulletin --from 2025-01-01 --to 2025-12-31 \
 #          --format F --out OUT
-# and the reference is `sqlite3 DB < agg.sql`, written by bench/bulletin_ref.py: one scan of
-# the appeals grouped into a small temp table, then the summary (本期, 上期), the breakdowns
-# by channel, area, town and unit (本期, 上期) and the 12-month trend rolled up from it. The
-# runs take turns (SQL, then each format), so load from elsewhere falls on both sides. At the
-# end the bulletin's CSV must show exactly the figures the SQL computed (bulletin_ref.py check),
-# or the run fails. Figures: bench/README.md, "Bulletin".
+# and the reference is `sqlite3 DB < agg.sql`, written by bench/bulletin_ref.py under the
+# database's newest rule set (as the bulletin): one scan of the appeals grouped into a small
+# temp table, then the summary (本期, 上期), the breakdowns by channel, area, town and unit
+# (本期, 上期) and the 12-month trend rolled up from it. Each is timed as a whole process (wall
+# time, `date +%s.%N` around it); the runs take turns (SQL, then each format), so load from
+# elsewhere falls on both sides. At the end the bulletin's CSV must show exactly the figures
+# the SQL computed (bulletin_ref.py check), or the run fails. Figures: bench/README.md,
+# "Bulletin". Needs the sqlite3 shell and python3 (scripts/setup.sh installs both).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -51,7 +53,7 @@ while [ $# -gt 0 ]; do
     --dir) PARENT=${2:?}; shift 2 ;;
     --keep) KEEP=1; shift ;;
     --db) DB_GIVEN=${2:?}; shift 2 ;;
-    -h | --help) sed -n '2,31p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,33p' "$0"; exit 0 ;;
     *) echo "bench_bulletin: unknown option '$1' (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -96,7 +98,6 @@ trap 'exit 130' INT TERM
 # ---- database ----------------------------------------------------------------------------------
 if [ -n "$DB_GIVEN" ]; then
     DB=$DB_GIVEN
-    BUILT="given"
 else
     DB=$TMP/report.db
     say "building the database ($APPEALS appeals)"
@@ -114,18 +115,19 @@ COUNTS=$(sqlite3 -separator ' ' "$DB" "
         sum(lead_unit_id IS NULL)
     FROM appeals") || die "cannot read '$DB'"
 read -r N BAD_UNIT BAD_AREA BAD_CHANNEL NON_CJK NO_UNIT <<<"$COUNTS"
-RULES=$(sqlite3 "$DB" "SELECT count(*) FROM rule_sets") || die "no rule_sets table: not a shishi database"
+RULES=$(sqlite3 "$DB" "SELECT count(*) FROM rule_sets") ||
+    die "no rule_sets table: not a shishi database"
 [ "$N" -gt 0 ] || die "the database holds no appeals"
 [ "$BAD_UNIT" -eq 0 ] && [ "$BAD_AREA" -eq 0 ] && [ "$BAD_CHANNEL" -eq 0 ] ||
     die "appeals name missing rows: units $BAD_UNIT, areas $BAD_AREA, channels $BAD_CHANNEL"
 [ "$NON_CJK" -eq 0 ] || die "$NON_CJK titles have no Chinese characters"
-[ "$RULES" -eq 1 ] || say "note: $RULES rule sets; the SQL reference assumes version 1's rules"
+[ "$RULES" -ge 1 ] || die "no rule set in '$DB'"
 DB_MIB=$(($(stat -c %s "$DB") / 1048576))
 cat "$DB" >/dev/null # into the page cache: both sides read it warm
 
 # ---- the SQL reference -------------------------------------------------------------------------
-python3 "$REF" sql --at "$AT" --from "$FROM" --to "$TO" >"$TMP/agg_year.sql"
-python3 "$REF" sql --at "$AT" --month "$MONTH" >"$TMP/agg_month.sql"
+python3 "$REF" sql --db "$DB" --at "$AT" --from "$FROM" --to "$TO" >"$TMP/agg_year.sql"
+python3 "$REF" sql --db "$DB" --at "$AT" --month "$MONTH" >"$TMP/agg_month.sql"
 
 # ---- timing --------------------------------------------------------------------------------------
 declare -A T # name -> space-separated seconds
@@ -146,7 +148,9 @@ bulletin() { # FORMAT PERIOD-ARGS...
     shift
     "$SHISHI" --db "$DB" --at "$AT" bulletin "$@" --format "$f" --out "$TMP/out_$f.$f"
 }
-say "timing: $RUNS rounds of SQL (year), ${YEAR_FORMATS[*]:-no year formats}$([ "$DO_PDF" -eq 1 ] && echo ", SQL ($MONTH), pdf ($MONTH)")"
+PLAN="SQL (year) ${YEAR_FORMATS[*]:-}"
+[ "$DO_PDF" -eq 1 ] && PLAN+=", SQL ($MONTH), pdf ($MONTH)"
+say "timing $RUNS rounds of: $PLAN"
 for r in $(seq "$RUNS"); do
     timed sql_year sql_run "$TMP/agg_year.sql" "$TMP/agg_year.out"
     for f in "${YEAR_FORMATS[@]}"; do
@@ -165,42 +169,55 @@ if [[ " ${YEAR_FORMATS[*]:-} " != *" csv "* ]]; then
     bulletin csv --from "$FROM" --to "$TO" >/dev/null
 fi
 [ -s "$TMP/agg_year.out" ] || sql_run "$TMP/agg_year.sql" "$TMP/agg_year.out"
-CHECK_YEAR=$(python3 "$REF" check --at "$AT" --from "$FROM" --to "$TO" "$TMP/agg_year.out" \
-    "$TMP/out_csv.csv") || CHECK_FAIL=1
+CHECK_YEAR=$(python3 "$REF" check --db "$DB" --at "$AT" --from "$FROM" --to "$TO" \
+    "$TMP/agg_year.out" "$TMP/out_csv.csv") || CHECK_FAIL=1
 CHECK_MONTH=
 if [ "$DO_PDF" -eq 1 ]; then
     "$SHISHI" --db "$DB" --at "$AT" bulletin --month "$MONTH" --format csv \
         --out "$TMP/month.csv" >/dev/null
-    CHECK_MONTH=$(python3 "$REF" check --at "$AT" --month "$MONTH" "$TMP/agg_month.out" \
-        "$TMP/month.csv") || CHECK_FAIL=1
+    CHECK_MONTH=$(python3 "$REF" check --db "$DB" --at "$AT" --month "$MONTH" \
+        "$TMP/agg_month.out" "$TMP/month.csv") || CHECK_FAIL=1
 fi
 
 # ---- report ------------------------------------------------------------------------------------
 mib() { [ -f "$1" ] && echo "$(($(stat -c %s "$1") / 1048576)) MiB" || echo "-"; }
+runs() { tr ' ' '\n' <<<"$1" | grep . | awk '{ printf "%s%.2f", (NR > 1 ? " " : ""), $1 }'; }
 SQL_Y=$(median "${T[sql_year]}")
 printf 'bench_bulletin %s  SQLite %s  appeals %s  %d cores  as of %s  (median of %d runs)\n' \
     "$(date +%F)" "$(sqlite3 --version | cut -d' ' -f1)" "$N" "$(nproc)" "$AT" "$RUNS"
-printf '  database %s (%s MiB, %s); %s appeals not dispatched (no lead unit)\n' \
-    "$([ -n "$DB_GIVEN" ] && echo "$DB" || echo "built by bench_store --make-report-db")" \
-    "$DB_MIB" "$BUILT" "$NO_UNIT"
+if [ -n "$DB_GIVEN" ]; then
+    printf '  database %s (%s MiB)' "$DB" "$DB_MIB"
+else
+    printf '  database made by bench_store --make-report-db (%s)' "$BUILT"
+fi
+printf '; %s appeals not yet dispatched (no lead unit)\n' "$NO_UNIT"
 printf '  year %s..%s\n' "$FROM" "$TO"
-printf '    %-44s %9.3f s\n' "SQL aggregate (sqlite3 shell)" "$SQL_Y"
+printf '    %-44s %9.3f s   runs %s\n' "SQL aggregate (sqlite3 shell)" "$SQL_Y" \
+    "$(runs "${T[sql_year]}")"
 JSON="{\"date\":\"$(date +%F)\",\"appeals\":$N,\"runs\":$RUNS,\"sql_year_s\":$SQL_Y"
 for f in "${YEAR_FORMATS[@]}"; do
     m=$(median "${T[$f]}")
     ratio=$(awk -v a="$m" -v b="$SQL_Y" 'BEGIN { printf "%.2f", a / b }')
-    printf '    %-44s %9.3f s   ratio bulletin/SQL %6.2fx   out %s\n' \
-        "shishi bulletin --format $f" "$m" "$ratio" "$(mib "$TMP/out_$f.$f")"
+    printf '    %-44s %9.3f s   runs %s   ratio bulletin/SQL %6.2fx   out %s\n' \
+        "shishi bulletin --format $f" "$m" "$(runs "${T[$f]}")" "$ratio" \
+        "$(mib "$TMP/out_$f.$f")"
     JSON+=",\"${f}_s\":$m,\"${f}_ratio\":$ratio"
 done
 if [ "$DO_PDF" -eq 1 ]; then
     SQL_M=$(median "${T[sql_month]}")
     m=$(median "${T[pdf]}")
     ratio=$(awk -v a="$m" -v b="$SQL_M" 'BEGIN { printf "%.2f", a / b }')
-    printf '  month %s (PDF: a year of ledger would be far too many pages)\n' "$MONTH"
-    printf '    %-44s %9.3f s\n' "SQL aggregate (sqlite3 shell)" "$SQL_M"
-    printf '    %-44s %9.3f s   ratio bulletin/SQL %6.2fx   out %s\n' \
-        "shishi bulletin --format pdf" "$m" "$ratio" "$(mib "$TMP/out_pdf.pdf")"
+    PAGES=
+    if command -v pdfinfo >/dev/null; then
+        PAGES=$(pdfinfo "$TMP/out_pdf.pdf" 2>/dev/null | awk '/^Pages:/ { print ", " $2 " pages" }')
+    fi
+    printf '  month %s (PDF of one month only: a year would be about 12 times the pages)\n' \
+        "$MONTH"
+    printf '    %-44s %9.3f s   runs %s\n' "SQL aggregate (sqlite3 shell)" "$SQL_M" \
+        "$(runs "${T[sql_month]}")"
+    printf '    %-44s %9.3f s   runs %s   ratio bulletin/SQL %6.2fx   out %s%s\n' \
+        "shishi bulletin --format pdf" "$m" "$(runs "${T[pdf]}")" "$ratio" \
+        "$(mib "$TMP/out_pdf.pdf")" "$PAGES"
     JSON+=",\"month\":\"$MONTH\",\"sql_month_s\":$SQL_M,\"pdf_month_s\":$m,\"pdf_ratio\":$ratio"
 fi
 printf '%s\n' "$CHECK_YEAR"

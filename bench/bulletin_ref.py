@@ -1,31 +1,60 @@
 #!/usr/bin/env python3
 """bulletin_ref.py -- the SQL reference of bench_bulletin.sh, and its self-check.
 
-  bulletin_ref.py sql --at T (--month YYYY-MM | --from D --to D)   > agg.sql
+  bulletin_ref.py sql --db DB --at T (--month YYYY-MM | --from D --to D)   > agg.sql
       the bare SQL that computes every count of the bulletin's summary (本期 and 上期), its
       four breakdowns (channel, area, town, lead unit; 本期 and 上期) and its 12-month trend,
       for `sqlite3 DB < agg.sql`. One scan of the appeals in the union of the three ranges,
       grouped by (本期?, 上期?, month of the trend, channel, area, unit) into a temp table,
-      then rolled up per section from that small table.
-  bulletin_ref.py check --at T (...) AGG_OUT BULLETIN.csv
+      then rolled up per section from that small table. Ids must fit the packed group key
+      (units below 2^20, areas and channels below 4096).
+  bulletin_ref.py check --db DB --at T (...) AGG_OUT BULLETIN.csv
       compares the bulletin's CSV (summary, breakdowns, trend) with the figures computed from
-      the SQL's output; prints one line, exits 1 on the first difference.
+      the SQL's output; prints one line, exits 1 on a difference.
 
-The definitions are core/report.h's under the default rule set (version 1: rejected (8) and
-merged (9) excluded, 基本满意 counts 100%, 部分解决 0%, weights response 30 / resolution 35 /
-satisfaction 35); the periods are svc_bulletin()'s (service/assess.c). Not part of the test
-run."""
+DB is only read here for the newest rule set (weights, shares, exclusions, whether a
+response needs the caller contacted; absent keys take ruleset_default()'s values) and for
+whether appeals have contacted_at. The definitions are core/report.h's (report_judge), the
+periods svc_bulletin()'s (service/assess.c). Rows and columns of the CSV are found by their
+labels; a label not known here is listed as not checked. Not part of the test run."""
 import csv
 import datetime as dt
 import io
+import json
 import math
+import sqlite3
 import sys
 
 SITE_OFFSET = 8 * 3600  # util/civil.h: the site's zone is UTC+08:00
 EPOCH = dt.date(1970, 1, 1).toordinal()
-WEIGHTS = [0, 0, 30, 35, 35]  # reply, timely, response, resolution, satisfaction
-BASIC_SHARE, PARTLY_SHARE = 100, 0
 NONE = "—"
+# enum figure order (core/ruleset.h): tally_score() sums in this order
+FIGURES = ["reply", "timely", "sign", "response", "resolution", "satisfaction"]
+LABELS = {"回复率": "reply", "及时处理率": "timely", "签收率": "sign", "响应率": "response",
+          "解决率": "resolution", "满意率": "satisfaction"}
+COUNTS = {"受理量": "received", "纳入考核量": "eligible", "已答复量": "replied",
+          "超期未答复量": "overdue", "超期未答复": "overdue"}
+
+
+class Rules:
+    """The newest rule set of the database, as ruleset_from_json() reads it."""
+
+    def __init__(self, db):
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        body = con.execute("SELECT body FROM rule_sets ORDER BY version DESC LIMIT 1").fetchone()
+        cols = [r[1] for r in con.execute("PRAGMA table_info(appeals)")]
+        con.close()
+        o = json.loads(body[0]) if body else {}
+        self.weight = {"response": 30, "resolution": 35, "satisfaction": 35}
+        for k, w in o.get("weights", {}).items():
+            self.weight[k[:-len("_rate")]] = int(w)
+        self.basic = int(o.get("basic_satisfied_share", 100))
+        self.partly = int(o.get("partly_solved_share", 0))
+        excl = o.get("exclude", ["rejected", "merged"])
+        self.excluded = sorted({8 for x in excl if x in ("rejected", "不予受理")} |
+                               {9 for x in excl if x in ("merged", "已并单")})
+        self.has_contact = "contacted_at" in cols
+        self.contact = self.has_contact and bool(o.get("response_needs_contact", True))
 
 
 def day(s):
@@ -67,7 +96,12 @@ def periods(args):
     return (f, t), (pf, pt), trend
 
 
-def make_sql(args):
+# What the SQL returns for every group, in this order (numerators of shares in hundredths).
+COLUMNS = ["received", "eligible", "replied", "due", "timely", "overdue", "sign_den",
+           "sign_num", "resp_num", "res_den", "res_num", "sat_den", "sat_num"]
+
+
+def make_sql(args, rules):
     (f, t), (pf, pt), trend = periods(args)
     as_of = instant(args["at"])
     c0, c1 = midnight(f), midnight(t + 1)
@@ -77,36 +111,48 @@ def make_sql(args):
     mon = "CASE WHEN received_at < %d OR received_at >= %d THEN -1 " % (bounds[0], bounds[-1])
     mon += " ".join("WHEN received_at < %d THEN %d" % (bounds[k + 1], k) for k in range(11))
     mon += " ELSE 11 END"
-    figures = ("received, eligible, replied, due, timely, overdue, "
-               "resp_den, resp_num, res_den, res_num, sat_den, sat_num")
-    sums = ", ".join("sum(%s)" % c for c in figures.split(", "))
+    # eligible: not in a state the rules exclude (default rejected 8, merged 9)
+    el = "state NOT IN (%s)" % ", ".join(map(str, rules.excluded)) if rules.excluded else "1"
+    rep = "state IN (4, 5, 6)"  # replied, visited or closed
+    signed = "accepted_at > 0 AND accepted_at <= sign_deadline"
+    contacted = " AND contacted_at > 0 AND contacted_at <= sign_deadline" if rules.contact else ""
+    partly, basic = rules.partly, rules.basic
+    figures = ", ".join(COLUMNS)
+    sums = ", ".join("sum(%s)" % c for c in COLUMNS)
     out = f""".bail on
 .mode list
 .separator |
+-- The group key is one integer (cur, prev, month + 1, channel, area, unit in bits 50, 49,
+-- 44-48, 32-43, 20-31, 0-19): sorting one column is faster than sorting six.
 CREATE TEMP TABLE f AS
-SELECT cur, prev, mon, ch, ar, un, count(*) AS received, sum(el) AS eligible,
-    sum(el AND rep) AS replied,
-    sum(el AND deadline > 0 AND (rep OR replied_at > 0 OR {as_of} > deadline)) AS due,
-    sum(el AND deadline > 0 AND (rep OR replied_at > 0) AND replied_at > 0
-        AND replied_at <= deadline) AS timely,
-    sum(el AND deadline > 0 AND NOT (rep OR replied_at > 0) AND {as_of} > deadline) AS overdue,
-    sum(el AND sign_deadline > 0 AND (accepted_at > 0 OR {as_of} > sign_deadline)) AS resp_den,
-    sum(el AND sign_deadline > 0 AND accepted_at > 0 AND accepted_at <= sign_deadline)
-        AS resp_num,
-    sum(el AND visit_solved BETWEEN 1 AND 3) AS res_den,
-    sum(CASE WHEN NOT el THEN 0 WHEN visit_solved = 1 THEN 100
-             WHEN visit_solved = 2 THEN {PARTLY_SHARE} ELSE 0 END) AS res_num,
-    sum(el AND visit_satisfaction BETWEEN 1 AND 3) AS sat_den,
-    sum(CASE WHEN NOT el THEN 0 WHEN visit_satisfaction = 1 THEN 100
-             WHEN visit_satisfaction = 2 THEN {BASIC_SHARE} ELSE 0 END) AS sat_num
-FROM (SELECT received_at >= {c0} AND received_at < {c1} AS cur,
-             received_at >= {p0} AND received_at < {p1} AS prev,
-             {mon} AS mon,
-             channel_id AS ch, coalesce(area_id, 0) AS ar, coalesce(lead_unit_id, 0) AS un,
-             state NOT IN (8, 9) AS el, state IN (4, 5, 6) AS rep, deadline, replied_at,
-             sign_deadline, accepted_at, visit_solved, visit_satisfaction
-      FROM appeals WHERE received_at >= {lo} AND received_at < {hi})
-GROUP BY cur, prev, mon, ch, ar, un;
+SELECT k >> 50 AS cur, (k >> 49) & 1 AS prev, ((k >> 44) & 31) - 1 AS mon,
+    (k >> 32) & 4095 AS ch, (k >> 20) & 4095 AS ar, k & 1048575 AS un, {figures}
+FROM (
+SELECT (({c0} <= received_at AND received_at < {c1}) << 50)
+    | (({p0} <= received_at AND received_at < {p1}) << 49)
+    | (({mon} + 1) << 44)
+    | (channel_id << 32) | (coalesce(area_id, 0) << 20) | coalesce(lead_unit_id, 0) AS k,
+    count(*) AS received,
+    count(*) FILTER (WHERE {el}) AS eligible,
+    count(*) FILTER (WHERE {el} AND {rep}) AS replied,
+    count(*) FILTER (WHERE {el} AND deadline > 0
+                     AND ({rep} OR replied_at > 0 OR {as_of} > deadline)) AS due,
+    count(*) FILTER (WHERE {el} AND deadline > 0 AND replied_at > 0
+                     AND replied_at <= deadline) AS timely,
+    count(*) FILTER (WHERE {el} AND NOT {rep} AND deadline > 0 AND replied_at = 0
+                     AND {as_of} > deadline) AS overdue,
+    count(*) FILTER (WHERE {el} AND sign_deadline > 0
+                     AND (accepted_at > 0 OR {as_of} > sign_deadline)) AS sign_den,
+    count(*) FILTER (WHERE {el} AND sign_deadline > 0 AND {signed}) AS sign_num,
+    count(*) FILTER (WHERE {el} AND sign_deadline > 0 AND {signed}{contacted}) AS resp_num,
+    count(*) FILTER (WHERE {el} AND visit_solved BETWEEN 1 AND 3) AS res_den,
+    100 * count(*) FILTER (WHERE {el} AND visit_solved = 1)
+        + {partly} * count(*) FILTER (WHERE {el} AND visit_solved = 2) AS res_num,
+    count(*) FILTER (WHERE {el} AND visit_satisfaction BETWEEN 1 AND 3) AS sat_den,
+    100 * count(*) FILTER (WHERE {el} AND visit_satisfaction = 1)
+        + {basic} * count(*) FILTER (WHERE {el} AND visit_satisfaction = 2) AS sat_num
+FROM appeals WHERE received_at >= {lo} AND received_at < {hi}
+GROUP BY k);
 -- each unit's town or street (kind 3, 4): itself or its nearest such ancestor, else 0
 CREATE TEMP TABLE town AS
 WITH RECURSIVE up(unit, at, depth) AS (
@@ -154,24 +200,33 @@ def change_text(x):
 
 
 class Tally:
-    def __init__(self, v=None):
-        v = [int(x) if x else 0 for x in (v or [0] * 12)]
-        (self.received, self.eligible, self.replied, self.due, self.timely, self.overdue,
-         rden, rnum, resden, resnum, satden, satnum) = v
-        self.den = [self.eligible, self.due, rden, resden, satden]
-        self.num = [100 * self.replied, 100 * self.timely, 100 * rnum, resnum, satnum]
+    """One group's figures from the SQL's output, as struct tally keeps them."""
 
-    def rate(self, f):  # tally_rate
-        return -1 if self.den[f] <= 0 else self.num[f] / self.den[f]
+    def __init__(self, rules, v=None):
+        x = dict(zip(COLUMNS, [int(a) if a else 0 for a in (v or [])]))
+        for c in COLUMNS:
+            x.setdefault(c, 0)
+        self.rules = rules
+        self.count = {c: x[c] for c in ("received", "eligible", "replied", "overdue")}
+        self.due, self.timely = x["due"], x["timely"]
+        self.den = {"reply": x["eligible"], "timely": x["due"], "sign": x["sign_den"],
+                    "response": x["sign_den"], "resolution": x["res_den"],
+                    "satisfaction": x["sat_den"]}
+        self.num = {"reply": 100 * x["replied"], "timely": 100 * x["timely"],
+                    "sign": 100 * x["sign_num"], "response": 100 * x["resp_num"],
+                    "resolution": x["res_num"], "satisfaction": x["sat_num"]}
+
+    def rate(self, fig):  # tally_rate
+        return -1 if self.den[fig] <= 0 else self.num[fig] / self.den[fig]
 
     def score(self):  # tally_score
         s, w = 0.0, 0
-        for f in range(5):
-            r = self.rate(f)
-            if WEIGHTS[f] <= 0 or r < 0:
+        for fig in FIGURES:
+            r, wt = self.rate(fig), self.rules.weight.get(fig, 0)
+            if wt <= 0 or r < 0:
                 continue
-            s += r * WEIGHTS[f]
-            w += WEIGHTS[f]
+            s += r * wt
+            w += wt
         return s / w if w else -1
 
 
@@ -186,20 +241,40 @@ def points(cur, prev):
 
 
 def blocks(path):
+    """The CSV's tables: title -> (header, rows)."""
     with open(path, encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(io.StringIO(fh.read())))
     out, cur = {}, []
     for r in rows + [[]]:
         if not r:
             if cur:
-                out[cur[0][0]] = cur[2:]
+                out[cur[0][0]] = (cur[1] if len(cur) > 1 else [], cur[2:])
             cur = []
         else:
             cur.append(r)
     return out
 
 
-def check(args, agg_out, csv_path):
+def label(s):
+    return s[:-3] if s.endswith("(%)") else s
+
+
+def cell(col, x, p):
+    """The text the bulletin shows in column `col` for tally x (p: the same group last
+    period), or None for a column this check does not know."""
+    col = label(col)
+    if col in COUNTS:
+        return str(x.count[COUNTS[col]])
+    if col in LABELS:
+        return rate_text(x.rate(LABELS[col]))
+    if col == "上期受理量":
+        return str(p.count["received"])
+    if col == "环比":
+        return change_text(change(x.count["received"], p.count["received"]))
+    return None
+
+
+def check(args, rules, agg_out, csv_path):
     (f, t), _, trend = periods(args)
     data, names = {}, {"channel": {}, "area": {}, "unit": {}}
     with open(agg_out, encoding="utf-8") as fh:
@@ -208,11 +283,14 @@ def check(args, agg_out, csv_path):
             if p[0] == "name":
                 names[p[1]][int(p[2])] = p[3]
             else:
-                data.setdefault((p[0], p[1]), {})[int(p[2]) if p[2] else 0] = Tally(p[3:])
+                data.setdefault((p[0], p[1]), {})[int(p[2]) if p[2] else 0] = Tally(rules, p[3:])
     b = blocks(csv_path)
-    problems = []
+    problems, unchecked = [], set()
+    ncells = 0
 
     def same(where, got, want):
+        nonlocal ncells
+        ncells += 1
         if len(problems) < 10 and got != want:
             problems.append(f"{where}: bulletin {got!r}, SQL {want!r}")
 
@@ -220,64 +298,71 @@ def check(args, agg_out, csv_path):
         for k, v in b.items():
             if k.startswith(title):
                 return v
-        problems.append(f"no block '{title}' in the CSV")
-        return []
+        problems.append(f"no table '{title}' in the CSV")
+        return [], []
 
+    empty = Tally(rules)
     cur, prev = data[("total", "cur")][0], data[("total", "prev")][0]
-    summary = block("一、总体情况")
-    want = [[cur.received, prev.received], [cur.eligible, prev.eligible],
-            [cur.replied, prev.replied], [cur.overdue, prev.overdue]]
-    for i, (c, p) in enumerate(want):
-        same(f"summary row {i + 1}", summary[i][1:4] if i < len(summary) else None,
-             [str(c), str(p), change_text(change(c, p))])
-    for fig in range(5):
-        i = 4 + fig
-        rc, rp = cur.rate(fig), prev.rate(fig)
-        same(f"summary row {i + 1}", summary[i][1:4] if i < len(summary) else None,
-             [rate_text(rc), rate_text(rp), change_text(points(rc, rp))])
-    sc, sp = cur.score(), prev.score()
-    same("summary score", summary[9][1:4] if len(summary) > 9 else None,
-         [rate_text(sc), rate_text(sp), change_text(points(sc, sp))])
+    # 一、总体情况: rows 指标, 本期, 上期, 环比
+    _, rows = block("一、总体情况")
+    for r in rows:
+        name = label(r[0])
+        if name in COUNTS:
+            c, p = cur.count[COUNTS[name]], prev.count[COUNTS[name]]
+            want = [str(c), str(p), change_text(change(c, p))]
+        elif name in LABELS or name == "综合得分":
+            rc, rp = ((cur.rate(LABELS[name]), prev.rate(LABELS[name])) if name in LABELS
+                      else (cur.score(), prev.score()))
+            want = [rate_text(rc), rate_text(rp), change_text(points(rc, rp))]
+        else:
+            unchecked.add("总体情况 " + r[0])
+            continue
+        same(f"summary '{r[0]}'", r[1:4], want)
 
     sections = [("channel", "二（一）", "channel", "(未知)"), ("area", "二（二）", "area", "(未分类)"),
                 ("town", "二（三）", "unit", "区直部门"), ("unit", "二（四）", "unit", "(未交办)")]
     nrows = 0
     for dim, title, nm, none in sections:
-        rows = block(title)
+        head, rows = block(title)
         curs, prevs = data.get((dim, "cur"), {}), data.get((dim, "prev"), {})
-        want = []
-        for key in sorted(curs):
-            x = curs[key]
-            p = prevs.get(key, Tally())
-            name = names[nm].get(key, "") if key else ""
-            want.append([name or none, str(x.received), str(p.received),
-                         change_text(change(x.received, p.received)), rate_text(x.rate(0)),
-                         rate_text(x.rate(1)), rate_text(x.rate(4)), str(x.overdue)])
-        same(f"{dim} rows", len(rows), len(want))
-        for got, w in zip(rows, want):
-            same(f"{dim} '{w[0]}'", got, w)
-        nrows += len(want)
+        keys = sorted(curs)
+        same(f"{dim}: number of rows", len(rows), len(keys))
+        for key, got in zip(keys, rows):
+            x, p = curs[key], prevs.get(key, empty)
+            name = (names[nm].get(key, "") if key else "") or none
+            same(f"{dim} name", got[0], name)
+            for col, g in zip(head[1:], got[1:]):
+                want = cell(col, x, p)
+                if want is None:
+                    unchecked.add(f"{title} {col}")
+                else:
+                    same(f"{dim} '{name}' {col}", g, want)
+        nrows += len(keys)
 
-    rows = block("七、")
+    head, rows = block("七、")  # the trend: 月份 and figures per month
     tr = data.get(("trend", "cur"), {})
-    want = []
-    for k, (m0, _) in enumerate(trend):
-        x = tr.get(k, Tally())
-        want.append([date_of(m0).isoformat()[:7], str(x.received), rate_text(x.rate(0)),
-                     rate_text(x.rate(1)), rate_text(x.rate(4))])
-    same("trend rows", len(rows), len(want))
-    for got, w in zip(rows, want):
-        same(f"trend {w[0]}", got, w)
+    same("trend: number of months", len(rows), len(trend))
+    for k, ((m0, _), got) in enumerate(zip(trend, rows)):
+        x = tr.get(k, empty)
+        same("trend month", got[0], date_of(m0).isoformat()[:7])
+        for col, g in zip(head[1:], got[1:]):
+            want = cell(col, x, empty)
+            if want is None:
+                unchecked.add(f"走势 {col}")
+            else:
+                same(f"trend {got[0]} {col}", g, want)
 
     if problems:
         print("  MISMATCH between the bulletin and the SQL aggregate:")
         for p in problems:
             print("    " + p)
         return 1
-    print(f"  checked {date_of(f)}..{date_of(t)}: the bulletin's CSV equals the SQL "
-          f"(受理量 {cur.received}, 纳入考核 {cur.eligible}, 已答复 {cur.replied}, "
-          f"due {cur.due}, timely {cur.timely}, 超期未答复 {cur.overdue}, 上期受理 "
-          f"{prev.received}; 10 summary rows, {nrows} breakdown rows, 12 trend months)")
+    print(f"  checked {date_of(f)}..{date_of(t)}: the bulletin's CSV equals the SQL in "
+          f"{ncells} cells (受理量 {cur.count['received']}, 纳入考核 {cur.count['eligible']}, "
+          f"已答复 {cur.count['replied']}, due {cur.due}, timely {cur.timely}, 超期未答复 "
+          f"{cur.count['overdue']}, 上期受理 {prev.count['received']}; summary, {nrows} "
+          f"breakdown rows, {len(trend)} trend months)"
+          + (f"; not checked: {', '.join(sorted(unchecked))}" if unchecked else ""))
     return 0
 
 
@@ -286,16 +371,22 @@ def main(argv):
         sys.exit(__doc__)
     args, rest, i = {}, [], 2
     while i < len(argv):
-        if argv[i] in ("--at", "--month", "--from", "--to"):
+        if argv[i] in ("--db", "--at", "--month", "--from", "--to") and i + 1 < len(argv):
             args[argv[i][2:]] = argv[i + 1]
             i += 2
         else:
             rest.append(argv[i])
             i += 1
+    if "db" not in args or "at" not in args or not (args.get("month") or
+                                                     (args.get("from") and args.get("to"))):
+        sys.exit(__doc__)
+    rules = Rules(args["db"])
     if argv[1] == "sql":
-        sys.stdout.write(make_sql(args))
+        sys.stdout.write(make_sql(args, rules))
         return 0
-    return check(args, rest[0], rest[1])
+    if len(rest) != 2:
+        sys.exit(__doc__)
+    return check(args, rules, rest[0], rest[1])
 
 
 if __name__ == "__main__":
