@@ -263,6 +263,29 @@ static int days_after(int64_t deadline, int64_t t)
     return (int)((t - deadline + 86399) / 86400);
 }
 
+/* Adds an appeal to the previous period and to its month of the trend, where it falls in
+ * them: every appeal is read once, whichever of the bulletin's reports it counts in. */
+static void add_elsewhere(struct bulletin *b, const struct appeal_fact *g)
+{
+    int64_t day = civil_site_date(g->received_at);
+    if (day >= b->prev_from && day <= b->prev_to)
+        report_add(&b->prev, g);
+    for (size_t i = 0; i < b->ntrend; i++)
+        if (day >= b->trend[i].from_day && day <= b->trend[i].to_day) {
+            report_add(&b->trend[i], g);
+            break;
+        }
+}
+
+static int other_fact(const struct appeal_fact *f, void *ctx)
+{
+    struct bulletin_ctx *c = ctx;
+    struct appeal_fact g = *f;
+    g.town_id = towns_get(c->towns, f->lead_unit_id);
+    add_elsewhere(c->b, &g);
+    return 0;
+}
+
 static int bulletin_fact(const struct appeal_fact *f, void *ctx)
 {
     struct bulletin_ctx *c = ctx;
@@ -270,6 +293,7 @@ static int bulletin_fact(const struct appeal_fact *f, void *ctx)
     struct appeal_fact g = *f;
     g.town_id = towns_get(c->towns, f->lead_unit_id);
     report_add(&b->cur, &g);
+    add_elsewhere(b, &g);
     struct verdict v;
     report_judge(&b->cur.rules, &g, c->as_of, &v);
     if (v.overdue)
@@ -344,20 +368,28 @@ int svc_bulletin(struct service *svc, const char *month, const char *from, const
         terms_stop(c.terms, n.units[i].name);
     int rc = -1;
     report_init(&b->cur, &rs, b->from_day, b->to_day, as_of);
+    report_init(&b->prev, &rs, b->prev_from, b->prev_to, as_of);
+    int64_t last = month_start(b->to_day, 0);
+    for (int i = BULLETIN_TREND - 1; i >= 0; i--, b->ntrend++)
+        report_init(&b->trend[b->ntrend], &rs, month_start(last, -i),
+                    month_start(last, -i + 1) - 1, as_of);
+    /* Three reads, none twice: the period with its text, then what the previous period and
+     * the trend need before it and (a range ending mid-month) after it. */
+    int64_t lo = b->prev_from < b->trend[0].from_day ? b->prev_from : b->trend[0].from_day;
+    int64_t hi = b->trend[b->ntrend - 1].to_day;
     if (store_fact_scan(svc->st, civil_site_midnight(b->from_day),
                         civil_site_midnight(b->to_day + 1), FACT_TEXT, bulletin_fact, &c,
-                        e) < 0)
+                        e) < 0 ||
+        store_fact_scan(svc->st, civil_site_midnight(lo), civil_site_midnight(b->from_day), 0,
+                        other_fact, &c, e) < 0 ||
+        (hi > b->to_day && store_fact_scan(svc->st, civil_site_midnight(b->to_day + 1),
+                                           civil_site_midnight(hi + 1), 0, other_fact, &c,
+                                           e) < 0))
         goto out;
     report_finish(&b->cur);
-    if (run_report(svc, &rs, &towns, b->prev_from, b->prev_to, as_of, &b->prev, e) < 0)
-        goto out;
-    int64_t last = month_start(b->to_day, 0);
-    for (int i = BULLETIN_TREND - 1; i >= 0; i--) {
-        int64_t m0 = month_start(last, -i), m1 = month_start(last, -i + 1) - 1;
-        if (run_report(svc, &rs, &towns, m0, m1, as_of, &b->trend[b->ntrend], e) < 0)
-            goto out;
-        b->ntrend++;
-    }
+    report_finish(&b->prev);
+    for (size_t i = 0; i < b->ntrend; i++)
+        report_finish(&b->trend[i]);
     /* Recurring problems: pairs in at least 2 appeals; samples are ledger rows. */
     b->ntop = terms_top(c.terms, b->top, BULLETIN_TOP, 2);
     if (b->overdue.n)
