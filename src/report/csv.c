@@ -77,12 +77,5 @@ int render_csv(const struct doc *d, const char *path, struct err *e)
             buf_adds(&b, "\r\n");
         add_table(&b, &d->tables[i]);
     }
-    if (buf_error(&b)) {
-        buf_release(&b);
-        return err_set(e, ERR_IO, "out", "cannot write %s '%s': %s", "CSV", path,
-                       "document too large");
-    }
-    int rc = doc_write_file(path, "CSV", b.ptr, b.len, e);
-    buf_release(&b);
-    return rc;
+    return doc_write_buf(path, "CSV", &b, e);
 }

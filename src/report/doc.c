@@ -224,3 +224,12 @@ int doc_write_file(const char *path, const char *what, const char *data, size_t 
                        strerror(saved ? saved : EIO));
     return 0;
 }
+
+int doc_write_buf(const char *path, const char *what, struct buf *b, struct err *e)
+{
+    int rc = buf_error(b) ? err_set(e, ERR_IO, "out", "cannot write %s '%s': %s", what, path,
+                                    "document too large")
+                          : doc_write_file(path, what, b->ptr, b->len, e);
+    buf_release(b);
+    return rc;
+}

@@ -113,6 +113,9 @@ const char *doc_cell_text(const struct cell *c, char out[CELL_TEXT_MAX]);
  * either name and e says "cannot write <what> '<path>': <reason>". */
 int doc_write_file(const char *path, const char *what, const char *data, size_t len,
                    struct err *e);
+struct buf;
+/* The same with a whole buffer, which it releases; a buffer past its limit is refused. */
+int doc_write_buf(const char *path, const char *what, struct buf *b, struct err *e);
 
 /* Renderers (report/html.c, csv.c, pdf.c, xlsx.c). Each writes the whole doc: every table
  * in order (PDF: tables with `wide` set may be drawn smaller), every chart (HTML as inline

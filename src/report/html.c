@@ -529,12 +529,5 @@ int render_html(const struct doc *d, const char *path, struct err *e)
 {
     struct buf b = BUF_INIT;
     add_page(&b, d);
-    if (buf_error(&b)) {
-        buf_release(&b);
-        return err_set(e, ERR_IO, "out", "cannot write %s '%s': %s", "HTML", path,
-                       "document too large");
-    }
-    int rc = doc_write_file(path, "HTML", b.ptr, b.len, e);
-    buf_release(&b);
-    return rc;
+    return doc_write_buf(path, "HTML", &b, e);
 }
