@@ -172,22 +172,13 @@ int cmd_bulletin(struct cli *c, int argc, char **argv)
     }
     if (opt_get(&o, "explain")) {
         /* The figures of a bulletin are the report's figures for its period. */
+        int64_t d1, d2;
         char from[11], to[11];
-        if (month) {
-            int y, m, used = 0;
-            if (sscanf(month, "%4d-%2d%n", &y, &m, &used) != 2 || month[used] || m < 1 || m > 12) {
-                err_set(&e, ERR_INVALID, "month", "month '%s' is not YYYY-MM", month);
-                return cli_fail(&e);
-            }
-            civil_format_date(civil_days(y, m, 1), from);
-            civil_format_date((m == 12 ? civil_days(y + 1, 1, 1) : civil_days(y, m + 1, 1)) - 1,
-                              to);
-        } else {
-            snprintf(from, sizeof(from), "%s", opt_get(&o, "from"));
-            snprintf(to, sizeof(to), "%s", opt_get(&o, "to") ? opt_get(&o, "to") : "");
-        }
-        if (cli_open(c, 0, &e) < 0)
+        if (svc_bulletin_period(month, opt_get(&o, "from"), opt_get(&o, "to"), &d1, &d2, &e) < 0 ||
+            cli_open(c, 0, &e) < 0)
             return cli_fail(&e);
+        civil_format_date(d1, from);
+        civil_format_date(d2, to);
         return explain(c, &o, from, to, rules, format && !strcmp(format, "json") ? "json" : "table");
     }
     if (!format || !out) {
@@ -205,25 +196,13 @@ int cmd_bulletin(struct cli *c, int argc, char **argv)
         err_set(&e, ERR_INVALID, "format", "unknown format '%s' (pdf, html, xlsx, csv)", format);
         return cli_fail(&e);
     }
-    struct bulletin b;
-    struct names n;
-    if (cli_open(c, 0, &e) < 0 ||
-        svc_bulletin(&c->svc, month, opt_get(&o, "from"), opt_get(&o, "to"), rules, c->now, &b,
-                     &e) < 0)
-        return cli_fail(&e);
-    if (names_load(&c->svc, &n, &e) < 0) {
-        bulletin_release(&b);
-        return cli_fail(&e);
-    }
-    char site[128] = "本区";
-    struct err miss;
-    store_setting_get(c->svc.st, "site_name", site, sizeof(site), &miss);
     struct doc d;
-    layout_bulletin(&d, &b, &n, site);
+    if (cli_open(c, 0, &e) < 0 ||
+        layout_bulletin_for(&c->svc, month, opt_get(&o, "from"), opt_get(&o, "to"), rules,
+                            c->now, &d, NULL, NULL, &e) < 0)
+        return cli_fail(&e);
     int rc = render(&d, out, &e);
     doc_release(&d);
-    names_release(&n);
-    bulletin_release(&b);
     if (rc < 0)
         return cli_fail(&e);
     printf("%s\n", out);

@@ -826,27 +826,18 @@ static int bulletin_download(struct request *r, struct err *e)
     if (!fmt)
         return err_set(e, ERR_INVALID, "format", "format must be html, csv, pdf or xlsx, not '%s'",
                        format);
-    struct bulletin b;
-    struct names n;
-    if (svc_bulletin(r->svc, month, from, to, rules, r->now, &b, e) < 0)
-        return -1;
-    if (names_load(r->svc, &n, e) < 0) {
-        bulletin_release(&b);
-        return -1;
-    }
-    char site[128] = "本区";
-    struct err miss;
-    store_setting_get(r->svc->st, "site_name", site, sizeof(site), &miss);
     struct doc d;
-    layout_bulletin(&d, &b, &n, site);
+    int64_t from_day, to_day;
+    if (layout_bulletin_for(r->svc, month, from, to, rules, r->now, &d, &from_day, &to_day, e) < 0)
+        return -1;
     char *data = NULL;
     size_t len = 0;
     int rc = render_to_memory(&d, fmt, &data, &len, e);
     if (rc == 0) {
         /* Named from the dates the service parsed, never from the query's text. */
         char d1[11], d2[11];
-        civil_format_date(b.from_day, d1);
-        civil_format_date(b.to_day, d2);
+        civil_format_date(from_day, d1);
+        civil_format_date(to_day, d2);
         if (month)
             snprintf(r->download.filename, sizeof(r->download.filename), "bulletin-%.7s.%s", d1,
                      fmt->name);
@@ -858,8 +849,6 @@ static int bulletin_download(struct request *r, struct err *e)
         r->download.type = fmt->type;
     }
     doc_release(&d);
-    names_release(&n);
-    bulletin_release(&b);
     return rc;
 }
 

@@ -390,3 +390,28 @@ void layout_bulletin(struct doc *d, const struct bulletin *b, const struct names
     projects(d);
     ledger(d, b, n);
 }
+
+int layout_bulletin_for(struct service *svc, const char *month, const char *from,
+                        const char *to, int rules, int64_t as_of, struct doc *d,
+                        int64_t *from_day, int64_t *to_day, struct err *e)
+{
+    struct bulletin b;
+    struct names n;
+    if (svc_bulletin(svc, month, from, to, rules, as_of, &b, e) < 0)
+        return -1;
+    if (names_load(svc, &n, e) < 0) {
+        bulletin_release(&b);
+        return -1;
+    }
+    char site[128] = "本区";
+    struct err miss;
+    store_setting_get(svc->st, "site_name", site, sizeof(site), &miss);
+    layout_bulletin(d, &b, &n, site);
+    if (from_day)
+        *from_day = b.from_day;
+    if (to_day)
+        *to_day = b.to_day;
+    names_release(&n);
+    bulletin_release(&b);
+    return 0;
+}

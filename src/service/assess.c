@@ -338,25 +338,28 @@ static int64_t month_start(int64_t day, int delta)
     return civil_days(months / 12, months % 12 + 1, 1);
 }
 
+int svc_bulletin_period(const char *month, const char *from, const char *to, int64_t *from_day,
+                        int64_t *to_day, struct err *e)
+{
+    if (!month)
+        return parse_period(from, to, from_day, to_day, e);
+    int y, m, used = 0;
+    if (sscanf(month, "%4d-%2d%n", &y, &m, &used) != 2 || month[used] != 0 || m < 1 || m > 12 ||
+        y < 1900 || y > 9999)
+        return err_set(e, ERR_INVALID, "month", "month '%s' is not YYYY-MM", month);
+    *from_day = civil_days(y, m, 1);
+    *to_day = month_start(*from_day, 1) - 1;
+    return 0;
+}
+
 int svc_bulletin(struct service *svc, const char *month, const char *from, const char *to,
                  int rules, int64_t as_of, struct bulletin *b, struct err *e)
 {
     memset(b, 0, sizeof(*b));
-    if (month) {
-        int y, m, used = 0;
-        if (sscanf(month, "%4d-%2d%n", &y, &m, &used) != 2 || month[used] != 0 || m < 1 ||
-            m > 12 || y < 1900 || y > 9999)
-            return err_set(e, ERR_INVALID, "month", "month '%s' is not YYYY-MM", month);
-        b->from_day = civil_days(y, m, 1);
-        b->to_day = month_start(b->from_day, 1) - 1;
-        b->prev_from = month_start(b->from_day, -1);
-        b->prev_to = b->from_day - 1;
-    } else {
-        if (parse_period(from, to, &b->from_day, &b->to_day, e) < 0)
-            return -1;
-        b->prev_to = b->from_day - 1;
-        b->prev_from = b->prev_to - (b->to_day - b->from_day);
-    }
+    if (svc_bulletin_period(month, from, to, &b->from_day, &b->to_day, e) < 0)
+        return -1;
+    b->prev_to = b->from_day - 1;
+    b->prev_from = month ? month_start(b->from_day, -1) : b->prev_to - (b->to_day - b->from_day);
     struct ruleset rs;
     struct names n;
     if (svc_rules_get(svc, rules, &rs, e) < 0 || names_load(svc, &n, e) < 0)

@@ -177,6 +177,9 @@ struct bulletin {
 };
 /* The bulletin for a month ("2021-07") or for dates [from, to] (month NULL); the previous
  * period is the month before, or the same number of days before. Caller releases b. */
+/* The dates a month ("2021-07") or a range [from, to] (month NULL) covers, checked. */
+int svc_bulletin_period(const char *month, const char *from, const char *to, int64_t *from_day,
+                        int64_t *to_day, struct err *e);
 int svc_bulletin(struct service *svc, const char *month, const char *from, const char *to,
                  int rules, int64_t as_of, struct bulletin *b, struct err *e);
 void bulletin_release(struct bulletin *b);

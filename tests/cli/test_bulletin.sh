@@ -55,6 +55,8 @@ for f in pdf html xlsx csv; do
     refuse "bulletin: $f into a missing directory" 1 "$T/no/such/dir/b.$f" -- bulletin --month 2021-07 --format $f --out "$T/no/such/dir/b.$f"
 done
 check_eq "no file left by a refused bulletin" "$(ls "$T" | grep -c '^bad' || true)" 0
+refuse "bulletin --explain: a bad month" 1 "'2021-13'" -- bulletin --month 2021-13 --explain reply_rate
+refuse "bulletin --explain: a date with a digit too many" 1 "'2021-07-011'" -- bulletin --from 2021-07-011 --to 2021-07-31 --explain reply_rate
 refuse "bulletin: unknown rule version" 1 "version 7" -- bulletin --month 2021-07 --rules 7 --format csv --out "$T/bad.csv"
 
 # An empty month: every rate is a dash, never 0% or NaN.
