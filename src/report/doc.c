@@ -132,6 +132,24 @@ struct doc_chart *doc_chart_add(struct doc *d, const char *id, const char *title
     return c;
 }
 
+int chart_is_bar(const struct doc_chart *c, int s)
+{
+    return c->kind == CHART_BAR ? s == 0 : !c->series[s].right;
+}
+
+int chart_is_line(const struct doc_chart *c, int s)
+{
+    return c->kind == CHART_LINE && c->series[s].right;
+}
+
+double chart_step(double span)
+{
+    if (!(span > 0))
+        return 1;
+    double raw = span / 5, mag = pow(10, floor(log10(raw))), f = raw / mag;
+    return (f <= 1 + 1e-9 ? 1 : f <= 2 + 1e-9 ? 2 : f <= 5 + 1e-9 ? 5 : 10) * mag;
+}
+
 void cell_text(struct doc *d, struct cell *c, const char *s)
 {
     c->kind = CELL_TEXT;

@@ -99,6 +99,13 @@ struct cell *doc_row_add(struct doc *d, struct doc_table *t);
 struct doc_chart *doc_chart_add(struct doc *d, const char *id, const char *title, int kind,
                                 int n);
 
+/* How a renderer draws a chart's series s: as bars (series 0 of a bar chart, the left-axis
+ * series of a line chart) or as a line (the right-axis series of a line chart). */
+int chart_is_bar(const struct doc_chart *c, int s);
+int chart_is_line(const struct doc_chart *c, int s);
+/* The axis step of 1, 2 or 5 times a power of ten whose five steps first cover `span`. */
+double chart_step(double span);
+
 /* Cell setters; text is copied into the arena. */
 void cell_text(struct doc *d, struct cell *c, const char *s);
 void cell_int(struct cell *c, int64_t v);

@@ -184,10 +184,7 @@ static struct axis nice_axis(double min, double max)
         max = 0;
     if (max - min <= 0)
         max = min + 5;
-    double raw = (max - min) / 5.0;
-    double mag = pow(10.0, floor(log10(raw)));
-    double f = raw / mag;
-    double step = (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * mag;
+    double step = chart_step(max - min);
     a.step = step;
     a.lo = floor(min / step + 1e-9) * step;
     a.hi = ceil(max / step - 1e-9) * step;
@@ -227,17 +224,6 @@ static double y_right(const struct frame *f, double v)
     if (v > 100)
         v = 100;
     return f->y1 - v / 100.0 * (f->y1 - f->y0);
-}
-
-/* Which series are drawn as bars: a bar chart only its first, a line chart the left ones. */
-static int is_bar(const struct doc_chart *c, int s)
-{
-    return c->kind == CHART_BAR ? s == 0 : !c->series[s].right;
-}
-
-static int is_line(const struct doc_chart *c, int s)
-{
-    return c->kind == CHART_LINE && c->series[s].right;
 }
 
 static void add_tooltip(struct buf *b, const struct doc_chart *c, int s, int i)
@@ -332,7 +318,7 @@ static void add_bars(struct buf *b, const struct doc_chart *c, const struct fram
 {
     int nbars = 0;
     for (int s = 0; s < c->nseries; s++)
-        nbars += is_bar(c, s) && c->series[s].y;
+        nbars += chart_is_bar(c, s) && c->series[s].y;
     if (!nbars)
         return;
     double group = f->band * (nbars == 1 ? 0.6 : 0.75);
@@ -340,7 +326,7 @@ static void add_bars(struct buf *b, const struct doc_chart *c, const struct fram
     double base = y_left(f, 0);
     int k = 0;
     for (int s = 0; s < c->nseries; s++) {
-        if (!is_bar(c, s) || !c->series[s].y)
+        if (!chart_is_bar(c, s) || !c->series[s].y)
             continue;
         buf_addf(b, "<g class=\"bars\" fill=\"%s\">\n", palette[s % 4]);
         for (int i = 0; i < c->n; i++) {
@@ -370,7 +356,7 @@ static void add_bars(struct buf *b, const struct doc_chart *c, const struct fram
 static void add_lines(struct buf *b, const struct doc_chart *c, const struct frame *f)
 {
     for (int s = 0; s < c->nseries; s++) {
-        if (!is_line(c, s) || !c->series[s].y)
+        if (!chart_is_line(c, s) || !c->series[s].y)
             continue;
         const double *y = c->series[s].y;
         const char *color = palette[s % 4];
@@ -411,10 +397,10 @@ static void add_legend(struct buf *b, const struct doc_chart *c, double x, doubl
 {
     buf_adds(b, "<g class=\"legend\">\n");
     for (int s = 0; s < c->nseries; s++) {
-        if (!is_bar(c, s) && !is_line(c, s))
+        if (!chart_is_bar(c, s) && !chart_is_line(c, s))
             continue;
         const char *color = palette[s % 4];
-        if (is_line(c, s))
+        if (chart_is_line(c, s))
             buf_addf(b,
                      "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
                      "stroke-width=\"2\"/><circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\"/>",
@@ -436,9 +422,9 @@ static void add_chart(struct buf *b, const struct doc_chart *c, size_t k)
     memset(&f, 0, sizeof(f));
     double min = 0, max = 0;
     for (int s = 0; s < c->nseries; s++) {
-        if (is_line(c, s))
+        if (chart_is_line(c, s))
             f.has_right = 1;
-        if (!is_bar(c, s) || !c->series[s].y)
+        if (!chart_is_bar(c, s) || !c->series[s].y)
             continue;
         f.has_left = 1;
         for (int i = 0; i < c->n; i++) {

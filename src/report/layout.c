@@ -338,11 +338,12 @@ void layout_bulletin(struct doc *d, const struct bulletin *b, const struct names
     date_text(from, sizeof(from), b->from_day);
     date_text(to, sizeof(to), b->to_day);
     civil_format_instant(b->cur.as_of, asof);
-    int y, m, dd, y2, m2, d2;
+    /* A whole month: from its 1st to the day before the next 1st, in one month. */
+    int y, m, dd, y2, m2, d2, yn, mn, dn;
     civil_ymd(b->from_day, &y, &m, &dd);
     civil_ymd(b->to_day, &y2, &m2, &d2);
-    int whole_month = dd == 1 && y == y2 && m == m2 && civil_days(y, m, 1) == b->from_day &&
-                      b->to_day + 1 == (m == 12 ? civil_days(y + 1, 1, 1) : civil_days(y, m + 1, 1));
+    civil_ymd(b->to_day + 1, &yn, &mn, &dn);
+    int whole_month = dd == 1 && dn == 1 && y == y2 && m == m2;
     d->title = doc_printf(d, "%s“我为群众办实事”诉求办理情况通报", site);
     d->subtitle = whole_month
                       ? doc_printf(d, "%d年%d月（%s 至 %s） · 考核规则第%d版 · 统计截至 %.10s %.5s",

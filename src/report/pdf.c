@@ -340,31 +340,10 @@ struct plot {
     double label_h;             /* room taken by the labels under the plot */
 };
 
-/* The step of 1, 2 or 5 times a power of ten whose five steps first reach `max`, so the left
- * axis has five intervals like the right (0, 20, ... 100) and both share the grid lines. */
-static double nice_step(double max)
-{
-    if (!(max > 0))
-        return 1;
-    double raw = max / 5, mag = pow(10, floor(log10(raw))), f = raw / mag;
-    return (f <= 1 + 1e-9 ? 1 : f <= 2 + 1e-9 ? 2 : f <= 5 + 1e-9 ? 5 : 10) * mag;
-}
-
 /* A chart value: whole numbers bare, others with two decimals as in the tables. */
 static void format_value(double v, char out[CELL_TEXT_MAX])
 {
     snprintf(out, CELL_TEXT_MAX, v == floor(v) && fabs(v) < 1e15 ? "%.0f" : "%.2f", v);
-}
-
-/* Series drawn as bars: series 0 of a bar chart, the left-axis series of a line chart. */
-static int is_bar_series(const struct doc_chart *c, int s)
-{
-    return c->kind == CHART_BAR ? s == 0 : !c->series[s].right;
-}
-
-static int is_line_series(const struct doc_chart *c, int s)
-{
-    return c->kind == CHART_LINE && c->series[s].right;
 }
 
 static double slot_x(const struct plot *pl, int i)
@@ -403,7 +382,7 @@ static void chart_legend(struct pdf *p, const struct doc_chart *c, double y)
     }
     double x = MARGIN + (BODY_W - total) / 2;
     for (int s = 0; s < c->nseries; s++) {
-        if (is_line_series(c, s)) {
+        if (chart_is_line(c, s)) {
             set_colour(p, s);
             cairo_set_line_width(p->cr, 1.5);
             cairo_move_to(p->cr, x, y + 5);
@@ -514,14 +493,14 @@ static void chart_bars(struct pdf *p, const struct doc_chart *c, const struct pl
 {
     int nbars = 0;
     for (int s = 0; s < c->nseries; s++)
-        nbars += is_bar_series(c, s);
+        nbars += chart_is_bar(c, s);
     if (!nbars)
         return;
     double group = fmin(pl->slot * 0.6, 36.0 * nbars), bar_w = group / nbars;
     struct style s_value = {7, 0, PANGO_ALIGN_LEFT, 1, 0};
     int k = 0;
     for (int s = 0; s < c->nseries; s++) {
-        if (!is_bar_series(c, s))
+        if (!chart_is_bar(c, s))
             continue;
         for (int i = 0; i < c->n; i++) {
             double v = c->series[s].y[i];
@@ -551,7 +530,7 @@ static void chart_bars(struct pdf *p, const struct doc_chart *c, const struct pl
 static void chart_lines(struct pdf *p, const struct doc_chart *c, const struct plot *pl)
 {
     for (int s = 0; s < c->nseries; s++) {
-        if (!is_line_series(c, s))
+        if (!chart_is_line(c, s))
             continue;
         const double *y = c->series[s].y;
         cairo_new_path(p->cr);
@@ -581,16 +560,16 @@ static void draw_chart(struct pdf *p, const struct doc_chart *c)
     int left = 0, right = 0;
     double max = 0;
     for (int s = 0; s < c->nseries; s++) {
-        left |= is_bar_series(c, s);
-        right |= is_line_series(c, s);
-        for (int i = 0; is_bar_series(c, s) && i < c->n; i++)
+        left |= chart_is_bar(c, s);
+        right |= chart_is_line(c, s);
+        for (int i = 0; chart_is_bar(c, s) && i < c->n; i++)
             if (!isnan(c->series[s].y[i]))
                 max = fmax(max, c->series[s].y[i]);
     }
     struct plot pl = {
         .x0 = MARGIN + 44,
         .x1 = PAGE_W - MARGIN - (right ? 30 : 10),
-        .left_max = 5 * nice_step(max),
+        .left_max = 5 * chart_step(max),
     };
     pl.slot = (pl.x1 - pl.x0) / (c->n > 0 ? c->n : 1);
     label_fit(p, c, &pl);
