@@ -18,10 +18,7 @@
 static int64_t town_of(const struct names *n, int64_t unit)
 {
     for (int depth = 0; unit && depth < 32; depth++) {
-        const struct unit *u = NULL;
-        for (size_t i = 0; i < n->nunits && !u; i++)
-            if (n->units[i].id == unit)
-                u = &n->units[i];
+        const struct unit *u = names_unit_get(n, unit);
         if (!u)
             return 0;
         if (u->kind == UNIT_TOWN || u->kind == UNIT_STREET)

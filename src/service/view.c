@@ -64,15 +64,21 @@ void names_release(struct names *n)
     memset(n, 0, sizeof(*n));
 }
 
-const char *names_unit(const struct names *n, int64_t id)
+const struct unit *names_unit_get(const struct names *n, int64_t id)
 {
     /* units are listed by id, and ids are dense: try the direct slot first */
     if (id > 0 && (size_t)id <= n->nunits && n->units[id - 1].id == id)
-        return n->units[id - 1].name;
+        return &n->units[id - 1];
     for (size_t i = 0; i < n->nunits; i++)
         if (n->units[i].id == id)
-            return n->units[i].name;
-    return "";
+            return &n->units[i];
+    return NULL;
+}
+
+const char *names_unit(const struct names *n, int64_t id)
+{
+    const struct unit *u = names_unit_get(n, id);
+    return u ? u->name : "";
 }
 
 static const char *ref_name(const struct ref *r, size_t count, int64_t id)
@@ -98,11 +104,8 @@ int names_unit_under(const struct names *n, int64_t u, int64_t top)
     for (int depth = 0; u && depth < 32; depth++) {
         if (u == top)
             return 1;
-        int64_t parent = 0;
-        for (size_t i = 0; i < n->nunits; i++)
-            if (n->units[i].id == u)
-                parent = n->units[i].parent_id;
-        u = parent;
+        const struct unit *x = names_unit_get(n, u);
+        u = x ? x->parent_id : 0;
     }
     return 0;
 }

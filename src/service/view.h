@@ -20,6 +20,7 @@ struct names {
 int names_load(struct service *svc, struct names *n, struct err *e);
 void names_release(struct names *n);
 const char *names_unit(const struct names *n, int64_t id);    /* "" when unknown */
+const struct unit *names_unit_get(const struct names *n, int64_t id); /* NULL when unknown */
 const char *names_area(const struct names *n, int64_t id);    /* "" when none */
 const char *names_channel(const struct names *n, int64_t id); /* "" when unknown */
 
