@@ -323,8 +323,9 @@ int cmd_audit(struct cli *c, int argc, char **argv)
     if (cli_open(c, 0, &e) < 0 || svc_audit_verify(&c->svc, &res, &e) < 0)
         return cli_fail(&e);
     if (!strcmp(format, "json")) {
-        json_t *j = json_pack("{s:b, s:I, s:I}", "ok", res.ok, "events", (json_int_t)res.events,
-                              "appeals", (json_int_t)res.appeals);
+        json_t *j = json_pack("{s:b, s:I, s:I, s:I}", "ok", res.ok, "events",
+                              (json_int_t)res.events, "appeals", (json_int_t)res.appeals,
+                              "subjects", (json_int_t)res.subjects);
         if (!res.ok) {
             json_object_set_new(j, "bad_event",
                                 res.bad_event ? json_integer(res.bad_event) : json_null());
@@ -334,8 +335,11 @@ int cmd_audit(struct cli *c, int argc, char **argv)
         }
         cli_print_json(j);
     } else if (res.ok) {
-        printf("audit ok: %lld events chained, %lld appeals match their history\n",
-               (long long)res.events, (long long)res.appeals);
+        printf("audit ok: %lld events chained, %lld appeals match their history", (long long)res.events,
+               (long long)res.appeals);
+        if (res.subjects) /* projects, list items, vote sessions */
+            printf(", and %lld other records", (long long)res.subjects);
+        printf("\n");
     } else {
         printf("audit FAILED: %s\n", res.problem);
     }

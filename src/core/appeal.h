@@ -137,9 +137,14 @@ struct action {
 
 /* An event: the record appended for each action. `details` is compact JSON with sorted
  * keys (owned). The hashes are filled by audit_seal(). */
+/* An event of an appeal (appeal_id set, subject "") or of another subject of the chain
+ * (subject "project", "task" or "vote" and subject_id; appeal_id 0). */
+#define SUBJECT_LEN 12
 struct event {
     int64_t id;
     int64_t appeal_id;
+    char subject[SUBJECT_LEN];
+    int64_t subject_id;
     int64_t seq;
     int64_t at;
     int64_t actor_id;
@@ -147,7 +152,7 @@ struct event {
     char action[24];
     int from_state, to_state;
     char *details;
-    char row_digest[65]; /* appeal_digest() of the row this event left behind */
+    char row_digest[65]; /* appeal_digest() (or the subject's digest) of the row left behind */
     char prev_hash[65];
     char hash[65];
 };

@@ -44,6 +44,10 @@ static void compute(const struct event *ev, const char *prev, char out[65])
     put(&st, ev->details ? ev->details : "");
     if (ev->row_digest[0]) /* events before migration 0004 carry none */
         put(&st, ev->row_digest);
+    if (ev->subject[0]) { /* not an appeal's (migration 0008): appeal events hash as before */
+        put(&st, ev->subject);
+        put_int(&st, ev->subject_id);
+    }
     crypto_hash_sha256_final(&st, digest);
     sodium_bin2hex(out, 65, digest, sizeof(digest));
 }

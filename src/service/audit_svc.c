@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/audit.h"
+#include "service/subject.h"
 #include "util/xalloc.h"
 
 #include "util/banned.h"
@@ -23,8 +24,16 @@ struct seen {
     int has_row;
 };
 
+/* The same per subject kind (projects, list items, vote sessions), indexed by row id. */
+#define KINDS_MAX 8
+struct seen_set {
+    struct seen *seen;
+    size_t nseen;
+};
+
 struct walk {
     struct audit_result *res;
+    struct seen_set kinds[KINDS_MAX]; /* in subject_kinds() order */
     char prev_hash[65];
     int64_t prev_id;
     int64_t head_id;   /* the chain head's last event */
@@ -34,19 +43,38 @@ struct walk {
     size_t nseen;
 };
 
-static struct seen *seen_at(struct walk *w, int64_t id)
+static struct seen *seen_in(struct seen **seen, size_t *nseen, int64_t id)
 {
     if (id <= 0 || id > (int64_t)1 << 40)
         return NULL;
-    if ((size_t)id >= w->nseen) {
-        size_t n = w->nseen ? w->nseen : 1024;
+    if ((size_t)id >= *nseen) {
+        size_t n = *nseen ? *nseen : 1024;
         while (n <= (size_t)id)
             n *= 2;
-        w->seen = xrealloc(w->seen, n * sizeof(*w->seen));
-        memset(w->seen + w->nseen, 0, (n - w->nseen) * sizeof(*w->seen));
-        w->nseen = n;
+        *seen = xrealloc(*seen, n * sizeof(**seen));
+        memset(*seen + *nseen, 0, (n - *nseen) * sizeof(**seen));
+        *nseen = n;
     }
-    return &w->seen[id];
+    return &(*seen)[id];
+}
+
+static struct seen *seen_at(struct walk *w, int64_t id)
+{
+    return seen_in(&w->seen, &w->nseen, id);
+}
+
+/* The record kept for an event's subject: an appeal's, or another kind's (NULL if unknown). */
+static struct seen *seen_of(struct walk *w, const struct event *ev, int *unknown_kind)
+{
+    *unknown_kind = 0;
+    if (!ev->subject[0])
+        return seen_at(w, ev->appeal_id);
+    int k = 0;
+    for (const struct subject_kind *sk = subject_kinds(); sk->name; sk++, k++)
+        if (!strcmp(sk->name, ev->subject) && k < KINDS_MAX)
+            return seen_in(&w->kinds[k].seen, &w->kinds[k].nseen, ev->subject_id);
+    *unknown_kind = 1;
+    return NULL;
 }
 
 __attribute__((format(printf, 3, 4))) static int broken(struct walk *w, const struct event *ev,
@@ -76,16 +104,25 @@ static int check_event(const struct event *ev, void *ctx)
     if (ev->id >= w->digest_from && !ev->row_digest[0])
         return broken(w, ev, "event %lld has no row digest, which every event since migration "
                       "0004 carries: it was forged", (long long)ev->id);
-    struct seen *s = seen_at(w, ev->appeal_id);
+    int unknown_kind;
+    struct seen *s = seen_of(w, ev, &unknown_kind);
+    const char *of = ev->subject[0] ? ev->subject : "appeal";
+    if (unknown_kind)
+        return broken(w, ev, "event %lld names an unknown subject '%s'", (long long)ev->id,
+                      ev->subject);
     if (!s)
-        return broken(w, ev, "event %lld names an impossible appeal id %lld",
-                      (long long)ev->id, (long long)ev->appeal_id);
+        return broken(w, ev, "event %lld names an impossible %s id %lld", (long long)ev->id, of,
+                      (long long)(ev->subject[0] ? ev->subject_id : ev->appeal_id));
     if (ev->seq != s->seq + 1)
-        return broken(w, ev, "event %lld is number %lld of its appeal, out of order",
-                      (long long)ev->id, (long long)ev->seq);
-    if (ev->from_state != s->state)
+        return broken(w, ev, "event %lld is number %lld of its %s, out of order",
+                      (long long)ev->id, (long long)ev->seq, of);
+    if (ev->from_state != s->state) {
+        if (ev->subject[0])
+            return broken(w, ev, "event %lld starts from state %d, but its %s was in state %d",
+                          (long long)ev->id, ev->from_state, of, s->state);
         return broken(w, ev, "event %lld starts from state '%s', but its appeal was '%s'",
                       (long long)ev->id, state_code(ev->from_state), state_code(s->state));
+    }
     s->seq = ev->seq;
     s->state = ev->to_state;
     if (!s->first_event)
@@ -134,6 +171,72 @@ static int check_appeal(const struct appeal *a, void *ctx)
             return row_mismatch(w, a, "a field of its row was changed outside the workflow");
     }
     return 0;
+}
+
+__attribute__((format(printf, 3, 4))) static int subject_broken(struct walk *w, int64_t event,
+                                                                 const char *fmt, ...)
+{
+    w->res->ok = 0;
+    w->res->bad_event = event;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(w->res->problem, sizeof(w->res->problem), fmt, ap);
+    va_end(ap);
+    return 0;
+}
+
+/* Each row of a subject table against its events: the same count, the same state, and the
+ * digest of the row and its children as the last event sealed it; and no events without a
+ * row. */
+static int check_subjects(struct service *svc, struct walk *w, const struct subject_kind *sk,
+                          struct seen_set *set, struct err *e)
+{
+    struct rec *rows;
+    size_t n;
+    if (rec_list(svc->st, sk->table, NULL, 0, &rows, &n, e) < 0)
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; i < n && w->res->ok; i++) {
+        int64_t id = row_int(&rows[i].row, "id");
+        int64_t last_seq = row_int(&rows[i].row, "last_seq");
+        int state = (int)row_int(&rows[i].row, "state");
+        const char *code = row_text(&rows[i].row, "code");
+        struct seen *s = seen_in(&set->seen, &set->nseen, id);
+        if (!s || s->seq == 0) {
+            subject_broken(w, 0, "%s %s has no events: the row was made outside the workflow",
+                           sk->name, code);
+            break;
+        }
+        s->has_row = 1;
+        if (s->seq != last_seq || s->state != state) {
+            subject_broken(w, s->first_event, "%s %s does not match its history: the row says "
+                           "state %d after %lld events, the events say state %d after %lld",
+                           sk->name, code, state, (long long)last_seq, s->state,
+                           (long long)s->seq);
+            break;
+        }
+        char hex[65];
+        unsigned char got[32];
+        if (subject_digest(svc->st, sk, id, hex, e) < 0) {
+            rc = -1;
+            break;
+        }
+        sodium_hex2bin(got, sizeof(got), hex, 64, NULL, NULL, NULL);
+        if (!s->has_digest || sodium_memcmp(got, s->digest, sizeof(got)) != 0)
+            subject_broken(w, s->first_event, "%s %s does not match its history: a field of "
+                           "its row, or a row that belongs to it, was changed outside the "
+                           "workflow", sk->name, code);
+        w->res->subjects++;
+    }
+    for (size_t id = 1; rc == 0 && w->res->ok && id < set->nseen; id++)
+        if (set->seen[id].seq > 0 && !set->seen[id].has_row)
+            subject_broken(w, set->seen[id].first_event,
+                           "%s id %zu has %lld events from event %lld on but no row: its row "
+                           "was deleted",
+                           sk->name, id, (long long)set->seen[id].seq,
+                           (long long)set->seen[id].first_event);
+    rec_list_release(rows, n);
+    return rc;
 }
 
 int svc_audit_verify(struct service *svc, struct audit_result *res, struct err *e)
@@ -191,9 +294,15 @@ int svc_audit_verify(struct service *svc, struct audit_result *res, struct err *
                      "deleted",
                      id, (long long)w.seen[id].seq, (long long)w.seen[id].first_event);
         }
+    int k = 0;
+    for (const struct subject_kind *sk = subject_kinds(); res->ok && sk->name; sk++, k++)
+        if (check_subjects(svc, &w, sk, &w.kinds[k], e) < 0)
+            goto out;
     rc = 0;
 out:
     store_rollback(svc->st); /* read-only */
     free(w.seen);
+    for (int i = 0; i < KINDS_MAX; i++)
+        free(w.kinds[i].seen);
     return rc;
 }

@@ -187,6 +187,7 @@ void bulletin_release(struct bulletin *b);
 /* ---- audit ---- */
 struct audit_result {
     int64_t events, appeals;
+    int64_t subjects; /* projects, list items and vote sessions that match their history */
     int ok;
     int64_t bad_event; /* first broken event id (0 when the break is not one event) */
     char bad_appeal[APPEAL_CODE_LEN];
@@ -195,7 +196,7 @@ struct audit_result {
 int svc_audit_verify(struct service *svc, struct audit_result *res, struct err *e);
 
 /* ---- moving a site (service/copy.c) ---- */
-#define COPY_MAX_TABLES 24
+#define COPY_MAX_TABLES 40
 struct copy_result {
     struct {
         const char *name; /* static */

@@ -51,7 +51,9 @@ struct store_ops {
     int (*rules_list)(store_t *st, struct rules_row **out, size_t *n, struct err *e);
     int (*chain_head)(store_t *st, int64_t *last_id, char hash[65], struct err *e);
     int (*event_append)(store_t *st, const struct event *ev, struct err *e);
-    int (*events_of)(store_t *st, int64_t appeal_id, struct event_list *out, struct err *e);
+    /* subject "": the appeal `id`'s events; else that subject's. */
+    int (*events_of)(store_t *st, const char *subject, int64_t id, struct event_list *out,
+                     struct err *e);
     int (*event_scan)(store_t *st, int (*cb)(const struct event *ev, void *ctx), void *ctx,
                       struct err *e);
     int (*appeal_scan)(store_t *st, int (*cb)(const struct appeal *a, void *ctx), void *ctx,
@@ -71,6 +73,12 @@ struct store_ops {
     int (*copy_begin)(store_t *st, struct err *e);
     int (*row_insert)(store_t *st, const char *table, const struct row *r, struct err *e);
     int (*copy_finish)(store_t *st, struct err *e);
+    int (*rec_insert)(store_t *st, const char *table, const struct row *r, int64_t *id,
+                      struct err *e);
+    int (*rec_update)(store_t *st, const char *table, int64_t id, const struct row *r,
+                      struct err *e);
+    int (*rec_scan)(store_t *st, const char *table, const char *column, const struct value *eq,
+                    int (*cb)(const struct row *r, void *ctx), void *ctx, struct err *e);
 };
 
 /* Every backend's handle starts with this, so a backend's struct is a store_t. */

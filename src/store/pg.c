@@ -1492,8 +1492,8 @@ static int pg_event_append(store_t *st, const struct event *ev, struct err *e)
 {
     static const char sql[] =
         "INSERT INTO events (id, appeal_id, seq, at, actor_id, actor, action, from_state, "
-        "to_state, details, prev_hash, hash, row_digest) "
-        "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)";
+        "to_state, details, prev_hash, hash, row_digest, subject, subject_id) "
+        "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)";
     static const char sql_head[] =
         "UPDATE chain_head SET last_id = $1, hash = $2, count = count + 1 WHERE one = 1";
     struct pg *s = (struct pg *)st;
@@ -1504,7 +1504,7 @@ static int pg_event_append(store_t *st, const struct event *ev, struct err *e)
         return -1;
     struct params p = {0};
     p_int(&p, ev->id);
-    p_int(&p, ev->appeal_id);
+    p_id(&p, ev->subject[0] ? 0 : ev->appeal_id);
     p_int(&p, ev->seq);
     p_int(&p, ev->at);
     p_int(&p, ev->actor_id);
@@ -1516,6 +1516,8 @@ static int pg_event_append(store_t *st, const struct event *ev, struct err *e)
     p_text(&p, ev->prev_hash);
     p_text(&p, ev->hash);
     p_text(&p, ev->row_digest);
+    p_text(&p, ev->subject);
+    p_id(&p, ev->subject[0] ? ev->subject_id : 0);
     if (run_done(s, sql, &p, "cannot append event", e) < 0)
         return -1;
     if (in_tx) {
@@ -1530,7 +1532,7 @@ static int pg_event_append(store_t *st, const struct event *ev, struct err *e)
 
 #define EVENT_COLS                                                                                 \
     "id, appeal_id, seq, at, actor_id, actor, action, from_state, to_state, details, "             \
-    "prev_hash, hash, row_digest"
+    "prev_hash, hash, row_digest, subject, subject_id"
 
 /* With copy_details 0, ev->details is borrowed from `r`. */
 static void read_event(const PGresult *r, int row, struct event *ev, int copy_details)
@@ -1549,15 +1551,22 @@ static void read_event(const PGresult *r, int row, struct event *ev, int copy_de
     gcopy(r, row, 10, ev->prev_hash, sizeof(ev->prev_hash));
     gcopy(r, row, 11, ev->hash, sizeof(ev->hash));
     gcopy(r, row, 12, ev->row_digest, sizeof(ev->row_digest));
+    gcopy(r, row, 13, ev->subject, sizeof(ev->subject));
+    ev->subject_id = PQgetisnull(r, row, 14) ? 0 : g64(r, row, 14);
 }
 
-static int pg_events_of(store_t *st, int64_t appeal_id, struct event_list *out, struct err *e)
+static int pg_events_of(store_t *st, const char *subject, int64_t id, struct event_list *out,
+                        struct err *e)
 {
     static const char sql[] = "SELECT " EVENT_COLS " FROM events WHERE appeal_id = $1 ORDER BY seq";
+    static const char sql_subject[] =
+        "SELECT " EVENT_COLS " FROM events WHERE subject = $1 AND subject_id = $2 ORDER BY seq";
     memset(out, 0, sizeof(*out));
     struct params p = {0};
-    p_int(&p, appeal_id);
-    PGresult *r = run((struct pg *)st, sql, &p, "cannot read history", e);
+    if (subject[0])
+        p_text(&p, subject);
+    p_int(&p, id);
+    PGresult *r = run((struct pg *)st, subject[0] ? sql_subject : sql, &p, "cannot read history", e);
     if (!r)
         return -1;
     for (int i = 0; i < PQntuples(r); i++) {
@@ -1921,7 +1930,7 @@ static int pg_rows_clear(store_t *st, const char *table, struct err *e)
  * may point forward, so they are inserted empty and filled in by pg_copy_finish(). */
 static const struct {
     const char *table, *column;
-} self_refs[] = {{"units", "parent_id"}, {"appeals", "merged_into"}};
+} self_refs[] = {{"units", "parent_id"}, {"appeals", "merged_into"}, {"projects", "parent_id"}};
 
 struct forward_ref {
     int ref;          /* index into self_refs */
@@ -2008,6 +2017,147 @@ static int pg_row_insert(store_t *st, const char *table, const struct row *r, st
     PGresult *res = run_sql(s, sql, &p, 0, what, e);
     if (!res)
         return -1;
+    PQclear(res);
+    return 0;
+}
+
+/* ---- records: rows by column name (store_rec_*) ---------------------------------------- */
+
+static void p_value(struct params *p, const struct value *v)
+{
+    if (v->type == VAL_INT)
+        p_int(p, v->i);
+    else if (v->type == VAL_TEXT)
+        p_text(p, v->s);
+    else
+        p_text(p, NULL);
+}
+
+/* Table and column names were checked by store.c (known table, plain identifiers). */
+static int pg_rec_insert(store_t *st, const char *table, const struct row *r, int64_t *id,
+                         struct err *e)
+{
+    struct pg *s = (struct pg *)st;
+    if (write_allowed(s, e) < 0)
+        return -1;
+    if (r->n > MAX_PARAMS)
+        return err_set(e, ERR_DB, "", "cannot add to '%s': too many columns", table);
+    char sql[4096] = "INSERT INTO ";
+    append_ident(sql, sizeof(sql), table);
+    append(sql, sizeof(sql), " (");
+    struct params p = {0};
+    for (int i = 0; i < r->n; i++) {
+        if (i)
+            append(sql, sizeof(sql), ", ");
+        append_ident(sql, sizeof(sql), r->name[i]);
+        p_value(&p, &r->v[i]);
+    }
+    append(sql, sizeof(sql), ") VALUES (");
+    for (int k = 0; k < r->n; k++) {
+        char ph[16];
+        snprintf(ph, sizeof(ph), "%s$%d", k ? ", " : "", k + 1);
+        append(sql, sizeof(sql), ph);
+    }
+    append(sql, sizeof(sql), ") RETURNING id");
+    char what[80];
+    snprintf(what, sizeof(what), "cannot add a row to '%s'", table);
+    PGresult *res = run_sql(s, sql, &p, 0, what, e);
+    if (!res)
+        return -1;
+    if (id)
+        *id = PQntuples(res) == 1 ? g64(res, 0, 0) : 0;
+    PQclear(res);
+    return 0;
+}
+
+static int pg_rec_update(store_t *st, const char *table, int64_t id, const struct row *r,
+                         struct err *e)
+{
+    struct pg *s = (struct pg *)st;
+    if (write_allowed(s, e) < 0)
+        return -1;
+    if (r->n + 1 > MAX_PARAMS)
+        return err_set(e, ERR_DB, "", "cannot change '%s': too many columns", table);
+    char sql[4096] = "UPDATE ";
+    append_ident(sql, sizeof(sql), table);
+    append(sql, sizeof(sql), " SET ");
+    struct params p = {0};
+    for (int i = 0; i < r->n; i++) {
+        char ph[24];
+        if (i)
+            append(sql, sizeof(sql), ", ");
+        append_ident(sql, sizeof(sql), r->name[i]);
+        snprintf(ph, sizeof(ph), " = $%d", i + 1);
+        append(sql, sizeof(sql), ph);
+        p_value(&p, &r->v[i]);
+    }
+    char ph[32];
+    snprintf(ph, sizeof(ph), " WHERE id = $%d", r->n + 1);
+    append(sql, sizeof(sql), ph);
+    p_int(&p, id);
+    char what[80];
+    snprintf(what, sizeof(what), "cannot change a row of '%s'", table);
+    PGresult *res = run_sql(s, sql, &p, 0, what, e);
+    if (!res)
+        return -1;
+    long changed = strtol(PQcmdTuples(res), NULL, 10);
+    PQclear(res);
+    if (changed == 0)
+        return err_set(e, ERR_NOT_FOUND, "id", "no row %lld in '%s'", (long long)id, table);
+    return 0;
+}
+
+static int pg_rec_scan(store_t *st, const char *table, const char *column, const struct value *eq,
+                       int (*cb)(const struct row *r, void *ctx), void *ctx, struct err *e)
+{
+    struct pg *s = (struct pg *)st;
+    char sql[256] = "SELECT * FROM ";
+    append_ident(sql, sizeof(sql), table);
+    struct params p = {0};
+    if (column) {
+        append(sql, sizeof(sql), " WHERE ");
+        append_ident(sql, sizeof(sql), column);
+        if (eq && eq->type != VAL_NULL) {
+            append(sql, sizeof(sql), " = $1");
+            p_value(&p, eq);
+        } else {
+            append(sql, sizeof(sql), " IS NULL");
+        }
+    }
+    append(sql, sizeof(sql), " ORDER BY id");
+    PGresult *res = run_sql(s, sql, &p, 0, "cannot read the table", e);
+    if (!res)
+        return -1;
+    int ncol = PQnfields(res);
+    if (ncol > ROW_MAX_COLS) {
+        PQclear(res);
+        return err_set(e, ERR_DB, "", "table '%s' has %d columns, more than %d", table, ncol,
+                       ROW_MAX_COLS);
+    }
+    struct row row = {.n = ncol};
+    int is_int[ROW_MAX_COLS];
+    for (int i = 0; i < ncol; i++) {
+        row.name[i] = PQfname(res, i);
+        Oid t = PQftype(res, i);
+        is_int[i] = t == 20 || t == 21 || t == 23; /* int8, int2, int4 */
+    }
+    for (int k = 0; k < PQntuples(res); k++) {
+        for (int i = 0; i < ncol; i++) {
+            struct value *v = &row.v[i];
+            memset(v, 0, sizeof(*v));
+            if (PQgetisnull(res, k, i)) {
+                v->type = VAL_NULL;
+            } else if (is_int[i]) {
+                v->type = VAL_INT;
+                v->i = g64(res, k, i);
+            } else {
+                v->type = VAL_TEXT;
+                v->s = PQgetvalue(res, k, i);
+            }
+        }
+        if (cb(&row, ctx))
+            break;
+    }
     PQclear(res);
     return 0;
 }
@@ -2112,6 +2262,9 @@ static const struct store_ops pg_ops = {
     .rows_clear = pg_rows_clear,
     .copy_begin = pg_copy_begin,
     .row_insert = pg_row_insert,
+    .rec_insert = pg_rec_insert,
+    .rec_update = pg_rec_update,
+    .rec_scan = pg_rec_scan,
     .copy_finish = pg_copy_finish,
 };
 

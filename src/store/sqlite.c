@@ -1244,7 +1244,8 @@ static int lite_event_append(struct lite *s, const struct event *ev, struct err 
 {
     static const char sql[] =
         "INSERT INTO events (id, appeal_id, seq, at, actor_id, actor, action, from_state, "
-        "to_state, details, prev_hash, hash, row_digest) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)";
+        "to_state, details, prev_hash, hash, row_digest, subject, subject_id) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     static const char sql_head[] =
         "UPDATE chain_head SET last_id = ?, hash = ?, count = count + 1 WHERE one = 1";
     if (write_allowed(s, e) < 0)
@@ -1253,7 +1254,7 @@ static int lite_event_append(struct lite *s, const struct event *ev, struct err 
     if (!st)
         return -1;
     sqlite3_bind_int64(st, 1, ev->id);
-    sqlite3_bind_int64(st, 2, ev->appeal_id);
+    bind_id(st, 2, ev->subject[0] ? 0 : ev->appeal_id);
     sqlite3_bind_int64(st, 3, ev->seq);
     sqlite3_bind_int64(st, 4, ev->at);
     sqlite3_bind_int64(st, 5, ev->actor_id);
@@ -1265,6 +1266,8 @@ static int lite_event_append(struct lite *s, const struct event *ev, struct err 
     sqlite3_bind_text(st, 11, ev->prev_hash, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 12, ev->hash, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 13, ev->row_digest, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 14, ev->subject, -1, SQLITE_STATIC);
+    bind_id(st, 15, ev->subject[0] ? ev->subject_id : 0);
     if (step_done(s, st, "cannot append event", e) < 0)
         return -1;
     st = prep(s, sql_head, e);
@@ -1277,7 +1280,7 @@ static int lite_event_append(struct lite *s, const struct event *ev, struct err 
 
 #define EVENT_COLS                                                                                 \
     "id, appeal_id, seq, at, actor_id, actor, action, from_state, to_state, details, "             \
-    "prev_hash, hash, row_digest"
+    "prev_hash, hash, row_digest, subject, subject_id"
 
 static void read_event(sqlite3_stmt *st, struct event *ev, int copy_details)
 {
@@ -1295,16 +1298,26 @@ static void read_event(sqlite3_stmt *st, struct event *ev, int copy_details)
     col_copy(st, 10, ev->prev_hash, sizeof(ev->prev_hash));
     col_copy(st, 11, ev->hash, sizeof(ev->hash));
     col_copy(st, 12, ev->row_digest, sizeof(ev->row_digest));
+    col_copy(st, 13, ev->subject, sizeof(ev->subject));
+    ev->subject_id = sqlite3_column_int64(st, 14);
 }
 
-static int lite_events_of(struct lite *s, int64_t appeal_id, struct event_list *out, struct err *e)
+static int lite_events_of(struct lite *s, const char *subject, int64_t id, struct event_list *out,
+                          struct err *e)
 {
     static const char sql[] = "SELECT " EVENT_COLS " FROM events WHERE appeal_id = ? ORDER BY seq";
+    static const char sql_subject[] =
+        "SELECT " EVENT_COLS " FROM events WHERE subject = ? AND subject_id = ? ORDER BY seq";
     memset(out, 0, sizeof(*out));
-    sqlite3_stmt *st = prep(s, sql, e);
+    sqlite3_stmt *st = prep(s, subject[0] ? sql_subject : sql, e);
     if (!st)
         return -1;
-    sqlite3_bind_int64(st, 1, appeal_id);
+    if (subject[0]) {
+        sqlite3_bind_text(st, 1, subject, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(st, 2, id);
+    } else {
+        sqlite3_bind_int64(st, 1, id);
+    }
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         xgrow((void **)&out->items, &out->cap, out->n + 1, sizeof(*out->items));
@@ -1523,23 +1536,14 @@ static void append_ident(char *sql, size_t size, const char *name)
     snprintf(sql + n, size > n ? size - n : 0, "\"%s\"", name);
 }
 
-static int lite_rows_scan(store_t *st, const char *table,
-                          int (*cb)(const struct row *r, void *ctx), void *ctx, struct err *e)
+/* Hands every row of prepared statement q to cb as a generic row; does not finalise q. */
+static int scan_rows(struct lite *s, sqlite3_stmt *q, const char *table,
+                     int (*cb)(const struct row *r, void *ctx), void *ctx, struct err *e)
 {
-    struct lite *s = (struct lite *)st;
-    char sql[128] = "SELECT * FROM ";
-    append_ident(sql, sizeof(sql), table);
-    strncat(sql, " ORDER BY rowid", sizeof(sql) - strlen(sql) - 1);
-    sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
-        return db_err(s, e, "cannot read the table");
     int ncol = sqlite3_column_count(q);
-    int rc = -1;
-    if (ncol > ROW_MAX_COLS) {
-        err_set(e, ERR_DB, "", "table '%s' has %d columns, more than %d", table, ncol,
-                ROW_MAX_COLS);
-        goto out;
-    }
+    if (ncol > ROW_MAX_COLS)
+        return err_set(e, ERR_DB, "", "table '%s' has %d columns, more than %d", table, ncol,
+                       ROW_MAX_COLS);
     struct row r = {.n = ncol};
     for (int i = 0; i < ncol; i++)
         r.name[i] = sqlite3_column_name(q, i);
@@ -1562,17 +1566,25 @@ static int lite_rows_scan(store_t *st, const char *table,
                 break;
             }
         }
-        if (cb(&r, ctx)) {
-            rc = 0;
-            goto out;
-        }
+        if (cb(&r, ctx))
+            return 0;
     }
-    if (step != SQLITE_DONE) {
-        db_err(s, e, "cannot read the table");
-        goto out;
-    }
-    rc = 0;
-out:
+    if (step != SQLITE_DONE)
+        return db_err(s, e, "cannot read the table");
+    return 0;
+}
+
+static int lite_rows_scan(store_t *st, const char *table,
+                          int (*cb)(const struct row *r, void *ctx), void *ctx, struct err *e)
+{
+    struct lite *s = (struct lite *)st;
+    char sql[128] = "SELECT * FROM ";
+    append_ident(sql, sizeof(sql), table);
+    strncat(sql, " ORDER BY rowid", sizeof(sql) - strlen(sql) - 1);
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+        return db_err(s, e, "cannot read the table");
+    int rc = scan_rows(s, q, table, cb, ctx, e);
     sqlite3_finalize(q);
     return rc;
 }
@@ -1691,6 +1703,106 @@ static int lite_copy_finish(store_t *st, struct err *e)
     s->copy_ins = NULL;
     s->copy_table[0] = 0;
     return 0;
+}
+
+/* ---- records: rows by column name (store_rec_*) ---------------------------------------- */
+
+static void bind_value(sqlite3_stmt *q, int i, const struct value *v)
+{
+    if (v->type == VAL_INT)
+        sqlite3_bind_int64(q, i, v->i);
+    else if (v->type == VAL_TEXT && v->s)
+        sqlite3_bind_text(q, i, v->s, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(q, i);
+}
+
+/* Table and column names were checked by store.c (known table, plain identifiers). */
+static int lite_rec_insert(store_t *st, const char *table, const struct row *r, int64_t *id,
+                           struct err *e)
+{
+    struct lite *s = (struct lite *)st;
+    if (write_allowed(s, e) < 0)
+        return -1;
+    char sql[4096] = "INSERT INTO ";
+    append_ident(sql, sizeof(sql), table);
+    strncat(sql, " (", sizeof(sql) - strlen(sql) - 1);
+    for (int i = 0; i < r->n; i++) {
+        if (i)
+            strncat(sql, ", ", sizeof(sql) - strlen(sql) - 1);
+        append_ident(sql, sizeof(sql), r->name[i]);
+    }
+    strncat(sql, ") VALUES (", sizeof(sql) - strlen(sql) - 1);
+    for (int i = 0; i < r->n; i++)
+        strncat(sql, i ? ", ?" : "?", sizeof(sql) - strlen(sql) - 1);
+    strncat(sql, ")", sizeof(sql) - strlen(sql) - 1);
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+        return db_err(s, e, "cannot prepare an insert");
+    for (int i = 0; i < r->n; i++)
+        bind_value(q, i + 1, &r->v[i]);
+    char what[80];
+    snprintf(what, sizeof(what), "cannot add a row to '%s'", table);
+    int rc = step_done(s, q, what, e);
+    if (rc == 0 && id)
+        *id = sqlite3_last_insert_rowid(s->db);
+    sqlite3_finalize(q);
+    return rc;
+}
+
+static int lite_rec_update(store_t *st, const char *table, int64_t id, const struct row *r,
+                           struct err *e)
+{
+    struct lite *s = (struct lite *)st;
+    if (write_allowed(s, e) < 0)
+        return -1;
+    char sql[4096] = "UPDATE ";
+    append_ident(sql, sizeof(sql), table);
+    strncat(sql, " SET ", sizeof(sql) - strlen(sql) - 1);
+    for (int i = 0; i < r->n; i++) {
+        if (i)
+            strncat(sql, ", ", sizeof(sql) - strlen(sql) - 1);
+        append_ident(sql, sizeof(sql), r->name[i]);
+        strncat(sql, " = ?", sizeof(sql) - strlen(sql) - 1);
+    }
+    strncat(sql, " WHERE id = ?", sizeof(sql) - strlen(sql) - 1);
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+        return db_err(s, e, "cannot prepare an update");
+    for (int i = 0; i < r->n; i++)
+        bind_value(q, i + 1, &r->v[i]);
+    sqlite3_bind_int64(q, r->n + 1, id);
+    char what[80];
+    snprintf(what, sizeof(what), "cannot change a row of '%s'", table);
+    int rc = step_done(s, q, what, e);
+    if (rc == 0 && sqlite3_changes(s->db) == 0)
+        rc = err_set(e, ERR_NOT_FOUND, "id", "no row %lld in '%s'", (long long)id, table);
+    sqlite3_finalize(q);
+    return rc;
+}
+
+static int lite_rec_scan(store_t *st, const char *table, const char *column,
+                         const struct value *eq, int (*cb)(const struct row *r, void *ctx),
+                         void *ctx, struct err *e)
+{
+    struct lite *s = (struct lite *)st;
+    char sql[256] = "SELECT * FROM ";
+    append_ident(sql, sizeof(sql), table);
+    if (column) {
+        strncat(sql, " WHERE ", sizeof(sql) - strlen(sql) - 1);
+        append_ident(sql, sizeof(sql), column);
+        strncat(sql, eq && eq->type != VAL_NULL ? " = ?" : " IS NULL",
+                sizeof(sql) - strlen(sql) - 1);
+    }
+    strncat(sql, " ORDER BY id", sizeof(sql) - strlen(sql) - 1);
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+        return db_err(s, e, "cannot read the table");
+    if (column && eq && eq->type != VAL_NULL)
+        bind_value(q, 1, eq);
+    int rc = scan_rows(s, q, table, cb, ctx, e);
+    sqlite3_finalize(q);
+    return rc;
 }
 
 /* ---- the backend table ------------------------------------------------------------------ */
@@ -1893,9 +2005,10 @@ static int op_event_append(store_t *st, const struct event *ev, struct err *e)
     return lite_event_append((struct lite *)st, ev, e);
 }
 
-static int op_events_of(store_t *st, int64_t appeal_id, struct event_list *out, struct err *e)
+static int op_events_of(store_t *st, const char *subject, int64_t id, struct event_list *out,
+                        struct err *e)
 {
-    return lite_events_of((struct lite *)st, appeal_id, out, e);
+    return lite_events_of((struct lite *)st, subject, id, out, e);
 }
 
 static int op_event_scan(store_t *st, int (*cb)(const struct event *ev, void *ctx), void *ctx,
@@ -2009,6 +2122,9 @@ static const struct store_ops lite_ops = {
     .rows_clear = lite_rows_clear,
     .copy_begin = lite_copy_begin,
     .row_insert = lite_row_insert,
+    .rec_insert = lite_rec_insert,
+    .rec_update = lite_rec_update,
+    .rec_scan = lite_rec_scan,
     .copy_finish = lite_copy_finish,
 };
 

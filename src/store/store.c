@@ -263,7 +263,15 @@ int store_event_append(store_t *st, const struct event *ev, struct err *e)
 
 int store_events_of(store_t *st, int64_t appeal_id, struct event_list *out, struct err *e)
 {
-    return st->ops->events_of(st, appeal_id, out, e);
+    return st->ops->events_of(st, "", appeal_id, out, e);
+}
+
+int store_subject_events(store_t *st, const char *subject, int64_t id, struct event_list *out,
+                         struct err *e)
+{
+    if (!subject || !subject[0])
+        return err_set(e, ERR_INVALID, "subject", "no subject named for its events");
+    return st->ops->events_of(st, subject, id, out, e);
 }
 
 int store_event_scan(store_t *st, int (*cb)(const struct event *ev, void *ctx), void *ctx,
@@ -320,12 +328,20 @@ int store_rate_hit(store_t *st, const char *key, int64_t window, int *count, str
 
 /* ---- moving a whole site ---- */
 
+/* `rec`: a campaign table (migrations 0008-0011) open to store_rec_*(). */
 static const struct store_table tables[] = {
-    {"units", 0},          {"users", 0},          {"areas", 1},          {"channels", 1},
-    {"settings", 1},       {"counters", 0},       {"time_limits", 0},    {"calendar_years", 0},
-    {"calendar_days", 0},  {"appeals", 0},        {"appeal_units", 0},   {"events", 0},
-    {"chain_head", 1},     {"sessions", 0},       {"login_failures", 0}, {"rate_windows", 0},
-    {"rule_sets", 1},      {NULL, 0},
+    {"units", 0, 0},          {"users", 0, 0},           {"areas", 1, 0},
+    {"channels", 1, 0},       {"settings", 1, 0},        {"counters", 0, 0},
+    {"time_limits", 0, 0},    {"calendar_years", 0, 0},  {"calendar_days", 0, 0},
+    {"appeals", 0, 0},        {"appeal_units", 0, 0},    {"batches", 0, 1},
+    {"projects", 0, 1},       {"project_units", 0, 1},   {"milestones", 0, 1},
+    {"appeal_links", 0, 1},   {"leaders", 0, 1},         {"enterprises", 0, 1},
+    {"leader_links", 0, 1},   {"support_links", 0, 1},   {"visits", 0, 1},
+    {"task_items", 0, 1},     {"visit_problems", 0, 1},  {"vote_sessions", 0, 1},
+    {"deputies", 0, 1},       {"vote_candidates", 0, 1}, {"ballots", 0, 1},
+    {"events", 0, 0},         {"chain_head", 1, 0},      {"sessions", 0, 0},
+    {"login_failures", 0, 0}, {"rate_windows", 0, 0},    {"rule_sets", 1, 0},
+    {NULL, 0, 0},
 };
 
 const struct store_table *store_tables(void)
@@ -380,4 +396,124 @@ int store_row_insert(store_t *st, const char *table, const struct row *r, struct
 int store_copy_finish(store_t *st, struct err *e)
 {
     return st->ops->copy_finish(st, e);
+}
+
+/* ---- records ----------------------------------------------------------------------------- */
+
+static int rec_table(const char *table, struct err *e)
+{
+    for (const struct store_table *t = tables; t->name; t++)
+        if (!strcmp(t->name, table))
+            return t->rec ? 0 : err_set(e, ERR_INVALID, "table", "'%s' is not a record table",
+                                        table);
+    return err_set(e, ERR_INVALID, "table", "unknown table '%s'", table);
+}
+
+/* Column names reach SQL: lower-case letters, digits and '_' only. */
+static int plain_column(const char *name, struct err *e)
+{
+    if (!name || !*name || strlen(name) > 40)
+        return err_set(e, ERR_INVALID, "column", "bad column name");
+    for (const char *c = name; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_'))
+            return err_set(e, ERR_INVALID, "column", "bad column name '%s'", name);
+    return 0;
+}
+
+static int rec_check(const char *table, const struct row *r, struct err *e)
+{
+    if (rec_table(table, e) < 0)
+        return -1;
+    if (r->n <= 0 || r->n > ROW_MAX_COLS)
+        return err_set(e, ERR_INVALID, "row", "a row for '%s' needs 1 to %d columns", table,
+                       ROW_MAX_COLS);
+    for (int i = 0; i < r->n; i++)
+        if (plain_column(r->name[i], e) < 0)
+            return -1;
+    return 0;
+}
+
+int store_rec_insert(store_t *st, const char *table, const struct row *r, int64_t *id,
+                     struct err *e)
+{
+    if (rec_check(table, r, e) < 0)
+        return -1;
+    return st->ops->rec_insert(st, table, r, id, e);
+}
+
+int store_rec_update(store_t *st, const char *table, int64_t id, const struct row *r,
+                     struct err *e)
+{
+    if (rec_check(table, r, e) < 0)
+        return -1;
+    return st->ops->rec_update(st, table, id, r, e);
+}
+
+int store_rec_scan(store_t *st, const char *table, const char *column, const struct value *eq,
+                   int (*cb)(const struct row *r, void *ctx), void *ctx, struct err *e)
+{
+    if (rec_table(table, e) < 0 || (column && plain_column(column, e) < 0))
+        return -1;
+    return st->ops->rec_scan(st, table, column, eq, cb, ctx, e);
+}
+
+int store_rec_where(store_t *st, const char *table, const char *column, int64_t id,
+                    int (*cb)(const struct row *r, void *ctx), void *ctx, struct err *e)
+{
+    struct value v = {.type = VAL_INT, .i = id};
+    return store_rec_scan(st, table, column, &v, cb, ctx, e);
+}
+
+static struct value *row_slot(struct row *r, const char *name)
+{
+    for (int i = 0; i < r->n; i++)
+        if (!strcmp(r->name[i], name))
+            return &r->v[i];
+    if (r->n >= ROW_MAX_COLS)
+        abort(); /* a programming error: rows are built from fixed column lists */
+    r->name[r->n] = name;
+    return &r->v[r->n++];
+}
+
+void row_set_int(struct row *r, const char *name, int64_t v)
+{
+    *row_slot(r, name) = (struct value){.type = VAL_INT, .i = v};
+}
+
+void row_set_id(struct row *r, const char *name, int64_t id)
+{
+    *row_slot(r, name) = id ? (struct value){.type = VAL_INT, .i = id}
+                            : (struct value){.type = VAL_NULL};
+}
+
+void row_set_text(struct row *r, const char *name, const char *s)
+{
+    *row_slot(r, name) = s ? (struct value){.type = VAL_TEXT, .s = s}
+                           : (struct value){.type = VAL_NULL};
+}
+
+const struct value *row_get(const struct row *r, const char *name)
+{
+    for (int i = 0; i < r->n; i++)
+        if (!strcmp(r->name[i], name))
+            return &r->v[i];
+    return NULL;
+}
+
+int64_t row_int(const struct row *r, const char *name)
+{
+    const struct value *v = row_get(r, name);
+    if (!v)
+        return 0;
+    if (v->type == VAL_INT)
+        return v->i;
+    if (v->type == VAL_TEXT && v->s) /* a backend that hands numbers as text */
+        return strtoll(v->s, NULL, 10);
+    return 0;
+}
+
+const char *row_text(const struct row *r, const char *name)
+{
+    const struct value *v = row_get(r, name);
+    return v && v->type == VAL_TEXT && v->s ? v->s : "";
 }

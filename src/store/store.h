@@ -199,6 +199,7 @@ struct row {
 struct store_table {
     const char *name;
     int seeded;
+    int rec; /* open to store_rec_*() */
 };
 const struct store_table *store_tables(void);
 
@@ -218,5 +219,38 @@ int store_row_insert(store_t *st, const char *table, const struct row *r, struct
 /* After the last insert, still inside the transaction: the backend's fix-ups (PostgreSQL:
  * forward references, identity sequences moved past the copied ids). */
 int store_copy_finish(store_t *st, struct err *e);
+
+/* ---- records: the campaign's tables ----
+ * Projects, list items, leaders, visits and votes are few (hundreds to thousands a year) and
+ * their rules live in core/ and service/; the store keeps their rows as generic rows by
+ * column name (migrations 0008-0011 define them), so each backend implements three calls
+ * instead of one per use case. Only tables store_tables() marks `rec` are accepted, and
+ * column names must be plain identifiers. Every such table has an integer `id`. */
+/* Inserts the columns r names (not id) and sets *id to the new row's id. Constraint
+ * failures are ERR_CONFLICT. */
+int store_rec_insert(store_t *st, const char *table, const struct row *r, int64_t *id,
+                     struct err *e);
+/* Sets the columns r names on row `id`; ERR_NOT_FOUND when there is no such row. */
+int store_rec_update(store_t *st, const char *table, int64_t id, const struct row *r,
+                     struct err *e);
+/* Rows where `column` equals *eq (IS NULL for a VAL_NULL eq; every row for column NULL), in
+ * id order. Values are borrowed for the callback; cb returning non-zero stops. */
+int store_rec_scan(store_t *st, const char *table, const char *column, const struct value *eq,
+                   int (*cb)(const struct row *r, void *ctx), void *ctx, struct err *e);
+/* store_rec_scan() with an integer key (e.g. "id", "project_id"). */
+int store_rec_where(store_t *st, const char *table, const char *column, int64_t id,
+                    int (*cb)(const struct row *r, void *ctx), void *ctx, struct err *e);
+
+/* Building and reading generic rows. Names and text are borrowed, not copied. */
+void row_set_int(struct row *r, const char *name, int64_t v);
+void row_set_id(struct row *r, const char *name, int64_t id); /* 0 is NULL */
+void row_set_text(struct row *r, const char *name, const char *s); /* NULL is NULL */
+const struct value *row_get(const struct row *r, const char *name); /* NULL if absent */
+int64_t row_int(const struct row *r, const char *name);        /* 0 for NULL or absent */
+const char *row_text(const struct row *r, const char *name);   /* "" for NULL or absent */
+
+/* The events of a subject of the chain other than appeals ("project", "task", "vote"). */
+int store_subject_events(store_t *st, const char *subject, int64_t id, struct event_list *out,
+                         struct err *e);
 
 #endif
