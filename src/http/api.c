@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "core/mask.h"
+#include "http/api_util.h"
 #include "http/server.h"
 #include "report/layout.h"
 #include "service/view.h"
@@ -72,7 +73,7 @@ json_t *api_error(struct request *r, const struct err *e)
 
 /* ---- request helpers ---------------------------------------------------------------- */
 
-static const char *query(struct request *r, const char *key)
+const char *query(struct request *r, const char *key)
 {
     return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, key);
 }
@@ -83,7 +84,7 @@ static const char *header(struct request *r, const char *key)
 }
 
 /* The body as a JSON object; NULL with e filled when it is missing or malformed. */
-static json_t *body_object(struct request *r, struct err *e)
+json_t *body_object(struct request *r, struct err *e)
 {
     const char *ct = header(r, "Content-Type");
     if (!ct || strncmp(ct, "application/json", 16) != 0) {
@@ -106,7 +107,7 @@ static json_t *body_object(struct request *r, struct err *e)
 }
 
 /* A string member: NULL when absent or null; error when present with another type. */
-static int get_str(json_t *o, const char *key, const char **out, struct err *e)
+int get_str(json_t *o, const char *key, const char **out, struct err *e)
 {
     json_t *v = json_object_get(o, key);
     *out = NULL;
@@ -120,7 +121,7 @@ static int get_str(json_t *o, const char *key, const char **out, struct err *e)
     return 0;
 }
 
-static int get_int(json_t *o, const char *key, long long min, long long max, long long *out,
+int get_int(json_t *o, const char *key, long long min, long long max, long long *out,
                    struct err *e)
 {
     json_t *v = json_object_get(o, key);
@@ -134,7 +135,7 @@ static int get_int(json_t *o, const char *key, long long min, long long max, lon
     return 0;
 }
 
-static int get_bool(json_t *o, const char *key, int *out, struct err *e)
+int get_bool(json_t *o, const char *key, int *out, struct err *e)
 {
     json_t *v = json_object_get(o, key);
     *out = 0;
@@ -147,7 +148,7 @@ static int get_bool(json_t *o, const char *key, int *out, struct err *e)
 }
 
 /* A string array member into out[max]; returns the count or -1. */
-static int get_strs(json_t *o, const char *key, const char **out, int max, struct err *e)
+int get_strs(json_t *o, const char *key, const char **out, int max, struct err *e)
 {
     json_t *v = json_object_get(o, key);
     if (!v || json_is_null(v))
@@ -204,7 +205,7 @@ static int authenticate(struct request *r, struct err *e)
     return 0;
 }
 
-static int need_role(struct request *r, struct err *e, int r1, int r2, int r3)
+int need_role(struct request *r, struct err *e, int r1, int r2, int r3)
 {
     int role = r->actor.role;
     if (role == ROLE_ADMIN || role == r1 || role == r2 || role == r3)
@@ -897,7 +898,7 @@ static int split(char *path, char **seg)
     return n;
 }
 
-static int is(const char *a, const char *b)
+int is(const char *a, const char *b)
 {
     return a && !strcmp(a, b);
 }
