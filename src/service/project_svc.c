@@ -862,6 +862,24 @@ static void compute(struct ptree *t, size_t i)
         budget += t->p[j].budget;
     }
     p->nchildren = (int)nk;
+    /* A parent not finished itself is finished when all its children are, on the last
+     * child's date. */
+    if (nk && !p->finished) {
+        int64_t last = 0;
+        int all = 1;
+        for (size_t j = 0; j < t->n; j++) {
+            if (t->p[j].parent != i || j == i)
+                continue;
+            if (!t->p[j].finished)
+                all = 0;
+            else if (t->p[j].finished > last)
+                last = t->p[j].finished;
+        }
+        if (all) {
+            p->finished = last;
+            p->state = PROJECT_DONE;
+        }
+    }
     if (nk) {
         p->plan = plan;
         p->done = done;
