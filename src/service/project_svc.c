@@ -527,6 +527,7 @@ int svc_project_progress(struct service *svc, const struct actor *who,
                          const struct progress_req *req, struct err *e)
 {
     struct rec p;
+    memset(&p, 0, sizeof(p));
     if (store_begin(svc->st, e) < 0)
         return -1;
     int rc = do_progress(svc, who, req, &p, e);
@@ -570,6 +571,7 @@ int svc_project_finish(struct service *svc, const struct actor *who, const char 
                        const char *on, int64_t at, struct err *e)
 {
     struct rec p;
+    memset(&p, 0, sizeof(p));
     if (store_begin(svc->st, e) < 0)
         return -1;
     int rc = do_finish(svc, who, code, on, at, &p, e);
@@ -631,6 +633,7 @@ int svc_project_milestone_add(struct service *svc, const struct actor *who, cons
 {
     struct rec p;
     int ignore;
+    memset(&p, 0, sizeof(p));
     if (store_begin(svc->st, e) < 0)
         return -1;
     int rc = do_milestone_add(svc, who, code, name, due, value, at, seq ? seq : &ignore, &p, e);
@@ -697,6 +700,7 @@ int svc_project_milestone_done(struct service *svc, const struct actor *who, con
                                int seq, const char *on, int64_t at, struct err *e)
 {
     struct rec p;
+    memset(&p, 0, sizeof(p));
     if (store_begin(svc->st, e) < 0)
         return -1;
     int rc = do_milestone_done(svc, who, code, seq, on, at, &p, e);
@@ -765,6 +769,7 @@ int svc_project_link(struct service *svc, const struct actor *who, const char *c
                      const char *appeal, const char *kind, int64_t at, struct err *e)
 {
     struct rec p;
+    memset(&p, 0, sizeof(p));
     if (store_begin(svc->st, e) < 0)
         return -1;
     int rc = do_link(svc, who, code, appeal, kind, at, &p, e);
