@@ -113,7 +113,7 @@ static int project_list(struct cli *c, const struct opts *o, const char *format)
         cli_print_json(j);
         return 0;
     }
-    static const char *const head[] = {"编号", "项目", "计量", "计划", "完成", "完成率(%)",
+    static const char *const head[] = {"编号", "项目", "计量", "计划",     "完成",    "完成率(%)",
                                        "状态", "进度", "滞后", "节点逾期", "牵头单位"};
     struct table t;
     table_init(&t, 11, head);
@@ -121,8 +121,8 @@ static int project_list(struct cli *c, const struct opts *o, const char *format)
     for (size_t i = 0; i < json_array_size(items); i++) {
         json_t *x = json_array_get(items, i);
         char title[600], od[24];
-        snprintf(title, sizeof(title), "%s%s", json_is_string(json_object_get(x, "parent")) ? "└ " : "",
-                 jstr(x, "title"));
+        snprintf(title, sizeof(title), "%s%s",
+                 json_is_string(json_object_get(x, "parent")) ? "└ " : "", jstr(x, "title"));
         snprintf(od, sizeof(od), "%lld",
                  (long long)json_integer_value(json_object_get(x, "milestones_overdue")));
         const char *row[] = {jstr(x, "code"),
@@ -162,13 +162,23 @@ static int project_show(struct cli *c, const struct opts *o, const char *format)
         cli_print_json(j);
         return 0;
     }
-    static const char *const keys[][2] = {
-        {"code", "编号"},        {"title", "项目"},      {"area", "领域"},
-        {"lead_unit", "牵头单位"}, {"leader", "责任领导"}, {"measure", "计量单位"},
-        {"plan", "年度计划"},    {"done", "已完成"},     {"percent", "完成率(%)"},
-        {"budget", "投资(万元)"}, {"state_label", "状态"}, {"start_on", "开工"},
-        {"due_on", "计划完成"},  {"finished_on", "完成日期"}, {"timing_text", "进度"},
-        {"parent", "上级项目"},  {"beneficiaries", "受益群众"}};
+    static const char *const keys[][2] = {{"code", "编号"},
+                                          {"title", "项目"},
+                                          {"area", "领域"},
+                                          {"lead_unit", "牵头单位"},
+                                          {"leader", "责任领导"},
+                                          {"measure", "计量单位"},
+                                          {"plan", "年度计划"},
+                                          {"done", "已完成"},
+                                          {"percent", "完成率(%)"},
+                                          {"budget", "投资(万元)"},
+                                          {"state_label", "状态"},
+                                          {"start_on", "开工"},
+                                          {"due_on", "计划完成"},
+                                          {"finished_on", "完成日期"},
+                                          {"timing_text", "进度"},
+                                          {"parent", "上级项目"},
+                                          {"beneficiaries", "受益群众"}};
     for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
         const char *v = jstr(j, keys[i][0]);
         printf("%s: %s\n", keys[i][1], *v ? v : "-");
@@ -188,9 +198,9 @@ static int project_show(struct cli *c, const struct opts *o, const char *format)
     printf("节点:\n");
     for (size_t i = 0; i < json_array_size(m); i++) {
         json_t *x = json_array_get(m, i);
-        printf("  %lld. %s 截止 %s %s%s\n", (long long)json_integer_value(json_object_get(x, "seq")),
-               jstr(x, "name"), jstr(x, "due_on"),
-               json_is_string(json_object_get(x, "done_on")) ? "已完成 " : "",
+        printf("  %lld. %s 截止 %s %s%s\n",
+               (long long)json_integer_value(json_object_get(x, "seq")), jstr(x, "name"),
+               jstr(x, "due_on"), json_is_string(json_object_get(x, "done_on")) ? "已完成 " : "",
                json_is_true(json_object_get(x, "overdue")) ? "逾期" : "");
     }
     json_t *l = json_object_get(j, "links");
@@ -205,7 +215,8 @@ static int project_show(struct cli *c, const struct opts *o, const char *format)
     for (size_t i = 0; i < json_array_size(k); i++) {
         json_t *x = json_array_get(k, i);
         printf("  %s %s %s/%s %s%%\n", jstr(x, "code"), jstr(x, "title"), jstr(x, "done"),
-               jstr(x, "plan"), json_is_string(json_object_get(x, "percent")) ? jstr(x, "percent") : "—");
+               jstr(x, "plan"),
+               json_is_string(json_object_get(x, "percent")) ? jstr(x, "percent") : "—");
     }
     json_decref(j);
     return 0;
@@ -213,17 +224,38 @@ static int project_show(struct cli *c, const struct opts *o, const char *format)
 
 int cmd_project(struct cli *c, int argc, char **argv)
 {
-    static const struct opt_spec spec[] = {
-        COMMON_OPTS,
-        {"format", OPT_VALUE}, {"code", OPT_VALUE}, {"title", OPT_VALUE}, {"year", OPT_VALUE},
-        {"area", OPT_VALUE}, {"unit", OPT_VALUE}, {"leader", OPT_VALUE}, {"assist", OPT_MULTI},
-        {"measure", OPT_VALUE}, {"baseline", OPT_VALUE}, {"target", OPT_VALUE},
-        {"plan", OPT_VALUE}, {"budget", OPT_VALUE}, {"start", OPT_VALUE}, {"due", OPT_VALUE},
-        {"batch", OPT_VALUE}, {"parent", OPT_VALUE}, {"weight", OPT_VALUE},
-        {"households", OPT_VALUE}, {"people", OPT_VALUE}, {"beneficiaries", OPT_VALUE},
-        {"description", OPT_VALUE}, {"on", OPT_VALUE}, {"value", OPT_VALUE}, {"note", OPT_VALUE},
-        {"evidence", OPT_VALUE}, {"name", OPT_VALUE}, {"appeal", OPT_VALUE}, {"kind", OPT_VALUE},
-        {"month", OPT_VALUE}, {0, 0}};
+    static const struct opt_spec spec[] = {COMMON_OPTS,
+                                           {"format", OPT_VALUE},
+                                           {"code", OPT_VALUE},
+                                           {"title", OPT_VALUE},
+                                           {"year", OPT_VALUE},
+                                           {"area", OPT_VALUE},
+                                           {"unit", OPT_VALUE},
+                                           {"leader", OPT_VALUE},
+                                           {"assist", OPT_MULTI},
+                                           {"measure", OPT_VALUE},
+                                           {"baseline", OPT_VALUE},
+                                           {"target", OPT_VALUE},
+                                           {"plan", OPT_VALUE},
+                                           {"budget", OPT_VALUE},
+                                           {"start", OPT_VALUE},
+                                           {"due", OPT_VALUE},
+                                           {"batch", OPT_VALUE},
+                                           {"parent", OPT_VALUE},
+                                           {"weight", OPT_VALUE},
+                                           {"households", OPT_VALUE},
+                                           {"people", OPT_VALUE},
+                                           {"beneficiaries", OPT_VALUE},
+                                           {"description", OPT_VALUE},
+                                           {"on", OPT_VALUE},
+                                           {"value", OPT_VALUE},
+                                           {"note", OPT_VALUE},
+                                           {"evidence", OPT_VALUE},
+                                           {"name", OPT_VALUE},
+                                           {"appeal", OPT_VALUE},
+                                           {"kind", OPT_VALUE},
+                                           {"month", OPT_VALUE},
+                                           {0, 0}};
     struct opts o;
     struct err e = {0};
     const char *format;
@@ -246,7 +278,7 @@ int cmd_project(struct cli *c, int argc, char **argv)
         if (o.nargs != 2)
             return usage("usage: shishi project progress CODE --on DATE --value CUMULATIVE "
                          "[--note N] [--evidence E]");
-        struct progress_req q = {o.args[1], opt_get(&o, "on"), opt_get(&o, "value"),
+        struct progress_req q = {o.args[1],           opt_get(&o, "on"),       opt_get(&o, "value"),
                                  opt_get(&o, "note"), opt_get(&o, "evidence"), c->now};
         if (svc_project_progress(&c->svc, &who, &q, &e) < 0)
             return cli_fail(&e);
@@ -303,9 +335,12 @@ int cmd_project(struct cli *c, int argc, char **argv)
 
 int cmd_batch(struct cli *c, int argc, char **argv)
 {
-    static const struct opt_spec spec[] = {COMMON_OPTS,           {"format", OPT_VALUE},
-                                           {"year", OPT_VALUE},   {"number", OPT_VALUE},
-                                           {"assigned", OPT_VALUE}, {"name", OPT_VALUE},
+    static const struct opt_spec spec[] = {COMMON_OPTS,
+                                           {"format", OPT_VALUE},
+                                           {"year", OPT_VALUE},
+                                           {"number", OPT_VALUE},
+                                           {"assigned", OPT_VALUE},
+                                           {"name", OPT_VALUE},
                                            {0, 0}};
     struct opts o;
     struct err e = {0};
@@ -345,7 +380,8 @@ int cmd_batch(struct cli *c, int argc, char **argv)
         char y[16], n[16], p[16];
         snprintf(y, sizeof(y), "%lld", (long long)json_integer_value(json_object_get(x, "year")));
         snprintf(n, sizeof(n), "%lld", (long long)json_integer_value(json_object_get(x, "number")));
-        snprintf(p, sizeof(p), "%lld", (long long)json_integer_value(json_object_get(x, "projects")));
+        snprintf(p, sizeof(p), "%lld",
+                 (long long)json_integer_value(json_object_get(x, "projects")));
         const char *row[] = {y, n, jstr(x, "assigned_on"), jstr(x, "name"), p};
         table_add(&t, row);
     }

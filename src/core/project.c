@@ -171,8 +171,8 @@ int project_milestone_overdue(int64_t due_on, int64_t done_on, int64_t value_x10
     return 1;
 }
 
-int project_stale(int state, int64_t start_on, const int64_t *entry_days, size_t n,
-                  int64_t first, int64_t last)
+int project_stale(int state, int64_t start_on, const int64_t *entry_days, size_t n, int64_t first,
+                  int64_t last)
 {
     if (state != PROJECT_ACTIVE || (start_on && start_on > last))
         return 0;

@@ -35,10 +35,10 @@ enum timing_kind {
     TIMING_LATE      /* finished after due_on */
 };
 struct timing {
-    int kind;   /* enum timing_kind */
-    int days;   /* |due - finished| (or as-of - due when overdue); 0 otherwise */
-    int months; /* whole months in that gap: the largest k with start + k months <= end, the
-                   day clamped to the month's length (08-31 + 1 month = 09-30) */
+    int kind;      /* enum timing_kind */
+    int days;      /* |due - finished| (or as-of - due when overdue); 0 otherwise */
+    int months;    /* whole months in that gap: the largest k with start + k months <= end, the
+                      day clamped to the month's length (08-31 + 1 month = 09-30) */
     char text[64]; /* "提前2个月完成", "提前5天完成", "按期完成", "逾期3天完成", "逾期3天", "" */
 };
 /* finished_on, due_on, as_of: day numbers; 0 finished_on = unfinished, 0 due_on = none. */
@@ -68,7 +68,7 @@ int project_milestone_overdue(int64_t due_on, int64_t done_on, int64_t value_x10
 
 /* Stale (滞后): an active project, started by the month's last day (or without a start), with
  * no progress entry dated within [first, last]. */
-int project_stale(int state, int64_t start_on, const int64_t *entry_days, size_t n,
-                  int64_t first, int64_t last);
+int project_stale(int state, int64_t start_on, const int64_t *entry_days, size_t n, int64_t first,
+                  int64_t last);
 
 #endif

@@ -107,8 +107,7 @@ static json_t *add(struct request *r, json_t *b, struct err *e)
     return show(r, code, e);
 }
 
-static json_t *act(struct request *r, const char *code, char **seg, int n, json_t *b,
-                   struct err *e)
+static json_t *act(struct request *r, const char *code, char **seg, int n, json_t *b, struct err *e)
 {
     const char *what = seg[4];
     const char *on = NULL, *s1 = NULL, *s2 = NULL, *s3 = NULL;
@@ -180,8 +179,7 @@ json_t *api_projects(struct request *r, char **seg, int n, struct err *e)
         if (n == 3 && get) {
             struct project_query q;
             json_t *doc;
-            if (query_of(r, &q, e) < 0 ||
-                svc_project_list_json(r->svc, &r->actor, &q, &doc, e) < 0)
+            if (query_of(r, &q, e) < 0 || svc_project_list_json(r->svc, &r->actor, &q, &doc, e) < 0)
                 return NULL;
             return doc;
         }

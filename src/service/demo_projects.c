@@ -194,11 +194,23 @@ int demo_projects(struct service *svc, struct err *e)
     for (size_t i = 0; i < np; i++) {
         const struct demo_project *d = &projects[i];
         struct project_req q = {
-            .code = d->code, .title = d->title, .year = 2021, .area = d->area,
-            .lead_unit = d->unit, .measure = d->measure, .plan = d->plan, .budget = d->budget,
-            .start = d->start, .due = d->due, .batch = d->batch, .parent = d->parent, .weight = weight_of(d->code),
-            .households = d->households, .people = d->people,
-            .beneficiaries = d->beneficiaries, .description = d->description,
+            .code = d->code,
+            .title = d->title,
+            .year = 2021,
+            .area = d->area,
+            .lead_unit = d->unit,
+            .measure = d->measure,
+            .plan = d->plan,
+            .budget = d->budget,
+            .start = d->start,
+            .due = d->due,
+            .batch = d->batch,
+            .parent = d->parent,
+            .weight = weight_of(d->code),
+            .households = d->households,
+            .people = d->people,
+            .beneficiaries = d->beneficiaries,
+            .description = d->description,
             .at = at_day(d->batch == 2 ? "2021-06-21" : "2021-03-16", 9),
         };
         if (svc_project_add(svc, &who, &q, NULL, NULL, e) < 0)
@@ -228,8 +240,9 @@ int demo_projects(struct service *svc, struct err *e)
         civil_format_date(civil_site_date(ops[i].at), on);
         int rc = 0;
         if (ops[i].kind == OP_PROGRESS) {
-            struct progress_req q = {d->code, on, d->entries[ops[i].idx].value,
-                                     d->entries[ops[i].idx].note, NULL, ops[i].at};
+            struct progress_req q = {
+                d->code, on,       d->entries[ops[i].idx].value, d->entries[ops[i].idx].note,
+                NULL,    ops[i].at};
             rc = svc_project_progress(svc, &who, &q, e);
         } else if (ops[i].kind == OP_MS_DONE) {
             rc = svc_project_milestone_done(svc, &who, d->code, ops[i].idx + 1, on, ops[i].at, e);

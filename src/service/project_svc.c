@@ -46,8 +46,8 @@ static int parse_qty(const char *field, const char *s, int64_t *v, struct err *e
 {
     if (project_qty_parse(s, v) < 0)
         return err_set(e, ERR_INVALID, field,
-                       "bad quantity '%s' for %s: give a number >= 0 with at most two decimals",
-                       s, field);
+                       "bad quantity '%s' for %s: give a number >= 0 with at most two decimals", s,
+                       field);
     return 0;
 }
 
@@ -61,8 +61,7 @@ static int parse_day(const char *field, const char *s, int64_t *d, struct err *e
 static int check_text(const char *field, const char *s, struct err *e)
 {
     if (s && utf8_count(s) > TEXT_MAX)
-        return err_set(e, ERR_INVALID, field, "%s is longer than %d characters", field,
-                       TEXT_MAX);
+        return err_set(e, ERR_INVALID, field, "%s is longer than %d characters", field, TEXT_MAX);
     return 0;
 }
 
@@ -176,8 +175,8 @@ static int64_t bump(struct row *row, const struct rec *p, int64_t at)
 
 /* Writes `row` onto project p and seals the change as event `action` with `details`. */
 static int change(struct service *svc, const struct actor *who, const struct rec *p,
-                  struct row *row, int64_t at, const char *action, int to_state,
-                  json_t *details, struct err *e)
+                  struct row *row, int64_t at, const char *action, int to_state, json_t *details,
+                  struct err *e)
 {
     int64_t id = row_int(&p->row, "id");
     int64_t seq = bump(row, p, at);
@@ -192,15 +191,15 @@ static int change(struct service *svc, const struct actor *who, const struct rec
 }
 
 /* One use case in its own transaction (or savepoint). */
-#define TX(svc, e, call)                                                                        \
-    do {                                                                                        \
-        if (store_begin((svc)->st, (e)) < 0)                                                    \
-            return -1;                                                                          \
-        if ((call) < 0 || store_commit((svc)->st, (e)) < 0) {                                   \
-            store_rollback((svc)->st);                                                          \
-            return -1;                                                                          \
-        }                                                                                       \
-        return 0;                                                                               \
+#define TX(svc, e, call)                                                                           \
+    do {                                                                                           \
+        if (store_begin((svc)->st, (e)) < 0)                                                       \
+            return -1;                                                                             \
+        if ((call) < 0 || store_commit((svc)->st, (e)) < 0) {                                      \
+            store_rollback((svc)->st);                                                             \
+            return -1;                                                                             \
+        }                                                                                          \
+        return 0;                                                                                  \
     } while (0)
 
 /* ---- add ---------------------------------------------------------------------------------- */
@@ -438,12 +437,12 @@ int svc_batch_list_json(struct service *svc, int year, json_t **out, struct err 
             rec_list_release(b, n);
             return -1;
         }
-        json_array_append_new(
-            arr, json_pack("{s:I, s:I, s:s, s:o, s:I}", "year", (json_int_t)row_int(&b[i].row, "year"),
-                           "number", (json_int_t)row_int(&b[i].row, "number"), "name",
-                           row_text(&b[i].row, "name"), "assigned_on",
-                           day_json(row_int(&b[i].row, "assigned_on")), "projects",
-                           (json_int_t)cnt));
+        json_array_append_new(arr, json_pack("{s:I, s:I, s:s, s:o, s:I}", "year",
+                                             (json_int_t)row_int(&b[i].row, "year"), "number",
+                                             (json_int_t)row_int(&b[i].row, "number"), "name",
+                                             row_text(&b[i].row, "name"), "assigned_on",
+                                             day_json(row_int(&b[i].row, "assigned_on")),
+                                             "projects", (json_int_t)cnt));
     }
     rec_list_release(b, n);
     *out = arr;
@@ -495,8 +494,8 @@ static int do_progress(struct service *svc, const struct actor *who, const struc
     if (last && on < last) {
         civil_format_date(last, a);
         return err_set(e, ERR_INVALID, "on",
-                       "progress dated %s is before the last entry (%s) of project %s", q->on,
-                       a, code);
+                       "progress dated %s is before the last entry (%s) of project %s", q->on, a,
+                       code);
     }
     if (on > civil_site_date(q->at))
         return err_set(e, ERR_INVALID, "on", "progress dated %s is in the future", q->on);
@@ -539,8 +538,8 @@ int svc_project_progress(struct service *svc, const struct actor *who,
     return 0;
 }
 
-static int do_finish(struct service *svc, const struct actor *who, const char *code,
-                     const char *on, int64_t at, struct rec *p, struct err *e)
+static int do_finish(struct service *svc, const struct actor *who, const char *code, const char *on,
+                     int64_t at, struct rec *p, struct err *e)
 {
     int64_t day;
     if (need_manage(who, "finish projects", e) < 0 ||
@@ -556,8 +555,7 @@ static int do_finish(struct service *svc, const struct actor *who, const char *c
     if (day < last) {
         char a[11];
         civil_format_date(last, a);
-        return err_set(e, ERR_INVALID, "on", "finish date %s is before the last entry (%s)", on,
-                       a);
+        return err_set(e, ERR_INVALID, "on", "finish date %s is before the last entry (%s)", on, a);
     }
     if (day > civil_site_date(at))
         return err_set(e, ERR_INVALID, "on", "finish date %s is in the future", on);
@@ -622,14 +620,14 @@ static int do_milestone_add(struct service *svc, const struct actor *who, const 
     *seq = (int)(m + 1);
     struct row pr = {0};
     return change(svc, who, p, &pr, at, "milestone", (int)row_int(&p->row, "state"),
-                  json_pack("{s:I, s:s, s:s, s:I}", "seq", (json_int_t)(m + 1), "name", name,
-                            "due", due, "value_x100", (json_int_t)v),
+                  json_pack("{s:I, s:s, s:s, s:I}", "seq", (json_int_t)(m + 1), "name", name, "due",
+                            due, "value_x100", (json_int_t)v),
                   e);
 }
 
 int svc_project_milestone_add(struct service *svc, const struct actor *who, const char *code,
-                              const char *name, const char *due, const char *value,
-                              int64_t at, int *seq, struct err *e)
+                              const char *name, const char *due, const char *value, int64_t at,
+                              int *seq, struct err *e)
 {
     struct rec p;
     int ignore;
@@ -680,13 +678,12 @@ static int do_milestone_done(struct service *svc, const struct actor *who, const
                         e) < 0)
         return -1;
     if (!f.found)
-        return err_set(e, ERR_NOT_FOUND, "milestone", "project %s has no milestone %d", code,
-                       seq);
+        return err_set(e, ERR_NOT_FOUND, "milestone", "project %s has no milestone %d", code, seq);
     int64_t mid = row_int(&f.r.row, "id"), done = row_int(&f.r.row, "done_on");
     rec_release(&f.r);
     if (done)
-        return err_set(e, ERR_STATE, "milestone", "milestone %d of project %s is already done",
-                       seq, code);
+        return err_set(e, ERR_STATE, "milestone", "milestone %d of project %s is already done", seq,
+                       code);
     struct row r = {0};
     row_set_int(&r, "done_on", day);
     if (store_rec_update(svc->st, "milestones", mid, &r, e) < 0)
@@ -729,8 +726,7 @@ static int find_link(const struct row *r, void *ctx)
 }
 
 static int do_link(struct service *svc, const struct actor *who, const char *code,
-                   const char *appeal, const char *kind, int64_t at, struct rec *p,
-                   struct err *e)
+                   const char *appeal, const char *kind, int64_t at, struct rec *p, struct err *e)
 {
     if (need_manage(who, "link appeals to projects", e) < 0 ||
         find_project(svc->st, code, "project", p, e) < 0)
@@ -828,10 +824,14 @@ static int load_entries(store_t *st, struct pnode *p, struct err *e)
         json_t *d = json_loads(ev.items[i].details ? ev.items[i].details : "{}", 0, NULL);
         int64_t on = 0;
         if (d)
-            civil_parse_date(json_string_value(json_object_get(d, "on")) ? json_string_value(json_object_get(d, "on")) : "", &on);
+            civil_parse_date(json_string_value(json_object_get(d, "on"))
+                                 ? json_string_value(json_object_get(d, "on"))
+                                 : "",
+                             &on);
         p->entries = xrealloc(p->entries, (p->nentries + 1) * sizeof(*p->entries));
         p->entries[p->nentries].on = on;
-        p->entries[p->nentries].value = d ? json_integer_value(json_object_get(d, "value_x100")) : 0;
+        p->entries[p->nentries].value =
+            d ? json_integer_value(json_object_get(d, "value_x100")) : 0;
         p->nentries++;
         json_decref(d);
     }
@@ -976,11 +976,10 @@ static int milestones(store_t *st, const struct ptree *t, const struct pnode *p,
         int od = project_milestone_overdue(due, done, v, p->done, t->day);
         overdue += od;
         if (arr) {
-            json_t *o = json_pack("{s:I, s:s, s:o, s:o, s:o, s:b}", "seq",
-                                  (json_int_t)row_int(&m[i].row, "seq"), "name",
-                                  row_text(&m[i].row, "name"), "due_on", day_json(due), "done_on",
-                                  day_json(done), "value", v ? qty_json(v) : json_null(),
-                                  "overdue", od);
+            json_t *o = json_pack(
+                "{s:I, s:s, s:o, s:o, s:o, s:b}", "seq", (json_int_t)row_int(&m[i].row, "seq"),
+                "name", row_text(&m[i].row, "name"), "due_on", day_json(due), "done_on",
+                day_json(done), "value", v ? qty_json(v) : json_null(), "overdue", od);
             json_array_append_new(arr, o);
         }
     }
@@ -1010,9 +1009,9 @@ static json_t *node_json(struct service *svc, const struct names *nm, const stru
     json_object_set_new(o, "code", json_string(row_text(r, "code")));
     json_object_set_new(o, "title", json_string(row_text(r, "title")));
     json_object_set_new(o, "year", json_integer(row_int(r, "year")));
-    json_object_set_new(o, "area", row_int(r, "area_id")
-                                       ? json_string(names_area(nm, row_int(r, "area_id")))
-                                       : json_null());
+    json_object_set_new(o, "area",
+                        row_int(r, "area_id") ? json_string(names_area(nm, row_int(r, "area_id")))
+                                              : json_null());
     json_object_set_new(o, "lead_unit", unit_json(nm, row_int(r, "lead_unit_id")));
     json_object_set_new(o, "leader", json_string(row_text(r, "leader")));
     json_object_set_new(o, "measure", json_string(row_text(r, "measure")));
@@ -1039,9 +1038,10 @@ static json_t *node_json(struct service *svc, const struct names *nm, const stru
     json_object_set_new(o, "stale", json_boolean(node_stale(t, p)));
     json_object_set_new(o, "milestones_overdue", json_integer(od));
     json_object_set_new(o, "last_progress_on", day_json(row_int(r, "last_progress_on")));
-    json_object_set_new(o, "parent", p->parent != SIZE_MAX
-                                         ? json_string(row_text(&t->p[p->parent].r.row, "code"))
-                                         : json_null());
+    json_object_set_new(o, "parent",
+                        p->parent != SIZE_MAX
+                            ? json_string(row_text(&t->p[p->parent].r.row, "code"))
+                            : json_null());
     json_object_set_new(o, "weight", json_integer(row_int(r, "weight")));
     json_object_set_new(o, "children", json_integer(p->nchildren));
     json_object_set_new(o, "households", json_integer(row_int(r, "households")));
@@ -1089,9 +1089,9 @@ static json_t *node_json(struct service *svc, const struct names *nm, const stru
         json_t *d = json_loads(x->details ? x->details : "{}", 0, NULL);
         if (!d)
             d = json_object();
-        json_t *h = json_pack("{s:I, s:o, s:s, s:s, s:O}", "seq", (json_int_t)x->seq, "at",
-                              view_time(x->at), "actor", x->actor, "action", x->action,
-                              "details", d);
+        json_t *h =
+            json_pack("{s:I, s:o, s:s, s:s, s:O}", "seq", (json_int_t)x->seq, "at",
+                      view_time(x->at), "actor", x->actor, "action", x->action, "details", d);
         json_array_append_new(hist, h);
         if (!strcmp(x->action, "progress")) {
             json_t *g = json_object();
@@ -1101,11 +1101,11 @@ static json_t *node_json(struct service *svc, const struct names *nm, const stru
             json_object_set_new(g, "value", qty_json(v));
             json_object_set_new(g, "value_x100", json_integer(v));
             json_object_set_new(g, "increment", qty_json(inc));
-            json_object_set(g, "note", json_object_get(d, "note") ? json_object_get(d, "note")
-                                                                   : json_null());
-            json_object_set(g, "evidence", json_object_get(d, "evidence")
-                                               ? json_object_get(d, "evidence")
-                                               : json_null());
+            json_object_set(g, "note",
+                            json_object_get(d, "note") ? json_object_get(d, "note") : json_null());
+            json_object_set(g, "evidence",
+                            json_object_get(d, "evidence") ? json_object_get(d, "evidence")
+                                                           : json_null());
             json_object_set_new(g, "actor", json_string(x->actor));
             json_array_append_new(prog, g);
         }
@@ -1139,11 +1139,11 @@ static json_t *node_json(struct service *svc, const struct names *nm, const stru
         if (c->parent != (size_t)(p - t->p) || c == p)
             continue;
         json_array_append_new(
-            kids, json_pack("{s:s, s:s, s:o, s:o, s:o, s:I, s:s}", "code",
-                            row_text(&c->r.row, "code"), "title", row_text(&c->r.row, "title"),
-                            "plan", qty_json(c->plan), "done", qty_json(c->done), "percent",
-                            pct_json(c->pct), "weight", (json_int_t)row_int(&c->r.row, "weight"),
-                            "state", state_word(c->state)));
+            kids,
+            json_pack("{s:s, s:s, s:o, s:o, s:o, s:I, s:s}", "code", row_text(&c->r.row, "code"),
+                      "title", row_text(&c->r.row, "title"), "plan", qty_json(c->plan), "done",
+                      qty_json(c->done), "percent", pct_json(c->pct), "weight",
+                      (json_int_t)row_int(&c->r.row, "weight"), "state", state_word(c->state)));
     }
     json_object_set_new(o, "sub_projects", kids);
     return o;
@@ -1210,7 +1210,8 @@ int svc_project_list_json(struct service *svc, const struct actor *who,
     }
     if (q->batch) {
         if (!q->year)
-            return err_set(e, ERR_INVALID, "batch", "a batch is numbered within a year: give the year");
+            return err_set(e, ERR_INVALID, "batch",
+                           "a batch is numbered within a year: give the year");
         if (find_batch(svc->st, q->year, q->batch, &batch, e) < 0)
             return -1;
     }

@@ -21,12 +21,22 @@ static void test_qty(void)
         int64_t x100;
         const char *back;
     } rows[] = {
-        {"35", 0, 3500, "35"},       {"10.47", 0, 1047, "10.47"}, {"10.5", 0, 1050, "10.5"},
-        {"0", 0, 0, "0"},            {"0.05", 0, 5, "0.05"},      {"9932", 0, 993200, "9932"},
-        {"1.234", -1, 0, NULL},      {"abc", -1, 0, NULL},        {"", -1, 0, NULL},
-        {"-1", -1, 0, NULL},         {"1.", -1, 0, NULL},         {".5", -1, 0, NULL},
-        {"1e3", -1, 0, NULL},        {"10000000000", 0, 1000000000000LL, "10000000000"},
-        {"10000000000.01", -1, 0, NULL}, {"99999999999999999999", -1, 0, NULL},
+        {"35", 0, 3500, "35"},
+        {"10.47", 0, 1047, "10.47"},
+        {"10.5", 0, 1050, "10.5"},
+        {"0", 0, 0, "0"},
+        {"0.05", 0, 5, "0.05"},
+        {"9932", 0, 993200, "9932"},
+        {"1.234", -1, 0, NULL},
+        {"abc", -1, 0, NULL},
+        {"", -1, 0, NULL},
+        {"-1", -1, 0, NULL},
+        {"1.", -1, 0, NULL},
+        {".5", -1, 0, NULL},
+        {"1e3", -1, 0, NULL},
+        {"10000000000", 0, 1000000000000LL, "10000000000"},
+        {"10000000000.01", -1, 0, NULL},
+        {"99999999999999999999", -1, 0, NULL},
     };
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
         int64_t v = -7;
@@ -88,8 +98,8 @@ static void test_timing(void)
     };
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
         struct timing t;
-        project_timing(rows[i].finished ? D(rows[i].finished) : 0,
-                       rows[i].due ? D(rows[i].due) : 0, D(rows[i].asof), &t);
+        project_timing(rows[i].finished ? D(rows[i].finished) : 0, rows[i].due ? D(rows[i].due) : 0,
+                       D(rows[i].asof), &t);
         CHECK_INT(t.kind, rows[i].kind);
         CHECK_INT(t.days, rows[i].days);
         CHECK_INT(t.months, rows[i].months);
