@@ -54,6 +54,9 @@ static const struct command commands[] = {
      "copy a site to another database: --from SRC --to DST (migrates both; DST must be new)"},
     {"workday", cmd_workday, "working days: add DATE N | is DATE | count FROM TO"},
     {"calendar", cmd_calendar, "site calendar: years | set-weekends YEAR | set-day DATE KIND"},
+    {"project", cmd_project,
+     "实事项目: add | list | show CODE | progress CODE --on D --value V | finish | milestone | link"},
+    {"batch", cmd_batch, "分批交办 batches: add --year Y --number N --assigned D [--name N] | list"},
     {"serve", cmd_serve, "HTTP JSON API: [--listen 127.0.0.1:8080] [--threads N] [--quiet]"},
     {NULL, NULL, NULL},
 };

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/mask.h"
+#include "service/project.h"
 #include "util/civil.h"
 
 #include "util/banned.h"
@@ -188,6 +189,8 @@ int cmd_show(struct cli *c, int argc, char **argv)
     json_t *hist = json_array();
     for (size_t i = 0; i < h.n; i++)
         json_array_append_new(hist, view_event(&h.items[i]));
+    json_t *projects = svc_appeal_projects_json(&c->svc, a.id, &e);
+    json_object_set_new(j, "projects", projects ? projects : json_array());
     if (!strcmp(format, "json")) {
         json_object_set_new(j, "history", hist);
         cli_print_json(j);
@@ -203,6 +206,12 @@ int cmd_show(struct cli *c, int argc, char **argv)
             const char *v = json_string_value(json_object_get(j, keys[i][0]));
             printf("%s: %s\n", keys[i][1], v ? v : "-");
         }
+        json_t *pj = json_object_get(j, "projects");
+        for (size_t i = 0; i < json_array_size(pj); i++)
+            printf("关联项目: %s %s (%s)\n",
+                   json_string_value(json_object_get(json_array_get(pj, i), "code")),
+                   json_string_value(json_object_get(json_array_get(pj, i), "title")),
+                   json_string_value(json_object_get(json_array_get(pj, i), "kind")));
         printf("历史:\n");
         static const char *const head[] = {"#", "时间", "操作", "操作人", "状态"};
         struct table t;

@@ -21,9 +21,11 @@
 #include <unistd.h>
 
 #include "core/mask.h"
+#include "http/api_projects.h"
 #include "http/api_util.h"
 #include "http/server.h"
 #include "report/layout.h"
+#include "service/project.h"
 #include "service/view.h"
 #include "util/buf.h"
 #include "util/civil.h"
@@ -240,6 +242,8 @@ static json_t *appeal_doc(struct request *r, const struct appeal *a, struct even
             json_array_append_new(arr, view_event(&hist->items[i]));
         json_object_set_new(j, "history", arr);
     }
+    json_t *projects = svc_appeal_projects_json(r->svc, a->id, e);
+    json_object_set_new(j, "projects", projects ? projects : json_array());
     names_release(&n);
     return j;
 }
@@ -1011,6 +1015,8 @@ static json_t *route(struct request *r, struct err *e)
     if (is(res, "audit") && n == 4 && is(seg[3], "verify") && get)
         return need_role(r, e, ROLE_AUDITOR, ROLE_AUDITOR, ROLE_AUDITOR) < 0 ? NULL
                                                                             : audit_doc(r, e);
+    if (is(res, "projects") || is(res, "batches"))
+        return api_projects(r, seg, n, e);
     return err_set(e, ERR_NOT_FOUND, "path", "no such endpoint: %s %s", m, r->path), NULL;
 }
 

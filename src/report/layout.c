@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/project.h"
 #include "util/civil.h"
 #include "util/xalloc.h"
 
@@ -293,13 +294,52 @@ static void trend(struct doc *d, const struct bulletin *b)
     }
 }
 
-static void projects(struct doc *d)
+/* The year's practical-matter projects as of the period's end (service/project_svc.c
+ * computes every figure from the progress entries). */
+static void projects(struct doc *d, const struct bulletin *b)
 {
-    static const char *const cols[] = {"项目", "目标", "完成", "完成率(%)", "状态"};
-    static const int w[] = {24, 12, 12, 10, 10};
-    struct doc_table *t = doc_table_add(d, "projects", "八、为民办实事项目进展", "实事项目", 5,
+    static const char *const cols[] = {"编号",      "项目",     "计量单位", "年度计划",
+                                       "已完成",    "完成率(%)", "状态",     "受益群众",
+                                       "滞后",      "节点逾期"};
+    static const int w[] = {12, 26, 8, 10, 10, 10, 16, 22, 6, 8};
+    struct doc_table *t = doc_table_add(d, "projects", "八、为民办实事项目进展", "实事项目", 10,
                                         cols, w);
-    t->note = "实事项目台账尚未录入本系统，本节暂无数据。";
+    t->note = "完成率＝已完成÷年度计划；有子项目的按子项目汇总。滞后：本期无进度记录；"
+              "节点逾期：倒排工期节点到期未完成的个数。";
+    t->wide = 1;
+    if (!b->nprojects)
+        t->note = "本年度尚无实事项目。";
+    for (size_t i = 0; i < b->nprojects; i++) {
+        const struct bulletin_project *x = &b->projects[i];
+        char plan[32], done[32], who[200], state[96];
+        project_qty_format(x->plan_x100, plan, sizeof(plan));
+        project_qty_format(x->done_x100, done, sizeof(done));
+        char hh[24] = "", pp[24] = "";
+        if (x->households)
+            snprintf(hh, sizeof(hh), "%lld户", (long long)x->households);
+        if (x->people)
+            snprintf(pp, sizeof(pp), "%lld人", (long long)x->people);
+        snprintf(who, sizeof(who), "%s%s%s%s", x->beneficiaries,
+                 *x->beneficiaries && (*hh || *pp) ? "；" : "", hh, pp);
+        if (!x->plan_x100 && !x->done_x100) /* a parent whose children measure otherwise */
+            snprintf(plan, sizeof(plan), "—"), snprintf(done, sizeof(done), "—");
+        snprintf(state, sizeof(state), "%s%s%s", x->state == PROJECT_DONE ? "已完成" : "推进中",
+                 *x->timing ? "，" : "", x->timing);
+        struct cell *row = doc_row_add(d, t);
+        cell_text(d, &row[0], x->code);
+        cell_text(d, &row[1], doc_printf(d, "%s%s", x->depth ? "└ " : "", x->title));
+        cell_text(d, &row[2], x->measure);
+        cell_text(d, &row[3], plan);
+        cell_text(d, &row[4], done);
+        if (x->percent < 0)
+            cell_none(&row[5]);
+        else
+            cell_rate(&row[5], (double)x->percent / 100.0);
+        cell_text(d, &row[6], state);
+        cell_text(d, &row[7], who);
+        cell_text(d, &row[8], x->stale ? "滞后" : "");
+        cell_int(&row[9], x->milestones_overdue);
+    }
 }
 
 static void ledger(struct doc *d, const struct bulletin *b, const struct names *n)
@@ -388,7 +428,7 @@ void layout_bulletin(struct doc *d, const struct bulletin *b, const struct names
     flagged(d, b, n);
     top_problems(d, b);
     trend(d, b);
-    projects(d);
+    projects(d, b);
     ledger(d, b, n);
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/mask.h"
+#include "service/project.h"
 #include "service/view.h"
 #include "util/civil.h"
 #include "util/xalloc.h"
@@ -394,6 +395,8 @@ int svc_bulletin(struct service *svc, const char *month, const char *from, const
     b->ntop = terms_top(c.terms, b->top, BULLETIN_TOP, 2);
     if (b->overdue.n)
         qsort(b->overdue.items, b->overdue.n, sizeof(*b->overdue.items), by_late);
+    if (svc_project_bulletin(svc, b, as_of, e) < 0)
+        goto out;
     rc = 0;
 out:
     terms_free(c.terms);
@@ -423,5 +426,11 @@ void bulletin_release(struct bulletin *b)
     for (size_t i = 0; i < b->nledger; i++)
         free(b->ledger[i].title);
     free(b->ledger);
+    for (size_t i = 0; i < b->nprojects; i++) {
+        free(b->projects[i].title);
+        free(b->projects[i].measure);
+        free(b->projects[i].beneficiaries);
+    }
+    free(b->projects);
     memset(b, 0, sizeof(*b));
 }

@@ -161,6 +161,16 @@ struct ledger_row {
     int64_t received_at, channel_id, area_id, unit_id, deadline, replied_at;
     int state, solved, satisfaction;
 };
+/* One practical-matter project as the bulletin shows it (svc_project_bulletin). */
+struct bulletin_project {
+    char code[32];
+    char *title, *measure, *beneficiaries; /* owned */
+    int64_t plan_x100, done_x100, percent; /* percent: hundredths, -1 none */
+    int64_t households, people;
+    int state, depth; /* depth: 0 top level, 1 a sub-project ... */
+    char timing[64];  /* "提前2个月完成", "逾期3天" ... */
+    int stale, milestones_overdue;
+};
 #define BULLETIN_TREND 12
 #define BULLETIN_TOP   10
 struct bulletin {
@@ -174,6 +184,8 @@ struct bulletin {
     size_t ntrend;
     struct ledger_row *ledger;
     size_t nledger;
+    struct bulletin_project *projects; /* the year's projects */
+    size_t nprojects;
 };
 /* The bulletin for a month ("2021-07") or for dates [from, to] (month NULL); the previous
  * period is the month before, or the same number of days before. Caller releases b. */
