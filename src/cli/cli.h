@@ -95,5 +95,10 @@ int cmd_workday(struct cli *c, int argc, char **argv);
 int cmd_calendar(struct cli *c, int argc, char **argv);
 int cmd_demo(struct cli *c, int argc, char **argv);
 int cmd_serve(struct cli *c, int argc, char **argv);
+int cmd_task(struct cli *c, int argc, char **argv);       /* cli/lists_cmd.c */
+int cmd_leader(struct cli *c, int argc, char **argv);     /* cli/lists_cmd.c */
+int cmd_enterprise(struct cli *c, int argc, char **argv); /* cli/lists_cmd.c */
+int cmd_support(struct cli *c, int argc, char **argv);    /* cli/lists_cmd.c */
+int cmd_visit(struct cli *c, int argc, char **argv); /* visit add|list, else cmd_action */
 
 #endif

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "core/mask.h"
+#include "http/api_lists.h"
 #include "http/api_util.h"
 #include "http/server.h"
 #include "report/layout.h"
@@ -1011,6 +1012,8 @@ static json_t *route(struct request *r, struct err *e)
     if (is(res, "audit") && n == 4 && is(seg[3], "verify") && get)
         return need_role(r, e, ROLE_AUDITOR, ROLE_AUDITOR, ROLE_AUDITOR) < 0 ? NULL
                                                                             : audit_doc(r, e);
+    if (api_lists_match(res))
+        return api_lists(r, seg, n, e);
     return err_set(e, ERR_NOT_FOUND, "path", "no such endpoint: %s %s", m, r->path), NULL;
 }
 
