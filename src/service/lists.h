@@ -79,6 +79,7 @@ struct visit_problem {
     int as_appeal; /* 1: an appeal of channel 企业走访; 0: a problem-list item */
     const char *unit; /* appeal: dispatch at once (集中交办); item: owner unit (required) */
     const char *due;  /* item: due date; NULL none */
+    int batch;        /* item: batch number in the visit's year; 0 none */
 };
 struct visit_req {
     const char *leader, *enterprise, *date, *who, *place, *findings;

@@ -742,6 +742,7 @@ static int visit_problem(struct service *svc, const struct actor *who, const str
                               .unit = p->unit,
                               .leader = row_text(&l->row, "name"),
                               .due = p->due,
+                              .batch = p->batch,
                               .visit_id = visit_id,
                               .at = at};
         if (empty(p->unit))
