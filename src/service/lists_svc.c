@@ -787,9 +787,10 @@ static int do_visit_add(struct service *svc, const struct actor *who, const stru
     if (pair(svc, req->leader, req->enterprise, &l, &en, &link, e) < 0)
         return -1;
     int rc = -1;
-    if (!link.row.n) {
-        err_set(e, ERR_STATE, "enterprise", "'%s' is not on leader '%s''s list", req->enterprise,
-                req->leader);
+    struct link_span span = {0, row_int(&link.row, "since_on"), row_int(&link.row, "until_on")};
+    if (!link.row.n || !link_in_month(&span, day, day)) {
+        err_set(e, ERR_STATE, "enterprise", "'%s' is not on leader '%s''s list on %s",
+                req->enterprise, req->leader, req->date);
         goto out;
     }
     struct row r = {0};
