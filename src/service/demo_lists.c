@@ -188,7 +188,7 @@ int demo_lists(struct service *svc, struct err *e)
     if (support_units(svc, sup, sup_names, e) < 0)
         return -1;
     /* Enterprise i belongs to leader i % 9 (43 = 7 x 5 + 2 x 4); the last three joined the
-     * list on 2021-04-15, and enterprise 8 moved from its leader to the next on 2021-09-30. */
+     * list on 2021-04-15, and enterprise 6 moved from leader 6 to leader 7 after 2021-09-30. */
     int64_t since[N_ENTS];
     for (int i = 0; i < N_ENTS; i++) {
         since[i] = i >= N_ENTS - 3 ? civil_days(2021, 4, 15) : jan1;
@@ -200,9 +200,9 @@ int demo_lists(struct service *svc, struct err *e)
                             e) < 0)
             return -1;
     }
-    if (svc_leader_unlink(svc, &sys, leaders[8 % N_LEADERS].name, ents[8].name, "2021-09-30",
-                          setup_at, e) < 0 ||
-        svc_leader_link(svc, &sys, leaders[0].name, ents[8].name, "2021-10-01", setup_at, e) < 0)
+    if (svc_leader_unlink(svc, &sys, leaders[6].name, ents[6].name, "2021-09-30", setup_at,
+                          e) < 0 ||
+        svc_leader_link(svc, &sys, leaders[7].name, ents[6].name, "2021-10-01", setup_at, e) < 0)
         return -1;
     /* problems of January-April come in batch 1, May-August 2, September-December 3 */
     int64_t batches[3];
@@ -218,7 +218,7 @@ int demo_lists(struct service *svc, struct err *e)
         int64_t first = civil_days(2021, m, 1);
         int64_t last = (m == 12 ? civil_days(2022, 1, 1) : civil_days(2021, m + 1, 1)) - 1;
         for (int i = 0; i < N_ENTS; i++) {
-            int li = i == 8 && first >= civil_days(2021, 10, 1) ? 0 : i % N_LEADERS;
+            int li = i == 6 && first >= civil_days(2021, 10, 1) ? 7 : i % N_LEADERS;
             if (since[i] > last || (li * 7 + i * 3 + m) % 11 == 0)
                 continue;
             int64_t day = first + 4 + (i * 3 + m) % 20;
