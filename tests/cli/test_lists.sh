@@ -188,7 +188,9 @@ expect_ok "a visit with two problems" --as disp --at 2021-04-20T10:00 visit add 
     --enterprise 甲公司 --date 2021-04-20 --findings 用工与道路问题 \
     --problem 用工缺口30人 --as task --unit 区城管局 --due 2021-05-31 \
     --problem 厂区门口路灯不亮 --as appeal --unit 区住建局
-check_has "the visit is recorded" "$OUT" "visit 6"
+VID=$(printf '%s\n' "$OUT" | sed -n 's/^visit //p')
+# (PostgreSQL does not hand back identity values of rolled-back inserts: the id is read back)
+check_match "the visit is recorded" "$VID" '^[0-9]+$'
 check_has "the first problem became WT2021-0002" "$OUT" "task WT2021-0002"
 APPEAL=$(printf '%s\n' "$OUT" | sed -n 's/^appeal //p')
 check_match "the second became an appeal" "$APPEAL" '^[A-Z]+20210420[0-9]{4}$'
@@ -197,7 +199,7 @@ check_json "the visit's appeal" "$J" channel 企业走访 status dispatched lead
     content 厂区门口路灯不亮
 ss task show WT2021-0002 --format json
 jsave
-check_json "the visit's item" "$J" list problem unit 区城管局 leader 李区长 visit_id 6 due_on 2021-05-31
+check_json "the visit's item" "$J" list problem unit 区城管局 leader 李区长 visit_id "$VID" due_on 2021-05-31
 ss visit list --month 2021-04 --format json
 jsave
 check_json "the visit lists its problems" "$J" 1.problems.0.code WT2021-0002 1.problems.1.as appeal
