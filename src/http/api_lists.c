@@ -38,6 +38,8 @@ static json_t *task_add(struct request *r, json_t *b, struct err *e)
         get_int(b, "batch", 1, 1000, &batch, e) < 0 || six_of(b, req.six, e) < 0)
         return NULL;
     req.batch = (int)batch;
+    if (!req.list)
+        req.list = "task";
     char code[TASK_CODE_LEN];
     if (svc_task_add(r->svc, &r->actor, &req, code, e) < 0)
         return NULL;
@@ -69,6 +71,8 @@ static json_t *task_act(struct request *r, const char *code, const char *action,
         get_str(b, "reason", &ch.reason, e) < 0 || get_bool(b, "accept", &ch.accept, e) < 0 ||
         six_of(b, ch.six, e) < 0)
         return NULL;
+    if (!json_object_get(b, "accept"))
+        ch.accept = 1;
     ch.expected_version = version;
     if (svc_task_change(r->svc, &r->actor, op, &ch, e) < 0)
         return NULL;
@@ -118,6 +122,8 @@ static json_t *enterprise_add(struct request *r, json_t *b, struct err *e)
         get_str(b, "town", &town, e) < 0 || get_str(b, "address", &address, e) < 0 ||
         (nu = get_strs(b, "support_units", units, 16, e)) < 0)
         return NULL;
+    if (!kind)
+        kind = "enterprise";
     /* the enterprise and its support units in one transaction */
     if (store_begin(r->svc->st, e) < 0)
         return NULL;
@@ -158,6 +164,8 @@ static json_t *visit_add(struct request *r, json_t *b, struct err *e)
         if (get_str(p, "text", &vp->text, e) < 0 || get_str(p, "as", &as, e) < 0 ||
             get_str(p, "unit", &vp->unit, e) < 0 || get_str(p, "due", &vp->due, e) < 0)
             return NULL;
+        if (!as)
+            as = "task";
         if (!is(as, "task") && !is(as, "appeal"))
             return err_set(e, ERR_INVALID, "as", "a problem becomes a 'task' or an 'appeal', "
                            "not '%s'", as), NULL;
