@@ -45,15 +45,13 @@ static void six_opts(const struct opts *o, const char *six[SIX_COUNT])
 static void print_task(json_t *t)
 {
     char b1[16], b2[16];
-    printf("%s %s %s（%s）\n", js(t, "code"), js(t, "title"), js(t, "state"),
-           js(t, "state_label"));
+    printf("%s %s %s（%s）\n", js(t, "code"), js(t, "title"), js(t, "state"), js(t, "state_label"));
     printf("清单 list: %s  责任单位 unit: %s  领导 leader: %s  期限 due: %s  批次 batch: %s\n",
            js(t, "list"), js(t, "unit"), js(t, "leader"), jn(t, "due_on", b1, sizeof(b1)),
            jn(t, "batch", b2, sizeof(b2)));
     json_t *six = json_object_get(t, "six");
     for (int i = 0; i < SIX_COUNT; i++)
-        printf("  %s %s: %s\n", task_six_label(i), task_six_column(i),
-               js(six, task_six_column(i)));
+        printf("  %s %s: %s\n", task_six_label(i), task_six_column(i), js(six, task_six_column(i)));
     printf("佐证 evidence: %s  销号 closed_by: %s  核验 verified_by: %s  超期 overdue: %s\n",
            js(t, "evidence"), js(t, "closed_by"), js(t, "verified_by"),
            json_is_true(json_object_get(t, "overdue")) ? "yes" : "no");
@@ -62,8 +60,8 @@ static void print_task(json_t *t)
     json_array_foreach(h, i, ev)
     {
         char seq[16];
-        printf("  #%s %s %s %s\n", jn(ev, "seq", seq, sizeof(seq)), js(ev, "at"),
-               js(ev, "actor"), js(ev, "action"));
+        printf("  #%s %s %s %s\n", jn(ev, "seq", seq, sizeof(seq)), js(ev, "at"), js(ev, "actor"),
+               js(ev, "action"));
     }
 }
 
@@ -82,7 +80,8 @@ static int task_list(struct cli *c, const struct opts *o, const char *format)
         cli_print_json(arr);
         return 0;
     }
-    static const char *const head[] = {"编号", "清单", "标题", "责任单位", "期限", "状态", "超期", "缺项"};
+    static const char *const head[] = {"编号", "清单", "标题", "责任单位",
+                                       "期限", "状态", "超期", "缺项"};
     struct table t;
     table_init(&t, 8, head);
     size_t i;
@@ -115,15 +114,28 @@ static int task_list(struct cli *c, const struct opts *o, const char *format)
 
 int cmd_task(struct cli *c, int argc, char **argv)
 {
-    static const struct opt_spec spec[] = {
-        COMMON_OPTS,          {"list", OPT_VALUE},     {"title", OPT_VALUE},
-        {"detail", OPT_VALUE}, {"unit", OPT_VALUE},     {"leader", OPT_VALUE},
-        {"due", OPT_VALUE},   {"batch", OPT_VALUE},    {"team", OPT_VALUE},
-        {"plan", OPT_VALUE},  {"goal", OPT_VALUE},     {"measures", OPT_VALUE},
-        {"result", OPT_VALUE}, {"feedback", OPT_VALUE}, {"evidence", OPT_VALUE},
-        {"reason", OPT_VALUE}, {"refuse", OPT_FLAG},    {"accept", OPT_FLAG},
-        {"state", OPT_VALUE}, {"overdue", OPT_FLAG},   {"format", OPT_VALUE},
-        {0, 0}};
+    static const struct opt_spec spec[] = {COMMON_OPTS,
+                                           {"list", OPT_VALUE},
+                                           {"title", OPT_VALUE},
+                                           {"detail", OPT_VALUE},
+                                           {"unit", OPT_VALUE},
+                                           {"leader", OPT_VALUE},
+                                           {"due", OPT_VALUE},
+                                           {"batch", OPT_VALUE},
+                                           {"team", OPT_VALUE},
+                                           {"plan", OPT_VALUE},
+                                           {"goal", OPT_VALUE},
+                                           {"measures", OPT_VALUE},
+                                           {"result", OPT_VALUE},
+                                           {"feedback", OPT_VALUE},
+                                           {"evidence", OPT_VALUE},
+                                           {"reason", OPT_VALUE},
+                                           {"refuse", OPT_FLAG},
+                                           {"accept", OPT_FLAG},
+                                           {"state", OPT_VALUE},
+                                           {"overdue", OPT_FLAG},
+                                           {"format", OPT_VALUE},
+                                           {0, 0}};
     struct opts o;
     struct err e = {0};
     const char *format;
@@ -213,7 +225,8 @@ static int print_compliance(json_t *doc, const char *format)
         cli_print_json(doc);
         return 0;
     }
-    static const char *const head[] = {"领导", "应走访", "已走访", "未走访", "走访率%", "未走访企业"};
+    static const char *const head[] = {"领导",   "应走访",  "已走访",
+                                       "未走访", "走访率%", "未走访企业"};
     struct table t;
     table_init(&t, 6, head);
     size_t i;
@@ -226,12 +239,14 @@ static int print_compliance(json_t *doc, const char *format)
         json_array_foreach(json_object_get(l, "missed"), k, x)
         {
             size_t len = strlen(names);
-            snprintf(names + len, sizeof(names) - len, "%s%s", k ? "、" : "",
-                     json_string_value(x));
+            snprintf(names + len, sizeof(names) - len, "%s%s", k ? "、" : "", json_string_value(x));
         }
-        const char *row[] = {js(l, "leader"), jn(l, "required", a, sizeof(a)),
-                             jn(l, "done", b, sizeof(b)), jn(l, "missed_count", m, sizeof(m)),
-                             js(l, "percent_text"), names};
+        const char *row[] = {js(l, "leader"),
+                             jn(l, "required", a, sizeof(a)),
+                             jn(l, "done", b, sizeof(b)),
+                             jn(l, "missed_count", m, sizeof(m)),
+                             js(l, "percent_text"),
+                             names};
         table_add(&t, row);
     }
     table_print(&t, format);
@@ -242,11 +257,17 @@ static int print_compliance(json_t *doc, const char *format)
 
 int cmd_leader(struct cli *c, int argc, char **argv)
 {
-    static const struct opt_spec spec[] = {
-        COMMON_OPTS,            {"name", OPT_VALUE},  {"title", OPT_VALUE},
-        {"username", OPT_VALUE}, {"leader", OPT_VALUE}, {"enterprise", OPT_VALUE},
-        {"since", OPT_VALUE},   {"until", OPT_VALUE}, {"month", OPT_VALUE},
-        {"format", OPT_VALUE},  {0, 0}};
+    static const struct opt_spec spec[] = {COMMON_OPTS,
+                                           {"name", OPT_VALUE},
+                                           {"title", OPT_VALUE},
+                                           {"username", OPT_VALUE},
+                                           {"leader", OPT_VALUE},
+                                           {"enterprise", OPT_VALUE},
+                                           {"since", OPT_VALUE},
+                                           {"until", OPT_VALUE},
+                                           {"month", OPT_VALUE},
+                                           {"format", OPT_VALUE},
+                                           {0, 0}};
     struct opts o;
     struct err e = {0};
     const char *format;
@@ -254,8 +275,8 @@ int cmd_leader(struct cli *c, int argc, char **argv)
         opt_format(&o, "table|json|csv", &format, &e) < 0 || cli_open(c, 0, &e) < 0)
         return cli_fail(&e);
     const char *sub = o.nargs ? o.args[0] : "list";
-    const char *leader = opt_get(&o, "leader") ? opt_get(&o, "leader")
-                                               : (o.nargs > 1 ? o.args[1] : NULL);
+    const char *leader =
+        opt_get(&o, "leader") ? opt_get(&o, "leader") : (o.nargs > 1 ? o.args[1] : NULL);
     struct actor who;
     if (!strcmp(sub, "list")) {
         json_t *arr = svc_leaders_json(&c->svc, &e);
@@ -315,8 +336,8 @@ int cmd_leader(struct cli *c, int argc, char **argv)
         rc = svc_leader_add(&c->svc, &who, opt_get(&o, "name"), opt_get(&o, "title"),
                             opt_get(&o, "username"), &e);
     else if (!strcmp(sub, "link"))
-        rc = svc_leader_link(&c->svc, &who, leader, opt_get(&o, "enterprise"),
-                             opt_get(&o, "since"), c->now, &e);
+        rc = svc_leader_link(&c->svc, &who, leader, opt_get(&o, "enterprise"), opt_get(&o, "since"),
+                             c->now, &e);
     else if (!strcmp(sub, "unlink"))
         rc = svc_leader_unlink(&c->svc, &who, leader, opt_get(&o, "enterprise"),
                                opt_get(&o, "until"), c->now, &e);
@@ -332,9 +353,12 @@ int cmd_leader(struct cli *c, int argc, char **argv)
 
 int cmd_enterprise(struct cli *c, int argc, char **argv)
 {
-    static const struct opt_spec spec[] = {COMMON_OPTS,          {"name", OPT_VALUE},
-                                           {"kind", OPT_VALUE},  {"town", OPT_VALUE},
-                                           {"address", OPT_VALUE}, {"format", OPT_VALUE},
+    static const struct opt_spec spec[] = {COMMON_OPTS,
+                                           {"name", OPT_VALUE},
+                                           {"kind", OPT_VALUE},
+                                           {"town", OPT_VALUE},
+                                           {"address", OPT_VALUE},
+                                           {"format", OPT_VALUE},
                                            {0, 0}};
     struct opts o;
     struct err e = {0};
@@ -377,8 +401,7 @@ int cmd_enterprise(struct cli *c, int argc, char **argv)
         json_array_foreach(json_object_get(x, "support_units"), k, u)
         {
             size_t len = strlen(units);
-            snprintf(units + len, sizeof(units) - len, "%s%s", k ? "、" : "",
-                     json_string_value(u));
+            snprintf(units + len, sizeof(units) - len, "%s%s", k ? "、" : "", json_string_value(u));
         }
         const char *row[] = {js(x, "name"), js(x, "kind_label"), js(x, "town"), units};
         table_add(&t, row);
@@ -391,8 +414,8 @@ int cmd_enterprise(struct cli *c, int argc, char **argv)
 
 int cmd_support(struct cli *c, int argc, char **argv)
 {
-    static const struct opt_spec spec[] = {COMMON_OPTS, {"unit", OPT_VALUE},
-                                           {"enterprise", OPT_VALUE}, {0, 0}};
+    static const struct opt_spec spec[] = {
+        COMMON_OPTS, {"unit", OPT_VALUE}, {"enterprise", OPT_VALUE}, {0, 0}};
     struct opts o;
     struct err e = {0};
     struct actor who;
@@ -461,11 +484,16 @@ int cmd_visit(struct cli *c, int argc, char **argv)
 {
     if (argc < 2 || (strcmp(argv[1], "add") != 0 && strcmp(argv[1], "list") != 0))
         return cmd_action(c, argc, argv);
-    static const struct opt_spec spec[] = {
-        COMMON_OPTS,           {"leader", OPT_VALUE}, {"enterprise", OPT_VALUE},
-        {"date", OPT_VALUE},   {"who", OPT_VALUE},    {"place", OPT_VALUE},
-        {"findings", OPT_VALUE}, {"month", OPT_VALUE}, {"format", OPT_VALUE},
-        {0, 0}};
+    static const struct opt_spec spec[] = {COMMON_OPTS,
+                                           {"leader", OPT_VALUE},
+                                           {"enterprise", OPT_VALUE},
+                                           {"date", OPT_VALUE},
+                                           {"who", OPT_VALUE},
+                                           {"place", OPT_VALUE},
+                                           {"findings", OPT_VALUE},
+                                           {"month", OPT_VALUE},
+                                           {"format", OPT_VALUE},
+                                           {0, 0}};
     struct opts o;
     struct err e = {0};
     const char *format;

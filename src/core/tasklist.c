@@ -8,8 +8,7 @@
 
 static const char *const state_codes[] = {"", "open", "pending", "closed"};
 static const char *const state_labels[] = {"", "办理中", "待核验", "已销号"};
-static const char *const six_columns[] = {"team", "plan", "goal", "measures", "result",
-                                          "feedback"};
+static const char *const six_columns[] = {"team", "plan", "goal", "measures", "result", "feedback"};
 static const char *const six_labels[] = {"专班", "方案", "目标", "措施", "结果", "反馈"};
 
 const char *task_state_code(int s)
@@ -100,12 +99,11 @@ int task_close_check(const struct task_item *t, const char *code, const char *ev
     return 0;
 }
 
-int task_verify_check(const struct task_item *t, const char *code, const char *verifier,
-                      int accept, const char *reason, struct err *e)
+int task_verify_check(const struct task_item *t, const char *code, const char *verifier, int accept,
+                      const char *reason, struct err *e)
 {
     if (t->state != TASK_PENDING)
-        return refuse_state(t, code, "verify", "only a pending (待核验) close-out is verified",
-                            e);
+        return refuse_state(t, code, "verify", "only a pending (待核验) close-out is verified", e);
     const char *by = t->closed_by ? t->closed_by : "";
     if (!strcmp(by, verifier ? verifier : ""))
         return err_set(e, ERR_FORBIDDEN, "actor",
@@ -113,8 +111,8 @@ int task_verify_check(const struct task_item *t, const char *code, const char *v
                        "second person verifies",
                        verifier ? verifier : "", code, by);
     if (!accept && blank(reason))
-        return err_set(e, ERR_INVALID, "reason",
-                       "refusing the close-out of item %s needs a reason", code);
+        return err_set(e, ERR_INVALID, "reason", "refusing the close-out of item %s needs a reason",
+                       code);
     return 0;
 }
 

@@ -19,11 +19,18 @@
 enum task_state { TASK_NONE = 0, TASK_OPEN = 1, TASK_PENDING = 2, TASK_CLOSED = 3 };
 
 /* The six 有, in this order everywhere. */
-enum task_six { SIX_TEAM = 0, SIX_PLAN, SIX_GOAL, SIX_MEASURES, SIX_RESULT, SIX_FEEDBACK,
-                SIX_COUNT };
+enum task_six {
+    SIX_TEAM = 0,
+    SIX_PLAN,
+    SIX_GOAL,
+    SIX_MEASURES,
+    SIX_RESULT,
+    SIX_FEEDBACK,
+    SIX_COUNT
+};
 /* A close-out needs every one of these; feedback (反馈) may come with the verification. */
-#define SIX_CLOSE_REQUIRED                                                                       \
-    ((1u << SIX_TEAM) | (1u << SIX_PLAN) | (1u << SIX_GOAL) | (1u << SIX_MEASURES) |           \
+#define SIX_CLOSE_REQUIRED                                                                         \
+    ((1u << SIX_TEAM) | (1u << SIX_PLAN) | (1u << SIX_GOAL) | (1u << SIX_MEASURES) |               \
      (1u << SIX_RESULT))
 
 /* What the rules look at: borrowed strings, NULL read as "". */
@@ -52,8 +59,8 @@ int task_close_check(const struct task_item *t, const char *code, const char *ev
                      struct err *e);
 /* A pending item is verified by someone other than its submitter; a refusal needs a reason.
  * ERR_STATE when not pending, ERR_FORBIDDEN for self-verification, ERR_INVALID. */
-int task_verify_check(const struct task_item *t, const char *code, const char *verifier,
-                      int accept, const char *reason, struct err *e);
+int task_verify_check(const struct task_item *t, const char *code, const char *verifier, int accept,
+                      const char *reason, struct err *e);
 /* Only a closed item reopens, and only with a reason. */
 int task_reopen_check(const struct task_item *t, const char *code, const char *reason,
                       struct err *e);

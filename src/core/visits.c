@@ -32,16 +32,15 @@ int visits_compliance(int64_t first, int64_t last, const struct link_span *links
         out->required_ids[out->required++] = ent;
         int visited = 0;
         for (size_t k = 0; k < nv && !visited; k++)
-            visited = v[k].enterprise_id == ent && v[k].visited_on >= first &&
-                      v[k].visited_on <= last;
+            visited =
+                v[k].enterprise_id == ent && v[k].visited_on >= first && v[k].visited_on <= last;
         if (visited)
             out->done++;
         else
             out->missed[out->nmissed++] = ent;
     }
-    out->percent_x100 = out->required
-                            ? ((int64_t)out->done * 10000 + out->required / 2) / out->required
-                            : -1;
+    out->percent_x100 =
+        out->required ? ((int64_t)out->done * 10000 + out->required / 2) / out->required : -1;
     return rc;
 }
 

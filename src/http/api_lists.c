@@ -62,8 +62,11 @@ static json_t *task_act(struct request *r, const char *code, const char *action,
         if (is(action, ops[i].name))
             op = ops[i].op;
     if (op < 0)
-        return err_set(e, ERR_NOT_FOUND, "action", "no item action '%s' (update, close, "
-                       "verify, reopen)", action), NULL;
+        return err_set(e, ERR_NOT_FOUND, "action",
+                       "no item action '%s' (update, close, "
+                       "verify, reopen)",
+                       action),
+               NULL;
     struct task_change ch = {.code = code, .accept = 1, .at = r->now};
     long long version = 0;
     if (get_int(b, "version", 1, (long long)1 << 40, &version, e) < 0 ||
@@ -79,8 +82,8 @@ static json_t *task_act(struct request *r, const char *code, const char *action,
     return svc_task_json(r->svc, code, 1, r->now, e);
 }
 
-static json_t *post_body(struct request *r, json_t *(*fn)(struct request *, json_t *,
-                                                          struct err *), struct err *e)
+static json_t *post_body(struct request *r, json_t *(*fn)(struct request *, json_t *, struct err *),
+                         struct err *e)
 {
     json_t *b = body_object(r, e);
     if (!b)
@@ -95,9 +98,8 @@ static json_t *leader_add(struct request *r, json_t *b, struct err *e)
     const char *name = NULL, *title = NULL, *username = NULL, *enterprise = NULL, *since = NULL,
                *until = NULL;
     if (get_str(b, "name", &name, e) < 0 || get_str(b, "title", &title, e) < 0 ||
-        get_str(b, "username", &username, e) < 0 ||
-        get_str(b, "enterprise", &enterprise, e) < 0 || get_str(b, "since", &since, e) < 0 ||
-        get_str(b, "until", &until, e) < 0)
+        get_str(b, "username", &username, e) < 0 || get_str(b, "enterprise", &enterprise, e) < 0 ||
+        get_str(b, "since", &since, e) < 0 || get_str(b, "until", &until, e) < 0)
         return NULL;
     /* With an enterprise, the body links (or with "until", unlinks) an existing leader. */
     int rc;
@@ -156,7 +158,8 @@ static json_t *visit_add(struct request *r, json_t *b, struct err *e)
     {
         if (i >= VISIT_MAX_PROBLEMS)
             return err_set(e, ERR_INVALID, "problems", "at most %d problems a visit",
-                           VISIT_MAX_PROBLEMS), NULL;
+                           VISIT_MAX_PROBLEMS),
+                   NULL;
         struct visit_problem *vp = &req.problems[req.nproblems++];
         const char *as = "task";
         if (!json_is_object(p))
@@ -167,8 +170,11 @@ static json_t *visit_add(struct request *r, json_t *b, struct err *e)
         if (!as)
             as = "task";
         if (!is(as, "task") && !is(as, "appeal"))
-            return err_set(e, ERR_INVALID, "as", "a problem becomes a 'task' or an 'appeal', "
-                           "not '%s'", as), NULL;
+            return err_set(e, ERR_INVALID, "as",
+                           "a problem becomes a 'task' or an 'appeal', "
+                           "not '%s'",
+                           as),
+                   NULL;
         vp->as_appeal = is(as, "appeal");
     }
     struct visit_result res;

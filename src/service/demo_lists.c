@@ -109,15 +109,18 @@ static const struct {
 #define N_SUPPORT  30
 
 static const char *const handler_of[][2] = {
-    {"jyj", "jiaoyu"},   {"rsj", "renshe"},   {"gafj", "gongan"},
-    {"mzj", "minzheng"}, {"zjj", "zhujian"},  {"jtj", "jiaotong"},
-    {"slj", "shuili"},   {"wjj", "weijian"},  {"cgj", "chengguan"},
+    {"jyj", "jiaoyu"},   {"rsj", "renshe"},  {"gafj", "gongan"},
+    {"mzj", "minzheng"}, {"zjj", "zhujian"}, {"jtj", "jiaotong"},
+    {"slj", "shuili"},   {"wjj", "weijian"}, {"cgj", "chengguan"},
 };
 
 static const char *const findings[] = {
-    "生产经营总体平稳，订单较上年有所增长", "企业反映融资成本偏高",
-    "新生产线已投产，用工需求增加", "受疫情影响客流回升较慢",
-    "企业正在申报高新技术企业", "安全生产台账规范，隐患已整改",
+    "生产经营总体平稳，订单较上年有所增长",
+    "企业反映融资成本偏高",
+    "新生产线已投产，用工需求增加",
+    "受疫情影响客流回升较慢",
+    "企业正在申报高新技术企业",
+    "安全生产台账规范，隐患已整改",
 };
 
 static int64_t at_day(int64_t day, int hour)
@@ -180,8 +183,8 @@ int demo_lists(struct service *svc, struct err *e)
     int64_t jan1 = civil_days(2021, 1, 1);
     int64_t setup_at = at_day(jan1, 9);
     for (int i = 0; i < N_LEADERS; i++)
-        if (svc_leader_add(svc, &sys, leaders[i].name, leaders[i].title, leaders[i].username,
-                           e) < 0)
+        if (svc_leader_add(svc, &sys, leaders[i].name, leaders[i].title, leaders[i].username, e) <
+            0)
             return -1;
     const char *sup[N_SUPPORT];
     char sup_names[N_SUPPORT][128];
@@ -196,12 +199,12 @@ int demo_lists(struct service *svc, struct err *e)
         civil_format_date(since[i], d);
         if (svc_enterprise_add(svc, &sys, ents[i].name, ents[i].kind, ents[i].town, "", e) < 0 ||
             svc_support_add(svc, &sys, sup[i % N_SUPPORT], ents[i].name, e) < 0 ||
-            svc_leader_link(svc, &sys, leaders[i % N_LEADERS].name, ents[i].name, d, setup_at,
-                            e) < 0)
+            svc_leader_link(svc, &sys, leaders[i % N_LEADERS].name, ents[i].name, d, setup_at, e) <
+                0)
             return -1;
     }
-    if (svc_leader_unlink(svc, &sys, leaders[6].name, ents[6].name, "2021-09-30", setup_at,
-                          e) < 0 ||
+    if (svc_leader_unlink(svc, &sys, leaders[6].name, ents[6].name, "2021-09-30", setup_at, e) <
+            0 ||
         svc_leader_link(svc, &sys, leaders[7].name, ents[6].name, "2021-10-01", setup_at, e) < 0)
         return -1;
     /* problems of January-April come in batch 1, May-August 2, September-December 3 */
@@ -277,7 +280,8 @@ int demo_lists(struct service *svc, struct err *e)
                 continue; /* open */
             char evidence[64];
             snprintf(evidence, sizeof(evidence), "整改佐证-%s.jpg", code);
-            struct task_change cl = {.code = code, .evidence = evidence, .at = at_day(day + 12, 16)};
+            struct task_change cl = {
+                .code = code, .evidence = evidence, .at = at_day(day + 12, 16)};
             cl.six[SIX_RESULT] = "已协调解决，企业确认";
             if (svc_task_change(svc, &h, TASK_OP_CLOSE, &cl, e) < 0)
                 return -1;

@@ -20,14 +20,14 @@
 #define VISIT_MAX_PROBLEMS 16
 
 struct task_req {
-    const char *list;          /* "task" (任务) or "problem" (问题) */
+    const char *list; /* "task" (任务) or "problem" (问题) */
     const char *title, *detail;
-    const char *unit;          /* owner unit: name or code (required) */
-    const char *leader;        /* the responsible leader's name, free text */
-    const char *due;           /* NULL: none */
-    int batch;                 /* batch number in the year of `at` (batches table); 0: none */
+    const char *unit;           /* owner unit: name or code (required) */
+    const char *leader;         /* the responsible leader's name, free text */
+    const char *due;            /* NULL: none */
+    int batch;                  /* batch number in the year of `at` (batches table); 0: none */
     const char *six[SIX_COUNT]; /* NULL: empty */
-    int64_t visit_id;          /* the visit it was found on; 0: none */
+    int64_t visit_id;           /* the visit it was found on; 0: none */
     int64_t at;
 };
 /* Adds an item in state open with its "create" event; code (TASK_CODE_LEN) is RW2021-0001
@@ -76,7 +76,7 @@ int svc_support_add(struct service *svc, const struct actor *who, const char *un
 
 struct visit_problem {
     const char *text;
-    int as_appeal; /* 1: an appeal of channel 企业走访; 0: a problem-list item */
+    int as_appeal;    /* 1: an appeal of channel 企业走访; 0: a problem-list item */
     const char *unit; /* appeal: dispatch at once (集中交办); item: owner unit (required) */
     const char *due;  /* item: due date; NULL none */
     int batch;        /* item: batch number in the visit's year; 0 none */
@@ -100,8 +100,7 @@ json_t *svc_leaders_json(struct service *svc, struct err *e);
 json_t *svc_leader_json(struct service *svc, const char *name, struct err *e);
 json_t *svc_enterprises_json(struct service *svc, struct err *e);
 /* Visits, optionally of one leader and/or in one month ("2021-03"); NULL: all. */
-json_t *svc_visits_json(struct service *svc, const char *leader, const char *month,
-                        struct err *e);
+json_t *svc_visits_json(struct service *svc, const char *leader, const char *month, struct err *e);
 /* Compliance for `month` ("2021-03") of one leader, or of every active leader (NULL):
  * {"month","first","last","leaders":[{leader,required,done,missed:[names],percent}]}. */
 json_t *svc_compliance_json(struct service *svc, const char *leader, const char *month,

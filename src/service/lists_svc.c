@@ -99,15 +99,15 @@ static const char *unit_name(struct service *svc, int64_t id, struct unit *buf)
 }
 
 /* Runs body in one transaction (a savepoint when nested). */
-#define IN_TX(svc, e, body)                                                                    \
-    do {                                                                                       \
-        if (store_begin((svc)->st, (e)) < 0)                                                   \
-            return -1;                                                                         \
-        if ((body) < 0 || store_commit((svc)->st, (e)) < 0) {                                  \
-            store_rollback((svc)->st);                                                         \
-            return -1;                                                                         \
-        }                                                                                      \
-        return 0;                                                                              \
+#define IN_TX(svc, e, body)                                                                        \
+    do {                                                                                           \
+        if (store_begin((svc)->st, (e)) < 0)                                                       \
+            return -1;                                                                             \
+        if ((body) < 0 || store_commit((svc)->st, (e)) < 0) {                                      \
+            store_rollback((svc)->st);                                                             \
+            return -1;                                                                             \
+        }                                                                                          \
+        return 0;                                                                                  \
     } while (0)
 
 /* ---- list items -------------------------------------------------------------------------- */
@@ -135,8 +135,8 @@ static int do_task_add(struct service *svc, const struct actor *who, const struc
         list = "problem";
         prefix = "WT";
     } else {
-        return err_set(e, ERR_INVALID, "list", "unknown list '%s' (task 任务清单, problem 问题清单)",
-                       list);
+        return err_set(e, ERR_INVALID, "list",
+                       "unknown list '%s' (task 任务清单, problem 问题清单)", list);
     }
     if (empty(req->title))
         return err_set(e, ERR_INVALID, "title", "a list item needs a title");
@@ -197,8 +197,8 @@ static int do_task_add(struct service *svc, const struct actor *who, const struc
     json_t *det = json_pack("{s:s, s:s}", "list", list, "unit", u.name);
     char *txt = json_dumps(det, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(det);
-    int rc = subject_append(svc, who, "task", id, 1, req->at, "create", TASK_NONE, TASK_OPEN,
-                            txt, e);
+    int rc =
+        subject_append(svc, who, "task", id, 1, req->at, "create", TASK_NONE, TASK_OPEN, txt, e);
     free(txt);
     return rc;
 }
@@ -233,8 +233,8 @@ static int may_change(const struct actor *who, int op, int64_t owner, const char
         ok = manager(who) || (r == ROLE_HANDLER && who->unit_id == owner);
         if (!ok && r == ROLE_HANDLER)
             return err_set(e, ERR_FORBIDDEN, "actor",
-                           "user '%s' may not %s item %s: their unit does not own it",
-                           who->name, op_names[op], code);
+                           "user '%s' may not %s item %s: their unit does not own it", who->name,
+                           op_names[op], code);
         break;
     case TASK_OP_VERIFY:
         ok = manager(who) || r == ROLE_LEADER;
@@ -309,8 +309,10 @@ static int do_task_change(struct service *svc, const struct actor *who, int op,
             nsix++;
         }
         if (!nsix) {
-            err_set(e, ERR_INVALID, "", "nothing to update on item %s: give a six 有 field or "
-                    "a due date", code);
+            err_set(e, ERR_INVALID, "",
+                    "nothing to update on item %s: give a six 有 field or "
+                    "a due date",
+                    code);
             goto out;
         }
         break;
@@ -420,8 +422,8 @@ static json_t *task_json(struct service *svc, const struct row *r, int64_t as_of
     json_object_set_new(j, "closed_on", date_json(row_int(r, "closed_on")));
     json_object_set_new(j, "verified_by", json_string(row_text(r, "verified_by")));
     json_object_set_new(j, "verified_on", date_json(row_int(r, "verified_on")));
-    json_object_set_new(j, "visit_id", row_int(r, "visit_id") ? json_integer(row_int(r, "visit_id"))
-                                                             : json_null());
+    json_object_set_new(
+        j, "visit_id", row_int(r, "visit_id") ? json_integer(row_int(r, "visit_id")) : json_null());
     json_object_set_new(j, "version", json_integer(row_int(r, "version")));
     json_object_set_new(j, "created_at", view_time(row_int(r, "created_at")));
     json_object_set_new(j, "updated_at", view_time(row_int(r, "updated_at")));
@@ -471,8 +473,7 @@ json_t *svc_task_list_json(struct service *svc, const struct task_filter *f, str
                        f->state),
                NULL;
     if (!empty(f->list) && strcmp(f->list, "task") && strcmp(f->list, "problem"))
-        return err_set(e, ERR_INVALID, "list", "unknown list '%s' (task, problem)", f->list),
-               NULL;
+        return err_set(e, ERR_INVALID, "list", "unknown list '%s' (task, problem)", f->list), NULL;
     struct rec *items;
     size_t n;
     if (rec_list(svc->st, "task_items", NULL, 0, &items, &n, e) < 0)
@@ -539,8 +540,7 @@ static const char *ent_kind_label(const char *code)
 }
 
 static int do_enterprise_add(struct service *svc, const struct actor *who, const char *name,
-                             const char *kind, const char *town, const char *address,
-                             struct err *e)
+                             const char *kind, const char *town, const char *address, struct err *e)
 {
     if (need_manager(who, "add enterprises", e) < 0)
         return -1;
@@ -594,8 +594,7 @@ static int pair(struct service *svc, const char *leader, const char *enterprise,
     }
     struct rec *links;
     size_t n;
-    if (rec_list(svc->st, "leader_links", "leader_id", row_int(&l->row, "id"), &links, &n, e) <
-        0) {
+    if (rec_list(svc->st, "leader_links", "leader_id", row_int(&l->row, "id"), &links, &n, e) < 0) {
         rec_release(l);
         rec_release(en);
         return -1;
@@ -610,8 +609,7 @@ static int pair(struct service *svc, const char *leader, const char *enterprise,
 }
 
 static int do_link(struct service *svc, const struct actor *who, const char *leader,
-                   const char *enterprise, const char *date, int64_t at, int unlink,
-                   struct err *e)
+                   const char *enterprise, const char *date, int64_t at, int unlink, struct err *e)
 {
     if (need_manager(who, unlink ? "unlink leaders" : "link leaders", e) < 0)
         return -1;
@@ -855,8 +853,8 @@ json_t *svc_leaders_json(struct service *svc, struct err *e)
             store_user_get(svc->st, row_int(&ls[i].row, "user_id"), &u, &ignore);
         json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:I}", "name",
                                              row_text(&ls[i].row, "name"), "title",
-                                             row_text(&ls[i].row, "title"), "username",
-                                             u.username, "links", (json_int_t)active));
+                                             row_text(&ls[i].row, "title"), "username", u.username,
+                                             "links", (json_int_t)active));
     }
     rec_list_release(ls, nl);
     rec_list_release(links, nk);
@@ -883,12 +881,11 @@ json_t *svc_enterprises_json(struct service *svc, struct err *e)
                 json_array_append_new(
                     units, json_string(unit_name(svc, row_int(&sup[k].row, "unit_id"), &u)));
             }
-        json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:o}", "name",
-                                             row_text(&es[i].row, "name"), "kind", kind,
-                                             "kind_label", ent_kind_label(kind), "town",
-                                             row_text(&es[i].row, "town"), "address",
-                                             row_text(&es[i].row, "address"), "support_units",
-                                             units));
+        json_array_append_new(
+            arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:o}", "name", row_text(&es[i].row, "name"),
+                           "kind", kind, "kind_label", ent_kind_label(kind), "town",
+                           row_text(&es[i].row, "town"), "address", row_text(&es[i].row, "address"),
+                           "support_units", units));
     }
     rec_list_release(es, ne);
     rec_list_release(sup, ns);
@@ -930,23 +927,22 @@ static json_t *visits_of(struct service *svc, int64_t lid, int64_t first, int64_
             memset(&x, 0, sizeof(x));
             if (appeal && store_appeal_get(svc->st, row_int(p, "appeal_id"), &a, &ignore) == 0)
                 code = a.code;
-            else if (!appeal &&
-                     rec_get(svc->st, "task_items", row_int(p, "task_id"), "item", &x,
-                             &ignore) == 0)
+            else if (!appeal && rec_get(svc->st, "task_items", row_int(p, "task_id"), "item", &x,
+                                        &ignore) == 0)
                 code = row_text(&x.row, "code");
-            json_array_append_new(probs, json_pack("{s:s, s:s}", "as", appeal ? "appeal" : "task",
-                                                   "code", code));
+            json_array_append_new(
+                probs, json_pack("{s:s, s:s}", "as", appeal ? "appeal" : "task", "code", code));
             appeal_release(&a);
             rec_release(&x);
         }
-        json_array_append_new(
-            arr, json_pack("{s:I, s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:o}", "id",
-                           (json_int_t)row_int(v, "id"), "leader",
-                           name_of(ls, nl, row_int(v, "leader_id")), "enterprise",
-                           name_of(es, ne, row_int(v, "enterprise_id")), "date", date_json(day),
-                           "who", row_text(v, "who"), "place", row_text(v, "place"), "findings",
-                           row_text(v, "findings"), "created_by", row_text(v, "created_by"),
-                           "problems", probs));
+        json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:o}", "id",
+                                             (json_int_t)row_int(v, "id"), "leader",
+                                             name_of(ls, nl, row_int(v, "leader_id")), "enterprise",
+                                             name_of(es, ne, row_int(v, "enterprise_id")), "date",
+                                             date_json(day), "who", row_text(v, "who"), "place",
+                                             row_text(v, "place"), "findings",
+                                             row_text(v, "findings"), "created_by",
+                                             row_text(v, "created_by"), "problems", probs));
     }
     rec_list_release(ps, np);
 out2:
@@ -965,8 +961,7 @@ static int month_range(const char *month, int64_t *first, int64_t *last, struct 
     return svc_bulletin_period(month, NULL, NULL, first, last, e);
 }
 
-json_t *svc_visits_json(struct service *svc, const char *leader, const char *month,
-                        struct err *e)
+json_t *svc_visits_json(struct service *svc, const char *leader, const char *month, struct err *e)
 {
     int64_t first = 0, last = 0, lid = 0;
     if (!empty(month) && month_range(month, &first, &last, e) < 0)
@@ -1004,11 +999,11 @@ json_t *svc_leader_json(struct service *svc, const char *name, struct err *e)
     }
     json_t *arr = json_array();
     for (size_t i = 0; i < nk; i++)
-        json_array_append_new(
-            arr, json_pack("{s:s, s:o, s:o}", "enterprise",
-                           name_of(es, ne, row_int(&links[i].row, "enterprise_id")), "since",
-                           date_json(row_int(&links[i].row, "since_on")), "until",
-                           date_json(row_int(&links[i].row, "until_on"))));
+        json_array_append_new(arr,
+                              json_pack("{s:s, s:o, s:o}", "enterprise",
+                                        name_of(es, ne, row_int(&links[i].row, "enterprise_id")),
+                                        "since", date_json(row_int(&links[i].row, "since_on")),
+                                        "until", date_json(row_int(&links[i].row, "until_on"))));
     json_object_set_new(j, "links", arr);
     rec_list_release(links, nk);
     rec_list_release(es, ne);
@@ -1021,8 +1016,8 @@ json_t *svc_leader_json(struct service *svc, const char *name, struct err *e)
     return j;
 }
 
-static json_t *compliance_of(struct service *svc, const struct rec *l, int64_t first,
-                             int64_t last, const struct rec *es, size_t ne, struct err *e)
+static json_t *compliance_of(struct service *svc, const struct rec *l, int64_t first, int64_t last,
+                             const struct rec *es, size_t ne, struct err *e)
 {
     struct rec *links, *vs;
     size_t nk, nv;
@@ -1051,11 +1046,11 @@ static json_t *compliance_of(struct service *svc, const struct rec *l, int64_t f
         json_array_append_new(missed, json_string(name_of(es, ne, c->missed[i])));
     char pct[16];
     percent_format(c->percent_x100, pct, sizeof(pct));
-    json_t *j = json_pack("{s:s, s:i, s:i, s:i, s:o, s:o, s:s}", "leader",
-                          row_text(&l->row, "name"), "required", c->required, "done", c->done,
-                          "missed_count", c->nmissed, "missed", missed, "percent",
-                          c->percent_x100 < 0 ? json_null() : json_real((double)c->percent_x100 / 100.0),
-                          "percent_text", pct);
+    json_t *j = json_pack(
+        "{s:s, s:i, s:i, s:i, s:o, s:o, s:s}", "leader", row_text(&l->row, "name"), "required",
+        c->required, "done", c->done, "missed_count", c->nmissed, "missed", missed, "percent",
+        c->percent_x100 < 0 ? json_null() : json_real((double)c->percent_x100 / 100.0),
+        "percent_text", pct);
     free(c);
     free(sp);
     free(vf);
@@ -1106,8 +1101,8 @@ json_t *svc_compliance_json(struct service *svc, const char *leader, const char 
     char txt[16];
     percent_format(pct, txt, sizeof(txt));
     doc = json_pack("{s:s, s:o, s:o, s:o, s:{s:I, s:I, s:o, s:s}}", "month", m, "first",
-                    date_json(first), "last", date_json(last), "leaders", arr, "total",
-                    "required", (json_int_t)req, "done", (json_int_t)done, "percent",
+                    date_json(first), "last", date_json(last), "leaders", arr, "total", "required",
+                    (json_int_t)req, "done", (json_int_t)done, "percent",
                     pct < 0 ? json_null() : json_real((double)pct / 100.0), "percent_text", txt);
 out:
     rec_list_release(ls, nl);

@@ -95,10 +95,8 @@ static void test_verify_reopen(void)
         const char *reason;
         int want;
     } re[] = {
-        {TASK_CLOSED, "群众反映问题反弹", 0},
-        {TASK_CLOSED, "", ERR_INVALID},
-        {TASK_CLOSED, NULL, ERR_INVALID},
-        {TASK_OPEN, "x", ERR_STATE},
+        {TASK_CLOSED, "群众反映问题反弹", 0}, {TASK_CLOSED, "", ERR_INVALID},
+        {TASK_CLOSED, NULL, ERR_INVALID},     {TASK_OPEN, "x", ERR_STATE},
         {TASK_PENDING, "x", ERR_STATE},
     };
     for (size_t i = 0; i < sizeof(re) / sizeof(re[0]); i++) {
@@ -144,9 +142,9 @@ static void test_compliance(void)
         {5, D(2021, 1, 1), D(2021, 2, 28)},
     };
     const struct visit_fact v[] = {
-        {1, D(2021, 3, 2)}, {3, D(2021, 3, 31)}, /* after the unlink, still in March */
-        {2, D(2021, 2, 27)},                     /* February: does not count for March */
-        {1, D(2021, 4, 30)}, {4, D(2021, 4, 1)}, {2, D(2021, 5, 1)},
+        {1, D(2021, 3, 2)},  {3, D(2021, 3, 31)}, /* after the unlink, still in March */
+        {2, D(2021, 2, 27)},                      /* February: does not count for March */
+        {1, D(2021, 4, 30)}, {4, D(2021, 4, 1)},  {2, D(2021, 5, 1)},
     };
     static const struct {
         int y, m;
@@ -155,11 +153,11 @@ static void test_compliance(void)
         int nmissed;
         int64_t missed0;
     } rows[] = {
-        {2021, 3, 3, 2, 6667, 1, 2},  /* 1, 2, 3 required; 2 missed */
-        {2021, 4, 3, 2, 6667, 1, 2},  /* 1, 2, 4 required; 2 missed (visited 05-01) */
-        {2021, 5, 3, 1, 3333, 2, 1},  /* 1, 2, 4; only 2 visited */
-        {2021, 2, 3, 0, 0, 3, 1},     /* 1, 3, 5 (5 until 02-28 counts) */
-        {2020, 12, 0, 0, -1, 0, 0},   /* nothing linked yet */
+        {2021, 3, 3, 2, 6667, 1, 2}, /* 1, 2, 3 required; 2 missed */
+        {2021, 4, 3, 2, 6667, 1, 2}, /* 1, 2, 4 required; 2 missed (visited 05-01) */
+        {2021, 5, 3, 1, 3333, 2, 1}, /* 1, 2, 4; only 2 visited */
+        {2021, 2, 3, 0, 0, 3, 1},    /* 1, 3, 5 (5 until 02-28 counts) */
+        {2020, 12, 0, 0, -1, 0, 0},  /* nothing linked yet */
     };
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
         int64_t first = D(rows[i].y, rows[i].m, 1);
