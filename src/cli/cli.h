@@ -97,5 +97,10 @@ int cmd_demo(struct cli *c, int argc, char **argv);
 int cmd_serve(struct cli *c, int argc, char **argv);
 int cmd_project(struct cli *c, int argc, char **argv);
 int cmd_batch(struct cli *c, int argc, char **argv);
+int cmd_task(struct cli *c, int argc, char **argv);       /* cli/lists_cmd.c */
+int cmd_leader(struct cli *c, int argc, char **argv);     /* cli/lists_cmd.c */
+int cmd_enterprise(struct cli *c, int argc, char **argv); /* cli/lists_cmd.c */
+int cmd_support(struct cli *c, int argc, char **argv);    /* cli/lists_cmd.c */
+int cmd_visit(struct cli *c, int argc, char **argv); /* visit add|list, else cmd_action */
 
 #endif

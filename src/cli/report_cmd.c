@@ -323,9 +323,10 @@ int cmd_audit(struct cli *c, int argc, char **argv)
     if (cli_open(c, 0, &e) < 0 || svc_audit_verify(&c->svc, &res, &e) < 0)
         return cli_fail(&e);
     if (!strcmp(format, "json")) {
-        json_t *j = json_pack("{s:b, s:I, s:I, s:I}", "ok", res.ok, "events",
+        json_t *j = json_pack("{s:b, s:I, s:I, s:I, s:I, s:I}", "ok", res.ok, "events",
                               (json_int_t)res.events, "appeals", (json_int_t)res.appeals,
-                              "subjects", (json_int_t)res.subjects);
+                              "projects", (json_int_t)res.projects, "list_items",
+                              (json_int_t)res.items, "vote_sessions", (json_int_t)res.votes);
         if (!res.ok) {
             json_object_set_new(j, "bad_event",
                                 res.bad_event ? json_integer(res.bad_event) : json_null());
@@ -338,7 +339,8 @@ int cmd_audit(struct cli *c, int argc, char **argv)
         printf("audit ok: %lld events chained, %lld appeals match their history", (long long)res.events,
                (long long)res.appeals);
         if (res.subjects) /* projects, list items, vote sessions */
-            printf(", and %lld other records", (long long)res.subjects);
+            printf(", and so do %lld projects, %lld list items and %lld vote sessions",
+                   (long long)res.projects, (long long)res.items, (long long)res.votes);
         printf("\n");
     } else {
         printf("audit FAILED: %s\n", res.problem);

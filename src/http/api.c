@@ -22,6 +22,7 @@
 
 #include "core/mask.h"
 #include "http/api_projects.h"
+#include "http/api_lists.h"
 #include "http/api_util.h"
 #include "http/server.h"
 #include "report/layout.h"
@@ -1017,6 +1018,8 @@ static json_t *route(struct request *r, struct err *e)
                                                                             : audit_doc(r, e);
     if (is(res, "projects") || is(res, "batches"))
         return api_projects(r, seg, n, e);
+    if (api_lists_match(res))
+        return api_lists(r, seg, n, e);
     return err_set(e, ERR_NOT_FOUND, "path", "no such endpoint: %s %s", m, r->path), NULL;
 }
 

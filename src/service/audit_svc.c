@@ -227,6 +227,12 @@ static int check_subjects(struct service *svc, struct walk *w, const struct subj
                            "its row, or a row that belongs to it, was changed outside the "
                            "workflow", sk->name, code);
         w->res->subjects++;
+        if (!strcmp(sk->name, "project"))
+            w->res->projects++;
+        else if (!strcmp(sk->name, "task"))
+            w->res->items++;
+        else if (!strcmp(sk->name, "vote"))
+            w->res->votes++;
     }
     for (size_t id = 1; rc == 0 && w->res->ok && id < set->nseen; id++)
         if (set->seen[id].seq > 0 && !set->seen[id].has_row)

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "service/lists.h" /* demo_lists() */
 #include "util/civil.h"
 #include "util/utf8.h"
 #include "util/xalloc.h"
@@ -1735,6 +1736,7 @@ int svc_demo(struct service *svc, struct err *e)
         return -1;
     int rc = build(&d);
     if (rc == 0) rc = demo_projects(svc, e);
+    if (rc == 0) rc = demo_lists(svc, e);
     if (rc == 0 && store_commit(svc->st, e) < 0)
         rc = -1;
     if (rc < 0)

@@ -54,7 +54,10 @@ done
 same_site() { # DB NAME
     local db=$1 name=$2 c
     run --db "$db" audit verify
-    check_has "$name: audit verify" "$OUT" "audit ok: $EVENTS events chained, $(sqlite3 "$SRC" 'SELECT count(*) FROM appeals') appeals match their history"
+    local want
+    want="audit ok: $EVENTS events chained, $(sqlite3 "$SRC" 'SELECT count(*) FROM appeals') appeals match their history"
+    want="$want$(sqlite3 "$SRC" "SELECT CASE WHEN p + t + v > 0 THEN ', and so do ' || p || ' projects, ' || t || ' list items and ' || v || ' vote sessions' ELSE '' END FROM (SELECT (SELECT count(*) FROM projects) p, (SELECT count(*) FROM task_items) t, (SELECT count(*) FROM vote_sessions) v)")"
+    check_eq "$name: audit verify" "$OUT" "$want"
     run --db "$db" "${REPORT_ARGS[@]}"
     printf '%s\n' "$OUT" >"$T/report.$name"
     if [ "$RC" -eq 0 ] && cmp -s "$T/report.src" "$T/report.$name"; then
