@@ -54,6 +54,8 @@ static const struct command commands[] = {
      "copy a site to another database: --from SRC --to DST (migrates both; DST must be new)"},
     {"workday", cmd_workday, "working days: add DATE N | is DATE | count FROM TO"},
     {"calendar", cmd_calendar, "site calendar: years | set-weekends YEAR | set-day DATE KIND"},
+    {"vote", cmd_vote,
+     "deputies' vote on livelihood projects (人大票决制): create | deputy | candidate | open | ballot | close | show | list"},
     {"serve", cmd_serve, "HTTP JSON API: [--listen 127.0.0.1:8080] [--threads N] [--quiet]"},
     {NULL, NULL, NULL},
 };

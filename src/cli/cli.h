@@ -95,5 +95,6 @@ int cmd_workday(struct cli *c, int argc, char **argv);
 int cmd_calendar(struct cli *c, int argc, char **argv);
 int cmd_demo(struct cli *c, int argc, char **argv);
 int cmd_serve(struct cli *c, int argc, char **argv);
+int cmd_vote(struct cli *c, int argc, char **argv);
 
 #endif
