@@ -22,6 +22,7 @@
 
 #include "core/mask.h"
 #include "http/api_util.h"
+#include "http/api_votes.h"
 #include "http/server.h"
 #include "report/layout.h"
 #include "service/view.h"
@@ -1011,6 +1012,8 @@ static json_t *route(struct request *r, struct err *e)
     if (is(res, "audit") && n == 4 && is(seg[3], "verify") && get)
         return need_role(r, e, ROLE_AUDITOR, ROLE_AUDITOR, ROLE_AUDITOR) < 0 ? NULL
                                                                             : audit_doc(r, e);
+    if (is(res, "votes"))
+        return api_votes(r, seg, n, e);
     return err_set(e, ERR_NOT_FOUND, "path", "no such endpoint: %s %s", m, r->path), NULL;
 }
 
