@@ -117,7 +117,7 @@ static int do_create(struct service *svc, const struct actor *who, const struct 
                      int64_t *id, struct err *e)
 {
     int rule;
-    struct session s;
+    struct session s = {0};
     if (need_write(who, "create a vote session", e) < 0)
         return -1;
     if (!q->code || !*q->code || strlen(q->code) > 40)
@@ -176,7 +176,7 @@ int svc_vote_create(struct service *svc, const struct actor *who, const struct v
 static int do_deputies(struct service *svc, const struct actor *who, const char *code,
                        const char *const *names, int n, int64_t at, struct err *e)
 {
-    struct session s;
+    struct session s = {0};
     struct rec *have = NULL;
     size_t nhave = 0;
     int rc = -1;
@@ -238,7 +238,7 @@ int svc_vote_deputies(struct service *svc, const struct actor *who, const char *
 static int do_candidate(struct service *svc, const struct actor *who, const char *code,
                         const struct vote_candidate_req *q, int64_t *seq, struct err *e)
 {
-    struct session s;
+    struct session s = {0};
     int rc = -1;
     int64_t target = 0, budget = 0, n, id;
     struct ref area = {0};
@@ -291,7 +291,7 @@ int svc_vote_candidate(struct service *svc, const struct actor *who, const char 
 static int do_open(struct service *svc, const struct actor *who, const char *code, int64_t at,
                    struct err *e)
 {
-    struct session s;
+    struct session s = {0};
     int rc = -1;
     int64_t nc, nd;
     if (need_write(who, "open a vote session", e) < 0 || session_load(svc, code, &s, e) < 0)
@@ -352,7 +352,7 @@ static int do_ballots(struct service *svc, const struct actor *who, const char *
                       const struct vote_ballot_req *b, size_t n, int64_t at, size_t *bad,
                       struct err *e)
 {
-    struct session s;
+    struct session s = {0};
     struct roll roll = {0};
     struct pair *cast = NULL;
     size_t ncast = 0, cap = 0;
@@ -438,7 +438,7 @@ static int index_of(const struct rec *l, size_t n, int64_t id)
 static int do_close(struct service *svc, const struct actor *who, const char *code, int64_t at,
                     struct vote_tally *out, struct err *e)
 {
-    struct session s;
+    struct session s = {0};
     struct roll roll = {0};
     struct vote_ballot *b = NULL;
     struct vote_tally t = {0};
@@ -611,7 +611,7 @@ static json_t *session_json(struct service *svc, const struct row *s, int full, 
 json_t *svc_vote_json(struct service *svc, const struct actor *who, const char *code,
                       int history, struct err *e)
 {
-    struct session s;
+    struct session s = {0};
     json_t *j = NULL;
     if (need_read(who, e) < 0 || store_begin_read(svc->st, e) < 0)
         return NULL;
