@@ -18,6 +18,7 @@
  * is not checked against the official register); people, phones and texts are made up,
  * the five real cases of the campaign retold in the same way. */
 #include "service/service.h"
+#include "service/vote.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -1733,6 +1734,7 @@ int svc_demo(struct service *svc, struct err *e)
     if (store_begin(svc->st, e) < 0)
         return -1;
     int rc = build(&d);
+    if (rc == 0) rc = demo_votes(svc, e);
     if (rc == 0 && store_commit(svc->st, e) < 0)
         rc = -1;
     if (rc < 0)
