@@ -54,7 +54,7 @@ done
 same_site() { # DB NAME
     local db=$1 name=$2 c
     run --db "$db" audit verify
-    check_eq "$name: audit verify" "$OUT" "audit ok: $EVENTS events chained, $(sqlite3 "$SRC" 'SELECT count(*) FROM appeals') appeals match their history"
+    check_has "$name: audit verify" "$OUT" "audit ok: $EVENTS events chained, $(sqlite3 "$SRC" 'SELECT count(*) FROM appeals') appeals match their history"
     run --db "$db" "${REPORT_ARGS[@]}"
     printf '%s\n' "$OUT" >"$T/report.$name"
     if [ "$RC" -eq 0 ] && cmp -s "$T/report.src" "$T/report.$name"; then
