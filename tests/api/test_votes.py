@@ -199,6 +199,8 @@ def main():
     tmp = tempfile.TemporaryDirectory(prefix="shishi-votes.")
     db = os.environ.get("SHISHI_TEST_DB_URL") or os.path.join(tmp.name, "ledger.db")
     server = None
+    log_path = os.path.join(tmp.name, "server.log")
+    log = open(log_path, "wb")
     try:
         cli(binary, db, "init")
         cli(binary, db, "unit", "add", "--name", "区政府", "--kind", "district")
@@ -213,7 +215,7 @@ def main():
             PORT = free_port()
             server = subprocess.Popen([binary, "--db", db, "serve", "--listen",
                                        f"127.0.0.1:{PORT}", "--quiet"],
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                      stdout=subprocess.DEVNULL, stderr=log)
             up = False
             for _ in range(200):
                 try:
@@ -237,6 +239,11 @@ def main():
         if server:
             server.terminate()
             server.wait(timeout=30)
+        log.close()
+    with open(log_path, encoding="utf-8", errors="replace") as f:
+        text = f.read()
+    check("Sanitizer" not in text and "runtime error" not in text, "server log clean",
+          text[-2000:])
     print(f"{PASSED} passed, {FAILED} failed")
     return 1 if FAILED else 0
 
