@@ -15,17 +15,6 @@
 #define BALLOT_FILE_MAX (4 << 20)
 #define BALLOTS_MAX     100000
 
-static const char usage[] =
-    "usage: shishi vote create --code C --title T --year Y [--rule majority_of_all|"
-    "majority_of_voters] [--max-select N] [--quorum N] | deputy CODE --name N [--name N]... | "
-    "candidate CODE --title T [--area A] [--unit U] [--measure M] [--target X] [--budget X] | "
-    "open CODE | ballot CODE (--deputy N --candidate SEQ --choice 赞成|反对|弃权 | --file F.csv) | "
-    "close CODE | show CODE [--format json] | list [--format json]"
-#if VOTE_ADOPT
-    " | adopt CODE"
-#endif
-    ;
-
 static int need_code(const struct opts *o, const char *sub, struct err *e)
 {
     if (o->nargs != 2)
@@ -55,8 +44,8 @@ static void print_session(json_t *j)
            (long long)json_integer_value(json_object_get(j, "roster")));
     const char *outcome = json_string_value(json_object_get(j, "outcome"));
     printf("%s%s\n", outcome && *outcome ? " -- " : "", outcome ? outcome : "");
-    static const char *const head[] = {"序号", "项目", "赞成", "反对", "弃权",
-                                       "排名", "结果", "项目编号"};
+    static const char *const head[] = {"序号", "项目", "赞成", "反对",
+                                       "弃权", "排名", "结果", "项目编号"};
     struct table t;
     table_init(&t, 8, head);
     json_t *cands = json_object_get(j, "candidates");
@@ -65,8 +54,10 @@ static void print_session(json_t *j)
     json_array_foreach(cands, i, c)
     {
         char seq[24], yes[24], no[24], ab[24], rank[24];
-        snprintf(seq, sizeof(seq), "%lld", (long long)json_integer_value(json_object_get(c, "seq")));
-        snprintf(yes, sizeof(yes), "%lld", (long long)json_integer_value(json_object_get(c, "yes")));
+        snprintf(seq, sizeof(seq), "%lld",
+                 (long long)json_integer_value(json_object_get(c, "seq")));
+        snprintf(yes, sizeof(yes), "%lld",
+                 (long long)json_integer_value(json_object_get(c, "yes")));
         snprintf(no, sizeof(no), "%lld", (long long)json_integer_value(json_object_get(c, "no")));
         snprintf(ab, sizeof(ab), "%lld",
                  (long long)json_integer_value(json_object_get(c, "abstain")));
@@ -74,8 +65,14 @@ static void print_session(json_t *j)
         snprintf(rank, sizeof(rank), r ? "%lld" : "-", r);
         int closed = !strcmp(json_string_value(json_object_get(j, "state")), "closed");
         const char *project = json_string_value(json_object_get(c, "project"));
-        const char *row[] = {seq, json_string_value(json_object_get(c, "title")), yes, no, ab,
-                             rank, closed ? verdict(c) : "-", project ? project : ""};
+        const char *row[] = {seq,
+                             json_string_value(json_object_get(c, "title")),
+                             yes,
+                             no,
+                             ab,
+                             rank,
+                             closed ? verdict(c) : "-",
+                             project ? project : ""};
         table_add(&t, row);
     }
     table_print(&t, "table");
@@ -116,7 +113,8 @@ static int list(struct cli *c, const struct actor *who, const char *format)
     json_array_foreach(arr, i, s)
     {
         char year[24], roster[24], cands[24], chosen[24];
-        snprintf(year, sizeof(year), "%lld", (long long)json_integer_value(json_object_get(s, "year")));
+        snprintf(year, sizeof(year), "%lld",
+                 (long long)json_integer_value(json_object_get(s, "year")));
         snprintf(roster, sizeof(roster), "%lld",
                  (long long)json_integer_value(json_object_get(s, "roster")));
         snprintf(cands, sizeof(cands), "%lld",
@@ -124,8 +122,11 @@ static int list(struct cli *c, const struct actor *who, const char *format)
         snprintf(chosen, sizeof(chosen), "%lld",
                  (long long)json_integer_value(json_object_get(s, "chosen")));
         const char *row[] = {json_string_value(json_object_get(s, "code")),
-                             json_string_value(json_object_get(s, "title")), year,
-                             json_string_value(json_object_get(s, "state_label")), roster, cands,
+                             json_string_value(json_object_get(s, "title")),
+                             year,
+                             json_string_value(json_object_get(s, "state_label")),
+                             roster,
+                             cands,
                              chosen};
         table_add(&t, row);
     }
@@ -137,8 +138,8 @@ static int list(struct cli *c, const struct actor *who, const char *format)
 
 /* Reads the ballot file (deputy,candidate,choice per line; a first line starting "deputy" or
  * "代表" is a header) into b, pointing into text. Errors name the line. */
-static int read_ballots(const char *path, struct buf *text, struct vote_ballot_req **out,
-                        size_t *n, int **lines, struct err *e)
+static int read_ballots(const char *path, struct buf *text, struct vote_ballot_req **out, size_t *n,
+                        int **lines, struct err *e)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -173,8 +174,8 @@ static int read_ballots(const char *path, struct buf *text, struct vote_ballot_r
             continue;
         char *f1 = strchr(cur, ','), *f2 = f1 ? strchr(f1 + 1, ',') : NULL;
         if (!f1 || !f2 || strchr(f2 + 1, ','))
-            return err_set(e, ERR_INVALID, "file",
-                           "%s line %d: expected deputy,candidate,choice", path, line);
+            return err_set(e, ERR_INVALID, "file", "%s line %d: expected deputy,candidate,choice",
+                           path, line);
         *f1 = *f2 = '\0';
         char *end;
         errno = 0;
@@ -183,8 +184,7 @@ static int read_ballots(const char *path, struct buf *text, struct vote_ballot_r
             return err_set(e, ERR_INVALID, "file", "%s line %d: candidate '%s' is not a number",
                            path, line, f1 + 1);
         if (*n >= BALLOTS_MAX)
-            return err_set(e, ERR_TOO_BIG, "file", "%s: more than %d ballots", path,
-                           BALLOTS_MAX);
+            return err_set(e, ERR_TOO_BIG, "file", "%s: more than %d ballots", path, BALLOTS_MAX);
         xgrow((void **)out, &cap, *n + 1, sizeof(**out));
         xgrow((void **)lines, &capl, *n + 1, sizeof(**lines));
         (*out)[*n] = (struct vote_ballot_req){cur, seq, f2 + 1};
@@ -225,8 +225,9 @@ static int ballot(struct cli *c, const struct actor *who, const struct opts *o, 
     }
     long seq;
     if (!opt_get(o, "deputy") || !opt_get(o, "candidate") || !opt_get(o, "choice")) {
-        err_set(&e, ERR_INVALID, "",
-                "vote ballot needs --deputy N --candidate SEQ --choice 赞成|反对|弃权, or --file F.csv");
+        err_set(
+            &e, ERR_INVALID, "",
+            "vote ballot needs --deputy N --candidate SEQ --choice 赞成|反对|弃权, or --file F.csv");
         return cli_fail(&e);
     }
     if (opt_int(o, "candidate", 1, 1000000, 0, &seq, &e) < 0)
@@ -240,20 +241,31 @@ static int ballot(struct cli *c, const struct actor *who, const struct opts *o, 
 
 int cmd_vote(struct cli *c, int argc, char **argv)
 {
-    static const struct opt_spec spec[] = {
-        COMMON_OPTS,           {"code", OPT_VALUE},    {"title", OPT_VALUE},
-        {"year", OPT_VALUE},   {"rule", OPT_VALUE},    {"max-select", OPT_VALUE},
-        {"quorum", OPT_VALUE}, {"name", OPT_MULTI},    {"area", OPT_VALUE},
-        {"unit", OPT_VALUE},   {"measure", OPT_VALUE}, {"target", OPT_VALUE},
-        {"budget", OPT_VALUE}, {"deputy", OPT_VALUE},  {"candidate", OPT_VALUE},
-        {"choice", OPT_VALUE}, {"file", OPT_VALUE},    {"format", OPT_VALUE},
-        {"history", OPT_FLAG}, {0, 0}};
+    static const struct opt_spec spec[] = {COMMON_OPTS,
+                                           {"code", OPT_VALUE},
+                                           {"title", OPT_VALUE},
+                                           {"year", OPT_VALUE},
+                                           {"rule", OPT_VALUE},
+                                           {"max-select", OPT_VALUE},
+                                           {"quorum", OPT_VALUE},
+                                           {"name", OPT_MULTI},
+                                           {"area", OPT_VALUE},
+                                           {"unit", OPT_VALUE},
+                                           {"measure", OPT_VALUE},
+                                           {"target", OPT_VALUE},
+                                           {"budget", OPT_VALUE},
+                                           {"deputy", OPT_VALUE},
+                                           {"candidate", OPT_VALUE},
+                                           {"choice", OPT_VALUE},
+                                           {"file", OPT_VALUE},
+                                           {"format", OPT_VALUE},
+                                           {"history", OPT_FLAG},
+                                           {0, 0}};
     struct opts o;
     struct err e = {0};
     struct actor who;
     const char *format;
-    if (cli_parse(c, argc, argv, spec, &o, &e) < 0 ||
-        opt_format(&o, "table|json", &format, &e) < 0)
+    if (cli_parse(c, argc, argv, spec, &o, &e) < 0 || opt_format(&o, "table|json", &format, &e) < 0)
         return cli_fail(&e);
     const char *sub = o.nargs ? o.args[0] : "";
     const char *code = o.nargs > 1 ? o.args[1] : NULL;
@@ -272,8 +284,9 @@ int cmd_vote(struct cli *c, int argc, char **argv)
             err_set(&e, ERR_INVALID, "", "vote create needs --code C --title T --year Y");
             return cli_fail(&e);
         }
-        struct vote_req q = {opt_get(&o, "code"), opt_get(&o, "title"), (int)year,
-                             opt_get(&o, "rule"), (int)max_select, (int)quorum, c->now};
+        struct vote_req q = {
+            opt_get(&o, "code"), opt_get(&o, "title"), (int)year, opt_get(&o, "rule"),
+            (int)max_select,     (int)quorum,          c->now};
         int64_t id;
         if (cli_open(c, 0, &e) < 0 || svc_actor(&c->svc, c->as, &who, &e) < 0 ||
             svc_vote_create(&c->svc, &who, &q, &id, &e) < 0)
@@ -281,19 +294,31 @@ int cmd_vote(struct cli *c, int argc, char **argv)
         printf("vote session %s created (筹备 draft)\n", q.code);
         return 0;
     }
-    static const char *const subs[] = {"deputy", "candidate", "open", "ballot", "close", "show",
+    static const char *const subs[] = {
+        "deputy",
+        "candidate",
+        "open",
+        "ballot",
+        "close",
+        "show",
 #if VOTE_ADOPT
-                                       "adopt",
+        "adopt",
 #endif
-                                       NULL};
+        NULL
+    };
     int known = 0;
     for (int i = 0; subs[i]; i++)
         known |= !strcmp(sub, subs[i]);
     if (!known) {
-        err_set(&e, ERR_INVALID, "", "%s%s%s", *sub ? "unknown subcommand 'vote " : "",
-                *sub ? sub : "", *sub ? "'" : usage);
         if (*sub)
-            fprintf(stderr, "%s\n", usage);
+            err_set(&e, ERR_INVALID, "",
+                    "unknown subcommand 'vote %s' (create, deputy, candidate, open, ballot, "
+                    "close, show, list)",
+                    sub);
+        else
+            err_set(&e, ERR_INVALID, "",
+                    "vote needs a subcommand: create, deputy, candidate, open, ballot, close, "
+                    "show, list (docs/votes.md)");
         return cli_fail(&e);
     }
     if (need_code(&o, sub, &e) < 0 || cli_open(c, 0, &e) < 0 ||
@@ -316,9 +341,13 @@ int cmd_vote(struct cli *c, int argc, char **argv)
         return 0;
     }
     if (!strcmp(sub, "candidate")) {
-        struct vote_candidate_req q = {opt_get(&o, "title"),   opt_get(&o, "area"),
-                                       opt_get(&o, "unit"),    opt_get(&o, "measure"),
-                                       opt_get(&o, "target"),  opt_get(&o, "budget"), c->now};
+        struct vote_candidate_req q = {opt_get(&o, "title"),
+                                       opt_get(&o, "area"),
+                                       opt_get(&o, "unit"),
+                                       opt_get(&o, "measure"),
+                                       opt_get(&o, "target"),
+                                       opt_get(&o, "budget"),
+                                       c->now};
         int64_t seq;
         if (svc_vote_candidate(&c->svc, &who, code, &q, &seq, &e) < 0)
             return cli_fail(&e);

@@ -42,8 +42,8 @@ int vote_choice_parse(const char *s, int *out, struct err *e)
             *out = c;
             return 0;
         }
-    return err_set(e, ERR_INVALID, "choice", "unknown choice '%s' (赞成/yes, 反对/no, 弃权/abstain)",
-                   s ? s : "");
+    return err_set(e, ERR_INVALID, "choice",
+                   "unknown choice '%s' (赞成/yes, 反对/no, 弃权/abstain)", s ? s : "");
 }
 
 const char *vote_rule_code(int r)
@@ -80,14 +80,14 @@ int vote_parse_x100(const char *s, const char *field, int64_t *out, struct err *
             if (fdigits < 2)
                 frac = frac * 10 + (*p - '0');
             else
-                return err_set(e, ERR_INVALID, field,
-                               "%s '%s' has more than two decimals", field, s);
+                return err_set(e, ERR_INVALID, field, "%s '%s' has more than two decimals", field,
+                               s);
         if (fdigits == 0)
             return err_set(e, ERR_INVALID, field, "%s '%s' is not a number", field, s);
     }
     if (*p || digits == 0)
-        return err_set(e, ERR_INVALID, field,
-                       "%s '%s' is not a number (e.g. 35 or 10.47)", field, s ? s : "");
+        return err_set(e, ERR_INVALID, field, "%s '%s' is not a number (e.g. 35 or 10.47)", field,
+                       s ? s : "");
     if (fdigits == 1)
         frac *= 10;
     *out = whole * 100 + frac;

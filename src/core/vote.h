@@ -35,8 +35,8 @@ enum vote_state { VOTE_DRAFT = 1, VOTE_OPEN = 2, VOTE_CLOSED = 3 };
 enum vote_choice { CHOICE_YES = 1, CHOICE_NO = 2, CHOICE_ABSTAIN = 3 };
 enum vote_rule { RULE_MAJORITY_OF_ALL = 0, RULE_MAJORITY_OF_VOTERS = 1 };
 
-const char *vote_state_code(int s);  /* "draft" ... ; "?" when unknown */
-const char *vote_state_label(int s); /* "筹备" ... */
+const char *vote_state_code(int s);   /* "draft" ... ; "?" when unknown */
+const char *vote_state_label(int s);  /* "筹备" ... */
 const char *vote_choice_label(int c); /* "赞成" ... */
 const char *vote_choice_code(int c);  /* "yes" ... */
 /* 赞成/yes, 反对/no, 弃权/abstain; ERR_INVALID naming the word otherwise. */

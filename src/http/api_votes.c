@@ -3,7 +3,7 @@
  *     POST /api/v1/votes                      create             dispatcher (admin always)
  *     GET  /api/v1/votes/{code}[?history=1]   one session        leader, auditor, dispatcher
  *     POST /api/v1/votes/{code}/deputies      {"names":[...]}
- *     POST /api/v1/votes/{code}/candidates    {"title","area","lead_unit","measure","target","budget"}
+ *     POST /api/v1/votes/{code}/candidates {"title","area","lead_unit","measure","target","budget"}
  *     POST /api/v1/votes/{code}/open
  *     POST /api/v1/votes/{code}/ballots       {"deputy","candidate","choice"} or {"ballots":[...]}
  *     POST /api/v1/votes/{code}/close
@@ -64,8 +64,8 @@ static int ballots(struct request *r, const char *code, json_t *b, struct err *e
                  get_str(o, "choice", &q[i].choice, e) < 0)
             rc = -1;
         else if (!q[i].deputy || !seq || !q[i].choice)
-            rc = err_set(e, ERR_INVALID, "ballots",
-                         "ballot %zu needs deputy, candidate and choice", i + 1);
+            rc = err_set(e, ERR_INVALID, "ballots", "ballot %zu needs deputy, candidate and choice",
+                         i + 1);
         q[i].candidate = seq;
     }
     size_t bad = (size_t)-1;

@@ -14,10 +14,10 @@
 
 #include "util/banned.h"
 
-#define DEMO_VOTE_CODE   "RD2021-01"
-#define DEMO_VOTE_SEED   0x5244323032310001ULL
-#define DEMO_DEPUTIES    48
-#define DEMO_MAX_SELECT  5
+#define DEMO_VOTE_CODE  "RD2021-01"
+#define DEMO_VOTE_SEED  0x5244323032310001ULL
+#define DEMO_DEPUTIES   48
+#define DEMO_MAX_SELECT 5
 
 struct cand_def {
     const char *title, *area, *unit, *measure, *target, *budget;
@@ -57,8 +57,13 @@ int demo_votes(struct service *svc, struct err *e)
     if (svc_actor(svc, NULL, &who, e) < 0)
         return -1;
     int64_t day = civil_site_midnight(civil_days(2021, 1, 14));
-    struct vote_req q = {DEMO_VOTE_CODE, "永定区第十八届人民代表大会第六次会议民生实事项目票决",
-                         2021, "majority_of_all", DEMO_MAX_SELECT, 0, day + 9 * 3600};
+    struct vote_req q = {DEMO_VOTE_CODE,
+                         "永定区第十八届人民代表大会第六次会议民生实事项目票决",
+                         2021,
+                         "majority_of_all",
+                         DEMO_MAX_SELECT,
+                         0,
+                         day + 9 * 3600};
     int64_t id, seq;
     if (svc_vote_create(svc, &who, &q, &id, e) < 0)
         return -1;
@@ -71,12 +76,16 @@ int demo_votes(struct service *svc, struct err *e)
                  given[(i / 16 * 5 + i) % 12]);
         np[i] = names[i];
     }
-    if (svc_vote_deputies(svc, &who, DEMO_VOTE_CODE, np, DEMO_DEPUTIES, day + 9 * 3600 + 600,
-                          e) < 0)
+    if (svc_vote_deputies(svc, &who, DEMO_VOTE_CODE, np, DEMO_DEPUTIES, day + 9 * 3600 + 600, e) <
+        0)
         return -1;
     for (int k = 0; k < NCANDS; k++) {
-        struct vote_candidate_req c = {cands[k].title,   cands[k].area,    cands[k].unit,
-                                       cands[k].measure, cands[k].target,  cands[k].budget,
+        struct vote_candidate_req c = {cands[k].title,
+                                       cands[k].area,
+                                       cands[k].unit,
+                                       cands[k].measure,
+                                       cands[k].target,
+                                       cands[k].budget,
                                        day + 9 * 3600 + 900 + k * 60};
         if (svc_vote_candidate(svc, &who, DEMO_VOTE_CODE, &c, &seq, e) < 0)
             return -1;
@@ -91,9 +100,7 @@ int demo_votes(struct service *svc, struct err *e)
     for (int i = 0; i < DEMO_DEPUTIES; i++)
         for (int k = 0; k < NCANDS; k++) {
             int roll = (int)(next(&rng) % 100);
-            int c = roll < cands[k].yes_pct                     ? 0
-                    : roll < cands[k].yes_pct + cands[k].no_pct ? 1
-                                                                : 2;
+            int c = roll < cands[k].yes_pct ? 0 : roll < cands[k].yes_pct + cands[k].no_pct ? 1 : 2;
             b[n++] = (struct vote_ballot_req){names[i], k + 1, choice[c]};
         }
     if (svc_vote_ballots(svc, &who, DEMO_VOTE_CODE, b, n, day + 15 * 3600 + 1800, NULL, e) < 0 ||

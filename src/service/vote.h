@@ -37,10 +37,10 @@ int svc_vote_deputies(struct service *svc, const struct actor *who, const char *
                       const char *const *names, int n, int64_t at, struct err *e);
 
 struct vote_candidate_req {
-    const char *title;             /* required */
-    const char *area, *lead_unit;  /* names; NULL: none */
-    const char *measure;           /* 公里, 个学位 ...; NULL: "" */
-    const char *target, *budget;   /* decimals (budget in 万元); NULL: 0 */
+    const char *title;            /* required */
+    const char *area, *lead_unit; /* names; NULL: none */
+    const char *measure;          /* 公里, 个学位 ...; NULL: "" */
+    const char *target, *budget;  /* decimals (budget in 万元); NULL: 0 */
     int64_t at;
 };
 /* Adds a candidate to a draft session; *seq is its number in the session (1, 2, ...). */
@@ -51,9 +51,9 @@ int svc_vote_open(struct service *svc, const struct actor *who, const char *code
                   struct err *e);
 
 struct vote_ballot_req {
-    const char *deputy;  /* name on the roster */
-    int64_t candidate;   /* seq */
-    const char *choice;  /* 赞成/反对/弃权 or yes/no/abstain */
+    const char *deputy; /* name on the roster */
+    int64_t candidate;  /* seq */
+    const char *choice; /* 赞成/反对/弃权 or yes/no/abstain */
 };
 /* Records n ballots in one transaction, all or nothing; each is one event. On failure
  * *bad (when non-NULL) is the index of the refused ballot (-1 when none was to blame). */
@@ -68,8 +68,8 @@ int svc_vote_close(struct service *svc, const struct actor *who, const char *cod
 
 /* Readers: the session with roster size, candidates and their counts, and (history)
  * its events. New reference. */
-json_t *svc_vote_json(struct service *svc, const struct actor *who, const char *code,
-                      int history, struct err *e);
+json_t *svc_vote_json(struct service *svc, const struct actor *who, const char *code, int history,
+                      struct err *e);
 json_t *svc_vote_list_json(struct service *svc, const struct actor *who, struct err *e);
 
 /* Chosen candidates become projects of the session's year (svc_project_add), each

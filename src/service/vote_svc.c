@@ -88,8 +88,7 @@ static int seal(struct service *svc, const struct actor *who, struct session *s,
     return rc;
 }
 
-static int64_t count_rows(struct service *svc, const char *table, int64_t session,
-                          struct err *e)
+static int64_t count_rows(struct service *svc, const char *table, int64_t session, struct err *e)
 {
     struct rec *l;
     size_t n;
@@ -205,8 +204,8 @@ static int do_deputies(struct service *svc, const struct actor *who, const char 
         }
         if (dup) {
             json_decref(added);
-            err_set(e, ERR_CONFLICT, "name", "deputy '%s' is already on the roster of vote session %s",
-                    name, s.code);
+            err_set(e, ERR_CONFLICT, "name",
+                    "deputy '%s' is already on the roster of vote session %s", name, s.code);
             goto out;
         }
         struct row r = {0};
@@ -220,9 +219,9 @@ static int do_deputies(struct service *svc, const struct actor *who, const char 
         json_array_append_new(added, json_string(name));
     }
     struct row upd = {0};
-    rc = seal(svc, who, &s, &upd, VOTE_DRAFT, at, "roster",
-              json_pack("{s:o, s:I}", "added", added, "roster", (json_int_t)(nhave + (size_t)n)),
-              e);
+    rc =
+        seal(svc, who, &s, &upd, VOTE_DRAFT, at, "roster",
+             json_pack("{s:o, s:I}", "added", added, "roster", (json_int_t)(nhave + (size_t)n)), e);
 out:
     rec_list_release(have, nhave);
     rec_release(&s.r);
@@ -304,8 +303,7 @@ static int do_open(struct service *svc, const struct actor *who, const char *cod
     row_set_int(&upd, "state", VOTE_OPEN);
     row_set_int(&upd, "opened_at", at);
     rc = seal(svc, who, &s, &upd, VOTE_OPEN, at, "open",
-              json_pack("{s:I, s:I}", "candidates", (json_int_t)nc, "deputies", (json_int_t)nd),
-              e);
+              json_pack("{s:I, s:I}", "candidates", (json_int_t)nc, "deputies", (json_int_t)nd), e);
 out:
     rec_release(&s.r);
     return rc;
@@ -386,8 +384,8 @@ static int do_ballots(struct service *svc, const struct actor *who, const char *
         int already = 0;
         for (size_t k = 0; k < ncast && !already; k++)
             already = cast[k].deputy == dep && cast[k].cand == cand;
-        struct vote_ballot_check chk = {s.state, s.code, name, b[i].candidate, dep != 0,
-                                        cand != 0, already};
+        struct vote_ballot_check chk = {s.state,  s.code,    name,   b[i].candidate,
+                                        dep != 0, cand != 0, already};
         if (vote_check_ballot(&chk, e) < 0 || vote_choice_parse(b[i].choice, &choice, e) < 0)
             goto out;
         struct row r = {0};
@@ -478,8 +476,8 @@ static int do_close(struct service *svc, const struct actor *who, const char *co
             json_array_append_new(chosen, json_integer(seq));
         if (c->tied)
             json_array_append_new(tied, json_integer(seq));
-        if (store_rec_update(svc->st, "vote_candidates", row_int(&roll.cand[i].row, "id"), &r,
-                             e) < 0) {
+        if (store_rec_update(svc->st, "vote_candidates", row_int(&roll.cand[i].row, "id"), &r, e) <
+            0) {
             json_decref(chosen);
             json_decref(tied);
             goto out;
@@ -576,8 +574,9 @@ static json_t *session_json(struct service *svc, const struct row *s, int full, 
     json_object_set_new(j, "rule", json_string(row_text(s, "rule")));
     json_object_set_new(j, "max_select", json_integer((json_int_t)row_int(s, "max_select")));
     json_object_set_new(j, "quorum", json_integer((json_int_t)quorum));
-    json_object_set_new(j, "quorum_needed",
-                        json_integer((json_int_t)(quorum > 0 ? quorum : (int64_t)roll.ndep / 2 + 1)));
+    json_object_set_new(
+        j, "quorum_needed",
+        json_integer((json_int_t)(quorum > 0 ? quorum : (int64_t)roll.ndep / 2 + 1)));
     json_object_set_new(j, "roster", json_integer((json_int_t)roll.ndep));
     json_object_set_new(j, "ballots", json_integer((json_int_t)roll.nbal));
     json_object_set_new(j, "turnout", json_integer((json_int_t)row_int(s, "turnout")));
@@ -608,8 +607,8 @@ static json_t *session_json(struct service *svc, const struct row *s, int full, 
     return j;
 }
 
-json_t *svc_vote_json(struct service *svc, const struct actor *who, const char *code,
-                      int history, struct err *e)
+json_t *svc_vote_json(struct service *svc, const struct actor *who, const char *code, int history,
+                      struct err *e)
 {
     struct session s = {0};
     json_t *j = NULL;

@@ -24,6 +24,7 @@ struct tally_case {
     const char *why_has;
 };
 
+/* clang-format off */
 static const struct tally_case cases[] = {
     /* 5 deputies, majority_of_all: yes*2 > 5 means 3 yes. */
     {"all: 3 of 5 passes, 2 of 5 fails, abstentions count against", RULE_MAJORITY_OF_ALL, 0, 0, 5,
@@ -74,6 +75,7 @@ static const struct tally_case cases[] = {
     {"more pass than max_select", RULE_MAJORITY_OF_ALL, 0, 2, 7, 4,
      {"yyyynnn", "yyyyyyy", "yyyyyya", "yyyyynn"}, 1, 7, 2, 0, "p4P1P2p3", NULL},
 };
+/* clang-format on */
 
 static void run_tally(const struct tally_case *tc)
 {
@@ -90,8 +92,12 @@ static void run_tally(const struct tally_case *tc)
             b[nb].choice = ch == 'y' ? CHOICE_YES : ch == 'n' ? CHOICE_NO : CHOICE_ABSTAIN;
             nb++;
         }
-    struct vote_tally t = {.rule = tc->rule, .quorum = tc->quorum, .max_select = tc->max_select,
-                           .roster = tc->roster, .ncand = tc->ncand, .c = c};
+    struct vote_tally t = {.rule = tc->rule,
+                           .quorum = tc->quorum,
+                           .max_select = tc->max_select,
+                           .roster = tc->roster,
+                           .ncand = tc->ncand,
+                           .c = c};
     vote_tally(&t, b, nb);
     char got[2 * MAXC + 1] = "";
     for (int k = 0; k < tc->ncand; k++) {
@@ -141,6 +147,7 @@ struct check_case {
 
 static void test_ballot_checks(void)
 {
+    /* clang-format off */
     static const struct check_case rows[] = {
         {VOTE_OPEN, "张三", 1, 1, 0, 0, NULL},
         {VOTE_DRAFT, "张三", 1, 1, 0, ERR_STATE, "ballot of deputy '张三' on candidate 2 refused"},
@@ -149,10 +156,12 @@ static void test_ballot_checks(void)
         {VOTE_OPEN, "张三", 1, 0, 0, ERR_NOT_FOUND, "vote session V1 has no candidate 2"},
         {VOTE_OPEN, "张三", 1, 1, 1, ERR_CONFLICT, "deputy '张三' has already voted on candidate 2"},
     };
+    /* clang-format on */
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
         struct err e = {0};
-        struct vote_ballot_check b = {rows[i].state, "V1", rows[i].deputy, 2,
-                                      rows[i].on_roster, rows[i].cand_exists, rows[i].already};
+        struct vote_ballot_check b = {
+            rows[i].state,       "V1",           rows[i].deputy, 2, rows[i].on_roster,
+            rows[i].cand_exists, rows[i].already};
         int rc = vote_check_ballot(&b, &e);
         CHECK_INT(rc < 0 ? e.code : 0, rows[i].code);
         if (rows[i].has && !strstr(e.msg, rows[i].has)) {
@@ -200,9 +209,11 @@ static void test_words(void)
         const char *in;
         int64_t want; /* -1: refused */
         const char *back;
-    } nums[] = {{"35", 3500, "35"}, {"10.47", 1047, "10.47"}, {"0.5", 50, "0.5"},
-                {"1200.00", 120000, "1200"}, {"1.234", -1, NULL}, {"-3", -1, NULL},
-                {"", -1, NULL}, {"3.", -1, NULL}, {"a", -1, NULL}};
+    } nums[] = {{"35", 3500, "35"},  {"10.47", 1047, "10.47"},
+                {"0.5", 50, "0.5"},  {"1200.00", 120000, "1200"},
+                {"1.234", -1, NULL}, {"-3", -1, NULL},
+                {"", -1, NULL},      {"3.", -1, NULL},
+                {"a", -1, NULL}};
     for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
         int64_t v = -1;
         int rc = vote_parse_x100(nums[i].in, "budget", &v, &e);
