@@ -101,6 +101,6 @@ int cmd_task(struct cli *c, int argc, char **argv);       /* cli/lists_cmd.c */
 int cmd_leader(struct cli *c, int argc, char **argv);     /* cli/lists_cmd.c */
 int cmd_enterprise(struct cli *c, int argc, char **argv); /* cli/lists_cmd.c */
 int cmd_support(struct cli *c, int argc, char **argv);    /* cli/lists_cmd.c */
-int cmd_visit(struct cli *c, int argc, char **argv); /* visit add|list, else cmd_action */
+int cmd_vote(struct cli *c, int argc, char **argv);
 
 #endif

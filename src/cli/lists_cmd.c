@@ -1,5 +1,5 @@
 /* lists_cmd.c -- task and problem lists (task), leaders' lists (leader, enterprise,
- * support) and their visits (visit add|list). Tables are drawn from the same JSON the
+ * support) and their visits (leader visit, leader visits). Tables are drawn from the same JSON the
  * API sends (service/lists.h), so both show the same thing. */
 #include "cli/cli.h"
 
@@ -255,8 +255,16 @@ static int print_compliance(json_t *doc, const char *format)
     return 0;
 }
 
+static int leader_visit(struct cli *c, int argc, char **argv);
+
 int cmd_leader(struct cli *c, int argc, char **argv)
 {
+    /* leader visit ... records a visit, leader visits ... lists them */
+    if (argc >= 2 && (!strcmp(argv[1], "visit") || !strcmp(argv[1], "visits"))) {
+        static char add[] = "add", list[] = "list";
+        argv[1] = !strcmp(argv[1], "visit") ? add : list;
+        return leader_visit(c, argc, argv);
+    }
     static const struct opt_spec spec[] = {COMMON_OPTS,
                                            {"name", OPT_VALUE},
                                            {"title", OPT_VALUE},
@@ -433,10 +441,11 @@ int cmd_support(struct cli *c, int argc, char **argv)
     return 0;
 }
 
-/* ---- visit add | list ------------------------------------------------------------------------
- * `visit` is also the appeal call-back (回访) command: anything but add/list goes there. */
+/* ---- leader visit | leader visits -------------------------------------------------------------
+ * A leader's visit (走访) lives under `leader`: the top-level `visit` is the appeal call-back
+ * (回访). */
 
-/* Takes the problem groups out of argv: each "--problem TEXT" starts one, and "--as
+/* Takes the problem groups out of argv: each "--problem TEXT" starts one, and "--into
  * task|appeal", "--unit U" and "--due D" after it belong to it. The rest goes to *rest. */
 static int take_problems(int argc, char **argv, struct visit_req *req, char **rest, int *nrest,
                          struct err *e)
@@ -445,7 +454,7 @@ static int take_problems(int argc, char **argv, struct visit_req *req, char **re
     *nrest = 0;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
-        int grouped = cur && (!strcmp(a, "--as") || !strcmp(a, "--unit") || !strcmp(a, "--due"));
+        int grouped = cur && (!strcmp(a, "--into") || !strcmp(a, "--unit") || !strcmp(a, "--due"));
         if (strcmp(a, "--problem") != 0 && !grouped) {
             rest[(*nrest)++] = argv[i];
             continue;
@@ -460,16 +469,14 @@ static int take_problems(int argc, char **argv, struct visit_req *req, char **re
             cur = &req->problems[req->nproblems++];
             memset(cur, 0, sizeof(*cur));
             cur->text = v;
-        } else if (!strcmp(a, "--as")) {
+        } else if (!strcmp(a, "--into")) {
             if (!strcmp(v, "appeal"))
                 cur->as_appeal = 1;
             else if (!strcmp(v, "task"))
                 cur->as_appeal = 0;
             else
                 return err_set(e, ERR_INVALID, "problem",
-                               "--as after --problem takes task or appeal, not '%s' (act as a "
-                               "user with --as before the command)",
-                               v);
+                               "--into after --problem takes task or appeal, not '%s'", v);
         } else if (!strcmp(a, "--unit")) {
             cur->unit = v;
         } else {
@@ -480,10 +487,9 @@ static int take_problems(int argc, char **argv, struct visit_req *req, char **re
     return 0;
 }
 
-int cmd_visit(struct cli *c, int argc, char **argv)
+/* argv[1] is "add" or "list". */
+static int leader_visit(struct cli *c, int argc, char **argv)
 {
-    if (argc < 2 || (strcmp(argv[1], "add") != 0 && strcmp(argv[1], "list") != 0))
-        return cmd_action(c, argc, argv);
     static const struct opt_spec spec[] = {COMMON_OPTS,
                                            {"leader", OPT_VALUE},
                                            {"enterprise", OPT_VALUE},

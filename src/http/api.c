@@ -24,6 +24,7 @@
 #include "http/api_projects.h"
 #include "http/api_lists.h"
 #include "http/api_util.h"
+#include "http/api_votes.h"
 #include "http/server.h"
 #include "report/layout.h"
 #include "service/project.h"
@@ -1020,6 +1021,8 @@ static json_t *route(struct request *r, struct err *e)
         return api_projects(r, seg, n, e);
     if (api_lists_match(res))
         return api_lists(r, seg, n, e);
+    if (is(res, "votes"))
+        return api_votes(r, seg, n, e);
     return err_set(e, ERR_NOT_FOUND, "path", "no such endpoint: %s %s", m, r->path), NULL;
 }
 

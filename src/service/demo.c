@@ -19,6 +19,7 @@
  * the five real cases of the campaign retold in the same way. */
 #include "service/service.h"
 #include "service/project.h"
+#include "service/vote.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -1737,6 +1738,7 @@ int svc_demo(struct service *svc, struct err *e)
     int rc = build(&d);
     if (rc == 0) rc = demo_projects(svc, e);
     if (rc == 0) rc = demo_lists(svc, e);
+    if (rc == 0) rc = demo_votes(svc, e);
     if (rc == 0 && store_commit(svc->st, e) < 0)
         rc = -1;
     if (rc < 0)

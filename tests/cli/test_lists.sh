@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # test_lists.sh -- task and problem lists (task), leaders' lists (leader, enterprise,
-# support) and visits (visit add|list): the item life with a second person's verification,
+# support) and visits (leader visit, leader visits): the item life with a second person's verification,
 # every refusal with its message, monthly compliance worked out by hand, a visit problem
 # as an appeal of channel 企业走访 dispatched at once, and the chain (audit verify; a
 # tampered item row fails it; a visit row cannot be updated).
@@ -134,7 +134,7 @@ refuse "unknown enterprise" 1 "no enterprise '无此公司'" -- leader link --le
 refuse "bad link date" 1 "since '2021-3-1' is not a date" -- leader link --leader 李区长 --enterprise 乙公司 --since 2021-3-1
 
 v() { # DATE ENTERPRISE
-    expect_ok "visit $2 on $1" --as disp visit add --leader 李区长 --enterprise "$2" --date "$1" \
+    expect_ok "visit $2 on $1" --as disp leader visit --leader 李区长 --enterprise "$2" --date "$1" \
         --who 李区长 --place "$2" --findings 生产正常
 }
 v 2021-02-05 甲公司
@@ -143,16 +143,16 @@ v 2021-02-25 丙商会
 v 2021-03-20 甲公司
 v 2021-04-01 乙公司
 refuse "visit before the link began" 1 "'乙公司' is not on leader '李区长''s list on 2021-03-01" -- \
-    visit add --leader 李区长 --enterprise 乙公司 --date 2021-03-01
+    leader visit --leader 李区长 --enterprise 乙公司 --date 2021-03-01
 refuse "visit after the unlink" 1 "'丁公司' is not on leader '李区长''s list on 2021-03-05" -- \
-    visit add --leader 李区长 --enterprise 丁公司 --date 2021-03-05
-refuse "visit: bad date" 1 "date '2021-13-01' is not a date" -- visit add --leader 李区长 --enterprise 甲公司 --date 2021-13-01
-refuse "visit: unknown leader" 1 "no leader '无名氏'" -- visit add --leader 无名氏 --enterprise 甲公司 --date 2021-03-01
-refuse "a handler may not record visits" 1 "may not record visits" -- --as zj visit add --leader 李区长 --enterprise 甲公司 --date 2021-03-02
-refuse "--as after --problem is task or appeal" 1 "--as after --problem takes task or appeal, not 'disp'" -- \
-    visit add --leader 李区长 --enterprise 甲公司 --date 2021-03-02 --problem 缺电 --as disp
+    leader visit --leader 李区长 --enterprise 丁公司 --date 2021-03-05
+refuse "visit: bad date" 1 "date '2021-13-01' is not a date" -- leader visit --leader 李区长 --enterprise 甲公司 --date 2021-13-01
+refuse "visit: unknown leader" 1 "no leader '无名氏'" -- leader visit --leader 无名氏 --enterprise 甲公司 --date 2021-03-01
+refuse "a handler may not record visits" 1 "may not record visits" -- --as zj leader visit --leader 李区长 --enterprise 甲公司 --date 2021-03-02
+refuse "--into after --problem is task or appeal" 1 "--into after --problem takes task or appeal, not 'disp'" -- \
+    leader visit --leader 李区长 --enterprise 甲公司 --date 2021-03-02 --problem 缺电 --into disp
 refuse "a problem item needs its unit" 1 "needs an owner unit" -- \
-    visit add --leader 李区长 --enterprise 甲公司 --date 2021-03-02 --problem 缺电 --as task
+    leader visit --leader 李区长 --enterprise 甲公司 --date 2021-03-02 --problem 缺电 --into task
 
 # February: 甲 丙 丁 required (丁 unlinked 02-20, after the 1st; 乙 from 03-15), all visited:
 #   3 of 3 = 100.00.  March: 甲 乙 丙 required (丙 until 03-10; 丁 ended in February);
@@ -179,15 +179,15 @@ check_json "leader list" "$J" 0.name 李区长 0.username boss 0.links 2
 ss enterprise list --format json
 jsave
 check_json "enterprise list" "$J" '#' 4 0.support_units '["区住建局"]' 2.kind chamber 2.kind_label 商会
-ss visit list --leader 李区长 --month 2021-02 --format json
+ss leader visits --leader 李区长 --month 2021-02 --format json
 jsave
 check_json "visits of February" "$J" '#' 3 0.date 2021-02-05 0.enterprise 甲公司
 
 # ---- visit problems: a list item, and an appeal of channel 企业走访 dispatched at once ---------
-expect_ok "a visit with two problems" --as disp --at 2021-04-20T10:00 visit add --leader 李区长 \
+expect_ok "a visit with two problems" --as disp --at 2021-04-20T10:00 leader visit --leader 李区长 \
     --enterprise 甲公司 --date 2021-04-20 --findings 用工与道路问题 \
-    --problem 用工缺口30人 --as task --unit 区城管局 --due 2021-05-31 \
-    --problem 厂区门口路灯不亮 --as appeal --unit 区住建局
+    --problem 用工缺口30人 --into task --unit 区城管局 --due 2021-05-31 \
+    --problem 厂区门口路灯不亮 --into appeal --unit 区住建局
 VID=$(printf '%s\n' "$OUT" | sed -n 's/^visit //p')
 # (PostgreSQL does not hand back identity values of rolled-back inserts: the id is read back)
 check_match "the visit is recorded" "$VID" '^[0-9]+$'
@@ -200,14 +200,14 @@ check_json "the visit's appeal" "$J" channel 企业走访 status dispatched lead
 ss task show WT2021-0002 --format json
 jsave
 check_json "the visit's item" "$J" list problem unit 区城管局 leader 李区长 visit_id "$VID" due_on 2021-05-31
-ss visit list --month 2021-04 --format json
+ss leader visits --month 2021-04 --format json
 jsave
-check_json "the visit lists its problems" "$J" 1.problems.0.code WT2021-0002 1.problems.1.as appeal
+check_json "the leader visitss its problems" "$J" 1.problems.0.code WT2021-0002 1.problems.1.as appeal
 # all or nothing: a bad second problem leaves no visit, item or appeal behind
 before=$(dbq "$DB" "SELECT count(*) FROM visits")/$(dbq "$DB" "SELECT count(*) FROM task_items")/$(dbq "$DB" "SELECT count(*) FROM appeals")
-refuse "a visit whose appeal unit is unknown" 1 "无此局" -- --as disp visit add --leader 李区长 \
-    --enterprise 甲公司 --date 2021-04-21 --problem 缺电 --as task --unit 区城管局 \
-    --problem 缺水 --as appeal --unit 无此局
+refuse "a visit whose appeal unit is unknown" 1 "无此局" -- --as disp leader visit --leader 李区长 \
+    --enterprise 甲公司 --date 2021-04-21 --problem 缺电 --into task --unit 区城管局 \
+    --problem 缺水 --into appeal --unit 无此局
 after=$(dbq "$DB" "SELECT count(*) FROM visits")/$(dbq "$DB" "SELECT count(*) FROM task_items")/$(dbq "$DB" "SELECT count(*) FROM appeals")
 check_eq "nothing half-written (visits/items/appeals)" "$after" "$before"
 

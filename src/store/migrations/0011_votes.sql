@@ -9,6 +9,10 @@ CREATE TABLE vote_sessions (
     state      INTEGER NOT NULL,
     rule       TEXT NOT NULL DEFAULT 'majority_of_all',
     max_select INTEGER NOT NULL DEFAULT 0,     -- 0: no limit
+    quorum     INTEGER NOT NULL DEFAULT 0,     -- deputies who must vote; 0: more than half
+    turnout    INTEGER NOT NULL DEFAULT 0,     -- counted at close: deputies with a ballot
+    outcome    TEXT NOT NULL DEFAULT '',  -- counted at close: the result in words
+    adopted_at INTEGER NOT NULL DEFAULT 0,
     opened_at  INTEGER NOT NULL DEFAULT 0,
     closed_at  INTEGER NOT NULL DEFAULT 0,
     created_at INTEGER NOT NULL,
@@ -38,7 +42,9 @@ CREATE TABLE vote_candidates (
     no           INTEGER NOT NULL DEFAULT 0,
     abstain      INTEGER NOT NULL DEFAULT 0,
     passed       INTEGER NOT NULL DEFAULT 0,
-    rank         INTEGER NOT NULL DEFAULT 0,
+    rank         INTEGER NOT NULL DEFAULT 0,   -- among the passed, by yes votes (1, 2, 2, 4)
+    tied         INTEGER NOT NULL DEFAULT 0,   -- tied across the max_select cut-off
+    chosen       INTEGER NOT NULL DEFAULT 0,
     project_id   INTEGER REFERENCES projects(id),
     UNIQUE (session_id, seq)
 );

@@ -9,6 +9,10 @@ CREATE TABLE vote_sessions (
     state      BIGINT NOT NULL,
     rule       TEXT NOT NULL DEFAULT 'majority_of_all',
     max_select BIGINT NOT NULL DEFAULT 0,     -- 0: no limit
+    quorum     BIGINT NOT NULL DEFAULT 0,     -- deputies who must vote; 0: more than half
+    turnout    BIGINT NOT NULL DEFAULT 0,     -- counted at close: deputies with a ballot
+    outcome    TEXT NOT NULL DEFAULT '',  -- counted at close: the result in words
+    adopted_at BIGINT NOT NULL DEFAULT 0,
     opened_at  BIGINT NOT NULL DEFAULT 0,
     closed_at  BIGINT NOT NULL DEFAULT 0,
     created_at BIGINT NOT NULL,
@@ -38,7 +42,9 @@ CREATE TABLE vote_candidates (
     no           BIGINT NOT NULL DEFAULT 0,
     abstain      BIGINT NOT NULL DEFAULT 0,
     passed       BIGINT NOT NULL DEFAULT 0,
-    rank         BIGINT NOT NULL DEFAULT 0,
+    rank         BIGINT NOT NULL DEFAULT 0,   -- among the passed, by yes votes (1, 2, 2, 4)
+    tied         BIGINT NOT NULL DEFAULT 0,   -- tied across the max_select cut-off
+    chosen       BIGINT NOT NULL DEFAULT 0,
     project_id   BIGINT REFERENCES projects(id),
     UNIQUE (session_id, seq)
 );
