@@ -239,3 +239,21 @@ void table_print(const struct table *t, const char *format)
         fputc('\n', stdout);
     }
 }
+
+const char *cli_jstr(json_t *o, const char *key)
+{
+    json_t *v = json_object_get(o, key);
+    return json_is_string(v) ? json_string_value(v) : "";
+}
+
+const char *cli_jnum(json_t *o, const char *key, char *buf, size_t size)
+{
+    json_t *v = json_object_get(o, key);
+    if (json_is_integer(v))
+        snprintf(buf, size, "%lld", (long long)json_integer_value(v));
+    else if (json_is_string(v))
+        snprintf(buf, size, "%s", json_string_value(v));
+    else
+        snprintf(buf, size, "-");
+    return buf;
+}

@@ -62,6 +62,10 @@ int cli_open(struct cli *c, int create, struct err *e);
 int cli_fail(const struct err *e);
 /* Prints JSON with a newline, and drops the reference. */
 void cli_print_json(json_t *j);
+/* A JSON member as text for a table cell: a string as is, "" when absent or not a string. */
+const char *cli_jstr(json_t *o, const char *key);
+/* An integer or string member into buf ("-" when absent); returns buf. */
+const char *cli_jnum(json_t *o, const char *key, char *buf, size_t size);
 
 /* A table printed with columns aligned by display width (CJK counts 2). */
 struct table {

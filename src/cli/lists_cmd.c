@@ -11,24 +11,6 @@
 
 #include "util/banned.h"
 
-static const char *js(json_t *o, const char *key)
-{
-    json_t *v = json_object_get(o, key);
-    return json_is_string(v) ? json_string_value(v) : "";
-}
-
-static const char *jn(json_t *o, const char *key, char *buf, size_t size)
-{
-    json_t *v = json_object_get(o, key);
-    if (json_is_integer(v))
-        snprintf(buf, size, "%lld", (long long)json_integer_value(v));
-    else if (json_is_string(v))
-        snprintf(buf, size, "%s", json_string_value(v));
-    else
-        snprintf(buf, size, "-");
-    return buf;
-}
-
 static int actor(struct cli *c, struct actor *who, struct err *e)
 {
     return svc_actor(&c->svc, c->as, who, e);
@@ -45,23 +27,23 @@ static void six_opts(const struct opts *o, const char *six[SIX_COUNT])
 static void print_task(json_t *t)
 {
     char b1[16], b2[16];
-    printf("%s %s %s（%s）\n", js(t, "code"), js(t, "title"), js(t, "state"), js(t, "state_label"));
+    printf("%s %s %s（%s）\n", cli_jstr(t, "code"), cli_jstr(t, "title"), cli_jstr(t, "state"), cli_jstr(t, "state_label"));
     printf("清单 list: %s  责任单位 unit: %s  领导 leader: %s  期限 due: %s  批次 batch: %s\n",
-           js(t, "list"), js(t, "unit"), js(t, "leader"), jn(t, "due_on", b1, sizeof(b1)),
-           jn(t, "batch", b2, sizeof(b2)));
+           cli_jstr(t, "list"), cli_jstr(t, "unit"), cli_jstr(t, "leader"), cli_jnum(t, "due_on", b1, sizeof(b1)),
+           cli_jnum(t, "batch", b2, sizeof(b2)));
     json_t *six = json_object_get(t, "six");
     for (int i = 0; i < SIX_COUNT; i++)
-        printf("  %s %s: %s\n", task_six_label(i), task_six_column(i), js(six, task_six_column(i)));
+        printf("  %s %s: %s\n", task_six_label(i), task_six_column(i), cli_jstr(six, task_six_column(i)));
     printf("佐证 evidence: %s  销号 closed_by: %s  核验 verified_by: %s  超期 overdue: %s\n",
-           js(t, "evidence"), js(t, "closed_by"), js(t, "verified_by"),
+           cli_jstr(t, "evidence"), cli_jstr(t, "closed_by"), cli_jstr(t, "verified_by"),
            json_is_true(json_object_get(t, "overdue")) ? "yes" : "no");
     json_t *h = json_object_get(t, "history"), *ev;
     size_t i;
     json_array_foreach(h, i, ev)
     {
         char seq[16];
-        printf("  #%s %s %s %s\n", jn(ev, "seq", seq, sizeof(seq)), js(ev, "at"), js(ev, "actor"),
-               js(ev, "action"));
+        printf("  #%s %s %s %s\n", cli_jnum(ev, "seq", seq, sizeof(seq)), cli_jstr(ev, "at"), cli_jstr(ev, "actor"),
+               cli_jstr(ev, "action"));
     }
 }
 
@@ -96,12 +78,12 @@ static int task_list(struct cli *c, const struct opts *o, const char *format)
             size_t len = strlen(miss);
             snprintf(miss + len, sizeof(miss) - len, "%s%s", k ? "、" : "", json_string_value(x));
         }
-        const char *row[] = {js(it, "code"),
-                             js(it, "list"),
-                             js(it, "title"),
-                             js(it, "unit"),
-                             jn(it, "due_on", due, sizeof(due)),
-                             js(it, "state_label"),
+        const char *row[] = {cli_jstr(it, "code"),
+                             cli_jstr(it, "list"),
+                             cli_jstr(it, "title"),
+                             cli_jstr(it, "unit"),
+                             cli_jnum(it, "due_on", due, sizeof(due)),
+                             cli_jstr(it, "state_label"),
                              json_is_true(json_object_get(it, "overdue")) ? "是" : "",
                              miss};
         table_add(&t, row);
@@ -208,7 +190,7 @@ int cmd_task(struct cli *c, int argc, char **argv)
         json_t *t = svc_task_json(&c->svc, code, 0, c->now, &e);
         if (!t)
             return cli_fail(&e);
-        printf("%s %s %s\n", js(t, "code"), js(t, "state"), js(t, "state_label"));
+        printf("%s %s %s\n", cli_jstr(t, "code"), cli_jstr(t, "state"), cli_jstr(t, "state_label"));
         json_decref(t);
         return 0;
     }
@@ -241,11 +223,11 @@ static int print_compliance(json_t *doc, const char *format)
             size_t len = strlen(names);
             snprintf(names + len, sizeof(names) - len, "%s%s", k ? "、" : "", json_string_value(x));
         }
-        const char *row[] = {js(l, "leader"),
-                             jn(l, "required", a, sizeof(a)),
-                             jn(l, "done", b, sizeof(b)),
-                             jn(l, "missed_count", m, sizeof(m)),
-                             js(l, "percent_text"),
+        const char *row[] = {cli_jstr(l, "leader"),
+                             cli_jnum(l, "required", a, sizeof(a)),
+                             cli_jnum(l, "done", b, sizeof(b)),
+                             cli_jnum(l, "missed_count", m, sizeof(m)),
+                             cli_jstr(l, "percent_text"),
                              names};
         table_add(&t, row);
     }
@@ -302,8 +284,8 @@ int cmd_leader(struct cli *c, int argc, char **argv)
         json_array_foreach(arr, i, l)
         {
             char n[16];
-            const char *row[] = {js(l, "name"), js(l, "title"), js(l, "username"),
-                                 jn(l, "links", n, sizeof(n))};
+            const char *row[] = {cli_jstr(l, "name"), cli_jstr(l, "title"), cli_jstr(l, "username"),
+                                 cli_jnum(l, "links", n, sizeof(n))};
             table_add(&t, row);
         }
         table_print(&t, format);
@@ -319,17 +301,17 @@ int cmd_leader(struct cli *c, int argc, char **argv)
             cli_print_json(j);
             return 0;
         }
-        printf("%s %s\n", js(j, "name"), js(j, "title"));
+        printf("%s %s\n", cli_jstr(j, "name"), cli_jstr(j, "title"));
         size_t i;
         json_t *x;
         json_array_foreach(json_object_get(j, "links"), i, x)
         {
             char s[16], u[16];
-            printf("  包联 %s since %s until %s\n", js(x, "enterprise"),
-                   jn(x, "since", s, sizeof(s)), jn(x, "until", u, sizeof(u)));
+            printf("  包联 %s since %s until %s\n", cli_jstr(x, "enterprise"),
+                   cli_jnum(x, "since", s, sizeof(s)), cli_jnum(x, "until", u, sizeof(u)));
         }
         json_array_foreach(json_object_get(j, "visits"), i, x)
-            printf("  走访 %s %s %s\n", js(x, "date"), js(x, "enterprise"), js(x, "findings"));
+            printf("  走访 %s %s %s\n", cli_jstr(x, "date"), cli_jstr(x, "enterprise"), cli_jstr(x, "findings"));
         json_decref(j);
         return 0;
     }
@@ -411,7 +393,7 @@ int cmd_enterprise(struct cli *c, int argc, char **argv)
             size_t len = strlen(units);
             snprintf(units + len, sizeof(units) - len, "%s%s", k ? "、" : "", json_string_value(u));
         }
-        const char *row[] = {js(x, "name"), js(x, "kind_label"), js(x, "town"), units};
+        const char *row[] = {cli_jstr(x, "name"), cli_jstr(x, "kind_label"), cli_jstr(x, "town"), units};
         table_add(&t, row);
     }
     table_print(&t, format);
@@ -537,10 +519,10 @@ static int leader_visit(struct cli *c, int argc, char **argv)
             json_array_foreach(json_object_get(v, "problems"), k, p)
             {
                 size_t len = strlen(codes);
-                snprintf(codes + len, sizeof(codes) - len, "%s%s", k ? " " : "", js(p, "code"));
+                snprintf(codes + len, sizeof(codes) - len, "%s%s", k ? " " : "", cli_jstr(p, "code"));
             }
-            const char *row[] = {js(v, "date"),  js(v, "leader"),   js(v, "enterprise"),
-                                 js(v, "place"), js(v, "findings"), codes};
+            const char *row[] = {cli_jstr(v, "date"),  cli_jstr(v, "leader"),   cli_jstr(v, "enterprise"),
+                                 cli_jstr(v, "place"), cli_jstr(v, "findings"), codes};
             table_add(&t, row);
         }
         table_print(&t, format);

@@ -13,12 +13,6 @@
 
 #include "util/banned.h"
 
-static const char *jstr(json_t *o, const char *key)
-{
-    const char *s = json_string_value(json_object_get(o, key));
-    return s ? s : "";
-}
-
 static int usage(const char *msg)
 {
     struct err e = {0};
@@ -122,21 +116,21 @@ static int project_list(struct cli *c, const struct opts *o, const char *format)
         json_t *x = json_array_get(items, i);
         char title[600], od[24];
         snprintf(title, sizeof(title), "%s%s",
-                 json_is_string(json_object_get(x, "parent")) ? "└ " : "", jstr(x, "title"));
+                 json_is_string(json_object_get(x, "parent")) ? "└ " : "", cli_jstr(x, "title"));
         snprintf(od, sizeof(od), "%lld",
                  (long long)json_integer_value(json_object_get(x, "milestones_overdue")));
-        const char *row[] = {jstr(x, "code"),
+        const char *row[] = {cli_jstr(x, "code"),
                              title,
-                             jstr(x, "measure"),
-                             jstr(x, "plan"),
-                             jstr(x, "done"),
-                             json_is_string(json_object_get(x, "percent")) ? jstr(x, "percent")
+                             cli_jstr(x, "measure"),
+                             cli_jstr(x, "plan"),
+                             cli_jstr(x, "done"),
+                             json_is_string(json_object_get(x, "percent")) ? cli_jstr(x, "percent")
                                                                            : "—",
-                             jstr(x, "state_label"),
-                             jstr(x, "timing_text"),
+                             cli_jstr(x, "state_label"),
+                             cli_jstr(x, "timing_text"),
                              json_is_true(json_object_get(x, "stale")) ? "滞后" : "",
                              od,
-                             jstr(x, "lead_unit")};
+                             cli_jstr(x, "lead_unit")};
         table_add(&t, row);
     }
     table_print(&t, format);
@@ -180,7 +174,7 @@ static int project_show(struct cli *c, const struct opts *o, const char *format)
                                           {"parent", "上级项目"},
                                           {"beneficiaries", "受益群众"}};
     for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-        const char *v = jstr(j, keys[i][0]);
+        const char *v = cli_jstr(j, keys[i][0]);
         printf("%s: %s\n", keys[i][1], *v ? v : "-");
     }
     printf("受益: %lld户 %lld人\n", (long long)json_integer_value(json_object_get(j, "households")),
@@ -191,32 +185,32 @@ static int project_show(struct cli *c, const struct opts *o, const char *format)
     printf("进度记录:\n");
     for (size_t i = 0; i < json_array_size(p); i++) {
         json_t *x = json_array_get(p, i);
-        printf("  %s  累计 %s（+%s）%s\n", jstr(x, "on"), jstr(x, "value"), jstr(x, "increment"),
-               jstr(x, "note"));
+        printf("  %s  累计 %s（+%s）%s\n", cli_jstr(x, "on"), cli_jstr(x, "value"), cli_jstr(x, "increment"),
+               cli_jstr(x, "note"));
     }
     json_t *m = json_object_get(j, "milestones");
     printf("节点:\n");
     for (size_t i = 0; i < json_array_size(m); i++) {
         json_t *x = json_array_get(m, i);
         printf("  %lld. %s 截止 %s %s%s\n",
-               (long long)json_integer_value(json_object_get(x, "seq")), jstr(x, "name"),
-               jstr(x, "due_on"), json_is_string(json_object_get(x, "done_on")) ? "已完成 " : "",
+               (long long)json_integer_value(json_object_get(x, "seq")), cli_jstr(x, "name"),
+               cli_jstr(x, "due_on"), json_is_string(json_object_get(x, "done_on")) ? "已完成 " : "",
                json_is_true(json_object_get(x, "overdue")) ? "逾期" : "");
     }
     json_t *l = json_object_get(j, "links");
     printf("关联诉求:\n");
     for (size_t i = 0; i < json_array_size(l); i++) {
         json_t *x = json_array_get(l, i);
-        printf("  %s %s %s\n", jstr(x, "appeal"), jstr(x, "kind"), jstr(x, "title"));
+        printf("  %s %s %s\n", cli_jstr(x, "appeal"), cli_jstr(x, "kind"), cli_jstr(x, "title"));
     }
     json_t *k = json_object_get(j, "sub_projects");
     if (json_array_size(k))
         printf("子项目:\n");
     for (size_t i = 0; i < json_array_size(k); i++) {
         json_t *x = json_array_get(k, i);
-        printf("  %s %s %s/%s %s%%\n", jstr(x, "code"), jstr(x, "title"), jstr(x, "done"),
-               jstr(x, "plan"),
-               json_is_string(json_object_get(x, "percent")) ? jstr(x, "percent") : "—");
+        printf("  %s %s %s/%s %s%%\n", cli_jstr(x, "code"), cli_jstr(x, "title"), cli_jstr(x, "done"),
+               cli_jstr(x, "plan"),
+               json_is_string(json_object_get(x, "percent")) ? cli_jstr(x, "percent") : "—");
     }
     json_decref(j);
     return 0;
@@ -382,7 +376,7 @@ int cmd_batch(struct cli *c, int argc, char **argv)
         snprintf(n, sizeof(n), "%lld", (long long)json_integer_value(json_object_get(x, "number")));
         snprintf(p, sizeof(p), "%lld",
                  (long long)json_integer_value(json_object_get(x, "projects")));
-        const char *row[] = {y, n, jstr(x, "assigned_on"), jstr(x, "name"), p};
+        const char *row[] = {y, n, cli_jstr(x, "assigned_on"), cli_jstr(x, "name"), p};
         table_add(&t, row);
     }
     table_print(&t, format);

@@ -37,13 +37,13 @@ static const char *verdict(json_t *c)
 
 static void print_session(json_t *j)
 {
-    printf("%s %s (%s, %s) 代表 %lld 人", json_string_value(json_object_get(j, "code")),
-           json_string_value(json_object_get(j, "title")),
-           json_string_value(json_object_get(j, "state_label")),
-           json_string_value(json_object_get(j, "state")),
+    printf("%s %s (%s, %s) 代表 %lld 人", cli_jstr(j, "code"),
+           cli_jstr(j, "title"),
+           cli_jstr(j, "state_label"),
+           cli_jstr(j, "state"),
            (long long)json_integer_value(json_object_get(j, "roster")));
-    const char *outcome = json_string_value(json_object_get(j, "outcome"));
-    printf("%s%s\n", outcome && *outcome ? " -- " : "", outcome ? outcome : "");
+    const char *outcome = cli_jstr(j, "outcome");
+    printf("%s%s\n", *outcome ? " -- " : "", outcome);
     static const char *const head[] = {"序号", "项目", "赞成", "反对",
                                        "弃权", "排名", "结果", "项目编号"};
     struct table t;
@@ -54,25 +54,22 @@ static void print_session(json_t *j)
     json_array_foreach(cands, i, c)
     {
         char seq[24], yes[24], no[24], ab[24], rank[24];
-        snprintf(seq, sizeof(seq), "%lld",
-                 (long long)json_integer_value(json_object_get(c, "seq")));
-        snprintf(yes, sizeof(yes), "%lld",
-                 (long long)json_integer_value(json_object_get(c, "yes")));
-        snprintf(no, sizeof(no), "%lld", (long long)json_integer_value(json_object_get(c, "no")));
-        snprintf(ab, sizeof(ab), "%lld",
-                 (long long)json_integer_value(json_object_get(c, "abstain")));
+        cli_jnum(c, "seq", seq, sizeof(seq));
+        cli_jnum(c, "yes", yes, sizeof(yes));
+        cli_jnum(c, "no", no, sizeof(no));
+        cli_jnum(c, "abstain", ab, sizeof(ab));
         long long r = (long long)json_integer_value(json_object_get(c, "rank"));
         snprintf(rank, sizeof(rank), r ? "%lld" : "-", r);
-        int closed = !strcmp(json_string_value(json_object_get(j, "state")), "closed");
-        const char *project = json_string_value(json_object_get(c, "project"));
+        int closed = !strcmp(cli_jstr(j, "state"), "closed");
+        const char *project = cli_jstr(c, "project");
         const char *row[] = {seq,
-                             json_string_value(json_object_get(c, "title")),
+                             cli_jstr(c, "title"),
                              yes,
                              no,
                              ab,
                              rank,
                              closed ? verdict(c) : "-",
-                             project ? project : ""};
+                             project};
         table_add(&t, row);
     }
     table_print(&t, "table");
@@ -121,10 +118,10 @@ static int list(struct cli *c, const struct actor *who, const char *format)
                  (long long)json_integer_value(json_object_get(s, "candidates")));
         snprintf(chosen, sizeof(chosen), "%lld",
                  (long long)json_integer_value(json_object_get(s, "chosen")));
-        const char *row[] = {json_string_value(json_object_get(s, "code")),
-                             json_string_value(json_object_get(s, "title")),
+        const char *row[] = {cli_jstr(s, "code"),
+                             cli_jstr(s, "title"),
                              year,
-                             json_string_value(json_object_get(s, "state_label")),
+                             cli_jstr(s, "state_label"),
                              roster,
                              cands,
                              chosen};
