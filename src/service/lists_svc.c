@@ -3,6 +3,7 @@
  * the chain (subject_append after the row change). Visits are inserted, never changed (the
  * tables' triggers refuse it too). */
 #include "service/lists.h"
+#include "service/tx.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,17 +99,6 @@ static const char *unit_name(struct service *svc, int64_t id, struct unit *buf)
     return buf->name;
 }
 
-/* Runs body in one transaction (a savepoint when nested). */
-#define IN_TX(svc, e, body)                                                                        \
-    do {                                                                                           \
-        if (store_begin((svc)->st, (e)) < 0)                                                       \
-            return -1;                                                                             \
-        if ((body) < 0 || store_commit((svc)->st, (e)) < 0) {                                      \
-            store_rollback((svc)->st);                                                             \
-            return -1;                                                                             \
-        }                                                                                          \
-        return 0;                                                                                  \
-    } while (0)
 
 /* ---- list items -------------------------------------------------------------------------- */
 

@@ -4,6 +4,7 @@
  * a write transaction that ends with exactly one subject_append() of subject "project"
  * whose seq is the row's new last_seq. Progress entries live only in those events. */
 #include "service/project.h"
+#include "service/tx.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -190,17 +191,6 @@ static int change(struct service *svc, const struct actor *who, const struct rec
     return rc;
 }
 
-/* One use case in its own transaction (or savepoint). */
-#define TX(svc, e, call)                                                                           \
-    do {                                                                                           \
-        if (store_begin((svc)->st, (e)) < 0)                                                       \
-            return -1;                                                                             \
-        if ((call) < 0 || store_commit((svc)->st, (e)) < 0) {                                      \
-            store_rollback((svc)->st);                                                             \
-            return -1;                                                                             \
-        }                                                                                          \
-        return 0;                                                                                  \
-    } while (0)
 
 /* ---- add ---------------------------------------------------------------------------------- */
 
@@ -383,7 +373,7 @@ static int do_add(struct service *svc, const struct actor *who, const struct pro
 int svc_project_add(struct service *svc, const struct actor *who, const struct project_req *req,
                     int64_t *id, char code[32], struct err *e)
 {
-    TX(svc, e, do_add(svc, who, req, id, code, e));
+    IN_TX(svc, e, do_add(svc, who, req, id, code, e));
 }
 
 /* ---- batches ------------------------------------------------------------------------------ */
@@ -418,7 +408,7 @@ int svc_batch_add(struct service *svc, const struct actor *who, int year, int nu
                   const char *assigned_on, const char *name, int64_t *id, struct err *e)
 {
     int64_t ignore;
-    TX(svc, e, do_batch_add(svc, who, year, number, assigned_on, name, id ? id : &ignore, e));
+    IN_TX(svc, e, do_batch_add(svc, who, year, number, assigned_on, name, id ? id : &ignore, e));
 }
 
 int svc_batch_list_json(struct service *svc, int year, json_t **out, struct err *e)

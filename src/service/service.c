@@ -1,5 +1,6 @@
 /* service.c -- opening the service (store, calendar, limits), actors and the organisation. */
 #include "service/service.h"
+#include "service/tx.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -97,17 +98,6 @@ int svc_actor(struct service *svc, const char *username, struct actor *out, stru
     return 0;
 }
 
-/* Runs `fn` inside one transaction: all or nothing. */
-#define IN_TX(svc, e, body)                                                                    \
-    do {                                                                                       \
-        if (store_begin((svc)->st, (e)) < 0)                                                   \
-            return -1;                                                                         \
-        if ((body) < 0 || store_commit((svc)->st, (e)) < 0) {                                  \
-            store_rollback((svc)->st);                                                         \
-            return -1;                                                                         \
-        }                                                                                      \
-        return 0;                                                                              \
-    } while (0)
 
 static int unit_add(struct service *svc, const char *name, const char *code, const char *kind,
                     const char *parent, struct unit *out, struct err *e)

@@ -2,6 +2,7 @@
  * change to a session, its roster, candidates or ballots sealed by exactly one "vote" event
  * after the rows are written (a batch of ballots: one event per ballot). */
 #include "service/vote.h"
+#include "service/tx.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,17 +99,6 @@ static int64_t count_rows(struct service *svc, const char *table, int64_t sessio
     return (int64_t)n;
 }
 
-/* Runs fn inside one write transaction. */
-#define IN_TX(svc, e, call)                                                                        \
-    do {                                                                                           \
-        if (store_begin((svc)->st, e) < 0)                                                         \
-            return -1;                                                                             \
-        if ((call) < 0 || store_commit((svc)->st, e) < 0) {                                        \
-            store_rollback((svc)->st);                                                             \
-            return -1;                                                                             \
-        }                                                                                          \
-        return 0;                                                                                  \
-    } while (0)
 
 /* ---- create ------------------------------------------------------------------------- */
 
