@@ -165,7 +165,7 @@ class Server:
     it exited 0; check_log counts a check that its stderr (kept in log_path) holds no
     sanitizer report."""
 
-    def __init__(self, binary, db, log_path, *, quiet=True, check_exit=False, check_log=True):
+    def __init__(self, binary, db, log_path, *, quiet=True, check_exit=True, check_log=True):
         self.binary, self.db, self.log_path = binary, db, log_path
         self.quiet, self.check_exit, self.check_log = quiet, check_exit, check_log
         self.proc = None

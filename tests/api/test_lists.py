@@ -153,4 +153,4 @@ def run_checks(site):
 
 if __name__ == "__main__":
     sys.exit(apilib.main(run_checks, units=UNITS, users=USERS, password=PASSWORD,
-                         prefix="shishi-api-lists.", check_exit=True, check_log=False))
+                         prefix="shishi-api-lists."))
