@@ -339,8 +339,9 @@ int cmd_audit(struct cli *c, int argc, char **argv)
         printf("audit ok: %lld events chained, %lld appeals match their history", (long long)res.events,
                (long long)res.appeals);
         if (res.subjects) /* projects, list items, vote sessions */
-            printf(", and so do %lld projects, %lld list items and %lld vote sessions",
-                   (long long)res.projects, (long long)res.items, (long long)res.votes);
+            printf(", and so do %lld project%s, %lld list item%s and %lld vote session%s",
+                   (long long)res.projects, res.projects == 1 ? "" : "s", (long long)res.items,
+                   res.items == 1 ? "" : "s", (long long)res.votes, res.votes == 1 ? "" : "s");
         printf("\n");
     } else {
         printf("audit FAILED: %s\n", res.problem);

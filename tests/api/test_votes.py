@@ -119,7 +119,7 @@ def run(site):
     doc = expect(call("GET", V, token=aud), 200, "list")
     check(doc and [v["code"] for v in doc["votes"]] == ["RD"], "listed", doc)
     out = site.cli("audit", "verify")
-    check("audit ok" in out and "and 1 vote sessions" in out, "audit verify", out)
+    check("audit ok" in out and "and 1 vote session" in out, "audit verify", out)
 
 
 if __name__ == "__main__":
