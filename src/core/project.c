@@ -41,6 +41,15 @@ int project_qty_parse(const char *s, int64_t *x100)
     return 0;
 }
 
+int project_qty_field(const char *field, const char *s, int64_t *x100, struct err *e)
+{
+    if (project_qty_parse(s, x100) < 0)
+        return err_set(e, ERR_INVALID, field,
+                       "bad quantity '%s' for %s: give a number >= 0 with at most two decimals",
+                       s ? s : "", field);
+    return 0;
+}
+
 void project_qty_format(int64_t x100, char *out, size_t size)
 {
     const char *sign = x100 < 0 ? "-" : "";

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/err.h"
+
 enum project_state { PROJECT_ACTIVE = 1, PROJECT_DONE = 2 };
 
 /* Largest quantity accepted anywhere: 1e10 units (1e12 hundredths). */
@@ -16,6 +18,8 @@ enum project_state { PROJECT_ACTIVE = 1, PROJECT_DONE = 2 };
 /* "35", "10.47", "0.5" -> hundredths; no sign, at most two decimals, at most
  * PROJECT_QTY_MAX_X100. 0 on success, -1 on anything else. */
 int project_qty_parse(const char *s, int64_t *x100);
+/* The same for an input field: ERR_INVALID naming `field` and the text on failure. */
+int project_qty_field(const char *field, const char *s, int64_t *x100, struct err *e);
 /* 3500 -> "35", 1050 -> "10.5", 1047 -> "10.47" (out: at least 32 bytes). */
 void project_qty_format(int64_t x100, char *out, size_t size);
 

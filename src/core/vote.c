@@ -65,50 +65,6 @@ int vote_rule_parse(const char *s, int *out, struct err *e)
                    "unknown rule '%s' (majority_of_all, majority_of_voters)", s);
 }
 
-int vote_parse_x100(const char *s, const char *field, int64_t *out, struct err *e)
-{
-    int64_t whole = 0, frac = 0;
-    int digits = 0, fdigits = 0;
-    const char *p = s ? s : "";
-    for (; *p >= '0' && *p <= '9'; p++, digits++) {
-        if (whole > 100000000000LL)
-            return err_set(e, ERR_INVALID, field, "%s '%s' is too large", field, s);
-        whole = whole * 10 + (*p - '0');
-    }
-    if (*p == '.') {
-        for (p++; *p >= '0' && *p <= '9'; p++, fdigits++)
-            if (fdigits < 2)
-                frac = frac * 10 + (*p - '0');
-            else
-                return err_set(e, ERR_INVALID, field, "%s '%s' has more than two decimals", field,
-                               s);
-        if (fdigits == 0)
-            return err_set(e, ERR_INVALID, field, "%s '%s' is not a number", field, s);
-    }
-    if (*p || digits == 0)
-        return err_set(e, ERR_INVALID, field, "%s '%s' is not a number (e.g. 35 or 10.47)", field,
-                       s ? s : "");
-    if (fdigits == 1)
-        frac *= 10;
-    *out = whole * 100 + frac;
-    return 0;
-}
-
-void vote_format_x100(int64_t v, char out[32])
-{
-    long long w = (long long)(v / 100), f = (long long)(v % 100);
-    if (v < 0) { /* not stored, but printed honestly */
-        snprintf(out, 32, "-%lld.%02lld", -w, -f);
-        return;
-    }
-    if (f == 0)
-        snprintf(out, 32, "%lld", w);
-    else if (f % 10 == 0)
-        snprintf(out, 32, "%lld.%lld", w, f / 10);
-    else
-        snprintf(out, 32, "%lld.%02lld", w, f);
-}
-
 int vote_check_edit(int state, const char *code, const char *what, struct err *e)
 {
     if (state != VOTE_DRAFT)

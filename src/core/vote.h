@@ -45,10 +45,6 @@ const char *vote_rule_code(int r); /* "majority_of_all", "majority_of_voters" */
 /* NULL or "" is the default majority_of_all. */
 int vote_rule_parse(const char *s, int *out, struct err *e);
 
-/* "35", "10.47", "0.5": at most two decimals, not negative, into hundredths. */
-int vote_parse_x100(const char *s, const char *field, int64_t *out, struct err *e);
-/* Hundredths back to the shortest decimal: 1047 -> "10.47", 3500 -> "35", 50 -> "0.5". */
-void vote_format_x100(int64_t v, char out[32]);
 
 /* Roster and candidates change only in draft (`what`: "deputies", "candidates"). */
 int vote_check_edit(int state, const char *code, const char *what, struct err *e);

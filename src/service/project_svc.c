@@ -43,15 +43,6 @@ static int need_read(const struct actor *who, struct err *e)
     return 0;
 }
 
-static int parse_qty(const char *field, const char *s, int64_t *v, struct err *e)
-{
-    if (project_qty_parse(s, v) < 0)
-        return err_set(e, ERR_INVALID, field,
-                       "bad quantity '%s' for %s: give a number >= 0 with at most two decimals", s,
-                       field);
-    return 0;
-}
-
 static int parse_day(const char *field, const char *s, int64_t *d, struct err *e)
 {
     if (civil_parse_date(s, d) != 0)
@@ -229,10 +220,10 @@ static int do_add(struct service *svc, const struct actor *who, const struct pro
         check_text("leader", q->leader, e) < 0 || check_text("measure", q->measure, e) < 0)
         return -1;
     int64_t baseline = 0, target = 0, plan = 0, budget = 0, start = 0, due = 0;
-    if ((q->baseline && parse_qty("baseline", q->baseline, &baseline, e) < 0) ||
-        (q->target && parse_qty("target", q->target, &target, e) < 0) ||
-        (q->plan && parse_qty("plan", q->plan, &plan, e) < 0) ||
-        (q->budget && parse_qty("budget", q->budget, &budget, e) < 0) ||
+    if ((q->baseline && project_qty_field("baseline", q->baseline, &baseline, e) < 0) ||
+        (q->target && project_qty_field("target", q->target, &target, e) < 0) ||
+        (q->plan && project_qty_field("plan", q->plan, &plan, e) < 0) ||
+        (q->budget && project_qty_field("budget", q->budget, &budget, e) < 0) ||
         (q->start && parse_day("start", q->start, &start, e) < 0) ||
         (q->due && parse_day("due", q->due, &due, e) < 0))
         return -1;
@@ -475,7 +466,7 @@ static int do_progress(struct service *svc, const struct actor *who, const struc
         return err_set(e, ERR_INVALID, "on", "the date of the progress entry is required");
     if (!q->value || !*q->value)
         return err_set(e, ERR_INVALID, "value", "the cumulative value reached is required");
-    if (parse_day("on", q->on, &on, e) < 0 || parse_qty("value", q->value, &value, e) < 0 ||
+    if (parse_day("on", q->on, &on, e) < 0 || project_qty_field("value", q->value, &value, e) < 0 ||
         check_text("note", q->note, e) < 0 || check_text("evidence", q->evidence, e) < 0)
         return -1;
     int64_t last = row_int(&p->row, "last_progress_on"), done = row_int(&p->row, "done_x100");
@@ -592,7 +583,7 @@ static int do_milestone_add(struct service *svc, const struct actor *who, const 
     if (!due || !*due)
         return err_set(e, ERR_INVALID, "due", "milestone due date is required");
     if (check_text("name", name, e) < 0 || parse_day("due", due, &day, e) < 0 ||
-        (value && *value && parse_qty("value", value, &v, e) < 0))
+        (value && *value && project_qty_field("value", value, &v, e) < 0))
         return -1;
     int64_t pid = row_int(&p->row, "id");
     if (store_rec_where(svc->st, "milestones", "project_id", pid, max_seq, &m, e) < 0)

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/project.h"
 #include "service/project.h"
 #include "service/subject.h"
 
@@ -63,8 +64,8 @@ static int do_adopt(struct service *svc, const struct actor *who, const char *co
         char target[32], budget[32], pcode[32];
         struct ref area;
         struct unit unit;
-        vote_format_x100(row_int(c, "target_x100"), target);
-        vote_format_x100(row_int(c, "budget_x100"), budget);
+        project_qty_format(row_int(c, "target_x100"), target, sizeof(target));
+        project_qty_format(row_int(c, "budget_x100"), budget, sizeof(budget));
         q.title = row_text(c, "title");
         q.year = (int)row_int(&s.row, "year");
         if (row_int(c, "area_id")) {

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/project.h"
 #include "service/subject.h"
 #include "service/view.h"
 #include "util/xalloc.h"
@@ -240,8 +241,8 @@ static int do_candidate(struct service *svc, const struct actor *who, const char
         err_set(e, ERR_INVALID, "title", "a candidate of vote session %s needs a title", s.code);
         goto out;
     }
-    if ((q->target && vote_parse_x100(q->target, "target", &target, e) < 0) ||
-        (q->budget && vote_parse_x100(q->budget, "budget", &budget, e) < 0))
+    if ((q->target && project_qty_field("target", q->target, &target, e) < 0) ||
+        (q->budget && project_qty_field("budget", q->budget, &budget, e) < 0))
         goto out;
     if (q->area && *q->area && store_ref_find(svc->st, REF_AREA, q->area, &area, e) < 0)
         goto out;
@@ -506,7 +507,7 @@ int svc_vote_close(struct service *svc, const struct actor *who, const char *cod
 static json_t *x100_json(int64_t v)
 {
     char s[32];
-    vote_format_x100(v, s);
+    project_qty_format(v, s, sizeof(s));
     return json_string(s);
 }
 

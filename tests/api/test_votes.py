@@ -55,7 +55,7 @@ def run(site):
                200,
                f"candidate {title}")
     expect(call("POST", f"{V}/RD/candidates", {"title": "x", "budget": "abc"}, disp), 400,
-           "bad budget", "budget 'abc' is not a number")
+           "bad budget", "bad quantity 'abc' for budget")
     expect(call("POST", f"{V}/RD/ballots", {"deputy": "甲", "candidate": 1,
                                              "choice": "赞成"}, disp), 409, "ballot in draft",
            "ballots are cast only while it is 投票中 (open)")

@@ -28,7 +28,7 @@ expect_ok "candidate 1" vote candidate RD2021 --title 乡镇公路提质改造 -
 check_eq "candidate 1 numbered" "$OUT" "candidate 1 乡镇公路提质改造 added to vote session RD2021"
 expect_ok "candidate 2" vote candidate RD2021 --title 农贸市场改造 --measure 个 --target 2 --budget 300.25
 expect_ok "candidate 3" vote candidate RD2021 --title 学校食堂提质 --measure 所 --target 5
-refuse "budget with 3 decimals" 1 "budget '1.234' has more than two decimals" -- vote candidate RD2021 --title x --budget 1.234
+refuse "budget with 3 decimals" 1 "bad quantity '1.234' for budget: give a number >= 0 with at most two decimals" -- vote candidate RD2021 --title x --budget 1.234
 refuse "unknown area" 1 "宇宙" -- vote candidate RD2021 --title x --area 宇宙
 expect_ok "dispatcher opens" --as disp vote open RD2021
 check_eq "open" "$OUT" "vote session RD2021 is open (投票中)"

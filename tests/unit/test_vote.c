@@ -205,25 +205,6 @@ static void test_words(void)
     CHECK_INT(vote_rule_parse("majority_of_voters", &c, &e), 0);
     CHECK_INT(c, RULE_MAJORITY_OF_VOTERS);
     CHECK(vote_rule_parse("two_thirds", &c, &e) < 0);
-    static const struct {
-        const char *in;
-        int64_t want; /* -1: refused */
-        const char *back;
-    } nums[] = {{"35", 3500, "35"},  {"10.47", 1047, "10.47"},
-                {"0.5", 50, "0.5"},  {"1200.00", 120000, "1200"},
-                {"1.234", -1, NULL}, {"-3", -1, NULL},
-                {"", -1, NULL},      {"3.", -1, NULL},
-                {"a", -1, NULL}};
-    for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
-        int64_t v = -1;
-        int rc = vote_parse_x100(nums[i].in, "budget", &v, &e);
-        CHECK_INT(rc < 0 ? -1 : v, nums[i].want);
-        if (nums[i].back) {
-            char out[32];
-            vote_format_x100(v, out);
-            CHECK_STR(out, nums[i].back);
-        }
-    }
 }
 
 int main(void)
