@@ -60,17 +60,15 @@ static const int december_pct[] = {92, 100, 85, 100, 75, 90, 90};
 /* The adopted projects' monthly progress: cumulative, linear from February to December. */
 static int adopted_progress(struct service *svc, const struct actor *who, struct err *e)
 {
-    const char *code = DEMO_VOTE_CODE;
-    struct rec *sessions = NULL, *cands_rows = NULL;
-    size_t ns = 0, nc = 0;
+    struct rec session;
+    struct rec *cands_rows = NULL;
+    size_t nc = 0;
     int rc = -1;
-    if (rec_list(svc->st, "vote_sessions", NULL, 0, &sessions, &ns, e) < 0)
-        return -1;
-    int64_t session = 0;
-    for (size_t i = 0; i < ns; i++)
-        if (!strcmp(row_text(&sessions[i].row, "code"), code))
-            session = row_int(&sessions[i].row, "id");
-    if (rec_list(svc->st, "vote_candidates", "session_id", session, &cands_rows, &nc, e) < 0)
+    int found = rec_find(svc->st, "vote_sessions", "code", DEMO_VOTE_CODE, &session, e);
+    if (found != 0)
+        return found < 0 ? -1 : err_set(e, ERR_NOT_FOUND, "code", "no vote %s", DEMO_VOTE_CODE);
+    if (rec_list(svc->st, "vote_candidates", "session_id", row_int(&session.row, "id"),
+                 &cands_rows, &nc, e) < 0)
         goto out;
     for (size_t k = 0; k < nc; k++) {
         int64_t project = row_int(&cands_rows[k].row, "project_id");
@@ -99,7 +97,7 @@ static int adopted_progress(struct service *svc, const struct actor *who, struct
     }
     rc = 0;
 out:
-    rec_list_release(sessions, ns);
+    rec_release(&session);
     rec_list_release(cands_rows, nc);
     return rc;
 }

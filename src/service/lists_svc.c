@@ -37,31 +37,14 @@ static int empty(const char *s)
     return !s || !*s;
 }
 
-struct find_ctx {
-    struct rec *out;
-    int found;
-};
-
-static int find_cb(const struct row *r, void *ctx)
-{
-    struct find_ctx *f = ctx;
-    rec_copy(f->out, r);
-    f->found = 1;
-    return 1;
-}
-
 /* The row of `table` whose `col` is `text`; ERR_NOT_FOUND "no <what> '<text>'". */
 static int find_by_text(store_t *st, const char *table, const char *col, const char *text,
                         const char *what, struct rec *out, struct err *e)
 {
-    struct value v = {.type = VAL_TEXT, .s = text ? text : ""};
-    struct find_ctx f = {out, 0};
-    memset(out, 0, sizeof(*out));
-    if (store_rec_scan(st, table, col, &v, find_cb, &f, e) < 0)
-        return -1;
-    if (!f.found)
+    int rc = rec_find(st, table, col, text, out, e);
+    if (rc > 0)
         return err_set(e, ERR_NOT_FOUND, what, "no %s '%s'", what, text ? text : "");
-    return 0;
+    return rc;
 }
 
 static int parse_date(const char *s, const char *field, int64_t *day, struct err *e)

@@ -92,19 +92,6 @@ static json_t *pct_json(int64_t p)
     return json_string(s);
 }
 
-struct find_ctx {
-    struct rec *r;
-    int found;
-};
-
-static int take_first(const struct row *row, void *ctx)
-{
-    struct find_ctx *f = ctx;
-    rec_copy(f->r, row);
-    f->found = 1;
-    return 1;
-}
-
 /* The project with code `code` into r (release it); ERR_NOT_FOUND names `what`. */
 static int find_project(store_t *st, const char *code, const char *what, struct rec *r,
                         struct err *e)
@@ -112,11 +99,10 @@ static int find_project(store_t *st, const char *code, const char *what, struct 
     memset(r, 0, sizeof(*r));
     if (!code || !*code)
         return err_set(e, ERR_INVALID, what, "%s code is required", what);
-    struct value v = {.type = VAL_TEXT, .s = code};
-    struct find_ctx f = {r, 0};
-    if (store_rec_scan(st, "projects", "code", &v, take_first, &f, e) < 0)
+    int rc = rec_find(st, "projects", "code", code, r, e);
+    if (rc < 0)
         return -1;
-    if (!f.found)
+    if (rc > 0)
         return err_set(e, ERR_NOT_FOUND, what, "unknown %s '%s'", what, code);
     return 0;
 }

@@ -203,6 +203,24 @@ int rec_list(store_t *st, const char *table, const char *column, int64_t id, str
     return 0;
 }
 
+static int copy_first(const struct row *r, void *ctx)
+{
+    rec_copy(ctx, r);
+    return 1;
+}
+
+int rec_find(store_t *st, const char *table, const char *column, const char *text,
+             struct rec *out, struct err *e)
+{
+    memset(out, 0, sizeof(*out));
+    struct value v = {.type = VAL_TEXT, .s = text ? text : ""};
+    if (store_rec_scan(st, table, column, &v, copy_first, out, e) < 0) {
+        rec_release(out);
+        return -1;
+    }
+    return out->row.n ? 0 : 1;
+}
+
 int rec_get(store_t *st, const char *table, int64_t id, const char *what, struct rec *r,
             struct err *e)
 {

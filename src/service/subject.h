@@ -50,6 +50,10 @@ int rec_get(store_t *st, const char *table, int64_t id, const char *what, struct
 /* Every row where `column` = id (all rows for column NULL), copied; release each, free(*out). */
 int rec_list(store_t *st, const char *table, const char *column, int64_t id, struct rec **out,
              size_t *n, struct err *e);
+/* The first row (by id) of `table` whose `column` equals `text`, copied into out: 0 when
+ * found, 1 when there is none (out empty), -1 on error. */
+int rec_find(store_t *st, const char *table, const char *column, const char *text,
+             struct rec *out, struct err *e);
 void rec_copy(struct rec *dst, const struct row *src);
 void rec_release(struct rec *r);
 void rec_list_release(struct rec *list, size_t n);

@@ -14,12 +14,6 @@
 
 #include "util/banned.h"
 
-static int copy_first(const struct row *r, void *ctx)
-{
-    rec_copy(ctx, r);
-    return 1;
-}
-
 static int do_adopt(struct service *svc, const struct actor *who, const char *code, int64_t at,
                     int *count, struct err *e)
 {
@@ -34,10 +28,10 @@ static int do_adopt(struct service *svc, const struct actor *who, const char *co
                 role_label(who->role));
         goto out;
     }
-    struct value eq = {VAL_TEXT, 0, code ? code : ""};
-    if (store_rec_scan(svc->st, "vote_sessions", "code", &eq, copy_first, &s, e) < 0)
+    int found = rec_find(svc->st, "vote_sessions", "code", code, &s, e);
+    if (found < 0)
         goto out;
-    if (s.row.n == 0) {
+    if (found > 0) {
         err_set(e, ERR_NOT_FOUND, "code", "no vote session '%s'", code ? code : "");
         goto out;
     }

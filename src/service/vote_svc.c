@@ -45,21 +45,15 @@ struct session {
     const char *code;
 };
 
-static int copy_first(const struct row *r, void *ctx)
-{
-    rec_copy(ctx, r);
-    return 1;
-}
-
 static int session_load(struct service *svc, const char *code, struct session *s, struct err *e)
 {
     memset(s, 0, sizeof(*s));
     if (!code || !*code)
         return err_set(e, ERR_INVALID, "code", "a vote session code is needed");
-    struct value eq = {VAL_TEXT, 0, code};
-    if (store_rec_scan(svc->st, "vote_sessions", "code", &eq, copy_first, &s->r, e) < 0)
+    int rc = rec_find(svc->st, "vote_sessions", "code", code, &s->r, e);
+    if (rc < 0)
         return -1;
-    if (s->r.row.n == 0)
+    if (rc > 0)
         return err_set(e, ERR_NOT_FOUND, "code", "no vote session '%s'", code);
     s->id = row_int(&s->r.row, "id");
     s->seq = row_int(&s->r.row, "last_seq");

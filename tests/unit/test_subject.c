@@ -2,7 +2,7 @@
  * real database (a temporary SQLite file, or the EMPTY PostgreSQL database that
  * SHISHI_TEST_DB_URL names, as tests/pg/run_test.sh makes):
  *   - store_rec_insert/update/scan round-trip rows by column name (NULLs, quotes, Chinese),
- *     refuse tables that are not record tables and column names that are not identifiers,
+ *     find a row by a text column, refuse tables that are not record tables and column names that are not identifiers,
  *     map a duplicate to ERR_CONFLICT and a missing row to ERR_NOT_FOUND;
  *   - subject_append seals events of a vote session onto the same chain as appeals;
  *     store_subject_events reads them back in order;
@@ -102,6 +102,13 @@ static void test_records(struct service *svc)
     CHECK_INT(rec_get(st, "leaders", 999999, "leader", &one, &e), -1);
     CHECK_INT(e.code, ERR_NOT_FOUND);
     CHECK(strstr(e.msg, "no leader with id 999999") != NULL);
+
+    CHECK_INT(rec_find(st, "leaders", "name", "李四", &one, &e), 0);
+    CHECK_INT(row_int(&one.row, "id"), id2);
+    rec_release(&one);
+    CHECK_INT(rec_find(st, "leaders", "name", "无此人", &one, &e), 1);
+    CHECK_INT(one.row.n, 0);
+    CHECK_INT(rec_find(st, "leaders", "name; --", "x", &one, &e), -1);
 
     struct row u = {0};
     row_set_text(&u, "title", "区长");
