@@ -164,16 +164,8 @@ int cmd_task(struct cli *c, int argc, char **argv)
         printf("%s\n", out);
         return 0;
     }
-    static const struct {
-        const char *name;
-        int op;
-    } ops[] = {{"update", TASK_OP_UPDATE},
-               {"close", TASK_OP_CLOSE},
-               {"verify", TASK_OP_VERIFY},
-               {"reopen", TASK_OP_REOPEN}};
-    for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
-        if (strcmp(sub, ops[i].name) != 0)
-            continue;
+    int op = task_op_parse(sub);
+    if (op >= 0) {
         if (opt_flag(&o, "accept") && opt_flag(&o, "refuse")) {
             err_set(&e, ERR_INVALID, "", "give --accept or --refuse, not both");
             return cli_fail(&e);
@@ -185,7 +177,7 @@ int cmd_task(struct cli *c, int argc, char **argv)
                                  .reason = opt_get(&o, "reason"),
                                  .at = c->now};
         six_opts(&o, ch.six);
-        if (svc_task_change(&c->svc, &who, ops[i].op, &ch, &e) < 0)
+        if (svc_task_change(&c->svc, &who, op, &ch, &e) < 0)
             return cli_fail(&e);
         json_t *t = svc_task_json(&c->svc, code, 0, c->now, &e);
         if (!t)

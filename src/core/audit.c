@@ -9,7 +9,7 @@
 #include "util/banned.h"
 
 
-static void put(crypto_hash_sha256_state *st, const char *s)
+void audit_put(crypto_hash_sha256_state *st, const char *s)
 {
     char len[24];
     size_t n = strlen(s);
@@ -22,7 +22,7 @@ static void put_int(crypto_hash_sha256_state *st, long long v)
 {
     char num[24];
     snprintf(num, sizeof(num), "%lld", v);
-    put(st, num);
+    audit_put(st, num);
 }
 
 static void compute(const struct event *ev, const char *prev, char out[65])
@@ -30,22 +30,22 @@ static void compute(const struct event *ev, const char *prev, char out[65])
     crypto_hash_sha256_state st;
     unsigned char digest[crypto_hash_sha256_BYTES];
     crypto_hash_sha256_init(&st);
-    put(&st, "shishi-event-v1");
-    put(&st, prev);
+    audit_put(&st, "shishi-event-v1");
+    audit_put(&st, prev);
     put_int(&st, ev->id);
     put_int(&st, ev->appeal_id);
     put_int(&st, ev->seq);
     put_int(&st, ev->at);
     put_int(&st, ev->actor_id);
-    put(&st, ev->actor);
-    put(&st, ev->action);
+    audit_put(&st, ev->actor);
+    audit_put(&st, ev->action);
     put_int(&st, ev->from_state);
     put_int(&st, ev->to_state);
-    put(&st, ev->details ? ev->details : "");
+    audit_put(&st, ev->details ? ev->details : "");
     if (ev->row_digest[0]) /* events before migration 0004 carry none */
-        put(&st, ev->row_digest);
+        audit_put(&st, ev->row_digest);
     if (ev->subject[0]) { /* not an appeal's (migration 0008): appeal events hash as before */
-        put(&st, ev->subject);
+        audit_put(&st, ev->subject);
         put_int(&st, ev->subject_id);
     }
     crypto_hash_sha256_final(&st, digest);
@@ -57,11 +57,11 @@ void appeal_digest(const struct appeal *a, char out[65])
     crypto_hash_sha256_state st;
     unsigned char digest[crypto_hash_sha256_BYTES];
     crypto_hash_sha256_init(&st);
-    put(&st, "shishi-appeal-v1");
+    audit_put(&st, "shishi-appeal-v1");
     const char *texts[] = {a->code,         a->title,   a->content,   a->citizen_name,
                            a->phone,        a->id_number, a->address, a->reply_text};
     for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
-        put(&st, texts[i] ? texts[i] : "");
+        audit_put(&st, texts[i] ? texts[i] : "");
     const long long nums[] = {
         a->id,           a->channel_id,    a->area_id,       a->kind,          a->urgency,
         a->complex,      a->state,         a->lead_unit_id,  a->received_at,   a->dispatched_at,

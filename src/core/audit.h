@@ -6,6 +6,8 @@
 #ifndef SHISHI_AUDIT_H
 #define SHISHI_AUDIT_H
 
+#include <sodium.h>
+
 #include "core/appeal.h"
 
 #define AUDIT_GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
@@ -14,6 +16,10 @@
  * digest of the row it produced, so `audit verify` notices a row edited behind the
  * history's back (a deadline moved, a lead unit swapped, a reply rewritten). */
 void appeal_digest(const struct appeal *a, char out[65]);
+
+/* Feeds one field into a hash as its length, a colon and its bytes, so no two different
+ * sequences of fields hash alike: the encoding of every seal and digest. */
+void audit_put(crypto_hash_sha256_state *h, const char *s);
 
 /* Sets ev->prev_hash to `prev` and ev->hash to the seal over prev and every field. */
 void audit_seal(struct event *ev, const char *prev);

@@ -50,17 +50,7 @@ static json_t *task_add(struct request *r, json_t *b, struct err *e)
 static json_t *task_act(struct request *r, const char *code, const char *action, json_t *b,
                         struct err *e)
 {
-    static const struct {
-        const char *name;
-        int op;
-    } ops[] = {{"update", TASK_OP_UPDATE},
-               {"close", TASK_OP_CLOSE},
-               {"verify", TASK_OP_VERIFY},
-               {"reopen", TASK_OP_REOPEN}};
-    int op = -1;
-    for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
-        if (is(action, ops[i].name))
-            op = ops[i].op;
+    int op = task_op_parse(action);
     if (op < 0)
         return err_set(e, ERR_NOT_FOUND, "action",
                        "no item action '%s' (update, close, "

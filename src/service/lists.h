@@ -36,6 +36,8 @@ int svc_task_add(struct service *svc, const struct actor *who, const struct task
                  char *code, struct err *e);
 
 enum task_op { TASK_OP_UPDATE, TASK_OP_CLOSE, TASK_OP_VERIFY, TASK_OP_REOPEN };
+/* "update", "close", "verify", "reopen" -> enum task_op; -1 for anything else. */
+int task_op_parse(const char *name);
 struct task_change {
     const char *code;
     int64_t expected_version;   /* 0: do not check */

@@ -38,6 +38,16 @@ static int empty(const char *s)
 }
 
 /* The row of `table` whose `col` is `text`; ERR_NOT_FOUND "no <what> '<text>'". */
+int task_op_parse(const char *name)
+{
+    static const char *const names[] = {[TASK_OP_UPDATE] = "update", [TASK_OP_CLOSE] = "close",
+                                        [TASK_OP_VERIFY] = "verify", [TASK_OP_REOPEN] = "reopen"};
+    for (int i = 0; name && i < (int)(sizeof(names) / sizeof(names[0])); i++)
+        if (!strcmp(name, names[i]))
+            return i;
+    return -1;
+}
+
 static int find_by_text(store_t *st, const char *table, const char *col, const char *text,
                         const char *what, struct rec *out, struct err *e)
 {

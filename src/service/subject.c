@@ -34,15 +34,6 @@ const struct subject_kind *subject_find(const char *name)
     return NULL;
 }
 
-static void put(crypto_hash_sha256_state *h, const char *s)
-{
-    char len[24];
-    size_t n = strlen(s);
-    int k = snprintf(len, sizeof(len), "%zu:", n);
-    crypto_hash_sha256_update(h, (const unsigned char *)len, (unsigned long long)k);
-    crypto_hash_sha256_update(h, (const unsigned char *)s, n);
-}
-
 struct digest_walk {
     crypto_hash_sha256_state h;
     int64_t rows;
@@ -62,23 +53,23 @@ static int digest_row(const struct row *r, void *ctx)
     for (int i = 0; i < r->n; i++)
         names[i] = r->name[i];
     qsort(names, (size_t)r->n, sizeof(names[0]), by_name);
-    put(&w->h, "row");
+    audit_put(&w->h, "row");
     for (int i = 0; i < r->n; i++) {
         const struct value *v = row_get(r, names[i]);
         char num[24];
-        put(&w->h, names[i]);
+        audit_put(&w->h, names[i]);
         switch (v->type) {
         case VAL_INT:
             snprintf(num, sizeof(num), "%lld", (long long)v->i);
-            put(&w->h, "i");
-            put(&w->h, num);
+            audit_put(&w->h, "i");
+            audit_put(&w->h, num);
             break;
         case VAL_TEXT:
-            put(&w->h, "t");
-            put(&w->h, v->s ? v->s : "");
+            audit_put(&w->h, "t");
+            audit_put(&w->h, v->s ? v->s : "");
             break;
         default:
-            put(&w->h, "n");
+            audit_put(&w->h, "n");
             break;
         }
     }
@@ -92,14 +83,14 @@ int subject_digest(store_t *st, const struct subject_kind *k, int64_t id, char o
     struct digest_walk w = {.rows = 0};
     unsigned char d[crypto_hash_sha256_BYTES];
     crypto_hash_sha256_init(&w.h);
-    put(&w.h, "shishi-subject-v1");
-    put(&w.h, k->name);
+    audit_put(&w.h, "shishi-subject-v1");
+    audit_put(&w.h, k->name);
     if (store_rec_where(st, k->table, "id", id, digest_row, &w, e) < 0)
         return -1;
     if (w.rows != 1)
         return err_set(e, ERR_NOT_FOUND, k->name, "no %s with id %lld", k->name, (long long)id);
     for (int c = 0; c < SUBJECT_CHILDREN && k->child[c].table; c++) {
-        put(&w.h, k->child[c].table);
+        audit_put(&w.h, k->child[c].table);
         if (store_rec_where(st, k->child[c].table, k->child[c].key, id, digest_row, &w, e) < 0)
             return -1;
     }
