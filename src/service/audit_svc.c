@@ -217,7 +217,7 @@ static int check_subjects(struct service *svc, struct walk *w, const struct subj
         }
         char hex[65];
         unsigned char got[32];
-        if (subject_digest(svc->st, sk, id, hex, e) < 0) {
+        if (subject_digest_row(svc->st, sk, &rows[i].row, hex, e) < 0) {
             rc = -1;
             break;
         }

@@ -77,15 +77,18 @@ static int digest_row(const struct row *r, void *ctx)
     return 0;
 }
 
-int subject_digest(store_t *st, const struct subject_kind *k, int64_t id, char out[65],
-                   struct err *e)
+/* The digest with the subject's row read already (row NULL: read it here). */
+static int digest(store_t *st, const struct subject_kind *k, int64_t id, const struct row *row,
+                  char out[65], struct err *e)
 {
     struct digest_walk w = {.rows = 0};
     unsigned char d[crypto_hash_sha256_BYTES];
     crypto_hash_sha256_init(&w.h);
     audit_put(&w.h, "shishi-subject-v1");
     audit_put(&w.h, k->name);
-    if (store_rec_where(st, k->table, "id", id, digest_row, &w, e) < 0)
+    if (row)
+        digest_row(row, &w);
+    else if (store_rec_where(st, k->table, "id", id, digest_row, &w, e) < 0)
         return -1;
     if (w.rows != 1)
         return err_set(e, ERR_NOT_FOUND, k->name, "no %s with id %lld", k->name, (long long)id);
@@ -97,6 +100,18 @@ int subject_digest(store_t *st, const struct subject_kind *k, int64_t id, char o
     crypto_hash_sha256_final(&w.h, d);
     sodium_bin2hex(out, 65, d, sizeof(d));
     return 0;
+}
+
+int subject_digest(store_t *st, const struct subject_kind *k, int64_t id, char out[65],
+                   struct err *e)
+{
+    return digest(st, k, id, NULL, out, e);
+}
+
+int subject_digest_row(store_t *st, const struct subject_kind *k, const struct row *row,
+                       char out[65], struct err *e)
+{
+    return digest(st, k, row_int(row, "id"), row, out, e);
 }
 
 int subject_append(struct service *svc, const struct actor *who, const char *subject, int64_t id,

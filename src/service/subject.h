@@ -30,6 +30,9 @@ const struct subject_kind *subject_find(const char *name);
  * sorted order with its type: the same on SQLite and PostgreSQL. ERR_NOT_FOUND if no row. */
 int subject_digest(store_t *st, const struct subject_kind *k, int64_t id, char out[65],
                    struct err *e);
+/* The same for a subject row the caller has read already (only its children are read). */
+int subject_digest_row(store_t *st, const struct subject_kind *k, const struct row *row,
+                       char out[65], struct err *e);
 
 /* Seals one event of subject `subject` row `id` (its number `seq` in the subject's history)
  * onto the chain, with the digest of the row as it now stands. details: JSON or NULL. */
