@@ -35,6 +35,7 @@ struct cli {
     const char *as;  /* --as: act as this user */
     int64_t now;     /* --at, or the clock */
     struct service svc;
+    struct actor who; /* --as, resolved when the database opens; the system without it */
     int open;
 };
 

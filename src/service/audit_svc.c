@@ -1,6 +1,7 @@
 /* audit_svc.c -- `audit verify`: recompute the event chain and hold the appeal rows (a
  * cache of their events) against it. Reports the first event where anything is off. */
 #include "service/service.h"
+#include "service/guard.h"
 
 #include <sodium.h>
 #include <stdarg.h>
@@ -245,10 +246,12 @@ static int check_subjects(struct service *svc, struct walk *w, const struct subj
     return rc;
 }
 
-int svc_audit_verify(struct service *svc, struct audit_result *res, struct err *e)
+int svc_audit_verify(struct service *svc, const struct actor *who, struct audit_result *res, struct err *e)
 {
     memset(res, 0, sizeof(*res));
     res->ok = 1;
+    if (guard(who, SUBJ_AUDIT, "verify", e) < 0)
+        return -1;
     struct walk w = {.res = res};
     snprintf(w.prev_hash, sizeof(w.prev_hash), "%s", AUDIT_GENESIS);
     int64_t head_id;

@@ -53,14 +53,14 @@ int svc_task_change(struct service *svc, const struct actor *who, int op,
                     const struct task_change *ch, struct err *e);
 
 /* The item as JSON; with `history`, its events too. New reference, or NULL with e set. */
-json_t *svc_task_json(struct service *svc, const char *code, int history, int64_t as_of,
+json_t *svc_task_json(struct service *svc, const struct actor *who, const char *code, int history, int64_t as_of,
                       struct err *e);
 struct task_filter {
     const char *list, *unit, *state; /* NULL: any */
     int overdue;                     /* only overdue at as_of */
     int64_t as_of;                   /* an instant */
 };
-json_t *svc_task_list_json(struct service *svc, const struct task_filter *f, struct err *e);
+json_t *svc_task_list_json(struct service *svc, const struct actor *who, const struct task_filter *f, struct err *e);
 
 /* ---- leaders, enterprises, links, visits ---- */
 int svc_leader_add(struct service *svc, const struct actor *who, const char *name,
@@ -97,15 +97,15 @@ struct visit_result {
 int svc_visit_add(struct service *svc, const struct actor *who, const struct visit_req *req,
                   struct visit_result *res, struct err *e);
 
-json_t *svc_leaders_json(struct service *svc, struct err *e);
+json_t *svc_leaders_json(struct service *svc, const struct actor *who, struct err *e);
 /* One leader with links and visits. */
-json_t *svc_leader_json(struct service *svc, const char *name, struct err *e);
-json_t *svc_enterprises_json(struct service *svc, struct err *e);
+json_t *svc_leader_json(struct service *svc, const struct actor *who, const char *name, struct err *e);
+json_t *svc_enterprises_json(struct service *svc, const struct actor *who, struct err *e);
 /* Visits, optionally of one leader and/or in one month ("2021-03"); NULL: all. */
-json_t *svc_visits_json(struct service *svc, const char *leader, const char *month, struct err *e);
+json_t *svc_visits_json(struct service *svc, const struct actor *who, const char *leader, const char *month, struct err *e);
 /* Compliance for `month` ("2021-03") of one leader, or of every active leader (NULL):
  * {"month","first","last","leaders":[{leader,required,done,missed:[names],percent}]}. */
-json_t *svc_compliance_json(struct service *svc, const char *leader, const char *month,
+json_t *svc_compliance_json(struct service *svc, const struct actor *who, const char *leader, const char *month,
                             struct err *e);
 
 /* The demo's lists (service/demo_lists.c), inside svc_demo()'s transaction. */
