@@ -851,9 +851,14 @@ static json_t *route(struct request *r, struct err *e)
     int role = r->actor.role;
     /* Anyone who can log in can see and end their session. */
     if (is(res, "session") && n == 3) {
-        if (get)
-            return json_pack("{s:s, s:s, s:s}", "username", r->actor.name, "role",
-                             role_code(role), "csrf_token", r->csrf);
+        if (get) {
+            const struct names *nm = names_cached(r->svc, e);
+            const char *unit = nm && r->actor.unit_id ? names_unit(nm, r->actor.unit_id) : "";
+            return json_pack("{s:s, s:s, s:s, s:o, s:s, s:o}", "username", r->actor.name,
+                             "role", role_code(role), "role_label", role_label(role), "unit",
+                             *unit ? json_string(unit) : json_null(), "csrf_token", r->csrf,
+                             "permissions", svc_permissions_json(&r->actor));
+        }
         if (is(m, "DELETE")) {
             if (svc_logout(r->svc, r->token, e) < 0)
                 return NULL;

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "util/banned.h"
 
 int guard_tree(struct service *svc, struct unit_tree *t, struct err *e)
@@ -90,4 +92,18 @@ int guard_to(const struct actor *who, int subject, const char *verb, const char 
              struct err *e)
 {
     return policy_can_to(who, subject, verb, NULL, what, e);
+}
+
+json_t *svc_permissions_json(const struct actor *who)
+{
+    size_t n;
+    const struct policy_row *rows = policy_rows(&n);
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++)
+        if (policy_scope(who, rows[i].subject, rows[i].verb) != SCOPE_NO) {
+            char name[64];
+            snprintf(name, sizeof(name), "%s.%s", subject_code(rows[i].subject), rows[i].verb);
+            json_array_append_new(arr, json_string(name));
+        }
+    return arr;
 }

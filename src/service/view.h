@@ -53,4 +53,8 @@ json_t *svc_appeal_list_doc(struct service *svc, const struct actor *who,
                             const struct appeal_list *l, int offset, int unmask, int64_t now,
                             struct err *e);
 
+/* What `who` may do at all, from the policy table: ["appeal.read", "appeal.dispatch", ...]
+ * (a scope may still narrow it per target; allowed_actions answers per appeal). */
+json_t *svc_permissions_json(const struct actor *who);
+
 #endif
