@@ -17,6 +17,10 @@ struct request {
     const struct server_config *cfg;
     const char *method;
     char path[512];
+    /* what the route table found (http/routes.c) */
+    char segs[512];      /* a copy of path, cut into segments; arg points into it */
+    const char *arg[4];  /* the pattern's {captures}, in order */
+    json_t *json;        /* a BODY route's body, parsed (the dispatcher releases it) */
     struct buf body;
     int too_big;
     int started; /* the access handler has seen the headers */

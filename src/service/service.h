@@ -66,6 +66,10 @@ int svc_ref_list(struct service *svc, const struct actor *who, int table, struct
                  size_t *n, struct err *e);
 int svc_user_list(struct service *svc, const struct actor *who, struct user **out, size_t *n,
                   struct err *e);
+/* The active areas (诉求分类), for the citizens' submission page: public, without a session;
+ * an area is a name and a code, nothing personal. The staff's list (svc_ref_list) is the
+ * policy's. Caller frees *out. */
+int svc_public_areas(struct service *svc, struct ref **out, size_t *n, struct err *e);
 /* The working-day calendar: `day` plus n working days; whether `day` is a working day. */
 int svc_workday_add(struct service *svc, const struct actor *who, int64_t day, int n,
                     int64_t *out, struct err *e);
