@@ -45,8 +45,8 @@ json_t *appeals_list(struct request *r, struct err *e)
     struct appeal_list lst;
     if (svc_list(r->svc, &r->actor, &q, &lst, e) < 0)
         return NULL;
-    json_t *doc = svc_appeal_list_doc(r->svc, &r->actor, &lst, (int)offset, UNMASK_IF_ALLOWED,
-                                      r->now, e);
+    json_t *doc =
+        svc_appeal_list_doc(r->svc, &r->actor, &lst, (int)offset, UNMASK_IF_ALLOWED, r->now, e);
     appeal_list_release(&lst);
     return doc;
 }

@@ -211,7 +211,8 @@ static int render_to_memory(const struct doc *d, const struct bulletin_format *f
  * may have it. Returns 0, or -1 with e filled. */
 static int bulletin_download(struct request *r, struct err *e)
 {
-    const char *month = req_query(r, "month"), *from = req_query(r, "from"), *to = req_query(r, "to");
+    const char *month = req_query(r, "month"), *from = req_query(r, "from"),
+               *to = req_query(r, "to");
     const char *format = req_query(r, "format");
     int rules;
     if (!month == !(from || to))
@@ -229,7 +230,8 @@ static int bulletin_download(struct request *r, struct err *e)
                        format);
     struct doc d;
     int64_t from_day, to_day;
-    if (layout_bulletin_for(r->svc, &r->actor, month, from, to, rules, r->now, &d, &from_day, &to_day, e) < 0)
+    if (layout_bulletin_for(r->svc, &r->actor, month, from, to, rules, r->now, &d, &from_day,
+                            &to_day, e) < 0)
         return -1;
     char *data = NULL;
     size_t len = 0;
@@ -243,8 +245,8 @@ static int bulletin_download(struct request *r, struct err *e)
             snprintf(r->download.filename, sizeof(r->download.filename), "bulletin-%.7s.%s", d1,
                      fmt->name);
         else
-            snprintf(r->download.filename, sizeof(r->download.filename), "bulletin-%s_%s.%s",
-                     d1, d2, fmt->name);
+            snprintf(r->download.filename, sizeof(r->download.filename), "bulletin-%s_%s.%s", d1,
+                     d2, fmt->name);
         r->download.data = data;
         r->download.len = len;
         r->download.type = fmt->type;

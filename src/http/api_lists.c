@@ -189,8 +189,7 @@ json_t *leaders_list(struct request *r, struct err *e)
 
 json_t *leader_compliance(struct request *r, struct err *e)
 {
-    return svc_compliance_json(r->svc, &r->actor, req_query(r, "leader"), req_query(r, "month"),
-                               e);
+    return svc_compliance_json(r->svc, &r->actor, req_query(r, "leader"), req_query(r, "month"), e);
 }
 
 json_t *leader_show(struct request *r, struct err *e)

@@ -19,12 +19,11 @@ json_t *units_list(struct request *r, struct err *e)
         return NULL;
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s, s:o}", "id",
-                                             (json_int_t)u[i].id, "code", u[i].code, "name",
-                                             u[i].name, "kind", unit_kind_code(u[i].kind),
-                                             "parent_id",
-                                             u[i].parent_id ? json_integer(u[i].parent_id)
-                                                            : json_null()));
+        json_array_append_new(
+            arr,
+            json_pack("{s:I, s:s, s:s, s:s, s:o}", "id", (json_int_t)u[i].id, "code", u[i].code,
+                      "name", u[i].name, "kind", unit_kind_code(u[i].kind), "parent_id",
+                      u[i].parent_id ? json_integer(u[i].parent_id) : json_null()));
     free(u);
     return arr;
 }
@@ -104,10 +103,10 @@ json_t *users_list(struct request *r, struct err *e)
         char phone[64];
         mask_phone(u[i].phone, phone, sizeof(phone));
         json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b}", "id",
-                                             (json_int_t)u[i].id, "username", u[i].username,
-                                             "name", u[i].name, "role", role_code(u[i].role),
-                                             "unit", names_unit(&nm, u[i].unit_id), "phone",
-                                             phone, "active", u[i].active));
+                                             (json_int_t)u[i].id, "username", u[i].username, "name",
+                                             u[i].name, "role", role_code(u[i].role), "unit",
+                                             names_unit(&nm, u[i].unit_id), "phone", phone,
+                                             "active", u[i].active));
     }
     names_release(&nm);
     free(u);

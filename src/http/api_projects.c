@@ -148,8 +148,8 @@ json_t *project_milestone_add(struct request *r, struct err *e)
     if (req_str(r->json, "on", &on, e) < 0 || req_str(r->json, "name", &name, e) < 0 ||
         req_str(r->json, "due", &due, e) < 0 ||
         get_qty(r->json, "value", &value, buf, sizeof(buf), e) < 0 ||
-        svc_project_milestone_add(r->svc, &r->actor, r->arg[0], name, due, value, r->now, NULL,
-                                  e) < 0)
+        svc_project_milestone_add(r->svc, &r->actor, r->arg[0], name, due, value, r->now, NULL, e) <
+            0)
         return NULL;
     return show(r, r->arg[0], e);
 }

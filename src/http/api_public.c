@@ -56,8 +56,8 @@ json_t *public_submit(struct request *r, struct err *e)
     q.at = r->now;
     struct appeal a;
     if (svc_register(r->svc, &citizen, &q, &a, e) == 0) {
-        doc = json_pack("{s:s, s:s, s:s}", "code", a.code, "status", state_code(a.state),
-                        "message", "已受理。请凭编号和手机号后四位查询办理进度。");
+        doc = json_pack("{s:s, s:s, s:s}", "code", a.code, "status", state_code(a.state), "message",
+                        "已受理。请凭编号和手机号后四位查询办理进度。");
         r->status = 201;
         appeal_release(&a);
     }
@@ -88,8 +88,7 @@ json_t *public_follow(struct request *r, struct err *e)
     struct appeal a;
     struct err miss;
     if (svc_show(r->svc, &citizen, code, &a, NULL, &miss) < 0)
-        return err_set(e, ERR_NOT_FOUND, "code", "no appeal %s with that phone number", code),
-               NULL;
+        return err_set(e, ERR_NOT_FOUND, "code", "no appeal %s with that phone number", code), NULL;
     json_t *doc = json_object();
     json_object_set_new(doc, "code", json_string(a.code));
     json_object_set_new(doc, "status", json_string(state_code(a.state)));

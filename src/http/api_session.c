@@ -44,8 +44,8 @@ json_t *session_show(struct request *r, struct err *e)
     const char *unit = nm && r->actor.unit_id ? names_unit(nm, r->actor.unit_id) : "";
     return json_pack("{s:s, s:s, s:s, s:o, s:s, s:o}", "username", r->actor.name, "role",
                      role_code(r->actor.role), "role_label", role_label(r->actor.role), "unit",
-                     *unit ? json_string(unit) : json_null(), "csrf_token", r->csrf,
-                     "permissions", svc_permissions_json(&r->actor));
+                     *unit ? json_string(unit) : json_null(), "csrf_token", r->csrf, "permissions",
+                     svc_permissions_json(&r->actor));
 }
 
 /* DELETE /api/v1/session: ends it, and clears both cookies. */

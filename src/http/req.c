@@ -71,8 +71,9 @@ int req_query_known(struct request *r, const char *allowed, struct err *e)
             buf_addf(&takes, "%s%.*s", takes.len ? ", " : "", len, p);
         p += len;
     }
-    int rc = err_set(e, ERR_INVALID, u.name, "unknown query parameter '%s' (this endpoint takes: %s)",
-                     u.name, takes.len ? takes.ptr : "none");
+    int rc =
+        err_set(e, ERR_INVALID, u.name, "unknown query parameter '%s' (this endpoint takes: %s)",
+                u.name, takes.len ? takes.ptr : "none");
     buf_release(&takes);
     return rc;
 }
@@ -124,16 +125,15 @@ int req_str(json_t *o, const char *key, const char **out, struct err *e)
     return 0;
 }
 
-int req_int(json_t *o, const char *key, long long min, long long max, long long *out,
-            struct err *e)
+int req_int(json_t *o, const char *key, long long min, long long max, long long *out, struct err *e)
 {
     json_t *v = json_object_get(o, key);
     *out = 0;
     if (!v || json_is_null(v))
         return 0;
     if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max)
-        return err_set(e, ERR_INVALID, key, "%s must be a whole number from %lld to %lld", key,
-                       min, max);
+        return err_set(e, ERR_INVALID, key, "%s must be a whole number from %lld to %lld", key, min,
+                       max);
     *out = json_integer_value(v);
     return 0;
 }

@@ -18,89 +18,95 @@
 
 #include "util/banned.h"
 
-#define PUBLIC ROUTE_PUBLIC
+#define PUBLIC   ROUTE_PUBLIC
 #define SNAPSHOT ROUTE_SNAPSHOT
-#define WRITE ROUTE_WRITE
-#define BODY ROUTE_BODY
+#define WRITE    ROUTE_WRITE
+#define BODY     ROUTE_BODY
 #define DOWNLOAD ROUTE_DOWNLOAD
-#define GET "GET"
-#define POST "POST"
-#define DELETE "DELETE"
+#define GET      "GET"
+#define POST     "POST"
+#define DELETE   "DELETE"
 
+/* clang-format off */
 static const struct route routes[] = {
-    /* method, path,                                   handler,     flags,          query */
+    /* method path                                     handler              flags, query params */
     /* api_session.c */
-    {GET, "/healthz",                                  health,             SNAPSHOT | PUBLIC, ""},
-    {POST, "/api/v1/session",                          session_login,      WRITE | BODY | PUBLIC, ""},
-    {GET, "/api/v1/session",                           session_show,       SNAPSHOT, ""},
-    {DELETE, "/api/v1/session",                        session_logout,     WRITE, ""},
+    {GET,    "/healthz",                              health,              SNAPSHOT | PUBLIC, ""},
+    {POST,   "/api/v1/session",                       session_login,       WRITE | BODY | PUBLIC,
+            ""},
+    {GET,    "/api/v1/session",                       session_show,        SNAPSHOT, ""},
+    {DELETE, "/api/v1/session",                       session_logout,      WRITE, ""},
     /* api_public.c: the citizens' page */
-    {POST, "/api/v1/public/appeals",                   public_submit,      WRITE | PUBLIC, ""},
-    {GET, "/api/v1/public/appeals/{code}",             public_follow,      PUBLIC, "phone_last4"},
-    {GET, "/api/v1/public/areas",                      public_areas,       SNAPSHOT | PUBLIC, ""},
+    {POST,   "/api/v1/public/appeals",                public_submit,       WRITE | PUBLIC, ""},
+    {GET,    "/api/v1/public/appeals/{code}",         public_follow,       PUBLIC, "phone_last4"},
+    {GET,    "/api/v1/public/areas",                  public_areas,        SNAPSHOT | PUBLIC, ""},
     /* api_appeals.c */
-    {GET, "/api/v1/appeals",                           appeals_list,       SNAPSHOT,
-     "status unit area channel from to sort overdue due_soon ext_pending q limit cursor"},
-    {POST, "/api/v1/appeals",                          appeal_register,    WRITE | BODY, ""},
-    {GET, "/api/v1/appeals/{code}",                    appeal_show,        SNAPSHOT, ""},
-    {POST, "/api/v1/appeals/{code}/{action}",          appeal_act,         WRITE | BODY, ""},
+    {GET,    "/api/v1/appeals",                       appeals_list,        SNAPSHOT,
+            "status unit area channel from to sort overdue due_soon ext_pending q limit cursor"},
+    {POST,   "/api/v1/appeals",                       appeal_register,     WRITE | BODY, ""},
+    {GET,    "/api/v1/appeals/{code}",                appeal_show,         SNAPSHOT, ""},
+    {POST,   "/api/v1/appeals/{code}/{action}",       appeal_act,          WRITE | BODY, ""},
     /* api_org.c */
-    {GET, "/api/v1/units",                             units_list,         SNAPSHOT, ""},
-    {POST, "/api/v1/units",                            unit_add,           WRITE | BODY, ""},
-    {GET, "/api/v1/areas",                             areas_list,         SNAPSHOT, ""},
-    {POST, "/api/v1/areas",                            area_add,           WRITE | BODY, ""},
-    {GET, "/api/v1/channels",                          channels_list,      SNAPSHOT, ""},
-    {POST, "/api/v1/channels",                         channel_add,        WRITE | BODY, ""},
-    {GET, "/api/v1/users",                             users_list,         SNAPSHOT, ""},
-    {POST, "/api/v1/users",                            user_add,           WRITE | BODY, ""},
-    {GET, "/api/v1/calendar/add",                      calendar_add,       SNAPSHOT, "date n"},
-    {GET, "/api/v1/calendar/is",                       calendar_is,        SNAPSHOT, "date"},
+    {GET,    "/api/v1/units",                         units_list,          SNAPSHOT, ""},
+    {POST,   "/api/v1/units",                         unit_add,            WRITE | BODY, ""},
+    {GET,    "/api/v1/areas",                         areas_list,          SNAPSHOT, ""},
+    {POST,   "/api/v1/areas",                         area_add,            WRITE | BODY, ""},
+    {GET,    "/api/v1/channels",                      channels_list,       SNAPSHOT, ""},
+    {POST,   "/api/v1/channels",                      channel_add,         WRITE | BODY, ""},
+    {GET,    "/api/v1/users",                         users_list,          SNAPSHOT, ""},
+    {POST,   "/api/v1/users",                         user_add,            WRITE | BODY, ""},
+    {GET,    "/api/v1/calendar/add",                  calendar_add,        SNAPSHOT, "date n"},
+    {GET,    "/api/v1/calendar/is",                   calendar_is,         SNAPSHOT, "date"},
     /* api_assess.c */
-    {GET, "/api/v1/report",                            report_get,         SNAPSHOT,
-     "from to rules explain unit area channel town"},
-    {GET, "/api/v1/rules",                             rules_list,         SNAPSHOT, ""},
-    {GET, "/api/v1/rules/{version}",                   rules_get,          SNAPSHOT, ""},
-    {POST, "/api/v1/rules",                            rules_add,          WRITE | BODY, ""},
-    {GET, "/api/v1/bulletin",                          bulletin_get,       SNAPSHOT | DOWNLOAD,
-     "month from to format rules"},
-    {GET, "/api/v1/audit/verify",                      audit_verify,       SNAPSHOT, ""},
+    {GET,    "/api/v1/report",                        report_get,          SNAPSHOT,
+            "from to rules explain unit area channel town"},
+    {GET,    "/api/v1/rules",                         rules_list,          SNAPSHOT, ""},
+    {GET,    "/api/v1/rules/{version}",               rules_get,           SNAPSHOT, ""},
+    {POST,   "/api/v1/rules",                         rules_add,           WRITE | BODY, ""},
+    {GET,    "/api/v1/bulletin",                      bulletin_get,        SNAPSHOT | DOWNLOAD,
+            "month from to format rules"},
+    {GET,    "/api/v1/audit/verify",                  audit_verify,        SNAPSHOT, ""},
     /* api_projects.c */
-    {GET, "/api/v1/projects",                          projects_list,      SNAPSHOT,
-     "year batch area unit month"},
-    {POST, "/api/v1/projects",                         project_add,        WRITE | BODY, ""},
-    {GET, "/api/v1/projects/{code}",                   project_show,       SNAPSHOT, "month"},
-    {POST, "/api/v1/projects/{code}/progress",         project_progress,   WRITE | BODY, ""},
-    {POST, "/api/v1/projects/{code}/finish",           project_finish,     WRITE | BODY, ""},
-    {POST, "/api/v1/projects/{code}/milestones",       project_milestone_add, WRITE | BODY, ""},
-    {POST, "/api/v1/projects/{code}/milestones/{seq}/done", project_milestone_done, WRITE | BODY, ""},
-    {POST, "/api/v1/projects/{code}/links",            project_link,       WRITE | BODY, ""},
-    {GET, "/api/v1/batches",                           batches_list,       SNAPSHOT, "year"},
-    {POST, "/api/v1/batches",                          batch_add,          WRITE | BODY, ""},
+    {GET,    "/api/v1/projects",                      projects_list,       SNAPSHOT,
+            "year batch area unit month"},
+    {POST,   "/api/v1/projects",                      project_add,         WRITE | BODY, ""},
+    {GET,    "/api/v1/projects/{code}",               project_show,        SNAPSHOT, "month"},
+    {POST,   "/api/v1/projects/{code}/progress",      project_progress,    WRITE | BODY, ""},
+    {POST,   "/api/v1/projects/{code}/finish",        project_finish,      WRITE | BODY, ""},
+    {POST,   "/api/v1/projects/{code}/milestones",    project_milestone_add, WRITE | BODY, ""},
+    {POST,   "/api/v1/projects/{code}/milestones/{seq}/done", project_milestone_done, WRITE | BODY,
+            ""},
+    {POST,   "/api/v1/projects/{code}/links",         project_link,        WRITE | BODY, ""},
+    {GET,    "/api/v1/batches",                       batches_list,        SNAPSHOT, "year"},
+    {POST,   "/api/v1/batches",                       batch_add,           WRITE | BODY, ""},
     /* api_lists.c */
-    {GET, "/api/v1/tasks",                             tasks_list,         SNAPSHOT,
-     "list unit state overdue"},
-    {POST, "/api/v1/tasks",                            task_add,           WRITE | BODY, ""},
-    {GET, "/api/v1/tasks/{code}",                      task_show,          SNAPSHOT, ""},
-    {POST, "/api/v1/tasks/{code}/{action}",            task_act,           WRITE | BODY, ""},
-    {GET, "/api/v1/leaders",                           leaders_list,       SNAPSHOT, ""},
-    {POST, "/api/v1/leaders",                          leader_add,         WRITE | BODY, ""},
-    {GET, "/api/v1/leaders/compliance",                leader_compliance,  SNAPSHOT, "leader month"},
-    {GET, "/api/v1/leaders/{name}",                    leader_show,        SNAPSHOT, ""},
-    {GET, "/api/v1/enterprises",                       enterprises_list,   SNAPSHOT, ""},
-    {POST, "/api/v1/enterprises",                      enterprise_add,     WRITE | BODY, ""},
-    {GET, "/api/v1/visits",                            visits_list,        SNAPSHOT, "leader month"},
-    {POST, "/api/v1/visits",                           visit_add,          WRITE | BODY, ""},
+    {GET,    "/api/v1/tasks",                         tasks_list,          SNAPSHOT,
+            "list unit state overdue"},
+    {POST,   "/api/v1/tasks",                         task_add,            WRITE | BODY, ""},
+    {GET,    "/api/v1/tasks/{code}",                  task_show,           SNAPSHOT, ""},
+    {POST,   "/api/v1/tasks/{code}/{action}",         task_act,            WRITE | BODY, ""},
+    {GET,    "/api/v1/leaders",                       leaders_list,        SNAPSHOT, ""},
+    {POST,   "/api/v1/leaders",                       leader_add,          WRITE | BODY, ""},
+    {GET,    "/api/v1/leaders/compliance",            leader_compliance,   SNAPSHOT,
+            "leader month"},
+    {GET,    "/api/v1/leaders/{name}",                leader_show,         SNAPSHOT, ""},
+    {GET,    "/api/v1/enterprises",                   enterprises_list,    SNAPSHOT, ""},
+    {POST,   "/api/v1/enterprises",                   enterprise_add,      WRITE | BODY, ""},
+    {GET,    "/api/v1/visits",                        visits_list,         SNAPSHOT,
+            "leader month"},
+    {POST,   "/api/v1/visits",                        visit_add,           WRITE | BODY, ""},
     /* api_votes.c */
-    {GET, "/api/v1/votes",                             votes_list,         SNAPSHOT, ""},
-    {POST, "/api/v1/votes",                            vote_create,        WRITE | BODY, ""},
-    {GET, "/api/v1/votes/{code}",                      vote_show,          SNAPSHOT, "history"},
-    {POST, "/api/v1/votes/{code}/deputies",            vote_deputies,      WRITE | BODY, ""},
-    {POST, "/api/v1/votes/{code}/candidates",          vote_candidates,    WRITE | BODY, ""},
-    {POST, "/api/v1/votes/{code}/open",                vote_open,          WRITE | BODY, ""},
-    {POST, "/api/v1/votes/{code}/ballots",             vote_ballots,       WRITE | BODY, ""},
-    {POST, "/api/v1/votes/{code}/close",               vote_close,         WRITE | BODY, ""},
-    {POST, "/api/v1/votes/{code}/adopt",               vote_adopt,         WRITE | BODY, ""},
+    {GET,    "/api/v1/votes",                         votes_list,          SNAPSHOT, ""},
+    {POST,   "/api/v1/votes",                         vote_create,         WRITE | BODY, ""},
+    {GET,    "/api/v1/votes/{code}",                  vote_show,           SNAPSHOT, "history"},
+    {POST,   "/api/v1/votes/{code}/deputies",         vote_deputies,       WRITE | BODY, ""},
+    {POST,   "/api/v1/votes/{code}/candidates",       vote_candidates,     WRITE | BODY, ""},
+    {POST,   "/api/v1/votes/{code}/open",             vote_open,           WRITE | BODY, ""},
+    {POST,   "/api/v1/votes/{code}/ballots",          vote_ballots,        WRITE | BODY, ""},
+    {POST,   "/api/v1/votes/{code}/close",            vote_close,          WRITE | BODY, ""},
+    {POST,   "/api/v1/votes/{code}/adopt",            vote_adopt,          WRITE | BODY, ""},
 };
+/* clang-format on */
 
 #undef PUBLIC
 #undef SNAPSHOT

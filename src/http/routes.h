@@ -9,7 +9,7 @@
 
 #include "http/request.h"
 
-#define ROUTE_MAX_ARGS 4
+#define ROUTE_MAX_ARGS REQUEST_MAX_ARGS
 
 enum route_flags {
     ROUTE_PUBLIC = 1 << 0,   /* no session: the handler acts as a citizen, or for no one */
