@@ -119,12 +119,6 @@ static const struct route routes[] = {
 
 #define MAX_SEGS 8
 
-const struct route *routes_table(size_t *n)
-{
-    *n = sizeof(routes) / sizeof(routes[0]);
-    return routes;
-}
-
 /* Cuts `path` into its segments (empty ones dropped); -1 when there are too many. */
 static int split(char *path, char **seg)
 {

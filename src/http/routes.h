@@ -32,8 +32,6 @@ struct route {
     const char *params; /* the query parameters it takes, separated by spaces */
 };
 
-/* The table, in the order it is matched. */
-const struct route *routes_table(size_t *n);
 /* The first row for method and r->path; fills r->arg. NULL when no row has both. */
 const struct route *route_find(struct request *r);
 
