@@ -394,8 +394,13 @@ def test_sessions(world):
     d = session("paidan")
     r = d.get("/api/v1/session")
     if expect(r, 200, "GET /session (Bearer)"):
-        eq(r.json, {"username": "paidan", "role": "dispatcher", "csrf_token": d.csrf},
-           "GET /session body")
+        eq({k: r.json.get(k) for k in ("username", "role", "role_label", "unit", "csrf_token")},
+           {"username": "paidan", "role": "dispatcher", "role_label": "派单员", "unit": None,
+            "csrf_token": d.csrf}, "GET /session body")
+        perms = r.json.get("permissions") or []
+        check("appeal.dispatch" in perms and "appeal.reply" not in perms
+              and "rules.add" not in perms, "GET /session: the dispatcher's permissions",
+              perms)
     # cookie: reads need no CSRF token, writes do
     expect(d.cookie_call("GET", "/api/v1/session"), 200, "GET /session by cookie")
     body = appeal_body()
