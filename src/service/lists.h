@@ -35,7 +35,6 @@ struct task_req {
 int svc_task_add(struct service *svc, const struct actor *who, const struct task_req *req,
                  char *code, struct err *e);
 
-enum task_op { TASK_OP_UPDATE, TASK_OP_CLOSE, TASK_OP_VERIFY, TASK_OP_REOPEN };
 /* "update", "close", "verify", "reopen" -> enum task_op; -1 for anything else. */
 int task_op_parse(const char *name);
 struct task_change {

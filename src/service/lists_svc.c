@@ -395,6 +395,18 @@ json_t *svc_task_json(struct service *svc, const struct actor *who, const char *
     if (find_by_text(svc->st, "task_items", "code", code, "item", &cur, e) < 0)
         return NULL;
     json_t *j = task_json(svc, &cur.row, as_of);
+    /* what `who` may do to it now: its state allowing, and the policy */
+    struct task_item t;
+    item_of(&cur, &t);
+    json_t *allowed = json_array();
+    struct policy_target own = {.unit = row_int(&cur.row, "owner_unit_id")};
+    for (int op = TASK_OP_UPDATE; op <= TASK_OP_REOPEN; op++) {
+        struct err no;
+        if (task_op_possible(&t, op, who->name[0] ? who->name : "system") &&
+            policy_can(who, SUBJ_TASK, op_names[op], &own, &no) == 0)
+            json_array_append_new(allowed, json_string(op_names[op]));
+    }
+    json_object_set_new(j, "allowed_actions", allowed);
     if (history) {
         struct event_list ev = {0};
         if (store_subject_events(svc->st, "task", row_int(&cur.row, "id"), &ev, e) < 0) {
