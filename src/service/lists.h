@@ -96,6 +96,10 @@ struct visit_result {
 int svc_visit_add(struct service *svc, const struct actor *who, const struct visit_req *req,
                   struct visit_result *res, struct err *e);
 
+/* Seals onto the chain the visits a database holds from before visits were sealed (once;
+ * service_open calls it). */
+int svc_seal_old_visits(struct service *svc, int64_t now, struct err *e);
+
 json_t *svc_leaders_json(struct service *svc, const struct actor *who, struct err *e);
 /* One leader with links and visits. */
 json_t *svc_leader_json(struct service *svc, const struct actor *who, const char *name, struct err *e);
