@@ -244,7 +244,7 @@ int policy_can_to(const struct actor *who, int subject, const char *verb,
             if (r->scope[k] != SCOPE_NO && used < sizeof(may))
                 used += (size_t)snprintf(may + used, sizeof(may) - used, "%s%s",
                                          used ? ", " : "", role_code(k));
-        return err_set(e, ERR_FORBIDDEN, "role", "user '%s': role %s (%s) may not %s%s%s", name,
+        return err_set(e, ERR_FORBIDDEN, "actor", "user '%s': role %s (%s) may not %s%s%s", name,
                        role_code(role), role_label(role), phrase, used ? "; allowed: " : "",
                        may);
     }

@@ -59,7 +59,7 @@ int guard_appeal_filter(const struct actor *who, struct appeal_filter *f, struct
     }
     if (policy_can(who, SUBJ_APPEAL, "read", NULL, e) < 0)
         return -1;
-    return err_set(e, ERR_FORBIDDEN, "role",
+    return err_set(e, ERR_FORBIDDEN, "actor",
                    "user '%s' may not list appeals: follow one by its code instead", who->name);
 }
 

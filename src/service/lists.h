@@ -35,7 +35,6 @@ struct task_req {
 int svc_task_add(struct service *svc, const struct actor *who, const struct task_req *req,
                  char *code, struct err *e);
 
-enum task_op { TASK_OP_UPDATE, TASK_OP_CLOSE, TASK_OP_VERIFY, TASK_OP_REOPEN };
 /* "update", "close", "verify", "reopen" -> enum task_op; -1 for anything else. */
 int task_op_parse(const char *name);
 struct task_change {
@@ -96,6 +95,10 @@ struct visit_result {
 /* Records a visit and its problems, all in one transaction. */
 int svc_visit_add(struct service *svc, const struct actor *who, const struct visit_req *req,
                   struct visit_result *res, struct err *e);
+
+/* Seals onto the chain the visits a database holds from before visits were sealed (once;
+ * service_open calls it). */
+int svc_seal_old_visits(struct service *svc, int64_t now, struct err *e);
 
 json_t *svc_leaders_json(struct service *svc, const struct actor *who, struct err *e);
 /* One leader with links and visits. */

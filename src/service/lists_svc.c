@@ -395,6 +395,18 @@ json_t *svc_task_json(struct service *svc, const struct actor *who, const char *
     if (find_by_text(svc->st, "task_items", "code", code, "item", &cur, e) < 0)
         return NULL;
     json_t *j = task_json(svc, &cur.row, as_of);
+    /* what `who` may do to it now: its state allowing, and the policy */
+    struct task_item t;
+    item_of(&cur, &t);
+    json_t *allowed = json_array();
+    struct policy_target own = {.unit = row_int(&cur.row, "owner_unit_id")};
+    for (int op = TASK_OP_UPDATE; op <= TASK_OP_REOPEN; op++) {
+        struct err no;
+        if (task_op_possible(&t, op, who->name[0] ? who->name : "system") &&
+            policy_can(who, SUBJ_TASK, op_names[op], &own, &no) == 0)
+            json_array_append_new(allowed, json_string(op_names[op]));
+    }
+    json_object_set_new(j, "allowed_actions", allowed);
     if (history) {
         struct event_list ev = {0};
         if (store_subject_events(svc->st, "task", row_int(&cur.row, "id"), &ev, e) < 0) {
@@ -775,12 +787,52 @@ static int do_visit_add(struct service *svc, const struct actor *who, const stru
         if (visit_problem(svc, &by_visit, &l, &en, res->visit_id, &req->problems[i], req->at,
                           res->codes[i], e) < 0)
             goto out;
+    /* The visit and its problems, sealed onto the chain as one record. */
+    char det[256];
+    snprintf(det, sizeof(det), "{\"leader_id\":%lld,\"enterprise_id\":%lld,\"problems\":%d}",
+             (long long)row_int(&l.row, "id"), (long long)row_int(&en.row, "id"),
+             req->nproblems);
+    if (subject_append(svc, who, "visit", res->visit_id, 1, req->at, "record", 0, 1, det, e) < 0)
+        goto out;
     rc = 0;
 out:
     rec_release(&l);
     rec_release(&en);
     rec_release(&link);
     return rc;
+}
+
+/* Visits recorded before they were sealed onto the chain get their one event now, saying
+ * so, the first time a database is opened by a program that seals them; a setting marks it
+ * done. The event dates from the sealing, not from the visit: it proves the record from then on. */
+static int seal_old_visits(struct service *svc, int64_t now, struct err *e)
+{
+    char done[8] = "";
+    struct err ignore;
+    store_setting_get(svc->st, "visits_sealed", done, sizeof(done), &ignore);
+    if (!strcmp(done, "1"))
+        return 0;
+    struct rec *vs;
+    size_t n;
+    if (rec_list(svc->st, "visits", NULL, 0, &vs, &n, e) < 0)
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        int64_t id = row_int(&vs[i].row, "id");
+        struct event_list ev = {0};
+        rc = store_subject_events(svc->st, "visit", id, &ev, e);
+        if (rc == 0 && ev.n == 0)
+            rc = subject_append(svc, &svc_system, "visit", id, 1, now, "seal", 0, 1,
+                                "{\"note\":\"recorded before visits were sealed\"}", e);
+        event_list_release(&ev);
+    }
+    rec_list_release(vs, n);
+    return rc < 0 ? -1 : store_setting_set(svc->st, "visits_sealed", "1", e);
+}
+
+int svc_seal_old_visits(struct service *svc, int64_t now, struct err *e)
+{
+    IN_TX(svc, e, seal_old_visits(svc, now, e));
 }
 
 int svc_visit_add(struct service *svc, const struct actor *who, const struct visit_req *req,

@@ -1135,6 +1135,28 @@ int svc_project_show_json(struct service *svc, const struct actor *who, const ch
     for (size_t i = 0; i < t.n; i++)
         if (t.p[i].id == id)
             *out = node_json(svc, &n, &t, &t.p[i], 1, e);
+    if (*out) {
+        /* what `who` may do to it now: its state allowing, and the policy */
+        static const struct {
+            const char *action, *verb;
+            int active_only;
+        } acts[] = {{"progress", "progress", 1}, {"finish", "finish", 1},
+                    {"milestone", "add", 0},     {"link", "add", 0}};
+        const struct pnode *p = NULL;
+        for (size_t i = 0; i < t.n; i++)
+            if (t.p[i].id == id)
+                p = &t.p[i];
+        int active = p && row_int(&p->r.row, "state") == PROJECT_ACTIVE;
+        struct policy_target lead = {.unit = p ? row_int(&p->r.row, "lead_unit_id") : 0};
+        json_t *allowed = json_array();
+        for (size_t k = 0; k < sizeof(acts) / sizeof(acts[0]); k++) {
+            struct err no;
+            if ((active || !acts[k].active_only) &&
+                policy_can(who, SUBJ_PROJECT, acts[k].verb, &lead, &no) == 0)
+                json_array_append_new(allowed, json_string(acts[k].action));
+        }
+        json_object_set_new(*out, "allowed_actions", allowed);
+    }
     names_release(&n);
     tree_release(&t);
     return *out ? 0 : -1;

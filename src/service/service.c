@@ -7,8 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "service/guard.h"
+#include "service/lists.h"
 #include "service/view.h"
 #include "util/civil.h"
 #include "util/embedded.h"
@@ -22,6 +24,9 @@ int calendar_load_embedded(struct calendar *cal, struct err *e)
             return -1;
     return 0;
 }
+
+/* The migration from which visits are sealed onto the chain (0012_visit_seal.sql). */
+#define VISIT_SEAL_MIGRATION 12
 
 int service_open(struct service *svc, const char *url, int mode, struct err *e)
 {
@@ -53,6 +58,10 @@ int service_open(struct service *svc, const char *url, int mode, struct err *e)
     if (store_migrate(svc->st, e) < 0 || calendar_load_embedded(&svc->cal, e) < 0 ||
         store_calendar_load(svc->st, &svc->cal, e) < 0 ||
         svc_limits_now(svc, &svc->limits, e) < 0)
+        goto fail;
+    /* Crossing migration 0012 seals the visits recorded before visits were sealed. */
+    if (applied < VISIT_SEAL_MIGRATION && known >= VISIT_SEAL_MIGRATION &&
+        svc_seal_old_visits(svc, (int64_t)time(NULL), e) < 0)
         goto fail;
     return 0;
 fail:

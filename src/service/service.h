@@ -230,7 +230,7 @@ void bulletin_release(struct bulletin *b);
 struct audit_result {
     int64_t events, appeals;
     int64_t subjects; /* projects, list items and vote sessions that match their history */
-    int64_t projects, items, votes; /* the same by kind */
+    int64_t projects, items, votes, visits; /* the same by kind */
     int ok;
     int64_t bad_event; /* first broken event id (0 when the break is not one event) */
     char bad_appeal[APPEAL_CODE_LEN];

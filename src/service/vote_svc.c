@@ -582,6 +582,21 @@ json_t *svc_vote_json(struct service *svc, const struct actor *who, const char *
     if (session_load(svc, code, &s, e) < 0)
         goto out;
     j = session_json(svc, &s.r.row, 1, e);
+    if (j) {
+        /* what `who` may do to it now: its state allowing, and the policy */
+        static const char *const by_state[][4] = {
+            [VOTE_DRAFT] = {"deputies", "candidates", "open", NULL},
+            [VOTE_OPEN] = {"ballots", "close", NULL, NULL},
+            [VOTE_CLOSED] = {"adopt", NULL, NULL, NULL},
+        };
+        json_t *allowed = json_array();
+        struct err no;
+        if (s.state >= VOTE_DRAFT && s.state <= VOTE_CLOSED &&
+            policy_can(who, SUBJ_VOTE, "manage", NULL, &no) == 0)
+            for (int k = 0; k < 4 && by_state[s.state][k]; k++)
+                json_array_append_new(allowed, json_string(by_state[s.state][k]));
+        json_object_set_new(j, "allowed_actions", allowed);
+    }
     if (j && history) {
         struct event_list ev = {0};
         if (store_subject_events(svc->st, "vote", s.id, &ev, e) < 0) {
