@@ -97,11 +97,9 @@ static json_t *run(struct request *r, const struct route *rt, struct err *e)
 json_t *api_handle(struct request *r)
 {
     struct err e = {0};
-    const struct route *rt = route_find(r);
-    if (!rt) {
-        err_set(&e, ERR_NOT_FOUND, "path", "no such endpoint: %s %s", r->method, r->path);
+    const struct route *rt = route_find(r, &e);
+    if (!rt)
         return api_error(r, &e);
-    }
     /* A SNAPSHOT row (a private GET) reads one consistent snapshot in one transaction, not
      * one per statement. Public GETs write (rate limits) and stay outside. */
     int snapshot = (rt->flags & ROUTE_SNAPSHOT) != 0;

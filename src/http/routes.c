@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "http/handlers.h"
+#include "util/buf.h"
 
 #include "util/banned.h"
 
@@ -163,19 +164,46 @@ static int match(const char *pattern, char *const *seg, int n, const char **arg)
     return i == n;
 }
 
-const struct route *route_find(struct request *r)
+/* The last segments of the rows for this method whose path is the request's but for its last
+ * segment, a fixed one: what might have been meant ("open, close, ..."); "" when none, or
+ * when the path is directly under /api/v1 (every resource would be named). */
+static void siblings(const char *method, char *const *seg, int n, struct buf *out)
+{
+    const char *arg[ROUTE_MAX_ARGS];
+    char prefix[512];
+    if (n < 4)
+        return;
+    for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+        const char *last = strrchr(routes[i].pattern, '/');
+        if (strcmp(routes[i].method, method) != 0 || !last || last[1] == '{')
+            continue;
+        snprintf(prefix, sizeof(prefix), "%.*s", (int)(last - routes[i].pattern),
+                 routes[i].pattern);
+        if (match(prefix, seg, n - 1, arg))
+            buf_addf(out, "%s%s", out->len ? ", " : "", last + 1);
+    }
+}
+
+const struct route *route_find(struct request *r, struct err *e)
 {
     char *seg[MAX_SEGS];
     snprintf(r->segs, sizeof(r->segs), "%s", r->path);
     int n = split(r->segs, seg);
-    if (n < 0)
-        return NULL;
-    for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+    for (size_t i = 0; n >= 0 && i < sizeof(routes) / sizeof(routes[0]); i++) {
         const char *arg[ROUTE_MAX_ARGS] = {0};
         if (strcmp(routes[i].method, r->method) != 0 || !match(routes[i].pattern, seg, n, arg))
             continue;
         memcpy(r->arg, arg, sizeof(r->arg));
         return &routes[i];
     }
+    struct buf hint = BUF_INIT;
+    if (n > 0)
+        siblings(r->method, seg, n, &hint);
+    if (hint.len)
+        err_set(e, ERR_NOT_FOUND, "path", "no such endpoint: %s %s (%s there: %s)", r->method,
+                r->path, r->method, hint.ptr);
+    else
+        err_set(e, ERR_NOT_FOUND, "path", "no such endpoint: %s %s", r->method, r->path);
+    buf_release(&hint);
     return NULL;
 }

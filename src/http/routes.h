@@ -32,7 +32,8 @@ struct route {
     const char *params; /* the query parameters it takes, separated by spaces */
 };
 
-/* The first row for method and r->path; fills r->arg. NULL when no row has both. */
-const struct route *route_find(struct request *r);
+/* The first row for r->method and r->path; fills r->arg. NULL when no row has both, with e
+ * filled: 404 "no such endpoint", naming the fixed last segments the rows next to it take. */
+const struct route *route_find(struct request *r, struct err *e);
 
 #endif

@@ -135,6 +135,18 @@ def run(site):
             res = call(method, fill(pattern), None, site.tok["spare"])
             expect(res, 200, f"{method} {pattern} ({handler}) is routed")
 
+    # an unknown last segment names what the rows beside it take
+    expect(call("POST", "/api/v1/votes/NOSUCH1/frobnicate", {}, admin), 404,
+           "POST /votes/{code}/frobnicate", "no such endpoint: POST /api/v1/votes/NOSUCH1/"
+           "frobnicate (POST there: deputies, candidates, open, ballots, close, adopt)",
+           code="not_found")
+    expect(call("GET", "/api/v1/calendar/when", None, admin), 404, "GET /calendar/when",
+           "(GET there: add, is)")
+    r = call("GET", "/api/v1/nothing", None, admin)
+    eq(r.json and r.json["error"], {"code": "not_found", "field": "path",
+                                    "message": "no such endpoint: GET /api/v1/nothing"},
+       "directly under /api/v1, no list of every resource")
+
     # the issue's own example: ?foo=1 on the appeals' list, and the message in full
     res = call("GET", "/api/v1/appeals?foo=1", None, disp)
     expect(res, 400, "GET /appeals?foo=1", code="invalid", shape=True)
