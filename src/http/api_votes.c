@@ -1,13 +1,14 @@
-/* api_votes.c -- the deputies' vote (人大票决制) over HTTP:
- *     GET  /api/v1/votes                      sessions           leader, auditor, dispatcher
- *     POST /api/v1/votes                      create             dispatcher (admin always)
- *     GET  /api/v1/votes/{code}[?history=1]   one session        leader, auditor, dispatcher
+/* api_votes.c -- the deputies' vote (人大票决制) over HTTP (rows in http/routes.c):
+ *     GET  /api/v1/votes                      the sessions
+ *     POST /api/v1/votes                      {"code","title","year","rule","max_select","quorum"}
+ *     GET  /api/v1/votes/{code}[?history=1]   one session
  *     POST /api/v1/votes/{code}/deputies      {"names":[...]}
  *     POST /api/v1/votes/{code}/candidates {"title","area","lead_unit","measure","target","budget"}
  *     POST /api/v1/votes/{code}/open
  *     POST /api/v1/votes/{code}/ballots       {"deputy","candidate","choice"} or {"ballots":[...]}
  *     POST /api/v1/votes/{code}/close
- * Every POST answers with the session as GET shows it. The service decides who may. */
+ *     POST /api/v1/votes/{code}/adopt
+ * Every POST answers with the session as GET shows it. Who may do what is the policy's. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
