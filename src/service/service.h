@@ -231,9 +231,16 @@ int svc_calendar_set_day(struct service *svc, const char *date, const char *kind
 
 /* ---- accounts and sessions ---- */
 #define SESSION_TTL        (8 * 3600) /* a login lasts a working day */
-#define LOGIN_SLOW_AFTER   3          /* failures before each try must wait */
-#define LOGIN_LOCK_AFTER   10         /* failures before the key is locked */
-#define LOGIN_LOCK_SECONDS (15 * 60)
+/* Login throttling (service/auth.c; docs/operations.md explains the numbers). An account is
+ * slowed by its own failures; an address only by many failures across accounts, so that an
+ * office behind one NAT or a reverse proxy's clients do not lock each other out. */
+#define LOGIN_SLOW_AFTER      3         /* account failures before each try must wait */
+#define LOGIN_LOCK_AFTER      10        /* account failures before it is locked */
+#define LOGIN_ADDR_SLOW_AFTER 20        /* failures from one address before it must wait */
+#define LOGIN_ADDR_LOCK_AFTER 100       /* failures from one address before it is locked */
+#define LOGIN_LOCK_SECONDS    (15 * 60) /* how long a lock lasts */
+#define LOGIN_MAX_DELAY       60        /* the doubling wait stops here (seconds) */
+#define LOGIN_WINDOW_SECONDS  (15 * 60) /* failures are forgotten this long after the last */
 
 struct login {
     char token[65]; /* hand to the client; only its hash is stored */
@@ -242,9 +249,14 @@ struct login {
     struct actor actor;
 };
 /* Checks the password (Argon2id) with throttling per account and per address: after
- * LOGIN_SLOW_AFTER failures each try must wait, doubling up to a minute; after
- * LOGIN_LOCK_AFTER failures the account or address is refused for LOGIN_LOCK_SECONDS.
- * Errors: ERR_UNAUTHORIZED (one message whether the user exists or not), ERR_THROTTLED. */
+ * LOGIN_SLOW_AFTER failures of an account (LOGIN_ADDR_SLOW_AFTER of an address) each try
+ * must wait 1, 2, 4 ... up to LOGIN_MAX_DELAY seconds after the last failure; after
+ * LOGIN_LOCK_AFTER (LOGIN_ADDR_LOCK_AFTER) failures the key is refused for
+ * LOGIN_LOCK_SECONDS. The check and the count are one write transaction taken before the
+ * password is verified, so concurrent tries cannot pass a check together. Unknown and
+ * disabled users cost one Argon2id verify too. A right password wipes the account's
+ * failures. Errors: ERR_UNAUTHORIZED (one message whether the user exists or not),
+ * ERR_THROTTLED. */
 int svc_login(struct service *svc, const char *username, const char *password, const char *addr,
               int64_t now, struct login *out, struct err *e);
 /* The actor behind a token, and the session's CSRF token; ERR_UNAUTHORIZED if none/expired. */

@@ -321,6 +321,16 @@ int store_throttle_clear(store_t *st, const char *key, struct err *e)
     return st->ops->throttle_clear(st, key, e);
 }
 
+int store_throttle_lock(store_t *st, const char *key, struct throttle *t, struct err *e)
+{
+    return st->ops->throttle_lock(st, key, t, e);
+}
+
+int store_session_end_user(store_t *st, int64_t user_id, struct err *e)
+{
+    return st->ops->session_end_user(st, user_id, e);
+}
+
 int store_rate_hit(store_t *st, const char *key, int64_t window, int *count, struct err *e)
 {
     return st->ops->rate_hit(st, key, window, count, e);
