@@ -48,6 +48,20 @@ int svc_unit_add(struct service *svc, const char *name, const char *code, const 
 int svc_user_add(struct service *svc, const char *username, const char *name, const char *role,
                  const char *unit, const char *phone, const char *password, struct user *out,
                  struct err *e);
+/* Hashes a new password (checked by user_password_validate) into an Argon2id string. */
+int svc_password_hash(const char *password, char out[160], struct err *e);
+/* Changes to a user, for admins (and the system operator); each runs in one transaction
+ * and is one event of subject "user" on the chain (service/user_svc.c). A new password or
+ * a disabled account ends the user's sessions at once. ERR_NOT_FOUND names a missing user,
+ * ERR_STATE a change that changes nothing (disabling a disabled user). */
+int svc_user_passwd(struct service *svc, const struct actor *who, const char *username,
+                    const char *password, int64_t now, struct err *e);
+int svc_user_set_active(struct service *svc, const struct actor *who, const char *username,
+                        int active, int64_t now, struct err *e);
+int svc_user_set_unit(struct service *svc, const struct actor *who, const char *username,
+                      const char *unit, int64_t now, struct user *out, struct err *e);
+int svc_user_set_role(struct service *svc, const struct actor *who, const char *username,
+                      const char *role, int64_t now, struct user *out, struct err *e);
 /* Checks a password against a user's Argon2id hash; 0 when it matches. */
 int svc_password_check(const struct user *u, const char *password, struct err *e);
 int svc_ref_add(struct service *svc, int table, const char *name, const char *code, int sort,
@@ -199,8 +213,8 @@ void bulletin_release(struct bulletin *b);
 /* ---- audit ---- */
 struct audit_result {
     int64_t events, appeals;
-    int64_t subjects; /* projects, list items and vote sessions that match their history */
-    int64_t projects, items, votes; /* the same by kind */
+    int64_t subjects; /* projects, list items, vote sessions, users that match their history */
+    int64_t projects, items, votes, users; /* the same by kind (users: changed ones) */
     int ok;
     int64_t bad_event; /* first broken event id (0 when the break is not one event) */
     char bad_appeal[APPEAL_CODE_LEN];
