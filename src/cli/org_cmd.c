@@ -232,17 +232,19 @@ int cmd_user(struct cli *c, int argc, char **argv)
         free(u);
         return cli_fail(&e);
     }
-    static const char *const head[] = {"用户名", "姓名", "角色", "单位"};
+    static const char *const head[] = {"用户名", "姓名", "角色", "单位", "状态"};
     struct table t;
-    table_init(&t, 4, head);
+    table_init(&t, 5, head);
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++) {
         const char *row[] = {u[i].username, u[i].name, role_label(u[i].role),
-                             names_unit(&names, u[i].unit_id)};
+                             names_unit(&names, u[i].unit_id), u[i].active ? "启用" : "停用"};
         table_add(&t, row);
-        json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s}", "username", u[i].username,
-                                             "name", u[i].name, "role", role_code(u[i].role),
-                                             "unit", names_unit(&names, u[i].unit_id)));
+        json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:b}", "username",
+                                             u[i].username, "name", u[i].name, "role",
+                                             role_code(u[i].role), "unit",
+                                             names_unit(&names, u[i].unit_id), "active",
+                                             u[i].active));
     }
     if (!strcmp(format, "json"))
         cli_print_json(arr);

@@ -46,6 +46,11 @@ add_session cg tok-cg-2
 expect_ok "user disable cg" user disable cg
 check_eq "a disabled user's sessions end at once" "$(sessions_of cg)" 0
 check_eq "cg is inactive" "$(dbq "$DB" "SELECT active FROM users WHERE username = 'cg'")" 0
+ss user list --format json
+printf '%s\n' "$OUT" >"$T/u.json"
+check_json "user list shows cg disabled" "$T/u.json" 'py:{u["username"]: u["active"] for u in d}["cg"]' false
+ss user list
+check_has "user list (table) says 停用" "$(printf '%s\n' "$OUT" | grep cg)" 停用
 refuse "a disabled user cannot act (--as)" 1 "disabled" -- --as cg list
 refuse "disable a disabled user" 1 "already disabled" -- user disable cg
 expect_ok "user enable cg" user enable cg
