@@ -5,6 +5,7 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "util/banned.h"
 
@@ -109,6 +110,26 @@ static int admit(struct service *svc, const char *ukey, const char *akey, const 
     return 0;
 }
 
+/* After a wrong password whose check took `spent` whole seconds (a slow or loaded machine):
+ * the failure happened then, not when it was counted, so the wait runs from there. */
+static int note_failure_end(struct service *svc, const char *key, int64_t at, struct err *e)
+{
+    struct throttle t;
+    if (store_throttle_lock(svc->st, key, &t, e) < 0)
+        return -1;
+    if (t.failures == 0 || t.last_at >= at)
+        return 0;
+    t.last_at = at;
+    return store_throttle_put(svc->st, key, &t, e);
+}
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /* Step 3 after a right password: the account's failures are wiped, the address gets back
  * the attempt step 1 counted, and the session is stored. */
 static int open_session(struct service *svc, const char *ukey, const char *akey,
@@ -126,6 +147,13 @@ static int open_session(struct service *svc, const char *ukey, const char *akey,
                      : store_throttle_clear(svc->st, akey, e)) < 0)
         return -1;
     return store_session_purge(svc->st, now, e) < 0 ? -1 : store_session_add(svc->st, row, e);
+}
+
+int svc_login_forget_account(struct service *svc, const char *username, struct err *e)
+{
+    char ukey[96];
+    snprintf(ukey, sizeof(ukey), "%s%.80s", account_rule.prefix, username);
+    return store_throttle_clear(svc->st, ukey, e);
 }
 
 int svc_login(struct service *svc, const char *username, const char *password, const char *addr,
@@ -151,10 +179,22 @@ int svc_login(struct service *svc, const char *username, const char *password, c
     /* Step 2, outside any transaction: one Argon2id verify whoever asked. */
     int usable = found && u.active && u.password_hash[0];
     const char *hash = usable ? u.password_hash : dummy_hash;
+    int64_t t0 = mono_ms();
     int match = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
-    if (!usable || !match)
+    int64_t spent = (mono_ms() - t0) / 1000;
+    if (!usable || !match) {
+        if (spent > 0) {
+            if (store_begin(svc->st, e) < 0)
+                return -1;
+            if (note_failure_end(svc, ukey, now + spent, e) < 0 ||
+                note_failure_end(svc, akey, now + spent, e) < 0 || store_commit(svc->st, e) < 0) {
+                store_rollback(svc->st);
+                return -1;
+            }
+        }
         return err_set(e, ERR_UNAUTHORIZED, "password",
                        "用户名或密码错误 (wrong username or password)");
+    }
     struct session_row row;
     memset(&row, 0, sizeof(row));
     random_hex(out->token, 32);

@@ -53,7 +53,8 @@ int svc_password_hash(const char *password, char out[160], struct err *e);
 /* Changes to a user, for admins (and the system operator); each runs in one transaction
  * and is one event of subject "user" on the chain (service/user_svc.c). A new password or
  * a disabled account ends the user's sessions at once. ERR_NOT_FOUND names a missing user,
- * ERR_STATE a change that changes nothing (disabling a disabled user). */
+ * ERR_STATE a change that changes nothing (disabling a disabled user). A new password also
+ * lifts the account's login throttle (svc_login_forget_account). */
 int svc_user_passwd(struct service *svc, const struct actor *who, const char *username,
                     const char *password, int64_t now, struct err *e);
 int svc_user_set_active(struct service *svc, const struct actor *who, const char *username,
@@ -273,6 +274,9 @@ struct login {
  * ERR_THROTTLED. */
 int svc_login(struct service *svc, const char *username, const char *password, const char *addr,
               int64_t now, struct login *out, struct err *e);
+/* Inside the caller's transaction: the account's failed logins are forgotten (an admin set
+ * a new password: the user may log in with it at once). The address counts stay. */
+int svc_login_forget_account(struct service *svc, const char *username, struct err *e);
 /* The actor behind a token, and the session's CSRF token; ERR_UNAUTHORIZED if none/expired. */
 int svc_session(struct service *svc, const char *token, int64_t now, struct actor *who,
                 char csrf[65], struct err *e);

@@ -110,6 +110,8 @@ static int change(struct service *svc, const struct actor *who, const char *user
     /* A new password or a disabled account: whoever holds a session is out now. */
     if (rc == 0 && (ed->what == CHANGE_PASSWORD || !after.active))
         rc = store_session_end_user(svc->st, before.id, e);
+    if (rc == 0 && ed->what == CHANGE_PASSWORD)
+        rc = svc_login_forget_account(svc, before.username, e);
     if (rc == 0)
         rc = subject_append(svc, who, "user", before.id, seq, now, action, before.active,
                             after.active, ds, e);

@@ -86,6 +86,19 @@ def login(user, password=PASSWORD, src="127.0.0.1", xff=None, real_ip=None):
                headers=h)
 
 
+def last_failure_then(fail, probes):
+    """Runs fail() (a failing login) in a thread and, while its password is being checked,
+    probes(): the throttle's wait counts from the attempt (counted before Argon2 runs), so
+    probes made then fall surely inside the first 1 s wait, however slow the machine is."""
+    out = {}
+    t = threading.Thread(target=lambda: out.setdefault("r", fail()))
+    t.start()
+    time.sleep(0.15)
+    probes()
+    t.join()
+    return out.get("r")
+
+
 def db_scalar(db, sql):
     """One value from the test's database, by its own client (sqlite3 module or psql)."""
     if db.startswith(("postgres://", "postgresql://")):
@@ -142,7 +155,7 @@ def test_nat():
     expect(login("paidan", src=src), 200, "NAT: and paidan's")
 
 
-def test_proxy():
+def test_proxy(db):
     # ten wrong passwords from one client behind the proxy
     statuses = [login("paidan", f"wrong-{i}", xff="10.0.0.1").status for i in range(10)]
     check(set(statuses) <= {401, 429} and statuses.count(401) <= SLOW_AFTER + 1,
@@ -153,17 +166,27 @@ def test_proxy():
     expect(login("zhujian", xff="10.0.0.1"), 200,
            "proxy: the client with ten failures on paidan may still log in as zhujian")
     # many failures across accounts from one client slow that client only
-    for i in range(ADDR_SLOW_AFTER):
+    for i in range(ADDR_SLOW_AFTER - 1):
         expect(login(f"ghost-a{i}", "wrong-x", xff="10.0.1.1"), 401,
                f"proxy: client 10.0.1.1 failure {i + 1} (unknown user)")
-    r = login("zhujian", xff="10.0.1.1")
-    expect(r, 429, f"proxy: after {ADDR_SLOW_AFTER} failures the client is slowed",
-           ["登录失败次数过多", "try again in"], code="too_many_requests")
-    expect(login("zhujian", real_ip="10.0.1.1"), 429,
-           "proxy: X-Real-IP names the same client")
-    expect(login("zhujian", xff="10.0.1.1, 127.0.0.1"), 429,
-           "proxy: a trusted hop on the right of X-Forwarded-For is skipped")
-    expect(login("zhujian", xff="10.0.1.2"), 200, "proxy: another client of the proxy gets in")
+
+    def probes():
+        r = login("zhujian", xff="10.0.1.1")
+        expect(r, 429, f"proxy: after {ADDR_SLOW_AFTER} failures the client is slowed",
+               ["登录失败次数过多", "try again in"], code="too_many_requests")
+        expect(login("zhujian", real_ip="10.0.1.1"), 429,
+               "proxy: X-Real-IP names the same client")
+        expect(login("zhujian", xff="10.0.1.1, 127.0.0.1"), 429,
+               "proxy: a trusted hop on the right of X-Forwarded-For is skipped")
+        expect(login("zhujian", xff="10.0.1.2"), 200,
+               "proxy: meanwhile another client of the proxy gets in")
+
+    r = last_failure_then(lambda: login("ghost-a-last", "wrong-x", xff="10.0.1.1"), probes)
+    expect(r, 401, f"proxy: client 10.0.1.1 failure {ADDR_SLOW_AFTER}")
+    eq(db_scalar(db, "SELECT failures FROM login_failures WHERE key = 'addr:10.0.1.1'"),
+       str(ADDR_SLOW_AFTER), "proxy: the failures are stored under the forwarded client")
+    eq(db_scalar(db, "SELECT count(*) FROM login_failures WHERE key = 'addr:127.0.0.1' "
+                     "AND failures > 0"), "0", "proxy: and none under the proxy's address")
     expect(login("zhujian", xff="10.0.1.1", src="127.0.0.22"), 200,
            "proxy: from a peer that is not trusted, X-Forwarded-For is ignored")
     # the public submission limit is per client too
@@ -244,13 +267,21 @@ def test_brute_force():
         time.sleep(0.3)
     check(seen_one, "brute force: a refusal says 'try again in 1 second'")
     expect(login("b1", src=src), 429, "brute force: even the right password waits its turn")
+    # an admin's new password lets the user in at once
+    adm = login("admin", src="127.0.0.42").json["token"]
+    expect(req("POST", "/api/v1/users/b1/password", {"password": "B1-new-pass-2022"}, token=adm,
+               src="127.0.0.42"), 200, "brute force: admin sets b1 a new password")
+    expect(login("b1", "B1-new-pass-2022", src=src), 200,
+           "brute force: with the new password b1 gets in at once")
 
 
-def test_timing():
+def timing_round(rnd):
+    """One pass: each timing user with a wrong password, and as many unknown usernames, in
+    back-to-back pairs alternating which goes first, so a drift in the machine's load favours
+    neither. Returns the medians (known, unknown) and the median of the pairs' ratios."""
     known, unknown = [], []
     for i, user in enumerate(TIMING_USERS):
-        # alternate which goes first, so a drift in the machine's load favours neither
-        tries = [(user, "127.0.0.51", known), (f"nobody-{i}", "127.0.0.52", unknown)]
+        tries = [(user, "127.0.0.51", known), (f"nobody-{rnd}-{i}", "127.0.0.52", unknown)]
         if i % 2:
             tries.reverse()
         answers = []
@@ -259,16 +290,29 @@ def test_timing():
             answers.append(login(name, "not-the-password", src=src))
             times.append(time.perf_counter() - t0)
         r1, r2 = answers
-        eq((r1.status, r2.status), (401, 401), f"timing: round {i + 1} both refused")
+        eq((r1.status, r2.status), (401, 401), f"timing: pass {rnd} round {i + 1} both refused")
         if r1.json and r2.json:
             eq(r1.json["error"]["message"], r2.json["error"]["message"],
-               f"timing: round {i + 1} one message for both")
-    mk, mu = statistics.median(known), statistics.median(unknown)
-    ratio = max(mk, mu) / min(mk, mu)
-    print(f"# timing: known user {mk * 1000:.1f} ms, unknown user {mu * 1000:.1f} ms "
-          f"(medians of {len(known)}), ratio {ratio:.2f}", file=sys.stderr)
-    check(ratio <= 1.2, "timing: known and unknown usernames within 20 %",
-          f"known {mk * 1000:.1f} ms, unknown {mu * 1000:.1f} ms")
+               f"timing: pass {rnd} round {i + 1} one message for both")
+    ratios = [k / u for k, u in zip(known, unknown)]
+    return statistics.median(known), statistics.median(unknown), statistics.median(ratios)
+
+
+def test_timing():
+    # The machine is shared: a pass disturbed by someone else's load gets one more pass
+    # (each timing user then has 2 failures, below LOGIN_SLOW_AFTER; each address 18, below
+    # LOGIN_ADDR_SLOW_AFTER). Skipping Argon2 for unknown users makes them ~100x faster.
+    for rnd in (1, 2):
+        mk, mu, paired = timing_round(rnd)
+        ratio = max(mk, mu) / min(mk, mu)
+        within = max(paired, 1 / paired) <= 1.2
+        print(f"# timing pass {rnd}: known user {mk * 1000:.1f} ms, unknown user "
+              f"{mu * 1000:.1f} ms (medians of {len(TIMING_USERS)}), ratio {ratio:.2f}; "
+              f"median of paired ratios {paired:.2f}", file=sys.stderr)
+        if within:
+            break
+    check(within, "timing: known and unknown usernames within 20 % (median of paired ratios)",
+          f"known {mk * 1000:.1f} ms, unknown {mu * 1000:.1f} ms, paired {paired:.2f}")
 
 
 def test_users(db):
@@ -350,10 +394,11 @@ def test_users(db):
     au = login("shenji", src=src).json["token"]
     r = req("GET", "/api/v1/audit/verify", token=au, src=src)
     if expect(r, 200, "users: audit verify"):
-        eq((r.json["ok"], r.json["users"]), (True, 1), "users: audit verify checks victim")
+        eq((r.json["ok"], r.json["users"]), (True, 2),
+           "users: audit verify checks the changed users (victim, b1)")
     n = db_scalar(db, "SELECT count(*) FROM events WHERE subject = 'user' AND details "
                       "NOT LIKE '%argon2%'")
-    eq(n, "5", "users: five user events, none with a password hash")
+    eq(n, "6", "users: six user events (victim 5, b1 1), none with a password hash")
     # a user row changed behind the program's back
     db_exec(db, "UPDATE users SET role = (SELECT role FROM users WHERE username = 'admin') "
                 "WHERE username = 'victim'")
@@ -372,13 +417,23 @@ def test_users(db):
 def test_untrusted(binary, db, tmp):
     """The same database, served without --trusted-proxy: forwarded headers mean nothing."""
     with apilib.Server(binary, db, os.path.join(tmp, "server-b.log"), args=["--threads", "4"]):
-        for i in range(ADDR_SLOW_AFTER):
+        for i in range(ADDR_SLOW_AFTER - 1):
             expect(login(f"ghost-b{i}", "wrong-x", xff=f"10.0.3.{i + 1}"), 401,
                    f"untrusted: failure {i + 1} (a 'different' forwarded client each time)")
-        r = login("lingdao", xff="10.0.3.200")
-        expect(r, 429, "untrusted: X-Forwarded-For ignored: the proxy's address is slowed",
-               "try again in", code="too_many_requests")
-        expect(login("lingdao", src="127.0.0.71"), 200, "untrusted: another peer gets in")
+
+        def probes():
+            expect(login("lingdao", xff="10.0.3.200"), 429,
+                   "untrusted: X-Forwarded-For ignored: the proxy's address is slowed",
+                   "try again in", code="too_many_requests")
+            expect(login("lingdao", src="127.0.0.71"), 200, "untrusted: another peer gets in")
+
+        r = last_failure_then(lambda: login("ghost-b-last", "wrong-x", xff="10.0.3.99"), probes)
+        expect(r, 401, f"untrusted: failure {ADDR_SLOW_AFTER}")
+        eq(db_scalar(db, "SELECT count(*) FROM login_failures WHERE key LIKE 'addr:10.0.3.%'"),
+           "0", "untrusted: no failure is stored under a forwarded address")
+        check(int(db_scalar(db, "SELECT failures FROM login_failures WHERE key = "
+                                "'addr:127.0.0.1'") or 0) >= ADDR_SLOW_AFTER,
+              "untrusted: all of them under the proxy's address")
 
 
 def test_bad_proxy(binary, db):
@@ -403,7 +458,7 @@ def main():
             test_bad_proxy(binary, db)
             args = ["--threads", "16", "--trusted-proxy", "127.0.0.1"]
             with apilib.Server(binary, db, os.path.join(tmp, "server.log"), args=args):
-                for name, fn in (("nat", test_nat), ("proxy", test_proxy),
+                for name, fn in (("nat", test_nat), ("proxy", lambda: test_proxy(db)),
                                  ("concurrent", lambda: test_concurrent(db)),
                                  ("brute force", test_brute_force), ("timing", test_timing),
                                  ("users", lambda: test_users(db))):
