@@ -281,7 +281,8 @@ def timing_round(rnd):
     neither. Returns the medians (known, unknown) and the median of the pairs' ratios."""
     known, unknown = [], []
     for i, user in enumerate(TIMING_USERS):
-        tries = [(user, "127.0.0.51", known), (f"nobody-{rnd}-{i}", "127.0.0.52", unknown)]
+        tries = [(user, f"127.0.0.{50 + 2 * rnd}", known),
+                 (f"nobody-{rnd}-{i}", f"127.0.0.{51 + 2 * rnd}", unknown)]
         if i % 2:
             tries.reverse()
         answers = []
@@ -299,10 +300,11 @@ def timing_round(rnd):
 
 
 def test_timing():
-    # The machine is shared: a pass disturbed by someone else's load gets one more pass
-    # (each timing user then has 2 failures, below LOGIN_SLOW_AFTER; each address 18, below
-    # LOGIN_ADDR_SLOW_AFTER). Skipping Argon2 for unknown users makes them ~100x faster.
-    for rnd in (1, 2):
+    # The machine is shared: a pass disturbed by someone else's load gets another, up to
+    # three (each timing user's third failure is still checked: it sees 2 < LOGIN_SLOW_AFTER;
+    # each pass has addresses of its own). Skipping Argon2 for unknown users, as before issue
+    # 11, made them ~100x faster: no pass comes near 20 % then.
+    for rnd in (1, 2, 3):
         mk, mu, paired = timing_round(rnd)
         ratio = max(mk, mu) / min(mk, mu)
         within = max(paired, 1 / paired) <= 1.2
