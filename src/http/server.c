@@ -76,11 +76,11 @@ static int canonical_ip(const char *text, size_t len, char *out, size_t size)
 static int is_trusted(const struct server_config *cfg, const char *ip)
 {
     char a[64];
-    for (int i = 0; i < cfg->ntrusted_proxy; i++)
-        if (canonical_ip(cfg->trusted_proxy[i], strlen(cfg->trusted_proxy[i]), a, sizeof(a)) ==
-                0 &&
-            !strcmp(a, ip))
+    for (int i = 0; i < cfg->ntrusted_proxy; i++) {
+        const char *p = cfg->trusted_proxy[i];
+        if (canonical_ip(p, strlen(p), a, sizeof(a)) == 0 && !strcmp(a, ip))
             return 1;
+    }
     return 0;
 }
 

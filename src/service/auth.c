@@ -171,8 +171,7 @@ int svc_login(struct service *svc, const char *username, const char *password, c
     snprintf(akey, sizeof(akey), "%s%.80s", address_rule.prefix, addr && *addr ? addr : "-");
     if (store_begin(svc->st, e) < 0)
         return -1;
-    if (admit(svc, ukey, akey, username, now, &u, &found, e) < 0 ||
-        store_commit(svc->st, e) < 0) {
+    if (admit(svc, ukey, akey, username, now, &u, &found, e) < 0 || store_commit(svc->st, e) < 0) {
         store_rollback(svc->st);
         return -1;
     }
@@ -272,7 +271,8 @@ int svc_rate_limit(struct service *svc, const char *key, int window_seconds, int
         return -1;
     }
     if (count > max)
-        return err_set(e, ERR_THROTTLED, "", "请求过于频繁，每 %d 秒最多 %d 次 (too many requests: at most %d per %d %s)",
+        return err_set(e, ERR_THROTTLED, "",
+                       "请求过于频繁，每 %d 秒最多 %d 次 (too many requests: at most %d per %d %s)",
                        window_seconds, max, max, window_seconds,
                        window_seconds == 1 ? "second" : "seconds");
     return 0;
