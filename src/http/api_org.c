@@ -129,6 +129,80 @@ json_t *user_add(struct request *r, struct err *e)
                      role_code(u.role));
 }
 
+/* The user as GET /api/v1/users shows it (the phone masked), read through the service. */
+static json_t *user_doc(struct request *r, const char *username, struct err *e)
+{
+    json_t *all = users_list(r, e), *u;
+    size_t i;
+    json_array_foreach(all, i, u)
+    {
+        if (!strcmp(json_string_value(json_object_get(u, "username")), username)) {
+            json_incref(u);
+            json_decref(all);
+            return u;
+        }
+    }
+    json_decref(all);
+    return all ? (err_set(e, ERR_NOT_FOUND, "username", "unknown user '%s'", username), NULL)
+               : NULL;
+}
+
+/* The one member a change of a user takes: {"password"|"unit"|"role": "..."}. */
+static int member(struct request *r, const char *key, const char **out, struct err *e)
+{
+    if (req_str(r->json, key, out, e) < 0)
+        return -1;
+    if (!*out)
+        return err_set(e, ERR_INVALID, key, "请提供 %s (the body needs \"%s\")", key, key);
+    return 0;
+}
+
+/* POST /api/v1/users/{username}/password {"password"} */
+json_t *user_password(struct request *r, struct err *e)
+{
+    const char *v;
+    if (member(r, "password", &v, e) < 0 ||
+        svc_user_passwd(r->svc, &r->actor, r->arg[0], v, r->now, e) < 0)
+        return NULL;
+    return user_doc(r, r->arg[0], e);
+}
+
+/* POST /api/v1/users/{username}/disable: their sessions end at once. */
+json_t *user_disable(struct request *r, struct err *e)
+{
+    if (svc_user_set_active(r->svc, &r->actor, r->arg[0], 0, r->now, e) < 0)
+        return NULL;
+    return user_doc(r, r->arg[0], e);
+}
+
+/* POST /api/v1/users/{username}/enable */
+json_t *user_enable(struct request *r, struct err *e)
+{
+    if (svc_user_set_active(r->svc, &r->actor, r->arg[0], 1, r->now, e) < 0)
+        return NULL;
+    return user_doc(r, r->arg[0], e);
+}
+
+/* POST /api/v1/users/{username}/unit {"unit"} */
+json_t *user_set_unit(struct request *r, struct err *e)
+{
+    const char *v;
+    if (member(r, "unit", &v, e) < 0 ||
+        svc_user_set_unit(r->svc, &r->actor, r->arg[0], v, r->now, NULL, e) < 0)
+        return NULL;
+    return user_doc(r, r->arg[0], e);
+}
+
+/* POST /api/v1/users/{username}/role {"role"} */
+json_t *user_set_role(struct request *r, struct err *e)
+{
+    const char *v;
+    if (member(r, "role", &v, e) < 0 ||
+        svc_user_set_role(r->svc, &r->actor, r->arg[0], v, r->now, NULL, e) < 0)
+        return NULL;
+    return user_doc(r, r->arg[0], e);
+}
+
 /* GET /api/v1/calendar/add?date=&n=: the date n working days after (or before) date. */
 json_t *calendar_add(struct request *r, struct err *e)
 {

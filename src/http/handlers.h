@@ -14,7 +14,8 @@ route_handler public_submit, public_follow, public_areas;
 route_handler appeals_list, appeal_register, appeal_show, appeal_act;
 /* api_org.c: units, areas, channels, users, the calendar */
 route_handler units_list, unit_add, areas_list, area_add, channels_list, channel_add;
-route_handler users_list, user_add, calendar_add, calendar_is;
+route_handler users_list, user_add, user_password, user_disable, user_enable, user_set_unit;
+route_handler user_set_role, calendar_add, calendar_is;
 /* api_assess.c: report and explain, rules, bulletin, audit */
 route_handler report_get, rules_list, rules_get, rules_add, bulletin_get, audit_verify;
 /* api_projects.c */

@@ -56,6 +56,11 @@ static const struct route routes[] = {
     {POST,   "/api/v1/channels",                      channel_add,         WRITE | BODY, ""},
     {GET,    "/api/v1/users",                         users_list,          SNAPSHOT, ""},
     {POST,   "/api/v1/users",                         user_add,            WRITE | BODY, ""},
+    {POST,   "/api/v1/users/{username}/password",     user_password,       WRITE | BODY, ""},
+    {POST,   "/api/v1/users/{username}/disable",      user_disable,        WRITE, ""},
+    {POST,   "/api/v1/users/{username}/enable",       user_enable,         WRITE, ""},
+    {POST,   "/api/v1/users/{username}/unit",         user_set_unit,       WRITE | BODY, ""},
+    {POST,   "/api/v1/users/{username}/role",         user_set_role,       WRITE | BODY, ""},
     {GET,    "/api/v1/calendar/add",                  calendar_add,        SNAPSHOT, "date n"},
     {GET,    "/api/v1/calendar/is",                   calendar_is,         SNAPSHOT, "date"},
     /* api_assess.c */

@@ -53,19 +53,91 @@ static struct service *thread_service(struct err *e)
     return svc;
 }
 
+/* An address in one canonical text form (inet_ntop of its bytes); 0 when it is one. */
+static int canonical_ip(const char *text, size_t len, char *out, size_t size)
+{
+    char tmp[64];
+    unsigned char bin[16];
+    while (len && (*text == ' ' || *text == '\t'))
+        text++, len--;
+    while (len && (text[len - 1] == ' ' || text[len - 1] == '\t'))
+        len--;
+    if (len == 0 || len >= sizeof(tmp))
+        return -1;
+    memcpy(tmp, text, len);
+    tmp[len] = '\0';
+    if (inet_pton(AF_INET, tmp, bin) == 1)
+        return inet_ntop(AF_INET, bin, out, (socklen_t)size) ? 0 : -1;
+    if (inet_pton(AF_INET6, tmp, bin) == 1)
+        return inet_ntop(AF_INET6, bin, out, (socklen_t)size) ? 0 : -1;
+    return -1;
+}
+
+static int is_trusted(const struct server_config *cfg, const char *ip)
+{
+    char a[64];
+    for (int i = 0; i < cfg->ntrusted_proxy; i++) {
+        const char *p = cfg->trusted_proxy[i];
+        if (canonical_ip(p, strlen(p), a, sizeof(a)) == 0 && !strcmp(a, ip))
+            return 1;
+    }
+    return 0;
+}
+
+int server_check_proxies(const struct server_config *cfg, struct err *e)
+{
+    char a[64];
+    for (int i = 0; i < cfg->ntrusted_proxy; i++)
+        if (canonical_ip(cfg->trusted_proxy[i], strlen(cfg->trusted_proxy[i]), a, sizeof(a)) < 0)
+            return err_set(e, ERR_INVALID, "trusted-proxy",
+                           "--trusted-proxy '%s' 不是 IP 地址 (is not an IPv4 or IPv6 address)",
+                           cfg->trusted_proxy[i]);
+    return 0;
+}
+
+void server_client_addr(const struct server_config *cfg, const char *peer, const char *xff,
+                        const char *real_ip, char *out, size_t size)
+{
+    char hop[64];
+    snprintf(out, size, "%s", peer);
+    if (!is_trusted(cfg, peer))
+        return;
+    if (xff && *xff) {
+        /* From the right: each hop a trusted proxy added, until the first it did not. */
+        size_t end = strlen(xff);
+        for (;;) {
+            size_t start = end;
+            while (start > 0 && xff[start - 1] != ',')
+                start--;
+            if (canonical_ip(xff + start, end - start, hop, sizeof(hop)) < 0)
+                return; /* malformed: the last hop we could trust is the answer */
+            snprintf(out, size, "%s", hop);
+            if (!is_trusted(cfg, hop) || start == 0)
+                return;
+            end = start - 1;
+        }
+    }
+    if (real_ip && canonical_ip(real_ip, strlen(real_ip), hop, sizeof(hop)) == 0)
+        snprintf(out, size, "%s", hop);
+}
+
 static void client_addr(struct MHD_Connection *c, char *out, size_t size)
 {
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    char peer[64] = "-";
     snprintf(out, size, "-");
     if (!ci || !ci->client_addr)
         return;
     const struct sockaddr *sa = ci->client_addr;
     if (sa->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
-                  (socklen_t)size);
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, peer,
+                  (socklen_t)sizeof(peer));
     else if (sa->sa_family == AF_INET6)
-        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
-                  (socklen_t)size);
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, peer,
+                  (socklen_t)sizeof(peer));
+    server_client_addr(config, peer,
+                       MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For"),
+                       MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Real-IP"), out, size);
 }
 
 /* Queues `len` bytes of `body` (malloc'ed; taken here) with the headers every answer has. */
@@ -200,6 +272,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 int server_run(const struct server_config *cfg, struct err *e)
 {
     config = cfg;
+    if (server_check_proxies(cfg, e) < 0)
+        return -1;
     struct sockaddr_in addr;
     memset(&addr, 0, sizeof(addr));
     addr.sin_family = AF_INET;

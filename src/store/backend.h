@@ -65,6 +65,8 @@ struct store_ops {
     int (*throttle_get)(store_t *st, const char *key, struct throttle *t, struct err *e);
     int (*throttle_put)(store_t *st, const char *key, const struct throttle *t, struct err *e);
     int (*throttle_clear)(store_t *st, const char *key, struct err *e);
+    int (*throttle_lock)(store_t *st, const char *key, struct throttle *t, struct err *e);
+    int (*session_end_user)(store_t *st, int64_t user_id, struct err *e);
     int (*rate_hit)(store_t *st, const char *key, int64_t window, int *count, struct err *e);
     int (*rows_scan)(store_t *st, const char *table, int (*cb)(const struct row *r, void *ctx),
                      void *ctx, struct err *e);

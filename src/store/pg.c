@@ -1779,6 +1779,50 @@ static int pg_throttle_clear(store_t *st, const char *key, struct err *e)
     return run_done(s, sql, &p, "cannot clear login failures", e);
 }
 
+/* ---- issue 11: login throttling and user sessions (port with the store rewrite) --------- */
+
+/* The key's counters, locked until the transaction ends: the zero row is inserted first so
+ * that even a key's first failures are serialised (SELECT ... FOR UPDATE locks only rows
+ * that exist). SQLite's BEGIN IMMEDIATE gives the same guarantee for the whole database. */
+static int pg_throttle_lock(store_t *st, const char *key, struct throttle *t, struct err *e)
+{
+    static const char sql_seed[] =
+        "INSERT INTO login_failures (key, failures, last_at, locked_until) "
+        "VALUES ($1, 0, 0, 0) ON CONFLICT (key) DO NOTHING";
+    static const char sql[] =
+        "SELECT failures, last_at, locked_until FROM login_failures WHERE key = $1 FOR UPDATE";
+    struct pg *s = (struct pg *)st;
+    memset(t, 0, sizeof(*t));
+    if (write_allowed(s, e) < 0)
+        return -1;
+    struct params p = {0};
+    p_text(&p, key);
+    if (run_done(s, sql_seed, &p, "cannot record login attempt", e) < 0)
+        return -1;
+    PGresult *r = run(s, sql, &p, "cannot read login failures", e);
+    if (!r)
+        return -1;
+    if (PQntuples(r) > 0) {
+        t->failures = gint(r, 0, 0);
+        t->last_at = g64(r, 0, 1);
+        t->locked_until = g64(r, 0, 2);
+    }
+    PQclear(r);
+    return 0;
+}
+
+static int pg_session_end_user(store_t *st, int64_t user_id, struct err *e)
+{
+    static const char sql[] = "DELETE FROM sessions WHERE user_id = $1";
+    struct pg *s = (struct pg *)st;
+    if (write_allowed(s, e) < 0)
+        return -1;
+    struct params p = {0};
+    p_int(&p, user_id);
+    return run_done(s, sql, &p, "cannot end the user's sessions", e);
+}
+/* ---- end of issue 11 block ---- */
+
 static int pg_rate_hit(store_t *st, const char *key, int64_t window, int *count, struct err *e)
 {
     static const char sql[] =
@@ -2287,6 +2331,8 @@ static const struct store_ops pg_ops = {
     .throttle_get = pg_throttle_get,
     .throttle_put = pg_throttle_put,
     .throttle_clear = pg_throttle_clear,
+    .throttle_lock = pg_throttle_lock,
+    .session_end_user = pg_session_end_user,
     .rate_hit = pg_rate_hit,
     .rows_scan = pg_rows_scan,
     .rows_count = pg_rows_count,

@@ -1522,6 +1522,51 @@ static int lite_throttle_clear(struct lite *s, const char *key, struct err *e)
     return step_done(s, st, "cannot clear login failures", e);
 }
 
+/* ---- issue 11: login throttling and user sessions (port with the store rewrite) --------- */
+
+/* The key's counters, held until the transaction ends: the caller is inside BEGIN IMMEDIATE,
+ * which serialises every writer, so no other login reads them meanwhile. The zero row is
+ * inserted first, as on PostgreSQL where it is what the row lock needs. */
+static int lite_throttle_lock(struct lite *s, const char *key, struct throttle *t, struct err *e)
+{
+    static const char sql_seed[] =
+        "INSERT INTO login_failures (key, failures, last_at, locked_until) "
+        "VALUES (?, 0, 0, 0) ON CONFLICT (key) DO NOTHING";
+    memset(t, 0, sizeof(*t));
+    if (write_allowed(s, e) < 0)
+        return -1;
+    sqlite3_stmt *st = prep(s, sql_seed, e);
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    if (step_done(s, st, "cannot record login attempt", e) < 0)
+        return -1;
+    return lite_throttle_get(s, key, t, e);
+}
+
+static int lite_session_end_user(struct lite *s, int64_t user_id, struct err *e)
+{
+    static const char sql[] = "DELETE FROM sessions WHERE user_id = ?";
+    if (write_allowed(s, e) < 0)
+        return -1;
+    sqlite3_stmt *st = prep(s, sql, e);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, user_id);
+    return step_done(s, st, "cannot end the user's sessions", e);
+}
+
+static int op_throttle_lock(store_t *st, const char *key, struct throttle *t, struct err *e)
+{
+    return lite_throttle_lock((struct lite *)st, key, t, e);
+}
+
+static int op_session_end_user(store_t *st, int64_t user_id, struct err *e)
+{
+    return lite_session_end_user((struct lite *)st, user_id, e);
+}
+/* ---- end of issue 11 block ---- */
+
 static int lite_rate_hit(struct lite *s, const char *key, int64_t window, int *count, struct err *e)
 {
     static const char sql[] = "INSERT INTO rate_windows (key, window, count) VALUES (?, ?, 1) "
@@ -2139,6 +2184,8 @@ static const struct store_ops lite_ops = {
     .throttle_get = op_throttle_get,
     .throttle_put = op_throttle_put,
     .throttle_clear = op_throttle_clear,
+    .throttle_lock = op_throttle_lock,
+    .session_end_user = op_session_end_user,
     .rate_hit = op_rate_hit,
     .rows_scan = lite_rows_scan,
     .rows_count = lite_rows_count,

@@ -321,6 +321,16 @@ int store_throttle_clear(store_t *st, const char *key, struct err *e)
     return st->ops->throttle_clear(st, key, e);
 }
 
+int store_throttle_lock(store_t *st, const char *key, struct throttle *t, struct err *e)
+{
+    return st->ops->throttle_lock(st, key, t, e);
+}
+
+int store_session_end_user(store_t *st, int64_t user_id, struct err *e)
+{
+    return st->ops->session_end_user(st, user_id, e);
+}
+
 int store_rate_hit(store_t *st, const char *key, int64_t window, int *count, struct err *e)
 {
     return st->ops->rate_hit(st, key, window, count, e);
@@ -328,9 +338,10 @@ int store_rate_hit(store_t *st, const char *key, int64_t window, int *count, str
 
 /* ---- moving a whole site ---- */
 
-/* `rec`: a campaign table (migrations 0008-0011) open to store_rec_*(). */
+/* `rec`: a table open to store_rec_*(): the campaign tables (migrations 0008-0011), and
+ * users, a subject of the chain since 0013 (service/user_svc.c). */
 static const struct store_table tables[] = {
-    {"units", 0, 0},          {"users", 0, 0},           {"areas", 1, 0},
+    {"units", 0, 0},          {"users", 0, 1},           {"areas", 1, 0},
     {"channels", 1, 0},       {"settings", 1, 0},        {"counters", 0, 0},
     {"time_limits", 0, 0},    {"calendar_years", 0, 0},  {"calendar_days", 0, 0},
     {"appeals", 0, 0},        {"appeal_units", 0, 0},    {"batches", 0, 1},

@@ -159,14 +159,16 @@ def setup_db(binary, db, units, users, password):
 
 
 class Server:
-    """`shishi --db DB serve --listen 127.0.0.1:PORT [--quiet]` for the length of a with
+    """`shishi --db DB serve --listen 127.0.0.1:PORT [ARGS] [--quiet]` for the length of a with
     block. Tries up to three free ports, waiting up to 30 s on each for GET /healthz to
     answer 200, and sets PORT. On leaving: SIGTERM and wait; check_exit counts a check that
     it exited 0; check_log counts a check that its stderr (kept in log_path) holds no
     sanitizer report."""
 
-    def __init__(self, binary, db, log_path, *, quiet=True, check_exit=True, check_log=True):
+    def __init__(self, binary, db, log_path, *, quiet=True, check_exit=True, check_log=True,
+                 args=()):
         self.binary, self.db, self.log_path = binary, db, log_path
+        self.args = list(args)  # more options for serve, e.g. ["--threads", "16"]
         self.quiet, self.check_exit, self.check_log = quiet, check_exit, check_log
         self.proc = None
 
@@ -178,7 +180,8 @@ class Server:
         try:
             for _ in range(3):
                 PORT = free_port()
-                argv = [self.binary, "--db", self.db, "serve", "--listen", f"127.0.0.1:{PORT}"]
+                argv = [self.binary, "--db", self.db, "serve", "--listen", f"127.0.0.1:{PORT}",
+                        *self.args]
                 self.proc = subprocess.Popen(argv + (["--quiet"] if self.quiet else []),
                                              stdout=subprocess.DEVNULL, stderr=self.log, env=env)
                 if self._wait_up():
