@@ -281,6 +281,28 @@ int svc_logout(struct service *svc, const char *token, struct err *e);
 int svc_rate_limit(struct service *svc, const char *key, int window_seconds, int max,
                    int64_t now, struct err *e);
 
+/* ---- evidence files and the citizens' page (service/files.c) ---- */
+#define SVC_FILE_MAX (1024 * 1024) /* bytes of one evidence file */
+/* Stores a photo (JPEG, PNG) or PDF once, by content, and writes its evidence reference
+ * "sha256:<hex>.<ext>" into ref. `claimed_mime` (the request's type, or NULL) must match the
+ * bytes. Whoever may reply or close out may upload. */
+int svc_file_put(struct service *svc, const struct actor *who, const char *claimed_mime,
+                 const unsigned char *data, size_t len, int64_t now, char *ref, size_t ref_size,
+                 struct err *e);
+/* File "<hex>.<ext>" for a reader of appeals: its bytes (*data malloc'ed) and type. */
+int svc_file_get(struct service *svc, const struct actor *who, const char *name,
+                 unsigned char **data, size_t *len, const char **mime, struct err *e);
+/* For `audit verify`: 0 when evidence reference `ref` names no stored file (free text) or a
+ * file whose bytes still hash to its name; -1 with e when it is missing or changed. */
+int svc_file_check(struct service *svc, const char *ref, struct err *e);
+/* The areas a citizen may choose from (names are public). */
+int svc_public_areas(struct service *svc, struct ref **out, size_t *n, struct err *e);
+/* The citizen's own 回访: a visit by the citizen who proves the appeal is theirs with the last
+ * four digits of the phone; counts like a dispatcher's visit. */
+int svc_public_rate(struct service *svc, const char *code, const char *phone_last4,
+                    const char *satisfaction, const char *solved, int64_t now,
+                    struct appeal *out, struct err *e);
+
 /* ---- demo ---- */
 /* Builds the deterministic Yongding District demo into an empty database. */
 int svc_demo(struct service *svc, struct err *e);
