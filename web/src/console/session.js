@@ -6,6 +6,12 @@ import { get, request, setCsrf } from '../api.js'
 export const session = reactive({ user: null, loaded: false })
 
 export async function loadSession() {
+  // No CSRF cookie: no session to ask about (and no 401 in the browser's console).
+  if (!/(^|;\s*)shishi_csrf=[0-9a-f]/.test(document.cookie)) {
+    session.user = null
+    session.loaded = true
+    return null
+  }
   try {
     const s = await get('/api/v1/session')
     session.user = s
