@@ -951,6 +951,20 @@ static json_t *route(struct request *r, struct err *e)
             return json_pack("{s:b}", "logged_out", 1);
         }
     }
+    /* POST /api/v1/session/password {old_password, new_password}: one's own password. */
+    if (is(res, "session") && n == 4 && is(seg[3], "password") && post) {
+        json_t *b = body_object(r, e);
+        if (!b)
+            return NULL;
+        const char *old_pw, *new_pw;
+        json_t *doc = NULL;
+        if (get_str(b, "old_password", &old_pw, e) == 0 &&
+            get_str(b, "new_password", &new_pw, e) == 0 &&
+            svc_passwd(r->svc, &r->actor, old_pw, new_pw, e) == 0)
+            doc = json_pack("{s:b}", "changed", 1);
+        json_decref(b);
+        return doc;
+    }
     if (is(res, "appeals")) {
         if (n == 3 && get)
             return list_appeals(r, e);

@@ -187,6 +187,39 @@ static int user_add(struct service *svc, const char *username, const char *name,
     return 0;
 }
 
+static int passwd(struct service *svc, const struct actor *who, const char *old_password,
+                  const char *new_password, struct err *e)
+{
+    struct user u;
+    if (!old_password || !new_password)
+        return err_set(e, ERR_INVALID, old_password ? "new_password" : "old_password",
+                       "old_password and new_password are required");
+    if (store_user_get(svc->st, who->user_id, &u, e) < 0)
+        return -1;
+    struct err miss;
+    if (svc_password_check(&u, old_password, &miss) < 0)
+        return err_set(e, ERR_INVALID, "old_password", "the current password is wrong");
+    size_t n = strlen(new_password);
+    if (n < 8 || n > 256)
+        return err_set(e, ERR_INVALID, "new_password", "password must be 8 to 256 characters");
+    if (!strcmp(old_password, new_password))
+        return err_set(e, ERR_INVALID, "new_password", "the new password is the old one");
+    char hash[crypto_pwhash_STRBYTES];
+    if (crypto_pwhash_str(hash, new_password, n, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+        return err_set(e, ERR_IO, "password", "out of memory hashing the password");
+    return store_user_set_password(svc->st, u.id, hash, e);
+}
+
+int svc_passwd(struct service *svc, const struct actor *who, const char *old_password,
+               const char *new_password, struct err *e)
+{
+    struct policy_target self = {.name = "your own account", .owner_user = who->user_id};
+    IN_TX(svc, e, policy_can(who, SUBJ_USER, "passwd", &self, e) < 0
+                      ? -1
+                      : passwd(svc, who, old_password, new_password, e));
+}
+
 int svc_user_add(struct service *svc, const struct actor *who, const char *username, const char *name, const char *role,
                  const char *unit, const char *phone, const char *password, struct user *out,
                  struct err *e)

@@ -52,6 +52,9 @@ int svc_unit_add(struct service *svc, const struct actor *who, const char *name,
 int svc_user_add(struct service *svc, const struct actor *who, const char *username, const char *name, const char *role,
                  const char *unit, const char *phone, const char *password, struct user *out,
                  struct err *e);
+/* Changes `who`'s own password after checking the current one (policy: user.passwd, own). */
+int svc_passwd(struct service *svc, const struct actor *who, const char *old_password,
+               const char *new_password, struct err *e);
 /* Checks a password against a user's Argon2id hash; 0 when it matches. */
 int svc_password_check(const struct user *u, const char *password, struct err *e);
 int svc_ref_add(struct service *svc, const struct actor *who, int table, const char *name, const char *code, int sort,

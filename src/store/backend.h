@@ -66,6 +66,7 @@ struct store_ops {
     int (*throttle_put)(store_t *st, const char *key, const struct throttle *t, struct err *e);
     int (*throttle_clear)(store_t *st, const char *key, struct err *e);
     int (*rate_hit)(store_t *st, const char *key, int64_t window, int *count, struct err *e);
+    int (*user_set_password)(store_t *st, int64_t id, const char *hash, struct err *e);
     int (*file_put)(store_t *st, const char *sha256, const char *mime, int64_t size,
                     const char *b64, int64_t at, struct err *e);
     int (*file_get)(store_t *st, const char *sha256, char *mime, size_t mime_size, char **b64,

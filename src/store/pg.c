@@ -1809,8 +1809,28 @@ static int pg_rate_hit(store_t *st, const char *key, int64_t window, int *count,
 }
 
 /* ---- evidence files (migration 0013) ------------------------------------------------------
- * BEGIN evidence-files block: the same SQL as sqlite.c's block of the same name
+ * BEGIN evidence-files block (and the password change): the same SQL as sqlite.c's block of the same name
  * (placeholders aside), for the store rewrite to port. */
+static const char USER_PASSWORD_SQL[] = "UPDATE users SET password_hash = $1 WHERE id = $2";
+
+static int pg_user_set_password(store_t *st, int64_t id, const char *hash, struct err *e)
+{
+    struct pg *s = (struct pg *)st;
+    if (write_allowed(s, e) < 0)
+        return -1;
+    struct params p = {0};
+    p_text(&p, hash);
+    p_int(&p, id);
+    PGresult *r = run(s, USER_PASSWORD_SQL, &p, "cannot change the password", e);
+    if (!r)
+        return -1;
+    long n = strtol(PQcmdTuples(r), NULL, 10);
+    PQclear(r);
+    if (n != 1)
+        return err_set(e, ERR_NOT_FOUND, "user", "no user with id %lld", (long long)id);
+    return 0;
+}
+
 static const char FILE_PUT_SQL[] = "INSERT INTO files (sha256, mime, size, data, created_at) "
                                    "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (sha256) DO NOTHING";
 static const char FILE_GET_SQL[] = "SELECT mime, data FROM files WHERE sha256 = $1";
@@ -2331,6 +2351,7 @@ static const struct store_ops pg_ops = {
     .throttle_put = pg_throttle_put,
     .throttle_clear = pg_throttle_clear,
     .rate_hit = pg_rate_hit,
+    .user_set_password = pg_user_set_password,
     .file_put = pg_file_put,
     .file_get = pg_file_get,
     .rows_scan = pg_rows_scan,

@@ -1551,8 +1551,27 @@ static int lite_rate_hit(struct lite *s, const char *key, int64_t window, int *c
 }
 
 /* ---- evidence files (migration 0013) ------------------------------------------------------
- * BEGIN evidence-files block: the same SQL as pg.c's block of the same name (placeholders
+ * BEGIN evidence-files block (and the password change): the same SQL as pg.c's block of the same name (placeholders
  * aside), for the store rewrite to port. */
+static const char USER_PASSWORD_SQL[] = "UPDATE users SET password_hash = ? WHERE id = ?";
+
+static int op_user_set_password(store_t *stp, int64_t id, const char *hash, struct err *e)
+{
+    struct lite *s = (struct lite *)stp;
+    if (write_allowed(s, e) < 0)
+        return -1;
+    sqlite3_stmt *st = prep(s, USER_PASSWORD_SQL, e);
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, id);
+    if (step_done(s, st, "cannot change the password", e) < 0)
+        return -1;
+    if (sqlite3_changes(s->db) != 1)
+        return err_set(e, ERR_NOT_FOUND, "user", "no user with id %lld", (long long)id);
+    return 0;
+}
+
 static const char FILE_PUT_SQL[] = "INSERT INTO files (sha256, mime, size, data, created_at) "
                                    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING";
 static const char FILE_GET_SQL[] = "SELECT mime, data FROM files WHERE sha256 = ?";
@@ -2186,6 +2205,7 @@ static const struct store_ops lite_ops = {
     .throttle_put = op_throttle_put,
     .throttle_clear = op_throttle_clear,
     .rate_hit = op_rate_hit,
+    .user_set_password = op_user_set_password,
     .file_put = op_file_put,
     .file_get = op_file_get,
     .rows_scan = lite_rows_scan,

@@ -326,6 +326,11 @@ int store_rate_hit(store_t *st, const char *key, int64_t window, int *count, str
     return st->ops->rate_hit(st, key, window, count, e);
 }
 
+int store_user_set_password(store_t *st, int64_t id, const char *hash, struct err *e)
+{
+    return st->ops->user_set_password(st, id, hash, e);
+}
+
 int store_file_put(store_t *st, const char *sha256, const char *mime, int64_t size,
                    const char *b64, int64_t at, struct err *e)
 {

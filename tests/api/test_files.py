@@ -132,6 +132,19 @@ def run(site):
         check("audit failed" in out and "evidence file" in out and "changed" in out,
               "audit verify finds the altered photo", out)
 
+    # One's own password.
+    P = "/api/v1/session/password"
+    expect(call("POST", P, {"old_password": "wrong", "new_password": "Neues-2021!"}, zj), 400,
+           "a wrong current password", "the current password is wrong")
+    expect(call("POST", P, {"old_password": PASSWORD, "new_password": "short"}, zj), 400,
+           "a short new password", "8 to 256")
+    expect(call("POST", P, {"old_password": PASSWORD, "new_password": "Neues-2021!"}, zj), 200,
+           "the handler changes their password")
+    expect(call("POST", "/api/v1/session", {"username": "zj", "password": "Neues-2021!"}), 200,
+           "and logs in with the new one")
+    expect(call("POST", "/api/v1/session", {"username": "zj", "password": PASSWORD}), 401,
+           "not with the old one")
+
     # The embedded web pages.
     st, h, body = raw("GET", "/")
     if st == 404 and "未包含网页控制台".encode() in body:
