@@ -152,7 +152,7 @@ def run(site):
         return
     check(st == 200 and h.get("content-type", "").startswith("text/html"), "/ is the console", st)
     csp = h.get("content-security-policy", "")
-    check("script-src 'self'" in csp and "default-src 'none'" in csp and "unsafe-eval" not in csp,
+    check("script-src 'self'" in csp and "default-src 'none'" in csp and "unsafe" not in csp,
           "a strict Content-Security-Policy", csp)
     eq(h.get("cache-control"), "no-cache", "index.html is not cached")
     check(b"<script" in body and b"<script>" not in body, "no inline script", body[:200])
