@@ -347,9 +347,8 @@ int cmd_audit(struct cli *c, int argc, char **argv)
         if (res.visits)
             printf(" and %lld visit%s", (long long)res.visits, res.visits == 1 ? "" : "s");
         printf("\n");
-    } else {
-        printf("audit FAILED: %s\n", res.problem);
     }
+    /* A failed audit is the command's one line on stderr, as every failure is. */
     if (!res.ok)
         fprintf(stderr, "shishi: audit failed: %s\n", res.problem);
     return res.ok ? 0 : 3;

@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "core/policy.h"
+#include "core/text.h"
 #include "util/civil.h"
 #include "util/utf8.h"
 #include "util/xalloc.h"
@@ -39,6 +40,7 @@
 #define CONTENT_MAX 5000 /* characters */
 #define REASON_MAX  1000
 #define REPLY_MAX   5000
+#define EVIDENCE_MAX 500 /* characters of an evidence reference */
 
 /* ---- names ------------------------------------------------------------------------- */
 
@@ -246,12 +248,26 @@ static int check_text(struct ctx *c, const char *field, const char *s, size_t ma
                            action_code(c->act->type), appeal_name(c->cur), field);
         return 0;
     }
-    size_t len = strlen(s);
-    if (!utf8_valid(s, len))
-        return err_set(c->e, ERR_INVALID, field, "%s is not valid UTF-8", field);
-    if (utf8_count(s) > max)
-        return err_set(c->e, ERR_INVALID, field, "%s is longer than %zu characters", field,
-                       max);
+    if (required && text_blank(s))
+        return err_set(c->e, ERR_INVALID, field, "%s of appeal %s: %s is blank",
+                       action_code(c->act->type), appeal_name(c->cur), field);
+    return text_check(field, s, max, required, c->e);
+}
+
+/* Every free text an action carries, whatever the action: no note, reason, reply or
+ * evidence name is written into the history unchecked (required ones are checked again by
+ * their action, which knows they are required). */
+static int check_action_texts(struct ctx *c)
+{
+    const struct action *a = c->act;
+    if (check_text(c, "reason", a->reason, REASON_MAX, 0) < 0 ||
+        check_text(c, "note", a->note, REASON_MAX, 0) < 0 ||
+        check_text(c, "text", a->text, REPLY_MAX, 0) < 0 ||
+        check_text(c, "record", a->record, REPLY_MAX, 0) < 0)
+        return -1;
+    for (int i = 0; i < a->n_evidence && i < APPEAL_MAX_EVIDENCE; i++)
+        if (check_text(c, "evidence", a->evidence[i], EVIDENCE_MAX, 0) < 0)
+            return -1;
     return 0;
 }
 
@@ -317,17 +333,29 @@ static int set_sign_deadline(struct ctx *c)
 
 /* ---- the actions -------------------------------------------------------------------- */
 
+/* A phone: an optional leading '+', then 7 to 15 digits, with single '-' or ' ' only between
+ * digits (010-12345678, +86 138 1234 5678); "-------1234567" is no phone. */
 static int check_phone(struct ctx *c, const char *p)
 {
     if (!p || !*p)
         return 0;
     size_t n = strlen(p), digits = 0;
     for (size_t i = 0; i < n; i++) {
-        if (p[i] >= '0' && p[i] <= '9')
+        char ch = p[i];
+        if (ch >= '0' && ch <= '9') {
             digits++;
-        else if (!(p[i] == '-' || (p[i] == '+' && i == 0)))
-            return err_set(c->e, ERR_INVALID, "phone", "phone number '%s' has a character "
-                           "that is not a digit", p);
+        } else if (ch == '+' && i == 0) {
+            continue;
+        } else if (ch == '-' || ch == ' ') {
+            int after_digit = i > 0 && p[i - 1] >= '0' && p[i - 1] <= '9';
+            int before_digit = p[i + 1] >= '0' && p[i + 1] <= '9';
+            if (!after_digit || !before_digit)
+                return err_set(c->e, ERR_INVALID, "phone",
+                               "phone number '%s': a '%c' may stand only between digits", p, ch);
+        } else {
+            return err_set(c->e, ERR_INVALID, "phone",
+                           "phone number '%s' has a character that is not a digit", p);
+        }
     }
     if (digits < 7 || digits > 15)
         return err_set(c->e, ERR_INVALID, "phone", "phone number '%s' must have 7 to 15 digits",
@@ -335,12 +363,16 @@ static int check_phone(struct ctx *c, const char *p)
     return 0;
 }
 
+/* A resident ID number (GB 11643): 17 digits and a digit or X, the 7th to 14th the birth
+ * date, which must be a real day from 1900 on. The check character is not verified: numbers
+ * in use are entered from documents, and refusing one for its checksum would lose an appeal
+ * over a typing slip the handling unit can correct. */
 static int check_id_number(struct ctx *c, const char *s)
 {
     if (!s || !*s)
         return 0;
     size_t n = strlen(s);
-    int ok = n == 18;
+    int ok = n == 18 && s[0] != '0';
     for (size_t i = 0; ok && i < 17; i++)
         ok = s[i] >= '0' && s[i] <= '9';
     if (ok)
@@ -348,6 +380,14 @@ static int check_id_number(struct ctx *c, const char *s)
     if (!ok)
         return err_set(c->e, ERR_INVALID, "id_number",
                        "ID number must be 17 digits and a digit or X (18 characters)");
+    int y = (s[6] - '0') * 1000 + (s[7] - '0') * 100 + (s[8] - '0') * 10 + (s[9] - '0');
+    int m = (s[10] - '0') * 10 + (s[11] - '0'), d = (s[12] - '0') * 10 + (s[13] - '0');
+    static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (y < 1900 || m < 1 || m > 12 || d < 1 || d > days[m - 1] || (m == 2 && d == 29 && !leap))
+        return err_set(c->e, ERR_INVALID, "id_number",
+                       "ID number '%.6s********%.4s': its birth date %.4s-%.2s-%.2s is not a day",
+                       s, s + 14, s + 6, s + 10, s + 12);
     return 0;
 }
 
@@ -763,6 +803,8 @@ int appeal_apply(const struct appeal *cur, const struct action *act, const struc
     struct ctx c = {cur, act, rules, next, json_object(), e};
     appeal_copy(next, cur);
     int rc = check_actor(&c);
+    if (rc == 0)
+        rc = check_action_texts(&c);
     if (rc == 0 && !(transitions[act->type].from & (1u << cur->state)))
         rc = refuse_state(&c);
     if (rc == 0)
