@@ -395,22 +395,94 @@ static json_t *public_follow(struct request *r, const char *code, struct err *e)
      * refusal reads as "no such appeal", so that codes cannot be probed. */
     struct actor citizen = {.role = ROLE_CITIZEN, .name = "citizen"};
     snprintf(citizen.phone_last4, sizeof(citizen.phone_last4), "%s", last4);
-    if (svc_show(r->svc, &citizen, code, &a, NULL, &miss) < 0)
+    struct event_list h;
+    if (svc_show(r->svc, &citizen, code, &a, &h, &miss) < 0)
         return err_set(e, ERR_NOT_FOUND, "code", "no appeal %s with that phone number", code),
                NULL;
-    json_t *doc = NULL;
-    {
-        doc = json_object();
-        json_object_set_new(doc, "code", json_string(a.code));
-        json_object_set_new(doc, "status", json_string(state_code(a.state)));
-        json_object_set_new(doc, "status_label", json_string(state_label(a.state)));
-        json_object_set_new(doc, "title", json_string(a.title ? a.title : ""));
-        json_object_set_new(doc, "received_at", view_time(a.received_at));
-        json_object_set_new(doc, "replied_at", view_time(a.replied_at));
-        json_object_set_new(doc, "reply", a.reply_text ? json_string(a.reply_text) : json_null());
-    }
+    json_t *doc = view_public_appeal(&a, &h);
     appeal_release(&a);
+    event_list_release(&h);
     return doc;
+}
+
+/* POST /api/v1/public/appeals/{code}/rate {phone_last4, satisfaction, solved}: the citizen's
+ * own 回访. Rate-limited per address like the other public endpoints. */
+static json_t *public_rate(struct request *r, const char *code, struct err *e)
+{
+    char key[96];
+    snprintf(key, sizeof(key), "rate:%s", r->addr);
+    if (svc_rate_limit(r->svc, key, 60, r->cfg->public_per_minute, r->now, e) < 0)
+        return NULL;
+    json_t *b = body_object(r, e);
+    if (!b)
+        return NULL;
+    const char *last4, *sat, *solved;
+    json_t *doc = NULL;
+    struct appeal a;
+    if (get_str(b, "phone_last4", &last4, e) == 0 && get_str(b, "satisfaction", &sat, e) == 0 &&
+        get_str(b, "solved", &solved, e) == 0 &&
+        svc_public_rate(r->svc, code, last4, sat, solved, r->now, &a, e) == 0) {
+        appeal_release(&a);
+        struct actor citizen = {.role = ROLE_CITIZEN, .name = "citizen"};
+        snprintf(citizen.phone_last4, sizeof(citizen.phone_last4), "%s", last4);
+        struct event_list h;
+        if (svc_show(r->svc, &citizen, code, &a, &h, e) == 0) {
+            doc = view_public_appeal(&a, &h);
+            appeal_release(&a);
+            event_list_release(&h);
+        }
+    }
+    json_decref(b);
+    return doc;
+}
+
+static json_t *public_areas(struct request *r, struct err *e)
+{
+    struct ref *x;
+    size_t n;
+    if (svc_public_areas(r->svc, &x, &n, e) < 0)
+        return NULL;
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++)
+        if (x[i].active)
+            json_array_append_new(arr, json_pack("{s:s, s:s}", "code", x[i].code, "name",
+                                                 x[i].name));
+    free(x);
+    return arr;
+}
+
+/* ---- evidence files ------------------------------------------------------------------ */
+
+/* POST /api/v1/files: the raw bytes of one photo or PDF, sent with its Content-Type. */
+static json_t *file_upload(struct request *r, struct err *e)
+{
+    const char *type = header(r, "Content-Type");
+    char mime[64];
+    snprintf(mime, sizeof(mime), "%.*s", type ? (int)strcspn(type, "; ") : 0, type ? type : "");
+    char ref[96];
+    if (svc_file_put(r->svc, &r->actor, mime[0] ? mime : NULL,
+                     (const unsigned char *)r->body.ptr, r->body.len, r->now, ref, sizeof(ref),
+                     e) < 0)
+        return NULL;
+    r->status = 201;
+    return json_pack("{s:s, s:I}", "ref", ref, "size", (json_int_t)r->body.len);
+}
+
+/* GET /api/v1/files/{hex}.{ext}: the file, shown inline (thumbnails, PDF viewer). */
+static int file_download(struct request *r, const char *name, struct err *e)
+{
+    unsigned char *data;
+    size_t len;
+    const char *mime;
+    if (svc_file_get(r->svc, &r->actor, name, &data, &len, &mime, e) < 0)
+        return -1;
+    r->download.data = (char *)data;
+    r->download.len = len;
+    r->download.type = mime;
+    r->download.inline_ = 1;
+    snprintf(r->download.filename, sizeof(r->download.filename), "evidence-%.12s%s", name,
+             strrchr(name, '.'));
+    return 0;
 }
 
 /* ---- organisation, calendar, report, audit -------------------------------------------- */
@@ -893,6 +965,15 @@ static json_t *route(struct request *r, struct err *e)
                 return NULL;
             return public_follow(r, seg[4], e);
         }
+        if (n == 6 && post && is(seg[5], "rate"))
+            return public_rate(r, seg[4], e);
+    }
+    if (is(res, "public") && n == 4 && is(seg[3], "areas") && get) {
+        char key[96];
+        snprintf(key, sizeof(key), "follow:%s", r->addr);
+        if (svc_rate_limit(r->svc, key, 60, PUBLIC_FOLLOW_PER_MINUTE, r->now, e) < 0)
+            return NULL;
+        return public_areas(r, e);
     }
     if (is(res, "session") && n == 3 && post)
         return login(r, e);
@@ -920,6 +1001,20 @@ static json_t *route(struct request *r, struct err *e)
             r->ncookies = 2;
             return json_pack("{s:b}", "logged_out", 1);
         }
+    }
+    /* POST /api/v1/session/password {old_password, new_password}: one's own password. */
+    if (is(res, "session") && n == 4 && is(seg[3], "password") && post) {
+        json_t *b = body_object(r, e);
+        if (!b)
+            return NULL;
+        const char *old_pw, *new_pw;
+        json_t *doc = NULL;
+        if (get_str(b, "old_password", &old_pw, e) == 0 &&
+            get_str(b, "new_password", &new_pw, e) == 0 &&
+            svc_passwd(r->svc, &r->actor, old_pw, new_pw, r->now, e) == 0)
+            doc = json_pack("{s:b}", "changed", 1);
+        json_decref(b);
+        return doc;
     }
     if (is(res, "appeals")) {
         if (n == 3 && get)
@@ -955,6 +1050,12 @@ static json_t *route(struct request *r, struct err *e)
     }
     if (is(res, "users") && n == 5 && post)
         return change_user(r, seg[3], seg[4], e);
+    if (is(res, "files") && n == 3 && post)
+        return file_upload(r, e);
+    if (is(res, "files") && n == 4 && get) {
+        file_download(r, seg[3], e);
+        return NULL;
+    }
     if (is(res, "calendar") && n == 4 && get && (is(seg[3], "add") || is(seg[3], "is")))
         return calendar_doc(r, seg[3], e);
     if (is(res, "report") && n == 3 && get)

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "http/request.h"
+#include "http/static.h"
 #include "util/xalloc.h"
 
 #include "util/banned.h"
@@ -181,8 +182,8 @@ static enum MHD_Result send_json(struct request *r, json_t *doc)
 static enum MHD_Result send_download(struct request *r)
 {
     char disposition[128];
-    snprintf(disposition, sizeof(disposition), "attachment; filename=\"%s\"",
-             r->download.filename);
+    snprintf(disposition, sizeof(disposition), "%s; filename=\"%s\"",
+             r->download.inline_ ? "inline" : "attachment", r->download.filename);
     char *body = r->download.data;
     r->download.data = NULL;
     return send_body(r, body, r->download.len, r->download.type, disposition);
@@ -280,6 +281,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         snprintf(msg, sizeof(msg), "request body is larger than %zu bytes", config->max_body);
         return fail(r, ERR_TOO_BIG, "body", msg);
     }
+    if (static_owns(r->path))
+        return static_serve(conn, method, r->path, &r->status, &r->bytes) == MHD_YES ? MHD_YES
+                                                                                    : MHD_NO;
     struct err e = {0};
     r->now = (int64_t)time(NULL);
     r->svc = thread_service(&e);
