@@ -13,9 +13,15 @@ packages=(
     sqlite3 python3                                # tests read and tamper with database files
     clang libclang-rt-14-dev                       # libFuzzer for the fuzz smoke tests
 )
-# Only the tests read bulletins back: a real spreadsheet program and the PDF tools.
+# The web console is built with node and npm (web/, scripts/web.sh). Machines that carry a
+# node of their own (not from a Debian package) keep it.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    packages+=(nodejs npm)
+fi
+# Only the tests read bulletins back: a real spreadsheet program and the PDF tools; the
+# browser tests drive Debian's chromium (never a downloaded browser).
 if [ "${1:-}" = "--test" ]; then
-    packages+=(libreoffice-calc-nogui poppler-utils)
+    packages+=(libreoffice-calc-nogui poppler-utils chromium)
 fi
 
 missing=()

@@ -86,31 +86,68 @@ json_t *public_follow(struct request *r, struct err *e)
     citizen_actor(&citizen);
     snprintf(citizen.phone_last4, sizeof(citizen.phone_last4), "%s", last4);
     struct appeal a;
+    struct event_list h;
     struct err miss;
-    if (svc_show(r->svc, &citizen, code, &a, NULL, &miss) < 0)
-        return err_set(e, ERR_NOT_FOUND, "code", "no appeal %s with that phone number", code), NULL;
-    json_t *doc = json_object();
-    json_object_set_new(doc, "code", json_string(a.code));
-    json_object_set_new(doc, "status", json_string(state_code(a.state)));
-    json_object_set_new(doc, "status_label", json_string(state_label(a.state)));
-    json_object_set_new(doc, "title", json_string(a.title ? a.title : ""));
-    json_object_set_new(doc, "received_at", view_time(a.received_at));
-    json_object_set_new(doc, "replied_at", view_time(a.replied_at));
-    json_object_set_new(doc, "reply", a.reply_text ? json_string(a.reply_text) : json_null());
+    if (svc_show(r->svc, &citizen, code, &a, &h, &miss) < 0)
+        return err_set(e, ERR_NOT_FOUND, "code", "no appeal %s with that phone number", code),
+               NULL;
+    json_t *doc = view_public_appeal(&a, &h);
     appeal_release(&a);
+    event_list_release(&h);
     return doc;
 }
 
-/* GET /api/v1/public/areas: the active areas' code and name, for the submission form. */
+/* POST /api/v1/public/appeals/{code}/rate {phone_last4, satisfaction, solved}: the citizen's
+ * own 回访. Rate-limited per address like the other public endpoints; the body is read after
+ * the limit. */
+json_t *public_rate(struct request *r, struct err *e)
+{
+    const char *code = r->arg[0];
+    char key[96];
+    snprintf(key, sizeof(key), "rate:%s", r->addr);
+    if (svc_rate_limit(r->svc, key, 60, r->cfg->public_per_minute, r->now, e) < 0)
+        return NULL;
+    json_t *b = req_body(r, e);
+    if (!b)
+        return NULL;
+    const char *last4, *sat, *solved;
+    json_t *doc = NULL;
+    struct appeal a;
+    if (req_str(b, "phone_last4", &last4, e) == 0 && req_str(b, "satisfaction", &sat, e) == 0 &&
+        req_str(b, "solved", &solved, e) == 0 &&
+        svc_public_rate(r->svc, code, last4, sat, solved, r->now, &a, e) == 0) {
+        appeal_release(&a);
+        struct actor citizen;
+        citizen_actor(&citizen);
+        snprintf(citizen.phone_last4, sizeof(citizen.phone_last4), "%s", last4);
+        struct event_list h;
+        if (svc_show(r->svc, &citizen, code, &a, &h, e) == 0) {
+            doc = view_public_appeal(&a, &h);
+            appeal_release(&a);
+            event_list_release(&h);
+        }
+    }
+    json_decref(b);
+    return doc;
+}
+
+/* GET /api/v1/public/areas: the active areas' code and name, for the submission form;
+ * rate-limited with the follow-ups. */
 json_t *public_areas(struct request *r, struct err *e)
 {
+    char key[96];
+    snprintf(key, sizeof(key), "follow:%s", r->addr);
+    if (svc_rate_limit(r->svc, key, 60, PUBLIC_FOLLOW_PER_MINUTE, r->now, e) < 0)
+        return NULL;
     struct ref *x;
     size_t n;
     if (svc_public_areas(r->svc, &x, &n, e) < 0)
         return NULL;
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(arr, json_pack("{s:s, s:s}", "code", x[i].code, "name", x[i].name));
+        if (x[i].active)
+            json_array_append_new(arr,
+                                  json_pack("{s:s, s:s}", "code", x[i].code, "name", x[i].name));
     free(x);
-    return json_pack("{s:o}", "items", arr);
+    return arr;
 }

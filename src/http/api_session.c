@@ -60,3 +60,14 @@ json_t *session_logout(struct request *r, struct err *e)
     r->ncookies = 2;
     return json_pack("{s:b}", "logged_out", 1);
 }
+
+/* POST /api/v1/session/password {old_password, new_password}: one's own password. */
+json_t *session_password(struct request *r, struct err *e)
+{
+    const char *old_pw, *new_pw;
+    if (req_str(r->json, "old_password", &old_pw, e) < 0 ||
+        req_str(r->json, "new_password", &new_pw, e) < 0 ||
+        svc_passwd(r->svc, &r->actor, old_pw, new_pw, r->now, e) < 0)
+        return NULL;
+    return json_pack("{s:b}", "changed", 1);
+}

@@ -7,9 +7,11 @@
 #include "http/routes.h"
 
 /* api_session.c */
-route_handler health, session_login, session_show, session_logout;
+route_handler health, session_login, session_show, session_logout, session_password;
 /* api_public.c: the citizens' page, no session */
-route_handler public_submit, public_follow, public_areas;
+route_handler public_submit, public_follow, public_rate, public_areas;
+/* api_files.c: evidence files */
+route_handler file_upload, file_download;
 /* api_appeals.c */
 route_handler appeals_list, appeal_register, appeal_show, appeal_act;
 /* api_org.c: units, areas, channels, users, the calendar */

@@ -47,6 +47,7 @@ struct request {
         size_t len;
         const char *type;  /* Content-Type, a static string */
         char filename[64]; /* ASCII, no quotes: Content-Disposition's attachment name */
+        int inline_;       /* shown in the page (evidence files), not saved */
     } download;
 };
 

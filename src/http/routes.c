@@ -37,16 +37,21 @@ static const struct route routes[] = {
             ""},
     {GET,    "/api/v1/session",                       session_show,        SNAPSHOT, ""},
     {DELETE, "/api/v1/session",                       session_logout,      WRITE, ""},
+    {POST,   "/api/v1/session/password",              session_password,    WRITE | BODY, ""},
     /* api_public.c: the citizens' page */
     {POST,   "/api/v1/public/appeals",                public_submit,       WRITE | PUBLIC, ""},
     {GET,    "/api/v1/public/appeals/{code}",         public_follow,       PUBLIC, "phone_last4"},
-    {GET,    "/api/v1/public/areas",                  public_areas,        SNAPSHOT | PUBLIC, ""},
+    {POST,   "/api/v1/public/appeals/{code}/rate",    public_rate,         WRITE | PUBLIC, ""},
+    {GET,    "/api/v1/public/areas",                  public_areas,        PUBLIC, ""},
     /* api_appeals.c */
     {GET,    "/api/v1/appeals",                       appeals_list,        SNAPSHOT,
             "status unit area channel from to sort overdue due_soon ext_pending q limit cursor"},
     {POST,   "/api/v1/appeals",                       appeal_register,     WRITE | BODY, ""},
     {GET,    "/api/v1/appeals/{code}",                appeal_show,         SNAPSHOT, ""},
     {POST,   "/api/v1/appeals/{code}/{action}",       appeal_act,          WRITE | BODY, ""},
+    /* api_files.c */
+    {POST,   "/api/v1/files",                         file_upload,         WRITE, ""},
+    {GET,    "/api/v1/files/{name}",                  file_download,       SNAPSHOT | DOWNLOAD, ""},
     /* api_org.c */
     {GET,    "/api/v1/units",                         units_list,          SNAPSHOT, ""},
     {POST,   "/api/v1/units",                         unit_add,            WRITE | BODY, ""},

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "http/request.h"
+#include "http/static.h"
 #include "util/xalloc.h"
 
 #include "util/banned.h"
@@ -181,8 +182,8 @@ static enum MHD_Result send_json(struct request *r, json_t *doc)
 static enum MHD_Result send_download(struct request *r)
 {
     char disposition[128];
-    snprintf(disposition, sizeof(disposition), "attachment; filename=\"%s\"",
-             r->download.filename);
+    snprintf(disposition, sizeof(disposition), "%s; filename=\"%s\"",
+             r->download.inline_ ? "inline" : "attachment", r->download.filename);
     char *body = r->download.data;
     r->download.data = NULL;
     return send_body(r, body, r->download.len, r->download.type, disposition);
@@ -193,6 +194,49 @@ static enum MHD_Result fail(struct request *r, int code, const char *field, cons
     struct err e;
     err_set(&e, code, field, "%s", msg);
     return send_json(r, api_error(r, &e));
+}
+
+/* Percent-decoding as libmicrohttpd does it, but a decoded NUL becomes DEL: a "%00" must not
+ * cut a path short (".../YD202101010001%00x" read as the appeal), and on_request refuses
+ * any control character in a path. */
+static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+    (void)cls;
+    (void)conn;
+    for (char *p = strstr(s, "%"); p; p = strstr(p + 1, "%"))
+        if (p[1] == '0' && p[2] == '0') {
+            p[1] = '7';
+            p[2] = 'f';
+        }
+    return MHD_http_unescape(s);
+}
+
+/* Whether s holds a control character (NUL comes as DEL, see unescape()). */
+static int has_control(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || (unsigned char)*s == 0x7f)
+            return 1;
+    return 0;
+}
+
+/* A value for the access log, percent-encoded where it could forge a line or a field:
+ * control characters, space, '%', '"' and DEL. */
+static void log_value(char *out, size_t size, const char *in)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t o = 0;
+    for (const unsigned char *p = (const unsigned char *)(in ? in : "-"); *p && o + 4 < size;
+         p++) {
+        if (*p <= 0x20 || *p == 0x7f || *p == '%' || *p == '"') {
+            out[o++] = '%';
+            out[o++] = hex[*p >> 4];
+            out[o++] = hex[*p & 15];
+        } else {
+            out[o++] = (char)*p;
+        }
+    }
+    out[o] = '\0';
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -227,6 +271,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_size = 0;
         return MHD_YES;
     }
+    if (has_control(url))
+        return fail(r, ERR_INVALID, "path", "the path holds a control character");
     /* r->path holds a cut copy of a longer path; routing that could reach another endpoint. */
     if (strlen(url) >= sizeof(r->path))
         return fail(r, ERR_NOT_FOUND, "path", "no such endpoint: the path is too long");
@@ -235,6 +281,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         snprintf(msg, sizeof(msg), "request body is larger than %zu bytes", config->max_body);
         return fail(r, ERR_TOO_BIG, "body", msg);
     }
+    if (static_owns(r->path))
+        return static_serve(conn, method, r->path, &r->status, &r->bytes) == MHD_YES ? MHD_YES
+                                                                                    : MHD_NO;
     struct err e = {0};
     r->now = (int64_t)time(NULL);
     r->svc = thread_service(&e);
@@ -254,12 +303,16 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         return;
     if (!config->quiet) {
         /* The path only: query strings may carry personal data (a phone suffix). */
-        char path[128];
-        snprintf(path, sizeof(path), "%.*s", (int)strcspn(r->path, "?"), r->path);
+        char cut[128], path[400], method[40], user[200], addr[200];
+        snprintf(cut, sizeof(cut), "%.*s", (int)strcspn(r->path, "?"), r->path);
+        log_value(path, sizeof(path), cut);
+        log_value(method, sizeof(method), r->method);
+        log_value(user, sizeof(user), r->authed ? r->actor.name : "-");
+        log_value(addr, sizeof(addr), r->addr);
         pthread_mutex_lock(&log_lock);
         fprintf(stderr, "access addr=%s method=%s path=%s status=%d bytes=%zu ms=%.2f user=%s%s\n",
-                r->addr, r->method, path, r->status, r->bytes,
-                (double)(mono_ns() - r->start_ns) / 1e6, r->authed ? r->actor.name : "-",
+                addr, method, path, r->status, r->bytes,
+                (double)(mono_ns() - r->start_ns) / 1e6, user,
                 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
         pthread_mutex_unlock(&log_lock);
     }
@@ -304,7 +357,7 @@ int server_run(const struct server_config *cfg, struct err *e)
         MHD_OPTION_THREAD_POOL_SIZE, threads ? threads : 1u, MHD_OPTION_CONNECTION_TIMEOUT,
         cfg->timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
         MHD_OPTION_CONNECTION_LIMIT, 1000u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-        MHD_OPTION_END);
+        MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_END);
     if (!d) {
         pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
         return err_set(e, ERR_IO, "listen", "cannot listen on %s:%u (in use, or not allowed)",

@@ -135,6 +135,7 @@ static int build_action(struct service *svc, const struct actor *who, const stru
     act->type = req->type;
     act->at = req->at;
     act->actor = *who;
+    act->phone_last4 = who->phone_last4[0] ? who->phone_last4 : NULL; /* a citizen's proof */
     act->units = tree;
     if (req->unit && *req->unit && resolve_unit(svc, req->unit, &act->unit_id, e) < 0)
         return -1;

@@ -3,6 +3,7 @@
 #include "service/service.h"
 #include "service/guard.h"
 
+#include <jansson.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -42,7 +43,34 @@ struct walk {
     int64_t digest_from; /* events from this id on must carry a row digest */
     struct seen *seen;
     size_t nseen;
+    /* evidence files the events cite ("sha256:<hex>.<ext>"), checked once the scan is done */
+    struct {
+        char ref[80];
+        int64_t event;
+    } *files;
+    size_t nfiles, capfiles;
 };
+
+/* Notes the evidence files an event's details cite: their hashes are sealed by this event. */
+static void note_files(struct walk *w, const struct event *ev)
+{
+    if (!ev->details || !strstr(ev->details, "sha256:"))
+        return;
+    json_t *d = json_loads(ev->details, 0, NULL);
+    json_t *arr = d ? json_object_get(d, "evidence") : NULL;
+    for (size_t i = 0; json_is_array(arr) && i < json_array_size(arr); i++) {
+        const char *s = json_string_value(json_array_get(arr, i));
+        if (!s || strncmp(s, "sha256:", 7) != 0 || strlen(s) >= sizeof(w->files[0].ref))
+            continue;
+        if (w->nfiles == w->capfiles) {
+            w->capfiles = w->capfiles ? 2 * w->capfiles : 16;
+            w->files = xrealloc(w->files, w->capfiles * sizeof(*w->files));
+        }
+        snprintf(w->files[w->nfiles].ref, sizeof(w->files[0].ref), "%s", s);
+        w->files[w->nfiles++].event = ev->id;
+    }
+    json_decref(d);
+}
 
 static struct seen *seen_in(struct seen **seen, size_t *nseen, int64_t id)
 {
@@ -144,6 +172,7 @@ static int check_event(const struct event *ev, void *ctx)
                                    strlen(ev->row_digest), NULL, NULL, NULL) == 0;
     snprintf(w->prev_hash, sizeof(w->prev_hash), "%s", ev->hash);
     w->prev_id = ev->id;
+    note_files(w, ev);
     return 0;
 }
 
@@ -324,9 +353,25 @@ int svc_audit_verify(struct service *svc, const struct actor *who, struct audit_
     for (const struct subject_kind *sk = subject_kinds(); res->ok && sk->name; sk++, k++)
         if (check_subjects(svc, &w, sk, &w.kinds[k], e) < 0)
             goto out;
+    for (size_t i = 0; res->ok && i < w.nfiles; i++) {
+        struct err fe;
+        if (svc_file_check(svc, w.files[i].ref, &fe) < 0) {
+            if (fe.code != ERR_NOT_FOUND && fe.code != ERR_INVALID) {
+                *e = fe;
+                goto out;
+            }
+            res->ok = 0;
+            res->bad_event = w.files[i].event;
+            snprintf(res->problem, sizeof(res->problem),
+                     "event %lld cites evidence file %.24s…, which is %s",
+                     (long long)w.files[i].event, w.files[i].ref,
+                     fe.code == ERR_NOT_FOUND ? "missing" : "changed");
+        }
+    }
     rc = 0;
 out:
     store_rollback(svc->st); /* read-only */
+    free(w.files);
     free(w.seen);
     for (int i = 0; i < KINDS_MAX; i++)
         free(w.kinds[i].seen);

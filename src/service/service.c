@@ -323,18 +323,6 @@ int svc_ref_list(struct service *svc, const struct actor *who, int table, struct
     return store_ref_list(svc->st, table, out, n, e);
 }
 
-int svc_public_areas(struct service *svc, struct ref **out, size_t *n, struct err *e)
-{
-    if (store_ref_list(svc->st, REF_AREA, out, n, e) < 0)
-        return -1;
-    size_t k = 0;
-    for (size_t i = 0; i < *n; i++)
-        if ((*out)[i].active)
-            (*out)[k++] = (*out)[i];
-    *n = k;
-    return 0;
-}
-
 int svc_user_list(struct service *svc, const struct actor *who, struct user **out, size_t *n,
                   struct err *e)
 {

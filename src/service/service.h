@@ -67,6 +67,10 @@ int svc_user_set_unit(struct service *svc, const struct actor *who, const char *
                       const char *unit, int64_t now, struct user *out, struct err *e);
 int svc_user_set_role(struct service *svc, const struct actor *who, const char *username,
                       const char *role, int64_t now, struct user *out, struct err *e);
+/* Changes `who`'s own password after checking the current one (policy: user.passwd, own):
+ * an event of subject "user" like an admin's change, and every session of the user ends. */
+int svc_passwd(struct service *svc, const struct actor *who, const char *old_password,
+               const char *new_password, int64_t now, struct err *e);
 /* Checks a password against a user's Argon2id hash; 0 when it matches. */
 int svc_password_check(const struct user *u, const char *password, struct err *e);
 int svc_ref_add(struct service *svc, const struct actor *who, int table, const char *name, const char *code, int sort,
@@ -81,10 +85,6 @@ int svc_ref_list(struct service *svc, const struct actor *who, int table, struct
                  size_t *n, struct err *e);
 int svc_user_list(struct service *svc, const struct actor *who, struct user **out, size_t *n,
                   struct err *e);
-/* The active areas (诉求分类), for the citizens' submission page: public, without a session;
- * an area is a name and a code, nothing personal. The staff's list (svc_ref_list) is the
- * policy's. Caller frees *out. */
-int svc_public_areas(struct service *svc, struct ref **out, size_t *n, struct err *e);
 /* The working-day calendar: `day` plus n working days; whether `day` is a working day. */
 int svc_workday_add(struct service *svc, const struct actor *who, int64_t day, int n,
                     int64_t *out, struct err *e);
@@ -314,6 +314,28 @@ int svc_logout(struct service *svc, const char *token, struct err *e);
 /* Counts one request of `key` in the current window; ERR_THROTTLED past `max`. */
 int svc_rate_limit(struct service *svc, const char *key, int window_seconds, int max,
                    int64_t now, struct err *e);
+
+/* ---- evidence files and the citizens' page (service/files.c) ---- */
+#define SVC_FILE_MAX (1024 * 1024) /* bytes of one evidence file */
+/* Stores a photo (JPEG, PNG) or PDF once, by content, and writes its evidence reference
+ * "sha256:<hex>.<ext>" into ref. `claimed_mime` (the request's type, or NULL) must match the
+ * bytes. Whoever may reply or close out may upload. */
+int svc_file_put(struct service *svc, const struct actor *who, const char *claimed_mime,
+                 const unsigned char *data, size_t len, int64_t now, char *ref, size_t ref_size,
+                 struct err *e);
+/* File "<hex>.<ext>" for a reader of appeals: its bytes (*data malloc'ed) and type. */
+int svc_file_get(struct service *svc, const struct actor *who, const char *name,
+                 unsigned char **data, size_t *len, const char **mime, struct err *e);
+/* For `audit verify`: 0 when evidence reference `ref` names no stored file (free text) or a
+ * file whose bytes still hash to its name; -1 with e when it is missing or changed. */
+int svc_file_check(struct service *svc, const char *ref, struct err *e);
+/* The areas a citizen may choose from (names are public). */
+int svc_public_areas(struct service *svc, struct ref **out, size_t *n, struct err *e);
+/* The citizen's own 回访: a visit by the citizen who proves the appeal is theirs with the last
+ * four digits of the phone; counts like a dispatcher's visit. */
+int svc_public_rate(struct service *svc, const char *code, const char *phone_last4,
+                    const char *satisfaction, const char *solved, int64_t now,
+                    struct appeal *out, struct err *e);
 
 /* ---- demo ---- */
 /* Builds the deterministic Yongding District demo into an empty database. */

@@ -22,6 +22,8 @@ struct user_edit {
     int what; /* enum user_change */
     const char *password, *unit, *role;
     int active;
+    int own;                  /* the user changes their own password ... */
+    const char *old_password; /* ... proving they know the current one */
 };
 
 /* One change, inside the caller's transaction. */
@@ -33,12 +35,23 @@ static int change(struct service *svc, const struct actor *who, const char *user
     struct rec r;
     char what[96];
     snprintf(what, sizeof(what), "change user '%s'", username ? username : "");
-    if (policy_can_to(who, SUBJ_USER, "update", NULL, what, e) < 0)
+    if (!ed->own && policy_can_to(who, SUBJ_USER, "update", NULL, what, e) < 0)
         return -1;
     if (!username || !*username)
         return err_set(e, ERR_INVALID, "username", "请指定用户名 (a username is required)");
     if (store_user_find(svc->st, username, &before, e) < 0)
         return -1;
+    if (ed->own) { /* one's own password: the policy's user.passwd, scope own */
+        struct policy_target self = {.name = "their own account", .owner_user = before.id};
+        if (policy_can(who, SUBJ_USER, "passwd", &self, e) < 0)
+            return -1;
+        struct err miss;
+        if (!ed->old_password || svc_password_check(&before, ed->old_password, &miss) < 0)
+            return err_set(e, ERR_INVALID, "old_password", "当前密码不正确 (the current password is wrong)");
+        if (ed->password && !strcmp(ed->old_password, ed->password))
+            return err_set(e, ERR_INVALID, "new_password",
+                           "新密码不能与当前密码相同 (the new password is the old one)");
+    }
     after = before;
     const char *action = "";
     json_t *d = json_pack("{s:s}", "username", before.username);
@@ -116,6 +129,17 @@ static int change(struct service *svc, const struct actor *who, const char *user
 fail:
     json_decref(d);
     return -1;
+}
+
+int svc_passwd(struct service *svc, const struct actor *who, const char *old_password,
+               const char *new_password, int64_t now, struct err *e)
+{
+    if (!old_password || !new_password)
+        return err_set(e, ERR_INVALID, old_password ? "new_password" : "old_password",
+                       "old_password and new_password are required");
+    struct user_edit ed = {.what = CHANGE_PASSWORD, .password = new_password, .own = 1,
+                           .old_password = old_password};
+    IN_TX(svc, e, change(svc, who, who->name, &ed, now, NULL, e));
 }
 
 int svc_user_passwd(struct service *svc, const struct actor *who, const char *username,

@@ -310,3 +310,22 @@ json_t *view_explain(const struct explain *x)
     json_object_set_new(o, "partial_shares", part);
     return o;
 }
+
+json_t *view_public_appeal(const struct appeal *a, const struct event_list *hist)
+{
+    json_t *doc = json_object();
+    json_object_set_new(doc, "code", json_string(a->code));
+    json_object_set_new(doc, "status", json_string(state_code(a->state)));
+    json_object_set_new(doc, "status_label", json_string(state_label(a->state)));
+    json_object_set_new(doc, "title", json_string(a->title ? a->title : ""));
+    json_object_set_new(doc, "received_at", view_time(a->received_at));
+    json_object_set_new(doc, "replied_at", view_time(a->replied_at));
+    json_object_set_new(doc, "reply", a->reply_text ? json_string(a->reply_text) : json_null());
+    json_t *tl = json_array();
+    for (size_t i = 0; hist && i < hist->n; i++)
+        json_array_append_new(tl, json_pack("{s:s, s:o}", "label",
+                                            action_label(action_parse(hist->items[i].action)),
+                                            "at", view_time(hist->items[i].at)));
+    json_object_set_new(doc, "timeline", tl);
+    return doc;
+}

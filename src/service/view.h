@@ -57,4 +57,8 @@ json_t *svc_appeal_list_doc(struct service *svc, const struct actor *who,
  * (a scope may still narrow it per target; allowed_actions answers per appeal). */
 json_t *svc_permissions_json(const struct actor *who);
 
+/* What a citizen sees of their own appeal: code, status, title, times, the public reply and a
+ * timeline of the steps (action names and times only: no actors, notes or records). */
+json_t *view_public_appeal(const struct appeal *a, const struct event_list *hist);
+
 #endif

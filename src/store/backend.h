@@ -68,6 +68,10 @@ struct store_ops {
     int (*throttle_lock)(store_t *st, const char *key, struct throttle *t, struct err *e);
     int (*session_end_user)(store_t *st, int64_t user_id, struct err *e);
     int (*rate_hit)(store_t *st, const char *key, int64_t window, int *count, struct err *e);
+    int (*file_put)(store_t *st, const char *sha256, const char *mime, int64_t size,
+                    const char *b64, int64_t at, struct err *e);
+    int (*file_get)(store_t *st, const char *sha256, char *mime, size_t mime_size, char **b64,
+                    struct err *e);
     int (*rows_scan)(store_t *st, const char *table, int (*cb)(const struct row *r, void *ctx),
                      void *ctx, struct err *e);
     int (*rows_count)(store_t *st, const char *table, int64_t *n, struct err *e);

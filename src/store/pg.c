@@ -1852,6 +1852,50 @@ static int pg_rate_hit(store_t *st, const char *key, int64_t window, int *count,
     return 0;
 }
 
+/* ---- evidence files (migration 0014) ------------------------------------------------------
+ * BEGIN evidence-files block: the same SQL as sqlite.c's block of the same name
+ * (placeholders aside), for the store rewrite to port. */
+
+static const char FILE_PUT_SQL[] = "INSERT INTO files (sha256, mime, size, data, created_at) "
+                                   "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (sha256) DO NOTHING";
+static const char FILE_GET_SQL[] = "SELECT mime, data FROM files WHERE sha256 = $1";
+
+static int pg_file_put(store_t *st, const char *sha256, const char *mime, int64_t size,
+                       const char *b64, int64_t at, struct err *e)
+{
+    struct pg *s = (struct pg *)st;
+    if (write_allowed(s, e) < 0)
+        return -1;
+    struct params p = {0};
+    p_text(&p, sha256);
+    p_text(&p, mime);
+    p_int(&p, size);
+    p_text(&p, b64);
+    p_int(&p, at);
+    return run_done(s, FILE_PUT_SQL, &p, "cannot store the file", e);
+}
+
+static int pg_file_get(store_t *st, const char *sha256, char *mime, size_t mime_size, char **b64,
+                       struct err *e)
+{
+    struct pg *s = (struct pg *)st;
+    struct params p = {0};
+    p_text(&p, sha256);
+    PGresult *r = run(s, FILE_GET_SQL, &p, "cannot read the file", e);
+    if (!r)
+        return -1;
+    int found = PQntuples(r) == 1;
+    if (found) {
+        snprintf(mime, mime_size, "%s", PQgetvalue(r, 0, 0));
+        *b64 = xstrdup(PQgetvalue(r, 0, 1));
+    }
+    PQclear(r);
+    if (!found)
+        return err_set(e, ERR_NOT_FOUND, "file", "no file %.16s…", sha256);
+    return 0;
+}
+/* END evidence-files block */
+
 /* ---- whole-site copy: generic rows ------------------------------------------------------ */
 
 /* A table's columns as the database lists them, less identities it always generates itself
@@ -2334,6 +2378,8 @@ static const struct store_ops pg_ops = {
     .throttle_lock = pg_throttle_lock,
     .session_end_user = pg_session_end_user,
     .rate_hit = pg_rate_hit,
+    .file_put = pg_file_put,
+    .file_get = pg_file_get,
     .rows_scan = pg_rows_scan,
     .rows_count = pg_rows_count,
     .rows_clear = pg_rows_clear,

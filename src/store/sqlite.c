@@ -1595,6 +1595,53 @@ static int lite_rate_hit(struct lite *s, const char *key, int64_t window, int *c
     return 0;
 }
 
+/* ---- evidence files (migration 0014) ------------------------------------------------------
+ * BEGIN evidence-files block: the same SQL as pg.c's block of the same name (placeholders
+ * aside), for the store rewrite to port. */
+
+static const char FILE_PUT_SQL[] = "INSERT INTO files (sha256, mime, size, data, created_at) "
+                                   "VALUES (?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING";
+static const char FILE_GET_SQL[] = "SELECT mime, data FROM files WHERE sha256 = ?";
+
+static int op_file_put(store_t *stp, const char *sha256, const char *mime, int64_t size,
+                       const char *b64, int64_t at, struct err *e)
+{
+    struct lite *s = (struct lite *)stp;
+    if (write_allowed(s, e) < 0)
+        return -1;
+    sqlite3_stmt *st = prep(s, FILE_PUT_SQL, e);
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, sha256, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, mime, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, size);
+    sqlite3_bind_text(st, 4, b64, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, at);
+    return step_done(s, st, "cannot store the file", e);
+}
+
+static int op_file_get(store_t *stp, const char *sha256, char *mime, size_t mime_size, char **b64,
+                       struct err *e)
+{
+    struct lite *s = (struct lite *)stp;
+    sqlite3_stmt *st = prep(s, FILE_GET_SQL, e);
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, sha256, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        snprintf(mime, mime_size, "%s", (const char *)sqlite3_column_text(st, 0));
+        *b64 = xstrdup((const char *)sqlite3_column_text(st, 1));
+    }
+    done(s, st);
+    if (rc == SQLITE_DONE)
+        return err_set(e, ERR_NOT_FOUND, "file", "no file %.16s…", sha256);
+    if (rc != SQLITE_ROW)
+        return db_err(s, e, "cannot read the file");
+    return 0;
+}
+/* END evidence-files block */
+
 /* ---- whole-site copy: generic rows ------------------------------------------------------ */
 
 /* Table names come from store.c's list; column names from the database. Quoted all the same. */
@@ -2187,6 +2234,8 @@ static const struct store_ops lite_ops = {
     .throttle_lock = op_throttle_lock,
     .session_end_user = op_session_end_user,
     .rate_hit = op_rate_hit,
+    .file_put = op_file_put,
+    .file_get = op_file_get,
     .rows_scan = lite_rows_scan,
     .rows_count = lite_rows_count,
     .rows_clear = lite_rows_clear,

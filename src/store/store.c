@@ -336,6 +336,18 @@ int store_rate_hit(store_t *st, const char *key, int64_t window, int *count, str
     return st->ops->rate_hit(st, key, window, count, e);
 }
 
+int store_file_put(store_t *st, const char *sha256, const char *mime, int64_t size,
+                   const char *b64, int64_t at, struct err *e)
+{
+    return st->ops->file_put(st, sha256, mime, size, b64, at, e);
+}
+
+int store_file_get(store_t *st, const char *sha256, char *mime, size_t mime_size, char **b64,
+                   struct err *e)
+{
+    return st->ops->file_get(st, sha256, mime, mime_size, b64, e);
+}
+
 /* ---- moving a whole site ---- */
 
 /* `rec`: a table open to store_rec_*(): the campaign tables (migrations 0008-0011), and
@@ -352,6 +364,7 @@ static const struct store_table tables[] = {
     {"deputies", 0, 1},       {"vote_candidates", 0, 1}, {"ballots", 0, 1},
     {"events", 0, 0},         {"chain_head", 1, 0},      {"sessions", 0, 0},
     {"login_failures", 0, 0}, {"rate_windows", 0, 0},    {"rule_sets", 1, 0},
+    {"files", 0, 0},
     {NULL, 0, 0},
 };
 

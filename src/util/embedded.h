@@ -15,4 +15,13 @@ extern const struct embedded_file embedded_holidays[];      /* data/holidays, on
 extern const struct embedded_file embedded_migrations[];    /* src/store/migrations, in order */
 extern const struct embedded_file embedded_migrations_pg[]; /* src/store/migrations_pg, same */
 
+/* The built web console (web/dist), by path relative to it ("index.html", "assets/x.js",
+ * "h5/index.html"); pre-compressed twins end in ".gz". Empty when the console was not built. */
+struct web_file {
+    const char *path;
+    const unsigned char *data, *end;
+};
+extern const struct web_file embedded_web[];
+extern const int embedded_web_count;
+
 #endif

@@ -290,7 +290,7 @@ def test_health():
     r = fetch("GET", "/healthz")
     expect(r, 200, "GET /healthz")
     eq(r.json, {"status": "ok"}, "healthz body")
-    expect(fetch("GET", "/nothing-here"), 404, "unknown path", "not_found", "path")
+    expect(fetch("GET", "/api/nothing-here"), 404, "unknown path", "not_found", "path")
     expect(fetch("GET", "/api/v1/appeals"), 401, "no credentials", "unauthorized", "session")
 
 
@@ -1198,7 +1198,9 @@ def test_public(w):
     if expect(r, 200, "public follow with the right phone digits"):
         j = r.json
         eq(set(j), {"code", "status", "status_label", "title", "received_at", "replied_at",
-                    "reply"}, "public follow shows public fields only")
+                    "reply", "timeline"}, "public follow shows public fields only")
+        eq({k for step in j["timeline"] for k in step}, {"label", "at"},
+           "the public timeline names steps and times only (no actors, notes, records)")
         eq((j["code"], j["status"], j["title"]), (code, "received", "路口积水"), "public follow")
         check("13900005678" not in r.raw.decode() and "下雨后" not in r.raw.decode(),
               "no phone or content in the public view", j)
