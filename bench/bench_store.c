@@ -943,8 +943,8 @@ static void shishi_open(struct variant *v)
     }
     if (rc < 0)
         die("cannot open the shishi database", &e);
-    if (svc_unit_add(&v->svc, UNIT_NAME, UNIT_CODE, "department", NULL, &u, &e) < 0 ||
-        svc_ref_add(&v->svc, REF_AREA, AREA_NAME, AREA_CODE, 11, &area, &e) < 0 ||
+    if (svc_unit_add(&v->svc, &svc_system, UNIT_NAME, UNIT_CODE, "department", NULL, &u, &e) < 0 ||
+        svc_ref_add(&v->svc, &svc_system, REF_AREA, AREA_NAME, AREA_CODE, 11, &area, &e) < 0 ||
         svc_actor(&v->svc, NULL, &v->who, &e) < 0)
         die("cannot set up the organisation", &e);
     if (u.id != BENCH_UNIT_ID || area.id != BENCH_AREA_ID) {
@@ -991,7 +991,7 @@ static void shishi_close(struct variant *v, long n)
 {
     struct err e = {0};
     struct audit_result res;
-    if (svc_audit_verify(&v->svc, &res, &e) < 0)
+    if (svc_audit_verify(&v->svc, &svc_system, &res, &e) < 0)
         die("audit failed", &e);
     if (!res.ok || res.events != 2 * n || res.appeals != n) {
         fprintf(stderr, "bench_store: the audit of %s found %lld events, %lld appeals: %s\n",
@@ -1939,7 +1939,7 @@ static void report_run(const char *path, long m, struct report_result *out)
     out->report_s = 1e30;
     for (int k = 0; k < REPORT_RUNS; k++) {
         double t0 = now_s();
-        if (svc_report(&svc, from, to, 0, as_of, &rep, &e) < 0)
+        if (svc_report(&svc, &svc_system, from, to, 0, as_of, &rep, &e) < 0)
             die("report failed", &e);
         double t = now_s() - t0;
         out->report_s = t < out->report_s ? t : out->report_s;

@@ -64,6 +64,7 @@ static const struct command commands[] = {
     {"support", cmd_support, "support units (后盾单位): add --unit U --enterprise E"},
     {"vote", cmd_vote,
      "deputies' vote on livelihood projects (人大票决制): create | deputy | candidate | open | ballot | close | show | list"},
+    {"policy", cmd_policy, "who may do what: the policy table [--format markdown|json]"},
     {"serve", cmd_serve, "HTTP JSON API: [--listen 127.0.0.1:8080] [--threads N] [--quiet]"},
     {NULL, NULL, NULL},
 };

@@ -168,31 +168,16 @@ int cmd_show(struct cli *c, int argc, char **argv)
     }
     struct appeal a;
     struct event_list h;
-    struct names n;
-    struct actor who;
-    if (cli_open(c, 0, &e) < 0 || svc_actor(&c->svc, c->as, &who, &e) < 0 ||
-        svc_show(&c->svc, o.args[0], &a, &h, &e) < 0)
+    if (cli_open(c, 0, &e) < 0 || svc_show(&c->svc, &c->who, o.args[0], &a, &h, &e) < 0)
         return cli_fail(&e);
-    if (names_load(&c->svc, &n, &e) < 0 ||
-        (!view_may_read(&n, &who, &a) &&
-         err_set(&e, ERR_FORBIDDEN, "appeal", "user '%s' may not read appeal %s: it is not "
-                 "handled by their unit", who.name, a.code) < 0) ||
-        (opt_flag(&o, "unmask") && !view_may_unmask(&n, &who, &a) &&
-         err_set(&e, ERR_FORBIDDEN, "unmask", "user '%s' may not see the personal data of "
-                 "appeal %s", who.name, a.code) < 0)) {
-        names_release(&n);
+    json_t *j = svc_appeal_doc(&c->svc, &c->who, &a, &h,
+                               opt_flag(&o, "unmask") ? UNMASK_OR_REFUSE : UNMASK_NO, c->now, &e);
+    if (!j) {
         appeal_release(&a);
         event_list_release(&h);
         return cli_fail(&e);
     }
-    json_t *j = view_appeal(&n, &a, opt_flag(&o, "unmask"), c->now);
-    json_t *hist = json_array();
-    for (size_t i = 0; i < h.n; i++)
-        json_array_append_new(hist, view_event(&h.items[i]));
-    json_t *projects = svc_appeal_projects_json(&c->svc, a.id, &e);
-    json_object_set_new(j, "projects", projects ? projects : json_array());
     if (!strcmp(format, "json")) {
-        json_object_set_new(j, "history", hist);
         cli_print_json(j);
     } else {
         static const char *const keys[][2] = {
@@ -228,10 +213,8 @@ int cmd_show(struct cli *c, int argc, char **argv)
         }
         table_print(&t, "table");
         table_release(&t);
-        json_decref(hist);
         json_decref(j);
     }
-    names_release(&n);
     appeal_release(&a);
     event_list_release(&h);
     return 0;
@@ -243,7 +226,7 @@ int cmd_list(struct cli *c, int argc, char **argv)
         COMMON_OPTS,         {"status", OPT_VALUE}, {"unit", OPT_VALUE},  {"area", OPT_VALUE},
         {"channel", OPT_VALUE}, {"overdue", OPT_FLAG}, {"from", OPT_VALUE}, {"to", OPT_VALUE},
         {"sort", OPT_VALUE}, {"limit", OPT_VALUE},  {"offset", OPT_VALUE}, {"format", OPT_VALUE},
-        {0, 0}};
+        {"q", OPT_VALUE},    {"due-soon", OPT_FLAG}, {"ext-pending", OPT_FLAG}, {0, 0}};
     struct opts o;
     struct err e = {0};
     const char *format;
@@ -259,6 +242,9 @@ int cmd_list(struct cli *c, int argc, char **argv)
         .area = opt_get(&o, "area"),
         .channel = opt_get(&o, "channel"),
         .overdue = opt_flag(&o, "overdue"),
+        .due_soon = opt_flag(&o, "due-soon"),
+        .ext_pending = opt_flag(&o, "ext-pending"),
+        .q = opt_get(&o, "q"),
         .now = c->now,
         .from = opt_get(&o, "from"),
         .to = opt_get(&o, "to"),
@@ -268,25 +254,10 @@ int cmd_list(struct cli *c, int argc, char **argv)
     };
     struct appeal_list l;
     struct names n;
-    struct actor who;
-    if (svc_actor(&c->svc, c->as, &who, &e) < 0 || names_load(&c->svc, &n, &e) < 0)
-        return cli_fail(&e);
-    if (who.role == ROLE_HANDLER)
-        req.unit = names_unit(&n, who.unit_id); /* a unit sees its own appeals only */
-    if (svc_list(&c->svc, &req, &l, &e) < 0) {
-        names_release(&n);
+    if (svc_list(&c->svc, &c->who, &req, &l, &e) < 0 || names_load(&c->svc, &n, &e) < 0) {
+        appeal_list_release(&l);
         return cli_fail(&e);
     }
-    /* Leaders see their subtree; whatever else the role may not read is dropped. */
-    size_t kept = 0;
-    for (size_t i = 0; i < l.n; i++) {
-        if (view_may_read(&n, &who, &l.items[i]))
-            l.items[kept++] = l.items[i];
-        else
-            appeal_release(&l.items[i]);
-    }
-    l.total -= (int64_t)(l.n - kept);
-    l.n = kept;
     if (!strcmp(format, "json")) {
         json_t *items = json_array();
         for (size_t i = 0; i < l.n; i++)

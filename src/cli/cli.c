@@ -141,6 +141,8 @@ int cli_open(struct cli *c, int create, struct err *e)
     if (service_open(&c->svc, c->db, create ? OPEN_CREATE : OPEN_EXISTING, e) < 0)
         return -1;
     c->open = 1;
+    if (svc_actor(&c->svc, c->as, &c->who, e) < 0)
+        return -1;
     return 0;
 }
 

@@ -35,6 +35,7 @@ struct cli {
     const char *as;  /* --as: act as this user */
     int64_t now;     /* --at, or the clock */
     struct service svc;
+    struct actor who; /* --as, resolved when the database opens; the system without it */
     int open;
 };
 
@@ -96,6 +97,7 @@ int cmd_bulletin(struct cli *c, int argc, char **argv);
 int cmd_rules(struct cli *c, int argc, char **argv);
 int cmd_copy(struct cli *c, int argc, char **argv);
 int cmd_workday(struct cli *c, int argc, char **argv);
+int cmd_policy(struct cli *c, int argc, char **argv);
 int cmd_calendar(struct cli *c, int argc, char **argv);
 int cmd_demo(struct cli *c, int argc, char **argv);
 int cmd_serve(struct cli *c, int argc, char **argv);

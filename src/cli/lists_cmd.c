@@ -55,7 +55,7 @@ static int task_list(struct cli *c, const struct opts *o, const char *format)
                             .state = opt_get(o, "state"),
                             .overdue = opt_flag(o, "overdue"),
                             .as_of = c->now};
-    json_t *arr = svc_task_list_json(&c->svc, &f, &e);
+    json_t *arr = svc_task_list_json(&c->svc, &c->who, &f, &e);
     if (!arr)
         return cli_fail(&e);
     if (!strcmp(format, "json")) {
@@ -132,7 +132,7 @@ int cmd_task(struct cli *c, int argc, char **argv)
     if (!strcmp(sub, "list"))
         return task_list(c, &o, format);
     if (!strcmp(sub, "show")) {
-        json_t *t = svc_task_json(&c->svc, code, 1, c->now, &e);
+        json_t *t = svc_task_json(&c->svc, &c->who, code, 1, c->now, &e);
         if (!t)
             return cli_fail(&e);
         if (!strcmp(format, "json")) {
@@ -179,7 +179,7 @@ int cmd_task(struct cli *c, int argc, char **argv)
         six_opts(&o, ch.six);
         if (svc_task_change(&c->svc, &who, op, &ch, &e) < 0)
             return cli_fail(&e);
-        json_t *t = svc_task_json(&c->svc, code, 0, c->now, &e);
+        json_t *t = svc_task_json(&c->svc, &c->who, code, 0, c->now, &e);
         if (!t)
             return cli_fail(&e);
         printf("%s %s %s\n", cli_jstr(t, "code"), cli_jstr(t, "state"), cli_jstr(t, "state_label"));
@@ -261,7 +261,7 @@ int cmd_leader(struct cli *c, int argc, char **argv)
         opt_get(&o, "leader") ? opt_get(&o, "leader") : (o.nargs > 1 ? o.args[1] : NULL);
     struct actor who;
     if (!strcmp(sub, "list")) {
-        json_t *arr = svc_leaders_json(&c->svc, &e);
+        json_t *arr = svc_leaders_json(&c->svc, &c->who, &e);
         if (!arr)
             return cli_fail(&e);
         if (!strcmp(format, "json")) {
@@ -286,7 +286,7 @@ int cmd_leader(struct cli *c, int argc, char **argv)
         return 0;
     }
     if (!strcmp(sub, "show")) {
-        json_t *j = svc_leader_json(&c->svc, leader, &e);
+        json_t *j = svc_leader_json(&c->svc, &c->who, leader, &e);
         if (!j)
             return cli_fail(&e);
         if (!strcmp(format, "json")) {
@@ -308,7 +308,7 @@ int cmd_leader(struct cli *c, int argc, char **argv)
         return 0;
     }
     if (!strcmp(sub, "compliance")) {
-        json_t *doc = svc_compliance_json(&c->svc, leader, opt_get(&o, "month"), &e);
+        json_t *doc = svc_compliance_json(&c->svc, &c->who, leader, opt_get(&o, "month"), &e);
         return doc ? print_compliance(doc, format) : cli_fail(&e);
     }
     if (actor(c, &who, &e) < 0)
@@ -363,7 +363,7 @@ int cmd_enterprise(struct cli *c, int argc, char **argv)
         err_set(&e, ERR_INVALID, "", "unknown subcommand 'enterprise %s' (add, list)", sub);
         return cli_fail(&e);
     }
-    json_t *arr = svc_enterprises_json(&c->svc, &e);
+    json_t *arr = svc_enterprises_json(&c->svc, &c->who, &e);
     if (!arr)
         return cli_fail(&e);
     if (!strcmp(format, "json")) {
@@ -491,7 +491,7 @@ static int leader_visit(struct cli *c, int argc, char **argv)
     }
     free(rest);
     if (!strcmp(o.args[0], "list")) {
-        json_t *arr = svc_visits_json(&c->svc, opt_get(&o, "leader"), opt_get(&o, "month"), &e);
+        json_t *arr = svc_visits_json(&c->svc, &c->who, opt_get(&o, "leader"), opt_get(&o, "month"), &e);
         if (!arr)
             return cli_fail(&e);
         if (!strcmp(format, "json")) {

@@ -22,18 +22,6 @@ int cmd_init(struct cli *c, int argc, char **argv)
     return 0;
 }
 
-/* With --as, changing the organisation is for admins only. */
-static int need_admin(struct cli *c, const char *what, struct err *e)
-{
-    struct actor who;
-    if (svc_actor(&c->svc, c->as, &who, e) < 0)
-        return -1;
-    if (who.role != ROLE_ADMIN && who.role != ROLE_SYSTEM)
-        return err_set(e, ERR_FORBIDDEN, "actor", "user '%s' (%s) may not add %s: admins only",
-                       who.name, role_label(who.role), what);
-    return 0;
-}
-
 static int unit_list(struct cli *c, const struct opts *o)
 {
     struct err e = {0};
@@ -41,7 +29,7 @@ static int unit_list(struct cli *c, const struct opts *o)
     struct unit *u;
     size_t n;
     if (opt_format(o, "table|json|csv", &format, &e) < 0 || cli_open(c, 0, &e) < 0 ||
-        store_unit_list(c->svc.st, &u, &n, &e) < 0)
+        svc_unit_list(&c->svc, &c->who, &u, &n, &e) < 0)
         return cli_fail(&e);
     if (!strcmp(format, "json")) {
         json_t *arr = json_array();
@@ -98,8 +86,7 @@ int cmd_unit(struct cli *c, int argc, char **argv)
         err_set(&e, ERR_INVALID, "", "unit add needs --name");
         return cli_fail(&e);
     }
-    if (cli_open(c, 0, &e) < 0 || need_admin(c, "units", &e) < 0 ||
-        svc_unit_add(&c->svc, opt_get(&o, "name"), opt_get(&o, "code"),
+    if (cli_open(c, 0, &e) < 0 || svc_unit_add(&c->svc, &c->who, opt_get(&o, "name"), opt_get(&o, "code"),
                      opt_get(&o, "kind") ? opt_get(&o, "kind") : "department",
                      opt_get(&o, "parent"), &u, &e) < 0)
         return cli_fail(&e);
@@ -140,8 +127,7 @@ int cmd_user(struct cli *c, int argc, char **argv)
             err_set(&e, ERR_INVALID, "", "user add needs --username and --role");
             return cli_fail(&e);
         }
-        if (cli_open(c, 0, &e) < 0 || need_admin(c, "users", &e) < 0 ||
-            svc_user_add(&c->svc, opt_get(&o, "username"), opt_get(&o, "name"),
+        if (cli_open(c, 0, &e) < 0 || svc_user_add(&c->svc, &c->who, opt_get(&o, "username"), opt_get(&o, "name"),
                          opt_get(&o, "role"), opt_get(&o, "unit"), opt_get(&o, "phone"), password,
                          &u, &e) < 0)
             return cli_fail(&e);
@@ -157,7 +143,7 @@ int cmd_user(struct cli *c, int argc, char **argv)
     size_t n;
     struct names names;
     if (opt_format(&o, "table|json|csv", &format, &e) < 0 || cli_open(c, 0, &e) < 0 ||
-        store_user_list(c->svc.st, &u, &n, &e) < 0)
+        svc_user_list(&c->svc, &c->who, &u, &n, &e) < 0)
         return cli_fail(&e);
     if (names_load(&c->svc, &names, &e) < 0) {
         free(u);
@@ -205,8 +191,7 @@ static int ref_cmd(struct cli *c, int argc, char **argv, int table, const char *
             return cli_fail(&e);
         }
         if (opt_int(&o, "sort", 0, 10000, 100, &sort, &e) < 0 || cli_open(c, 0, &e) < 0 ||
-            need_admin(c, what, &e) < 0 ||
-            svc_ref_add(&c->svc, table, opt_get(&o, "name"), opt_get(&o, "code"), (int)sort, &r,
+            svc_ref_add(&c->svc, &c->who, table, opt_get(&o, "name"), opt_get(&o, "code"), (int)sort, &r,
                         &e) < 0)
             return cli_fail(&e);
         printf("%s %s (%s) added\n", what, r.name, r.code);
@@ -217,8 +202,7 @@ static int ref_cmd(struct cli *c, int argc, char **argv, int table, const char *
             err_set(&e, ERR_INVALID, "", "%s %s needs a name", what, sub);
             return cli_fail(&e);
         }
-        if (cli_open(c, 0, &e) < 0 || need_admin(c, what, &e) < 0 ||
-            svc_ref_set_active(&c->svc, table, o.args[1], !strcmp(sub, "enable"), &e) < 0)
+        if (cli_open(c, 0, &e) < 0 || svc_ref_set_active(&c->svc, &c->who, table, o.args[1], !strcmp(sub, "enable"), &e) < 0)
             return cli_fail(&e);
         printf("%s %s %sd\n", what, o.args[1], sub);
         return 0;
@@ -232,7 +216,7 @@ static int ref_cmd(struct cli *c, int argc, char **argv, int table, const char *
     struct ref *r;
     size_t n;
     if (opt_format(&o, "table|json|csv", &format, &e) < 0 || cli_open(c, 0, &e) < 0 ||
-        store_ref_list(c->svc.st, table, &r, &n, &e) < 0)
+        svc_ref_list(&c->svc, &c->who, table, &r, &n, &e) < 0)
         return cli_fail(&e);
     static const char *const head[] = {"代码", "名称", "状态"};
     struct table t;

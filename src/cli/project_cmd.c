@@ -360,7 +360,7 @@ int cmd_batch(struct cli *c, int argc, char **argv)
     if (strcmp(sub, "list"))
         return usage("unknown subcommand: use batch add|list");
     json_t *j;
-    if (svc_batch_list_json(&c->svc, (int)year, &j, &e) < 0)
+    if (svc_batch_list_json(&c->svc, &c->who, (int)year, &j, &e) < 0)
         return cli_fail(&e);
     if (!strcmp(format, "json")) {
         cli_print_json(j);

@@ -72,7 +72,7 @@ static int explain(struct cli *c, const struct opts *o, const char *from, const 
             key = opt_get(o, dims[i]);
         }
     struct explain x;
-    if (svc_explain(&c->svc, from, to, rules, c->now, opt_get(o, "explain"), dim, key, &x, &e) < 0)
+    if (svc_explain(&c->svc, &c->who, from, to, rules, c->now, opt_get(o, "explain"), dim, key, &x, &e) < 0)
         return cli_fail(&e);
     if (!strcmp(format, "json")) {
         cli_print_json(view_explain(&x));
@@ -123,7 +123,7 @@ int cmd_report(struct cli *c, int argc, char **argv)
         return explain(c, &o, opt_get(&o, "from"), opt_get(&o, "to"), rules, format);
     struct report r;
     struct names n;
-    if (svc_report(&c->svc, opt_get(&o, "from"), opt_get(&o, "to"), rules, c->now, &r, &e) < 0)
+    if (svc_report(&c->svc, &c->who, opt_get(&o, "from"), opt_get(&o, "to"), rules, c->now, &r, &e) < 0)
         return cli_fail(&e);
     if (names_load(&c->svc, &n, &e) < 0) {
         report_release(&r);
@@ -198,7 +198,7 @@ int cmd_bulletin(struct cli *c, int argc, char **argv)
     }
     struct doc d;
     if (cli_open(c, 0, &e) < 0 ||
-        layout_bulletin_for(&c->svc, month, opt_get(&o, "from"), opt_get(&o, "to"), rules,
+        layout_bulletin_for(&c->svc, &c->who, month, opt_get(&o, "from"), opt_get(&o, "to"), rules,
                             c->now, &d, NULL, NULL, &e) < 0)
         return cli_fail(&e);
     int rc = render(&d, out, &e);
@@ -266,7 +266,7 @@ int cmd_rules(struct cli *c, int argc, char **argv)
             return cli_fail(&e);
         }
         struct ruleset rs;
-        if (cli_open(c, 0, &e) < 0 || svc_rules_get(&c->svc, (int)v, &rs, &e) < 0)
+        if (cli_open(c, 0, &e) < 0 || svc_rules_get(&c->svc, &c->who, (int)v, &rs, &e) < 0)
             return cli_fail(&e);
         cli_print_json(view_ruleset(&rs));
         return 0;
@@ -277,7 +277,7 @@ int cmd_rules(struct cli *c, int argc, char **argv)
     }
     struct ruleset *list;
     size_t n;
-    if (cli_open(c, 0, &e) < 0 || svc_rules_list(&c->svc, &list, &n, &e) < 0)
+    if (cli_open(c, 0, &e) < 0 || svc_rules_list(&c->svc, &c->who, &list, &n, &e) < 0)
         return cli_fail(&e);
     if (!strcmp(format, "json")) {
         json_t *arr = json_array();
@@ -320,13 +320,14 @@ int cmd_audit(struct cli *c, int argc, char **argv)
         return cli_fail(&e);
     }
     struct audit_result res;
-    if (cli_open(c, 0, &e) < 0 || svc_audit_verify(&c->svc, &res, &e) < 0)
+    if (cli_open(c, 0, &e) < 0 || svc_audit_verify(&c->svc, &c->who, &res, &e) < 0)
         return cli_fail(&e);
     if (!strcmp(format, "json")) {
-        json_t *j = json_pack("{s:b, s:I, s:I, s:I, s:I, s:I}", "ok", res.ok, "events",
+        json_t *j = json_pack("{s:b, s:I, s:I, s:I, s:I, s:I, s:I}", "ok", res.ok, "events",
                               (json_int_t)res.events, "appeals", (json_int_t)res.appeals,
                               "projects", (json_int_t)res.projects, "list_items",
-                              (json_int_t)res.items, "vote_sessions", (json_int_t)res.votes);
+                              (json_int_t)res.items, "vote_sessions", (json_int_t)res.votes,
+                              "visits", (json_int_t)res.visits);
         if (!res.ok) {
             json_object_set_new(j, "bad_event",
                                 res.bad_event ? json_integer(res.bad_event) : json_null());
@@ -338,10 +339,13 @@ int cmd_audit(struct cli *c, int argc, char **argv)
     } else if (res.ok) {
         printf("audit ok: %lld events chained, %lld appeals match their history", (long long)res.events,
                (long long)res.appeals);
-        if (res.subjects) /* projects, list items, vote sessions */
-            printf(", and so do %lld project%s, %lld list item%s and %lld vote session%s",
+        if (res.subjects) /* projects, list items, vote sessions, visits */
+            printf(", and so do %lld project%s, %lld list item%s%s %lld vote session%s",
                    (long long)res.projects, res.projects == 1 ? "" : "s", (long long)res.items,
-                   res.items == 1 ? "" : "s", (long long)res.votes, res.votes == 1 ? "" : "s");
+                   res.items == 1 ? "" : "s", res.visits ? "," : " and", (long long)res.votes,
+                   res.votes == 1 ? "" : "s");
+        if (res.visits)
+            printf(" and %lld visit%s", (long long)res.visits, res.visits == 1 ? "" : "s");
         printf("\n");
     } else {
         printf("audit FAILED: %s\n", res.problem);

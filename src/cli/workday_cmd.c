@@ -109,14 +109,14 @@ int cmd_calendar(struct cli *c, int argc, char **argv)
             err_set(&e, ERR_INVALID, "year", "bad year '%s'", o.args[1]);
             return cli_fail(&e);
         }
-        if (svc_calendar_set_weekends(&c->svc, (int)y, &e) < 0)
+        if (svc_calendar_set_weekends(&c->svc, &c->who, (int)y, &e) < 0)
             return cli_fail(&e);
         printf("year %ld set to weekends-only\n", y);
         return 0;
     }
     if (!strcmp(sub, "set-day") && o.nargs == 3) {
         const char *name = opt_get(&o, "name") ? opt_get(&o, "name") : "";
-        if (svc_calendar_set_day(&c->svc, o.args[1], o.args[2], name, &e) < 0)
+        if (svc_calendar_set_day(&c->svc, &c->who, o.args[1], o.args[2], name, &e) < 0)
             return cli_fail(&e);
         printf("%s set to %s\n", o.args[1], o.args[2]);
         return 0;

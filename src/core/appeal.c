@@ -1,4 +1,6 @@
-/* appeal.c -- the appeal workflow: states, actions, who may do what (diagram in appeal.h).
+/* appeal.c -- the appeal workflow: states and actions (diagram in appeal.h). Who may take an
+ * action is the policy's (core/policy.c, verb = the action's code); the "who" column below is
+ * a reminder of it, and `transitions[]` near the end of this file is the state table.
  *
  * action          from                      to          who                 function
  * register        -                         received    dispatcher,citizen  do_register
@@ -26,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/policy.h"
 #include "util/civil.h"
 #include "util/utf8.h"
 #include "util/xalloc.h"
@@ -233,12 +236,6 @@ static int refuse_state(struct ctx *c)
                    state_label(c->cur->state));
 }
 
-static int need_state(struct ctx *c, int s1, int s2)
-{
-    if (c->cur->state == s1 || (s2 && c->cur->state == s2))
-        return 0;
-    return refuse_state(c);
-}
 
 /* Text that must be present, valid UTF-8 and at most `max` characters. */
 static int check_text(struct ctx *c, const char *field, const char *s, size_t max, int required)
@@ -258,51 +255,26 @@ static int check_text(struct ctx *c, const char *field, const char *s, size_t ma
     return 0;
 }
 
-static int is_lead_handler(const struct actor *a, const struct appeal *ap)
-{
-    return a->role == ROLE_HANDLER && a->unit_id && a->unit_id == ap->lead_unit_id;
-}
-
-/* Who may do what: admin and system may do anything; the rest by the table above. */
+/* Who may do what is the policy's (core/policy.c); this only adds that a unit's action on an
+ * appeal no unit leads yet is refused for its state, which is what is wrong with it. */
 static int check_actor(struct ctx *c)
 {
     const struct actor *who = &c->act->actor;
-    int r = who->role, ok = 0, lead_action = 0;
-    if (r == ROLE_ADMIN || r == ROLE_SYSTEM)
-        return 0;
-    switch (c->act->type) {
-    case ACT_REGISTER:
-        ok = r == ROLE_DISPATCHER || r == ROLE_CITIZEN;
-        break;
-    case ACT_ACCEPT:
-    case ACT_RETURN:
-    case ACT_EXTEND:
-    case ACT_REPLY:
-    case ACT_CONTACT:
-        lead_action = 1;
-        ok = is_lead_handler(who, c->cur);
-        break;
-    case ACT_URGE:
-    case ACT_SUPERVISE:
-        ok = r == ROLE_DISPATCHER || r == ROLE_LEADER;
-        break;
-    default:
-        ok = r == ROLE_DISPATCHER;
-        break;
-    }
-    if (ok)
-        return 0;
-    /* A unit's actions on an appeal no unit leads: the state is what is wrong. */
-    if (lead_action && r == ROLE_HANDLER && !c->cur->lead_unit_id && c->cur->state != ST_NONE)
+    const struct appeal *a = c->cur;
+    const char *verb = action_code(c->act->type);
+    char name[APPEAL_CODE_LEN + 8];
+    snprintf(name, sizeof(name), "appeal %s", appeal_name(a));
+    struct policy_target t = {.name = name,
+                              .unit = a->lead_unit_id,
+                              .assist = a->assist,
+                              .nassist = a->n_assist,
+                              .phone = a->phone,
+                              .phone_last4 = c->act->phone_last4,
+                              .tree = c->act->units};
+    int scope = policy_scope(who, SUBJ_APPEAL, verb);
+    if (scope == SCOPE_LEAD && !a->lead_unit_id && a->state != ST_NONE)
         return refuse_state(c);
-    if (r == ROLE_HANDLER && c->cur->lead_unit_id && who->unit_id != c->cur->lead_unit_id)
-        return err_set(c->e, ERR_FORBIDDEN, "actor",
-                       "user '%s' may not %s (%s) appeal %s: their unit is not its lead unit",
-                       who->name, action_code(c->act->type), action_label(c->act->type),
-                       appeal_name(c->cur));
-    return err_set(c->e, ERR_FORBIDDEN, "actor", "role %s (%s) may not %s (%s) appeal %s",
-                   role_code(r), role_label(r), action_code(c->act->type),
-                   action_label(c->act->type), appeal_name(c->cur));
+    return policy_can(who, SUBJ_APPEAL, verb, c->act->type == ACT_REGISTER ? NULL : &t, c->e);
 }
 
 static void set_time(json_t *o, const char *key, int64_t t)
@@ -382,8 +354,6 @@ static int check_id_number(struct ctx *c, const char *s)
 static int do_register(struct ctx *c)
 {
     const struct appeal *a = c->cur;
-    if (a->state != ST_NONE)
-        return refuse_state(c);
     if (check_text(c, "title", a->title, TITLE_MAX, 1) < 0 ||
         check_text(c, "content", a->content, CONTENT_MAX, 1) < 0 ||
         check_text(c, "citizen_name", a->citizen_name, 64, 0) < 0 ||
@@ -441,8 +411,6 @@ static int set_units(struct ctx *c)
 
 static int do_dispatch(struct ctx *c)
 {
-    if (need_state(c, ST_RECEIVED, ST_RETURNED) < 0)
-        return -1;
     if (c->cur->state == ST_RETURNED && c->act->unit_id == c->cur->lead_unit_id)
         return err_set(c->e, ERR_INVALID, "unit",
                        "appeal %s was returned by this unit: re-dispatch (改派) it to another "
@@ -478,8 +446,6 @@ static int do_dispatch(struct ctx *c)
 
 static int do_accept(struct ctx *c)
 {
-    if (need_state(c, ST_DISPATCHED, 0) < 0)
-        return -1;
     c->next->state = ST_ACCEPTED;
     c->next->accepted_at = c->act->at;
     if (c->next->sign_deadline && c->act->at > c->next->sign_deadline)
@@ -489,8 +455,7 @@ static int do_accept(struct ctx *c)
 
 static int do_return(struct ctx *c)
 {
-    if (need_state(c, ST_DISPATCHED, 0) < 0 ||
-        check_text(c, "reason", c->act->reason, REASON_MAX, 1) < 0)
+    if (check_text(c, "reason", c->act->reason, REASON_MAX, 1) < 0)
         return -1;
     c->next->state = ST_RETURNED;
     c->next->return_count++;
@@ -500,8 +465,7 @@ static int do_return(struct ctx *c)
 
 static int do_uphold(struct ctx *c)
 {
-    if (need_state(c, ST_RETURNED, 0) < 0 ||
-        check_text(c, "reason", c->act->reason, REASON_MAX, 1) < 0)
+    if (check_text(c, "reason", c->act->reason, REASON_MAX, 1) < 0)
         return -1;
     c->next->state = ST_DISPATCHED;
     set_str(c->details, "reason", c->act->reason);
@@ -512,8 +476,7 @@ static int do_uphold(struct ctx *c)
 static int do_extend(struct ctx *c)
 {
     const struct appeal *a = c->cur;
-    if (need_state(c, ST_ACCEPTED, 0) < 0 ||
-        check_text(c, "reason", c->act->reason, REASON_MAX, 1) < 0)
+    if (check_text(c, "reason", c->act->reason, REASON_MAX, 1) < 0)
         return -1;
     if (a->ext_requested)
         return err_set(c->e, ERR_STATE, "state",
@@ -543,8 +506,6 @@ static int do_extend(struct ctx *c)
 static int do_extend_decide(struct ctx *c)
 {
     const struct appeal *a = c->cur;
-    if (need_state(c, ST_ACCEPTED, 0) < 0)
-        return -1;
     if (!a->ext_requested)
         return err_set(c->e, ERR_STATE, "state", "appeal %s has no extension request to decide",
                        appeal_name(a));
@@ -567,8 +528,6 @@ static int do_extend_decide(struct ctx *c)
 
 static int do_urge(struct ctx *c)
 {
-    if (!appeal_is_open(c->cur->state))
-        return refuse_state(c);
     if (check_text(c, "note", c->act->note, REASON_MAX, 0) < 0)
         return -1;
     if (c->act->type == ACT_URGE) {
@@ -605,8 +564,7 @@ static int add_evidence(struct ctx *c)
 
 static int do_reply(struct ctx *c)
 {
-    if (need_state(c, ST_ACCEPTED, 0) < 0 ||
-        check_text(c, "text", c->act->text, REPLY_MAX, 1) < 0 ||
+    if (check_text(c, "text", c->act->text, REPLY_MAX, 1) < 0 ||
         check_text(c, "record", c->act->record, REPLY_MAX, 0) < 0 || add_evidence(c) < 0)
         return -1;
     c->next->state = ST_REPLIED;
@@ -633,8 +591,6 @@ static int do_visit(struct ctx *c)
         if (c->cur->visited_at)
             return err_set(c->e, ERR_STATE, "state", "merged appeal %s was already visited",
                            appeal_name(c->cur));
-    } else if (need_state(c, ST_REPLIED, 0) < 0) {
-        return -1;
     }
     if (act->solved <= SOLVED_NONE || act->solved >= SOLVED_COUNT_)
         return err_set(c->e, ERR_INVALID, "solved", "visit needs solved: yes, partly or no");
@@ -665,8 +621,7 @@ static int do_visit(struct ctx *c)
 
 static int do_redo(struct ctx *c)
 {
-    if (need_state(c, ST_VISITED, 0) < 0 ||
-        check_text(c, "reason", c->act->reason, REASON_MAX, 1) < 0)
+    if (check_text(c, "reason", c->act->reason, REASON_MAX, 1) < 0)
         return -1;
     struct appeal *n = c->next;
     if (deadline_compute(c->rules->cal, c->act->at, handling_limit(c->rules, n), &n->deadline,
@@ -686,7 +641,7 @@ static int do_redo(struct ctx *c)
 static int do_close(struct ctx *c)
 {
     const struct appeal *a = c->cur;
-    if (need_state(c, ST_VISITED, 0) < 0 || add_evidence(c) < 0 ||
+    if (add_evidence(c) < 0 ||
         check_text(c, "note", c->act->note, REASON_MAX, 0) < 0)
         return -1;
     if (c->next->evidence_count == 0)
@@ -702,8 +657,6 @@ static int do_close(struct ctx *c)
 static int do_merge(struct ctx *c)
 {
     const struct action *act = c->act;
-    if (need_state(c, ST_RECEIVED, ST_DISPATCHED) < 0)
-        return -1;
     if (act->target_id <= 0 || act->target_id == c->cur->id)
         return err_set(c->e, ERR_INVALID, "into", "appeal %s cannot be merged into itself",
                        appeal_name(c->cur));
@@ -722,8 +675,7 @@ static int do_merge(struct ctx *c)
 
 static int do_reject(struct ctx *c)
 {
-    if (need_state(c, ST_RECEIVED, 0) < 0 ||
-        check_text(c, "reason", c->act->reason, REASON_MAX, 1) < 0)
+    if (check_text(c, "reason", c->act->reason, REASON_MAX, 1) < 0)
         return -1;
     c->next->state = ST_REJECTED;
     set_str(c->details, "reason", c->act->reason);
@@ -734,8 +686,7 @@ static int do_reject(struct ctx *c)
  * judges); every contact is an event with its note. */
 static int do_contact(struct ctx *c)
 {
-    if (need_state(c, ST_ACCEPTED, 0) < 0 ||
-        check_text(c, "note", c->act->note, REASON_MAX, 0) < 0)
+    if (check_text(c, "note", c->act->note, REASON_MAX, 0) < 0)
         return -1;
     if (!c->next->contacted_at)
         c->next->contacted_at = c->act->at;
@@ -749,25 +700,51 @@ static int do_contact(struct ctx *c)
 
 typedef int (*action_fn)(struct ctx *c);
 
-static const action_fn handlers[ACT_COUNT_] = {
-    [ACT_REGISTER] = do_register,
-    [ACT_DISPATCH] = do_dispatch,
-    [ACT_ACCEPT] = do_accept,
-    [ACT_RETURN] = do_return,
-    [ACT_UPHOLD] = do_uphold,
-    [ACT_EXTEND] = do_extend,
-    [ACT_EXTEND_APPROVE] = do_extend_decide,
-    [ACT_EXTEND_DENY] = do_extend_decide,
-    [ACT_URGE] = do_urge,
-    [ACT_SUPERVISE] = do_urge,
-    [ACT_REPLY] = do_reply,
-    [ACT_VISIT] = do_visit,
-    [ACT_REDO] = do_redo,
-    [ACT_CLOSE] = do_close,
-    [ACT_MERGE] = do_merge,
-    [ACT_REJECT] = do_reject,
-    [ACT_CONTACT] = do_contact,
+/* The transitions: from which states each action may be taken, and what it does (the "to"
+ * state is the handler's; see the table at the head of this file). */
+#define S(x) (1u << (x))
+#define OPEN (S(ST_RECEIVED) | S(ST_DISPATCHED) | S(ST_ACCEPTED) | S(ST_RETURNED))
+static const struct transition {
+    action_fn fn;
+    unsigned from;
+} transitions[ACT_COUNT_] = {
+    [ACT_REGISTER] = {do_register, S(ST_NONE)},
+    [ACT_DISPATCH] = {do_dispatch, S(ST_RECEIVED) | S(ST_RETURNED)},
+    [ACT_ACCEPT] = {do_accept, S(ST_DISPATCHED)},
+    [ACT_RETURN] = {do_return, S(ST_DISPATCHED)},
+    [ACT_UPHOLD] = {do_uphold, S(ST_RETURNED)},
+    [ACT_EXTEND] = {do_extend, S(ST_ACCEPTED)},
+    [ACT_EXTEND_APPROVE] = {do_extend_decide, S(ST_ACCEPTED)},
+    [ACT_EXTEND_DENY] = {do_extend_decide, S(ST_ACCEPTED)},
+    [ACT_URGE] = {do_urge, OPEN},
+    [ACT_SUPERVISE] = {do_urge, OPEN},
+    [ACT_REPLY] = {do_reply, S(ST_ACCEPTED)},
+    [ACT_VISIT] = {do_visit, S(ST_REPLIED) | S(ST_MERGED)},
+    [ACT_REDO] = {do_redo, S(ST_VISITED)},
+    [ACT_CLOSE] = {do_close, S(ST_VISITED)},
+    [ACT_MERGE] = {do_merge, S(ST_RECEIVED) | S(ST_DISPATCHED)},
+    [ACT_REJECT] = {do_reject, S(ST_RECEIVED)},
+    [ACT_CONTACT] = {do_contact, S(ST_ACCEPTED)},
 };
+#undef OPEN
+#undef S
+
+int appeal_action_possible(const struct appeal *a, int type)
+{
+    if (type <= ACT_NONE || type >= ACT_COUNT_ || a->state < 0 || a->state >= ST_COUNT_ ||
+        !(transitions[type].from & (1u << a->state)))
+        return 0;
+    switch (type) {
+    case ACT_EXTEND:
+        return !a->ext_requested;
+    case ACT_EXTEND_APPROVE:
+    case ACT_EXTEND_DENY:
+        return a->ext_requested != 0;
+    case ACT_VISIT:
+        return a->state != ST_MERGED || !a->visited_at;
+    }
+    return 1;
+}
 
 int appeal_apply(const struct appeal *cur, const struct action *act, const struct limits *rules,
                  struct appeal *next, struct event *ev, struct err *e)
@@ -786,8 +763,10 @@ int appeal_apply(const struct appeal *cur, const struct action *act, const struc
     struct ctx c = {cur, act, rules, next, json_object(), e};
     appeal_copy(next, cur);
     int rc = check_actor(&c);
+    if (rc == 0 && !(transitions[act->type].from & (1u << cur->state)))
+        rc = refuse_state(&c);
     if (rc == 0)
-        rc = handlers[act->type](&c);
+        rc = transitions[act->type].fn(&c);
     if (rc < 0) {
         json_decref(c.details);
         appeal_release(next);

@@ -84,6 +84,7 @@ struct actor {
     int role;
     int64_t unit_id; /* the handler's unit; 0 otherwise */
     char name[64];
+    char phone_last4[8]; /* a citizen's proof that an appeal is theirs; "" otherwise */
 };
 
 struct appeal {
@@ -114,6 +115,8 @@ struct appeal {
 
 /* One action request: the type, when, who, and the parameters the type uses. Strings are
  * borrowed for the duration of appeal_apply(). */
+struct unit_tree;
+
 struct action {
     int type;
     int64_t at;
@@ -133,6 +136,8 @@ struct action {
     int64_t target_id; /* merge: the appeal this one joins; visit of a merged appeal */
     int target_state;  /* the target's state, loaded by the caller */
     const char *target_code;
+    const struct unit_tree *units; /* for a leader's scope (core/policy.h); NULL: none */
+    const char *phone_last4;       /* a citizen's proof that the appeal is theirs */
 };
 
 /* An event: the record appended for each action. `details` is compact JSON with sorted
@@ -171,6 +176,9 @@ int appeal_apply(const struct appeal *cur, const struct action *act, const struc
 
 /* Whether an appeal in this state is still being worked (not closed/rejected/merged). */
 int appeal_is_open(int state);
+/* Whether action `type` can be applied to `a` as it stands (its state, and for extensions
+ * whether one is pending), whoever asks: the transition table of core/appeal.c. */
+int appeal_action_possible(const struct appeal *a, int type);
 /* Whether the appeal is past its handling deadline at `now` without a reply. */
 int appeal_is_overdue(const struct appeal *a, int64_t now);
 

@@ -126,6 +126,21 @@ int task_reopen_check(const struct task_item *t, const char *code, const char *r
     return 0;
 }
 
+int task_op_possible(const struct task_item *t, int op, const char *who)
+{
+    switch (op) {
+    case TASK_OP_UPDATE:
+        return t->state == TASK_OPEN || t->state == TASK_PENDING;
+    case TASK_OP_CLOSE:
+        return t->state == TASK_OPEN;
+    case TASK_OP_VERIFY:
+        return t->state == TASK_PENDING && strcmp(t->closed_by ? t->closed_by : "", who ? who : "");
+    case TASK_OP_REOPEN:
+        return t->state == TASK_CLOSED;
+    }
+    return 0;
+}
+
 int task_overdue(const struct task_item *t, int64_t as_of)
 {
     return t->state != TASK_CLOSED && t->due_on > 0 && t->due_on < as_of;

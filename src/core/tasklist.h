@@ -48,6 +48,12 @@ int task_state_parse(const char *s); /* code or label; TASK_NONE when unknown */
 const char *task_six_column(int i);  /* "team" ... (the task_items column) */
 const char *task_six_label(int i);   /* 专班 ... */
 
+enum task_op { TASK_OP_UPDATE, TASK_OP_CLOSE, TASK_OP_VERIFY, TASK_OP_REOPEN };
+
+/* Whether `op` (update, close, verify, reopen) can be
+ * taken on t as it stands by `who` (a close-out is verified by a second person). */
+int task_op_possible(const struct task_item *t, int op, const char *who);
+
 /* Bit i set when six[i] is empty (only whitespace counts as empty too). */
 unsigned task_missing(const struct task_item *t);
 /* The labels of the bits of `mask` joined by "、" into out ("" for none). */

@@ -44,7 +44,7 @@ static json_t *task_add(struct request *r, json_t *b, struct err *e)
     if (svc_task_add(r->svc, &r->actor, &req, code, e) < 0)
         return NULL;
     r->status = 201;
-    return svc_task_json(r->svc, code, 1, r->now, e);
+    return svc_task_json(r->svc, &r->actor, code, 1, r->now, e);
 }
 
 static json_t *task_act(struct request *r, const char *code, const char *action, json_t *b,
@@ -69,7 +69,7 @@ static json_t *task_act(struct request *r, const char *code, const char *action,
     ch.expected_version = version;
     if (svc_task_change(r->svc, &r->actor, op, &ch, e) < 0)
         return NULL;
-    return svc_task_json(r->svc, code, 1, r->now, e);
+    return svc_task_json(r->svc, &r->actor, code, 1, r->now, e);
 }
 
 static json_t *post_body(struct request *r, json_t *(*fn)(struct request *, json_t *, struct err *),
@@ -102,7 +102,7 @@ static json_t *leader_add(struct request *r, json_t *b, struct err *e)
     if (rc < 0)
         return NULL;
     r->status = enterprise ? 200 : 201;
-    return svc_leader_json(r->svc, name, e);
+    return svc_leader_json(r->svc, &r->actor, name, e);
 }
 
 static json_t *enterprise_add(struct request *r, json_t *b, struct err *e)
@@ -191,12 +191,12 @@ json_t *api_lists(struct request *r, char **seg, int n, struct err *e)
                                     .overdue = is(query(r, "overdue"), "1") ||
                                                is(query(r, "overdue"), "true"),
                                     .as_of = r->now};
-            return svc_task_list_json(r->svc, &f, e);
+            return svc_task_list_json(r->svc, &r->actor, &f, e);
         }
         if (n == 3 && post)
             return post_body(r, task_add, e);
         if (n == 4 && get)
-            return svc_task_json(r->svc, seg[3], 1, r->now, e);
+            return svc_task_json(r->svc, &r->actor, seg[3], 1, r->now, e);
         if (n == 5 && post) {
             json_t *b = body_object(r, e);
             if (!b)
@@ -208,23 +208,23 @@ json_t *api_lists(struct request *r, char **seg, int n, struct err *e)
     }
     if (is(res, "leaders")) {
         if (n == 3 && get)
-            return svc_leaders_json(r->svc, e);
+            return svc_leaders_json(r->svc, &r->actor, e);
         if (n == 3 && post)
             return post_body(r, leader_add, e);
         if (n == 4 && get && is(seg[3], "compliance"))
-            return svc_compliance_json(r->svc, query(r, "leader"), query(r, "month"), e);
+            return svc_compliance_json(r->svc, &r->actor, query(r, "leader"), query(r, "month"), e);
         if (n == 4 && get)
-            return svc_leader_json(r->svc, seg[3], e);
+            return svc_leader_json(r->svc, &r->actor, seg[3], e);
     }
     if (is(res, "enterprises") && n == 3) {
         if (get)
-            return svc_enterprises_json(r->svc, e);
+            return svc_enterprises_json(r->svc, &r->actor, e);
         if (post)
             return post_body(r, enterprise_add, e);
     }
     if (is(res, "visits") && n == 3) {
         if (get)
-            return svc_visits_json(r->svc, query(r, "leader"), query(r, "month"), e);
+            return svc_visits_json(r->svc, &r->actor, query(r, "leader"), query(r, "month"), e);
         if (post)
             return post_body(r, visit_add, e);
     }

@@ -165,7 +165,7 @@ static json_t *batches(struct request *r, int post, struct err *e)
         return doc;
     }
     struct project_query q;
-    if (query_of(r, &q, e) < 0 || svc_batch_list_json(r->svc, q.year, &doc, e) < 0)
+    if (query_of(r, &q, e) < 0 || svc_batch_list_json(r->svc, &r->actor, q.year, &doc, e) < 0)
         return NULL;
     return json_pack("{s:o}", "items", doc);
 }

@@ -18,8 +18,6 @@ int get_int(json_t *o, const char *key, long long min, long long max, long long 
 int get_bool(json_t *o, const char *key, int *out, struct err *e);
 /* An array of strings into out (at most max); returns the count or -1. */
 int get_strs(json_t *o, const char *key, const char **out, int max, struct err *e);
-/* Admins always; else the actor's role must be one of r1, r2, r3 (ERR_FORBIDDEN). */
-int need_role(struct request *r, struct err *e, int r1, int r2, int r3);
 /* String equality. */
 int is(const char *a, const char *b);
 

@@ -432,13 +432,13 @@ void layout_bulletin(struct doc *d, const struct bulletin *b, const struct names
     ledger(d, b, n);
 }
 
-int layout_bulletin_for(struct service *svc, const char *month, const char *from,
+int layout_bulletin_for(struct service *svc, const struct actor *who, const char *month, const char *from,
                         const char *to, int rules, int64_t as_of, struct doc *d,
                         int64_t *from_day, int64_t *to_day, struct err *e)
 {
     struct bulletin b;
     struct names n;
-    if (svc_bulletin(svc, month, from, to, rules, as_of, &b, e) < 0)
+    if (svc_bulletin(svc, who, month, from, to, rules, as_of, &b, e) < 0)
         return -1;
     if (names_load(svc, &n, e) < 0) {
         bulletin_release(&b);

@@ -12,7 +12,7 @@ void layout_bulletin(struct doc *d, const struct bulletin *b, const struct names
 /* The whole way from the database to a doc, for `shishi bulletin` and the API alike: the
  * bulletin of svc_bulletin()'s period, laid out under the site's name. On success d is
  * filled (caller releases) and, when not NULL, *from_day and *to_day are its period. */
-int layout_bulletin_for(struct service *svc, const char *month, const char *from,
+int layout_bulletin_for(struct service *svc, const struct actor *who, const char *month, const char *from,
                         const char *to, int rules, int64_t as_of, struct doc *d,
                         int64_t *from_day, int64_t *to_day, struct err *e);
 

@@ -6,6 +6,9 @@
 #include <string.h>
 
 #include "core/audit.h"
+#include "service/guard.h"
+#include "service/project.h"
+#include "service/view.h"
 #include "util/civil.h"
 
 #include "util/banned.h"
@@ -125,12 +128,14 @@ static int resolve_unit(struct service *svc, const char *name, int64_t *id, stru
 
 /* Turns the request's names into the core's action. */
 static int build_action(struct service *svc, const struct actor *who, const struct act_req *req,
-                        const struct appeal *cur, struct action *act, struct err *e)
+                        const struct appeal *cur, const struct unit_tree *tree,
+                        struct action *act, struct err *e)
 {
     memset(act, 0, sizeof(*act));
     act->type = req->type;
     act->at = req->at;
     act->actor = *who;
+    act->units = tree;
     if (req->unit && *req->unit && resolve_unit(svc, req->unit, &act->unit_id, e) < 0)
         return -1;
     if (req->n_assist < 0 || req->n_assist > APPEAL_MAX_ASSIST)
@@ -213,6 +218,9 @@ static int do_act(struct service *svc, const struct actor *who, const struct act
 {
     struct appeal cur;
     struct action act;
+    struct unit_tree tree;
+    if (guard_tree(svc, &tree, e) < 0)
+        return -1;
     if (req->type <= ACT_REGISTER || req->type >= ACT_COUNT_)
         return err_set(e, ERR_INVALID, "action", "unknown action");
     if (!req->code || !*req->code)
@@ -226,7 +234,7 @@ static int do_act(struct service *svc, const struct actor *who, const struct act
                 (long long)cur.version, (long long)req->expected_version);
         goto out;
     }
-    if (build_action(svc, who, req, &cur, &act, e) < 0 ||
+    if (build_action(svc, who, req, &cur, &tree, &act, e) < 0 ||
         apply_save(svc, &cur, &act, cur.version, e) < 0)
         goto out;
     if (req->type == ACT_VISIT && cur.state == ST_VISITED && !req->no_redo &&
@@ -261,11 +269,15 @@ int svc_act(struct service *svc, const struct actor *who, const struct act_req *
     return 0;
 }
 
-int svc_show(struct service *svc, const char *code, struct appeal *a, struct event_list *hist,
-             struct err *e)
+int svc_show(struct service *svc, const struct actor *who, const char *code, struct appeal *a,
+             struct event_list *hist, struct err *e)
 {
     if (store_appeal_by_code(svc->st, code, a, e) < 0)
         return -1;
+    if (guard_appeal(svc, who, "read", a, e) < 0) {
+        appeal_release(a);
+        return -1;
+    }
     if (hist && store_events_of(svc->st, a->id, hist, e) < 0) {
         appeal_release(a);
         return -1;
@@ -273,12 +285,21 @@ int svc_show(struct service *svc, const char *code, struct appeal *a, struct eve
     return 0;
 }
 
-int svc_list(struct service *svc, const struct list_req *req, struct appeal_list *out,
-             struct err *e)
+int svc_list(struct service *svc, const struct actor *who, const struct list_req *req,
+             struct appeal_list *out, struct err *e)
 {
     struct appeal_filter f;
     memset(&f, 0, sizeof(f));
     memset(out, 0, sizeof(*out));
+    if (guard_appeal_filter(who, &f, e) < 0)
+        return -1;
+    if (req->q && *req->q) {
+        if (strlen(req->q) > 200)
+            return err_set(e, ERR_INVALID, "q", "the search text is longer than 200 bytes");
+        f.q = req->q;
+    }
+    f.due_soon = req->due_soon;
+    f.ext_pending = req->ext_pending;
     if (req->state && *req->state && !(f.state = state_parse(req->state)))
         return err_set(e, ERR_INVALID, "status", "unknown status '%s'", req->state);
     if (req->unit && *req->unit) {
@@ -333,4 +354,85 @@ int svc_list(struct service *svc, const struct list_req *req, struct appeal_list
     f.limit = req->limit;
     f.offset = req->offset;
     return store_appeal_list(svc->st, &f, out, e);
+}
+
+/* ---- the appeal as a reader sees it ------------------------------------------------------ */
+
+const char *action_url_name(int type, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s", action_code(type));
+    for (char *p = buf; *p; p++)
+        if (*p == '_')
+            *p = '-';
+    return buf;
+}
+
+int action_url_parse(const char *name)
+{
+    char buf[32];
+    for (int t = ACT_REGISTER + 1; name && t < ACT_COUNT_; t++)
+        if (!strcmp(name, action_url_name(t, buf, sizeof(buf))))
+            return t;
+    return ACT_NONE;
+}
+
+json_t *svc_appeal_doc(struct service *svc, const struct actor *who, const struct appeal *a,
+                       const struct event_list *hist, int unmask, int64_t now, struct err *e)
+{
+    const struct names *n = names_cached(svc, e);
+    if (!n || guard_appeal(svc, who, "read", a, e) < 0)
+        return NULL;
+    int full = unmask != UNMASK_NO && guard_appeal_ok(svc, who, "unmask", a);
+    if (unmask == UNMASK_OR_REFUSE && !full) {
+        guard_appeal(svc, who, "unmask", a, e);
+        return NULL;
+    }
+    json_t *j = view_appeal(n, a, full, now);
+    json_t *allowed = json_array();
+    for (int t = ACT_REGISTER + 1; t < ACT_COUNT_; t++) {
+        char name[32];
+        if (appeal_action_possible(a, t) && guard_appeal_ok(svc, who, action_code(t), a))
+            json_array_append_new(allowed, json_string(action_url_name(t, name, sizeof(name))));
+    }
+    json_object_set_new(j, "allowed_actions", allowed);
+    if (hist) {
+        json_t *arr = json_array();
+        for (size_t i = 0; i < hist->n; i++)
+            json_array_append_new(arr, view_event(&hist->items[i]));
+        json_object_set_new(j, "history", arr);
+    }
+    json_t *projects = svc_appeal_projects_json(svc, a->id, e);
+    if (!projects) {
+        json_decref(j);
+        return NULL;
+    }
+    json_object_set_new(j, "projects", projects);
+    return j;
+}
+
+json_t *svc_appeal_list_doc(struct service *svc, const struct actor *who,
+                            const struct appeal_list *l, int offset, int unmask, int64_t now,
+                            struct err *e)
+{
+    const struct names *n = names_cached(svc, e);
+    if (!n)
+        return NULL;
+    json_t *items = json_array();
+    for (size_t i = 0; i < l->n; i++) {
+        const struct appeal *a = &l->items[i];
+        int full = unmask != UNMASK_NO && guard_appeal_ok(svc, who, "unmask", a);
+        json_array_append_new(items, view_appeal(n, a, full, now));
+    }
+    json_t *doc = json_object();
+    json_object_set_new(doc, "total", json_integer(l->total));
+    json_object_set_new(doc, "items", items);
+    int64_t next = offset + (int64_t)l->n;
+    if (next < l->total) {
+        char nc[24];
+        snprintf(nc, sizeof(nc), "%lld", (long long)next);
+        json_object_set_new(doc, "next_cursor", json_string(nc));
+    } else {
+        json_object_set_new(doc, "next_cursor", json_null());
+    }
+    return doc;
 }

@@ -2,6 +2,7 @@
  * Invariant: every figure comes from report_add()/report_judge() over one fact scan, so a
  * bulletin, a report and an --explain list of the same period and rule set agree. */
 #include "service/service.h"
+#include "service/guard.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -95,13 +96,14 @@ static int run_report(struct service *svc, const struct ruleset *rs, const struc
     return 0;
 }
 
-int svc_report(struct service *svc, const char *from, const char *to, int rules,
+int svc_report(struct service *svc, const struct actor *who, const char *from, const char *to, int rules,
                int64_t as_of, struct report *r, struct err *e)
 {
     int64_t d1, d2;
     struct ruleset rs;
     struct names n;
-    if (parse_period(from, to, &d1, &d2, e) < 0 || svc_rules_get(svc, rules, &rs, e) < 0 ||
+    if (guard(who, SUBJ_REPORT, "read", e) < 0 || parse_period(from, to, &d1, &d2, e) < 0 ||
+        svc_rules_get(svc, &svc_system, rules, &rs, e) < 0 ||
         names_load(svc, &n, e) < 0)
         return -1;
     struct towns towns;
@@ -116,6 +118,7 @@ int svc_report(struct service *svc, const char *from, const char *to, int rules,
 
 struct explain_ctx {
     struct explain *x;
+    const struct guard_reader *reader;
     const struct towns *towns;
     int64_t as_of;
     int dim;
@@ -145,12 +148,16 @@ static int explain_fact(const struct appeal_fact *f, void *ctx)
     if (!in_den)
         return 0;
     struct explain *x = c->x;
+    x->den++;
+    x->num += share;
+    if (!guard_reader_sees(c->reader, f->lead_unit_id)) {
+        x->hidden++;
+        return 0;
+    }
     xgrow((void **)&x->items, &x->cap, x->n + 1, sizeof(*x->items));
     struct explain_item *it = &x->items[x->n++];
     memcpy(it->code, f->code, sizeof(it->code));
     it->share = share;
-    x->den++;
-    x->num += share;
     return 0;
 }
 
@@ -184,7 +191,7 @@ static int dim_key(const struct names *n, int dim, const char *key, int64_t *out
                    dim == DIM_AREA ? "area" : "channel", key);
 }
 
-int svc_explain(struct service *svc, const char *from, const char *to, int rules, int64_t as_of,
+int svc_explain(struct service *svc, const struct actor *who, const char *from, const char *to, int rules, int64_t as_of,
                 const char *figure, int dim, const char *key, struct explain *x,
                 struct err *e)
 {
@@ -202,14 +209,17 @@ int svc_explain(struct service *svc, const char *from, const char *to, int rules
                        figure ? figure : "");
     int64_t d1, d2, k;
     struct names n;
-    if (parse_period(from, to, &d1, &d2, e) < 0 || svc_rules_get(svc, rules, &x->rules, e) < 0 ||
+    struct guard_reader reader;
+    if (guard(who, SUBJ_REPORT, "read", e) < 0 || guard_reader_init(svc, who, &reader, e) < 0 ||
+        parse_period(from, to, &d1, &d2, e) < 0 ||
+        svc_rules_get(svc, &svc_system, rules, &x->rules, e) < 0 ||
         names_load(svc, &n, e) < 0)
         return -1;
     struct towns towns;
     towns_load(&towns, &n);
     int rc = dim_key(&n, dim, key, &k, e);
     if (rc == 0) {
-        struct explain_ctx c = {x, &towns, as_of, dim, k};
+        struct explain_ctx c = {x, &reader, &towns, as_of, dim, k};
         rc = store_fact_scan(svc->st, civil_site_midnight(d1), civil_site_midnight(d2 + 1), 0,
                              explain_fact, &c, e);
     }
@@ -231,6 +241,7 @@ void explain_release(struct explain *x)
 
 struct bulletin_ctx {
     struct bulletin *b;
+    const struct guard_reader *reader;
     const struct towns *towns;
     struct terms *terms;
     int64_t as_of;
@@ -292,6 +303,11 @@ static int bulletin_fact(const struct appeal_fact *f, void *ctx)
     g.town_id = towns_get(c->towns, f->lead_unit_id);
     report_add(&b->cur, &g);
     add_elsewhere(b, &g);
+    /* The figures count every appeal; the lists show only what the reader may read. */
+    if (!guard_reader_sees(c->reader, f->lead_unit_id)) {
+        b->hidden++;
+        return 0;
+    }
     struct verdict v;
     report_judge(&b->cur.rules, &g, c->as_of, &v);
     if (v.overdue)
@@ -350,7 +366,7 @@ int svc_bulletin_period(const char *month, const char *from, const char *to, int
     return 0;
 }
 
-int svc_bulletin(struct service *svc, const char *month, const char *from, const char *to,
+int svc_bulletin(struct service *svc, const struct actor *who, const char *month, const char *from, const char *to,
                  int rules, int64_t as_of, struct bulletin *b, struct err *e)
 {
     memset(b, 0, sizeof(*b));
@@ -360,11 +376,13 @@ int svc_bulletin(struct service *svc, const char *month, const char *from, const
     b->prev_from = month ? month_start(b->from_day, -1) : b->prev_to - (b->to_day - b->from_day);
     struct ruleset rs;
     struct names n;
-    if (svc_rules_get(svc, rules, &rs, e) < 0 || names_load(svc, &n, e) < 0)
+    struct guard_reader reader;
+    if (guard(who, SUBJ_BULLETIN, "read", e) < 0 || guard_reader_init(svc, who, &reader, e) < 0 ||
+        svc_rules_get(svc, &svc_system, rules, &rs, e) < 0 || names_load(svc, &n, e) < 0)
         return -1;
     struct towns towns;
     towns_load(&towns, &n);
-    struct bulletin_ctx c = {b, &towns, terms_new(), as_of, 0};
+    struct bulletin_ctx c = {b, &reader, &towns, terms_new(), as_of, 0};
     for (size_t i = 0; i < n.nunits; i++) /* place names are where, not what */
         terms_stop(c.terms, n.units[i].name);
     int rc = -1;

@@ -103,7 +103,7 @@ int svc_copy(const char *from, const char *to, struct copy_result *res, struct e
     if (service_open(&src, from, OPEN_EXISTING, e) < 0)
         return -1;
     struct audit_result a;
-    if (svc_audit_verify(&src, &a, e) < 0)
+    if (svc_audit_verify(&src, &svc_system, &a, e) < 0)
         goto out;
     if (!a.ok) {
         err_set(e, ERR_STATE, "from", "source '%s' fails audit verify: %s", from_s, a.problem);
@@ -121,7 +121,7 @@ int svc_copy(const char *from, const char *to, struct copy_result *res, struct e
         goto out;
     /* Verified before commit: a copy that does not verify is never written. */
     struct audit_result b;
-    if (svc_audit_verify(&dst, &b, e) < 0)
+    if (svc_audit_verify(&dst, &svc_system, &b, e) < 0)
         goto out;
     if (!b.ok || b.events != a.events || b.appeals != a.appeals) {
         err_set(e, ERR_DB, "to", "the copy in '%s' fails audit verify: %s", to_s,

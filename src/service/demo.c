@@ -1584,7 +1584,7 @@ static int check_empty(struct demo *d)
     if (store_unit_list(d->svc->st, &list, &n_units, d->e) < 0)
         return -1;
     free(list);
-    if (svc_list(d->svc, &lr, &al, d->e) < 0)
+    if (svc_list(d->svc, &svc_system, &lr, &al, d->e) < 0)
         return -1;
     int64_t n_appeals = al.total;
     appeal_list_release(&al);
@@ -1607,14 +1607,14 @@ static int setup_org(struct demo *d)
     /* The reference lists come with the schema; put back any that an admin removed. */
     for (int k = 0; k < 10; k++)
         if (store_ref_find(d->svc->st, REF_AREA, area_names[k], &r, &ignore) < 0 &&
-            svc_ref_add(d->svc, REF_AREA, area_names[k], NULL, k + 1, NULL, d->e) < 0)
+            svc_ref_add(d->svc, &svc_system, REF_AREA, area_names[k], NULL, k + 1, NULL, d->e) < 0)
             return -1;
     if (store_ref_find(d->svc->st, REF_CHANNEL, channel, &r, &ignore) < 0 &&
-        svc_ref_add(d->svc, REF_CHANNEL, channel, "wechat", 1, NULL, d->e) < 0)
+        svc_ref_add(d->svc, &svc_system, REF_CHANNEL, channel, "wechat", 1, NULL, d->e) < 0)
         return -1;
     for (int i = 0; i < N_UNITS; i++) {
         const struct unit_def *u = &unit_defs[i];
-        if (svc_unit_add(d->svc, u->name, u->code, u->kind, u->parent, NULL, d->e) < 0)
+        if (svc_unit_add(d->svc, &svc_system, u->name, u->code, u->kind, u->parent, NULL, d->e) < 0)
             return -1;
         if (!strcmp(u->kind, "village") || !strcmp(u->kind, "community")) {
             d->town_of[i] = unit_index(u->parent);
@@ -1627,7 +1627,7 @@ static int setup_org(struct demo *d)
     }
     for (int i = 0; i < N_USERS; i++) {
         const struct user_def *u = &user_defs[i];
-        if (svc_user_add(d->svc, u->username, u->name, u->role, u->unit, NULL,
+        if (svc_user_add(d->svc, &svc_system, u->username, u->name, u->role, u->unit, NULL,
                          u->password ? DEMO_PASSWORD : NULL, NULL, d->e) < 0 ||
             svc_actor(d->svc, u->username, &d->actors[i], d->e) < 0)
             return -1;
@@ -1697,7 +1697,7 @@ static int check_report(struct demo *d)
     struct report r;
     int64_t as_of;
     if (civil_parse_instant_checked("2022-06-30T18:00:00+08:00", "as_of", &as_of, d->e) < 0 ||
-        svc_report(d->svc, "2021-01-01", "2021-12-31", 0, as_of, &r, d->e) < 0)
+        svc_report(d->svc, &svc_system, "2021-01-01", "2021-12-31", 0, as_of, &r, d->e) < 0)
         return -1;
     const struct tally *t = &r.total;
     int64_t replied = tally_count(t, FIG_REPLY), due = t->den[FIG_TIMELY],

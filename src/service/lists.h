@@ -35,7 +35,6 @@ struct task_req {
 int svc_task_add(struct service *svc, const struct actor *who, const struct task_req *req,
                  char *code, struct err *e);
 
-enum task_op { TASK_OP_UPDATE, TASK_OP_CLOSE, TASK_OP_VERIFY, TASK_OP_REOPEN };
 /* "update", "close", "verify", "reopen" -> enum task_op; -1 for anything else. */
 int task_op_parse(const char *name);
 struct task_change {
@@ -53,14 +52,14 @@ int svc_task_change(struct service *svc, const struct actor *who, int op,
                     const struct task_change *ch, struct err *e);
 
 /* The item as JSON; with `history`, its events too. New reference, or NULL with e set. */
-json_t *svc_task_json(struct service *svc, const char *code, int history, int64_t as_of,
+json_t *svc_task_json(struct service *svc, const struct actor *who, const char *code, int history, int64_t as_of,
                       struct err *e);
 struct task_filter {
     const char *list, *unit, *state; /* NULL: any */
     int overdue;                     /* only overdue at as_of */
     int64_t as_of;                   /* an instant */
 };
-json_t *svc_task_list_json(struct service *svc, const struct task_filter *f, struct err *e);
+json_t *svc_task_list_json(struct service *svc, const struct actor *who, const struct task_filter *f, struct err *e);
 
 /* ---- leaders, enterprises, links, visits ---- */
 int svc_leader_add(struct service *svc, const struct actor *who, const char *name,
@@ -97,15 +96,19 @@ struct visit_result {
 int svc_visit_add(struct service *svc, const struct actor *who, const struct visit_req *req,
                   struct visit_result *res, struct err *e);
 
-json_t *svc_leaders_json(struct service *svc, struct err *e);
+/* Seals onto the chain the visits a database holds from before visits were sealed (once;
+ * service_open calls it). */
+int svc_seal_old_visits(struct service *svc, int64_t now, struct err *e);
+
+json_t *svc_leaders_json(struct service *svc, const struct actor *who, struct err *e);
 /* One leader with links and visits. */
-json_t *svc_leader_json(struct service *svc, const char *name, struct err *e);
-json_t *svc_enterprises_json(struct service *svc, struct err *e);
+json_t *svc_leader_json(struct service *svc, const struct actor *who, const char *name, struct err *e);
+json_t *svc_enterprises_json(struct service *svc, const struct actor *who, struct err *e);
 /* Visits, optionally of one leader and/or in one month ("2021-03"); NULL: all. */
-json_t *svc_visits_json(struct service *svc, const char *leader, const char *month, struct err *e);
+json_t *svc_visits_json(struct service *svc, const struct actor *who, const char *leader, const char *month, struct err *e);
 /* Compliance for `month` ("2021-03") of one leader, or of every active leader (NULL):
  * {"month","first","last","leaders":[{leader,required,done,missed:[names],percent}]}. */
-json_t *svc_compliance_json(struct service *svc, const char *leader, const char *month,
+json_t *svc_compliance_json(struct service *svc, const struct actor *who, const char *leader, const char *month,
                             struct err *e);
 
 /* The demo's lists (service/demo_lists.c), inside svc_demo()'s transaction. */

@@ -3,6 +3,7 @@
  * the chain (subject_append after the row change). Visits are inserted, never changed (the
  * tables' triggers refuse it too). */
 #include "service/lists.h"
+#include "service/guard.h"
 #include "service/tx.h"
 
 #include <stdio.h>
@@ -17,20 +18,6 @@
 #include "util/banned.h"
 
 /* ---- helpers ----------------------------------------------------------------------------- */
-
-static int manager(const struct actor *who)
-{
-    return who->role == ROLE_ADMIN || who->role == ROLE_DISPATCHER || who->role == ROLE_SYSTEM;
-}
-
-static int need_manager(const struct actor *who, const char *what, struct err *e)
-{
-    if (manager(who))
-        return 0;
-    return err_set(e, ERR_FORBIDDEN, "actor",
-                   "user '%s' (%s) may not %s: admins and dispatchers only", who->name,
-                   role_label(who->role), what);
-}
 
 static int empty(const char *s)
 {
@@ -107,7 +94,7 @@ static int check_text(const char *field, const char *s, struct err *e)
 static int do_task_add(struct service *svc, const struct actor *who, const struct task_req *req,
                        char *code, struct err *e)
 {
-    if (need_manager(who, "add list items", e) < 0)
+    if (guard_to(who, SUBJ_TASK, "add", "add list items", e) < 0)
         return -1;
     const char *list = req->list ? req->list : "";
     const char *prefix;
@@ -205,31 +192,14 @@ static void item_of(const struct rec *r, struct task_item *t)
 
 static const char *const op_names[] = {"update", "close", "verify", "reopen"};
 
-/* Who may do `op` to an item owned by unit `owner`. */
+/* Who may do `op` to an item owned by unit `owner`: the policy's verb of the same name. */
 static int may_change(const struct actor *who, int op, int64_t owner, const char *code,
                       struct err *e)
 {
-    int r = who->role, ok;
-    switch (op) {
-    case TASK_OP_UPDATE:
-    case TASK_OP_CLOSE:
-        ok = manager(who) || (r == ROLE_HANDLER && who->unit_id == owner);
-        if (!ok && r == ROLE_HANDLER)
-            return err_set(e, ERR_FORBIDDEN, "actor",
-                           "user '%s' may not %s item %s: their unit does not own it", who->name,
-                           op_names[op], code);
-        break;
-    case TASK_OP_VERIFY:
-        ok = manager(who) || r == ROLE_LEADER;
-        break;
-    default:
-        ok = manager(who);
-        break;
-    }
-    if (ok)
-        return 0;
-    return err_set(e, ERR_FORBIDDEN, "actor", "role %s (%s) may not %s item %s", role_code(r),
-                   role_label(r), op_names[op], code);
+    char what[96];
+    snprintf(what, sizeof(what), "%s item %s", op_names[op], code);
+    struct policy_target t = {.unit = owner};
+    return policy_can_to(who, SUBJ_TASK, op_names[op], &t, what, e);
 }
 
 static int do_task_change(struct service *svc, const struct actor *who, int op,
@@ -414,15 +384,29 @@ static json_t *task_json(struct service *svc, const struct row *r, int64_t as_of
     return j;
 }
 
-json_t *svc_task_json(struct service *svc, const char *code, int history, int64_t as_of,
+json_t *svc_task_json(struct service *svc, const struct actor *who, const char *code, int history, int64_t as_of,
                       struct err *e)
 {
+    if (guard_to(who, SUBJ_TASK, "read", "read list items", e) < 0)
+        return NULL;
     struct rec cur;
     if (empty(code))
         return err_set(e, ERR_INVALID, "code", "which item? give its code"), NULL;
     if (find_by_text(svc->st, "task_items", "code", code, "item", &cur, e) < 0)
         return NULL;
     json_t *j = task_json(svc, &cur.row, as_of);
+    /* what `who` may do to it now: its state allowing, and the policy */
+    struct task_item t;
+    item_of(&cur, &t);
+    json_t *allowed = json_array();
+    struct policy_target own = {.unit = row_int(&cur.row, "owner_unit_id")};
+    for (int op = TASK_OP_UPDATE; op <= TASK_OP_REOPEN; op++) {
+        struct err no;
+        if (task_op_possible(&t, op, who->name[0] ? who->name : "system") &&
+            policy_can(who, SUBJ_TASK, op_names[op], &own, &no) == 0)
+            json_array_append_new(allowed, json_string(op_names[op]));
+    }
+    json_object_set_new(j, "allowed_actions", allowed);
     if (history) {
         struct event_list ev = {0};
         if (store_subject_events(svc->st, "task", row_int(&cur.row, "id"), &ev, e) < 0) {
@@ -440,8 +424,10 @@ json_t *svc_task_json(struct service *svc, const char *code, int history, int64_
     return j;
 }
 
-json_t *svc_task_list_json(struct service *svc, const struct task_filter *f, struct err *e)
+json_t *svc_task_list_json(struct service *svc, const struct actor *who, const struct task_filter *f, struct err *e)
 {
+    if (guard_to(who, SUBJ_TASK, "read", "read list items", e) < 0)
+        return NULL;
     int64_t unit = 0;
     int state = 0;
     if (!empty(f->unit)) {
@@ -482,7 +468,7 @@ json_t *svc_task_list_json(struct service *svc, const struct task_filter *f, str
 static int do_leader_add(struct service *svc, const struct actor *who, const char *name,
                          const char *title, const char *username, struct err *e)
 {
-    if (need_manager(who, "add leaders", e) < 0)
+    if (guard_to(who, SUBJ_LEADER, "add", "add leaders", e) < 0)
         return -1;
     if (empty(name))
         return err_set(e, ERR_INVALID, "name", "a leader needs a name");
@@ -525,7 +511,7 @@ static const char *ent_kind_label(const char *code)
 static int do_enterprise_add(struct service *svc, const struct actor *who, const char *name,
                              const char *kind, const char *town, const char *address, struct err *e)
 {
-    if (need_manager(who, "add enterprises", e) < 0)
+    if (guard_to(who, SUBJ_ENTERPRISE, "add", "add enterprises", e) < 0)
         return -1;
     if (empty(name))
         return err_set(e, ERR_INVALID, "name", "an enterprise needs a name");
@@ -594,7 +580,7 @@ static int pair(struct service *svc, const char *leader, const char *enterprise,
 static int do_link(struct service *svc, const struct actor *who, const char *leader,
                    const char *enterprise, const char *date, int64_t at, int unlink, struct err *e)
 {
-    if (need_manager(who, unlink ? "unlink leaders" : "link leaders", e) < 0)
+    if (guard_to(who, SUBJ_LEADER, "add", unlink ? "unlink leaders" : "link leaders", e) < 0)
         return -1;
     int64_t day = civil_site_date(at);
     if (!empty(date) && parse_date(date, unlink ? "until" : "since", &day, e) < 0)
@@ -657,7 +643,7 @@ int svc_leader_unlink(struct service *svc, const struct actor *who, const char *
 static int do_support(struct service *svc, const struct actor *who, const char *unit,
                       const char *enterprise, struct err *e)
 {
-    if (need_manager(who, "add support units", e) < 0)
+    if (guard_to(who, SUBJ_LEADER, "add", "add support units", e) < 0)
         return -1;
     struct unit u;
     struct rec en;
@@ -749,15 +735,17 @@ static int visit_problem(struct service *svc, const struct actor *who, const str
 static int do_visit_add(struct service *svc, const struct actor *who, const struct visit_req *req,
                         struct visit_result *res, struct err *e)
 {
-    if (!manager(who) && who->role != ROLE_LEADER)
-        return err_set(e, ERR_FORBIDDEN, "actor",
-                       "user '%s' (%s) may not record visits: admins, dispatchers and leaders only",
-                       who->name, role_label(who->role));
+    if (guard_to(who, SUBJ_VISIT, "add", "record visits", e) < 0)
+        return -1;
     if (empty(req->date))
         return err_set(e, ERR_INVALID, "date", "a visit needs its date (--date YYYY-MM-DD)");
     int64_t day;
     if (parse_date(req->date, "date", &day, e) < 0)
         return -1;
+    if (day > civil_site_date(req->at))
+        return err_set(e, ERR_INVALID, "date",
+                       "a visit cannot be recorded before it happens: %s is after today",
+                       req->date);
     if (req->nproblems < 0 || req->nproblems > VISIT_MAX_PROBLEMS)
         return err_set(e, ERR_INVALID, "problem", "at most %d problems a visit",
                        VISIT_MAX_PROBLEMS);
@@ -768,6 +756,16 @@ static int do_visit_add(struct service *svc, const struct actor *who, const stru
     if (pair(svc, req->leader, req->enterprise, &l, &en, &link, e) < 0)
         return -1;
     int rc = -1;
+    /* A leader records their own visits; admins and dispatchers anyone's. */
+    char what[160];
+    snprintf(what, sizeof(what), "record visits for leader '%s'", req->leader);
+    struct policy_target own = {.owner_user = row_int(&l.row, "user_id")};
+    if (policy_can_to(who, SUBJ_VISIT, "add", &own, what, e) < 0)
+        goto out;
+    /* The problems found are registered, dispatched or listed by the visit itself: the
+     * visit's permission is theirs, and the events still name who recorded it. */
+    struct actor by_visit = *who;
+    by_visit.role = ROLE_SYSTEM;
     struct link_span span = {0, row_int(&link.row, "since_on"), row_int(&link.row, "until_on")};
     if (!link.row.n || !link_in_month(&span, day, day)) {
         err_set(e, ERR_STATE, "enterprise", "'%s' is not on leader '%s''s list on %s",
@@ -786,15 +784,55 @@ static int do_visit_add(struct service *svc, const struct actor *who, const stru
     if (store_rec_insert(svc->st, "visits", &r, &res->visit_id, e) < 0)
         goto out;
     for (int i = 0; i < req->nproblems; i++)
-        if (visit_problem(svc, who, &l, &en, res->visit_id, &req->problems[i], req->at,
+        if (visit_problem(svc, &by_visit, &l, &en, res->visit_id, &req->problems[i], req->at,
                           res->codes[i], e) < 0)
             goto out;
+    /* The visit and its problems, sealed onto the chain as one record. */
+    char det[256];
+    snprintf(det, sizeof(det), "{\"leader_id\":%lld,\"enterprise_id\":%lld,\"problems\":%d}",
+             (long long)row_int(&l.row, "id"), (long long)row_int(&en.row, "id"),
+             req->nproblems);
+    if (subject_append(svc, who, "visit", res->visit_id, 1, req->at, "record", 0, 1, det, e) < 0)
+        goto out;
     rc = 0;
 out:
     rec_release(&l);
     rec_release(&en);
     rec_release(&link);
     return rc;
+}
+
+/* Visits recorded before they were sealed onto the chain get their one event now, saying
+ * so, the first time a database is opened by a program that seals them; a setting marks it
+ * done. The event dates from the sealing, not from the visit: it proves the record from then on. */
+static int seal_old_visits(struct service *svc, int64_t now, struct err *e)
+{
+    char done[8] = "";
+    struct err ignore;
+    store_setting_get(svc->st, "visits_sealed", done, sizeof(done), &ignore);
+    if (!strcmp(done, "1"))
+        return 0;
+    struct rec *vs;
+    size_t n;
+    if (rec_list(svc->st, "visits", NULL, 0, &vs, &n, e) < 0)
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        int64_t id = row_int(&vs[i].row, "id");
+        struct event_list ev = {0};
+        rc = store_subject_events(svc->st, "visit", id, &ev, e);
+        if (rc == 0 && ev.n == 0)
+            rc = subject_append(svc, &svc_system, "visit", id, 1, now, "seal", 0, 1,
+                                "{\"note\":\"recorded before visits were sealed\"}", e);
+        event_list_release(&ev);
+    }
+    rec_list_release(vs, n);
+    return rc < 0 ? -1 : store_setting_set(svc->st, "visits_sealed", "1", e);
+}
+
+int svc_seal_old_visits(struct service *svc, int64_t now, struct err *e)
+{
+    IN_TX(svc, e, seal_old_visits(svc, now, e));
 }
 
 int svc_visit_add(struct service *svc, const struct actor *who, const struct visit_req *req,
@@ -814,8 +852,10 @@ static const char *name_of(const struct rec *list, size_t n, int64_t id)
     return "";
 }
 
-json_t *svc_leaders_json(struct service *svc, struct err *e)
+json_t *svc_leaders_json(struct service *svc, const struct actor *who, struct err *e)
 {
+    if (guard_to(who, SUBJ_LEADER, "read", "read leaders", e) < 0)
+        return NULL;
     struct rec *ls, *links;
     size_t nl, nk;
     if (rec_list(svc->st, "leaders", NULL, 0, &ls, &nl, e) < 0)
@@ -844,8 +884,10 @@ json_t *svc_leaders_json(struct service *svc, struct err *e)
     return arr;
 }
 
-json_t *svc_enterprises_json(struct service *svc, struct err *e)
+json_t *svc_enterprises_json(struct service *svc, const struct actor *who, struct err *e)
 {
+    if (guard_to(who, SUBJ_ENTERPRISE, "read", "read enterprises", e) < 0)
+        return NULL;
     struct rec *es, *sup;
     size_t ne, ns;
     if (rec_list(svc->st, "enterprises", NULL, 0, &es, &ne, e) < 0)
@@ -944,8 +986,10 @@ static int month_range(const char *month, int64_t *first, int64_t *last, struct 
     return svc_bulletin_period(month, NULL, NULL, first, last, e);
 }
 
-json_t *svc_visits_json(struct service *svc, const char *leader, const char *month, struct err *e)
+json_t *svc_visits_json(struct service *svc, const struct actor *who, const char *leader, const char *month, struct err *e)
 {
+    if (guard_to(who, SUBJ_VISIT, "read", "read visits", e) < 0)
+        return NULL;
     int64_t first = 0, last = 0, lid = 0;
     if (!empty(month) && month_range(month, &first, &last, e) < 0)
         return NULL;
@@ -959,8 +1003,10 @@ json_t *svc_visits_json(struct service *svc, const char *leader, const char *mon
     return visits_of(svc, lid, first, last, e);
 }
 
-json_t *svc_leader_json(struct service *svc, const char *name, struct err *e)
+json_t *svc_leader_json(struct service *svc, const struct actor *who, const char *name, struct err *e)
 {
+    if (guard_to(who, SUBJ_LEADER, "read", "read leaders", e) < 0)
+        return NULL;
     struct rec l, *links, *es;
     size_t nk, ne;
     if (empty(name))
@@ -1042,9 +1088,11 @@ static json_t *compliance_of(struct service *svc, const struct rec *l, int64_t f
     return j;
 }
 
-json_t *svc_compliance_json(struct service *svc, const char *leader, const char *month,
+json_t *svc_compliance_json(struct service *svc, const struct actor *who, const char *leader, const char *month,
                             struct err *e)
 {
+    if (guard_to(who, SUBJ_LEADER, "read", "read leaders' compliance", e) < 0)
+        return NULL;
     int64_t first, last;
     if (month_range(month, &first, &last, e) < 0)
         return NULL;

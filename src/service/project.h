@@ -44,7 +44,7 @@ int svc_project_add(struct service *svc, const struct actor *who, const struct p
 int svc_batch_add(struct service *svc, const struct actor *who, int year, int number,
                   const char *assigned_on, const char *name, int64_t *id, struct err *e);
 /* The batches of `year` (0: all) as a JSON array. New reference in *out. */
-int svc_batch_list_json(struct service *svc, int year, json_t **out, struct err *e);
+int svc_batch_list_json(struct service *svc, const struct actor *who, int year, json_t **out, struct err *e);
 
 /* A progress entry: the CUMULATIVE value reached by date `on` (not an increment), so a
  * repeated or corrected report never double-counts. Refused: an unknown project, a project

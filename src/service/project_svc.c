@@ -4,6 +4,7 @@
  * a write transaction that ends with exactly one subject_append() of subject "project"
  * whose seq is the row's new last_seq. Progress entries live only in those events. */
 #include "service/project.h"
+#include "service/guard.h"
 #include "service/tx.h"
 
 #include <stdio.h>
@@ -22,26 +23,6 @@
 #define TEXT_MAX 500 /* characters of a title, note or description */
 
 /* ---- small helpers --------------------------------------------------------------------- */
-
-static int may_manage(const struct actor *who)
-{
-    return who->role == ROLE_ADMIN || who->role == ROLE_DISPATCHER || who->role == ROLE_SYSTEM;
-}
-
-static int need_manage(const struct actor *who, const char *what, struct err *e)
-{
-    if (may_manage(who))
-        return 0;
-    return err_set(e, ERR_FORBIDDEN, "role", "user '%s' (%s) may not %s", who->name,
-                   role_code(who->role), what);
-}
-
-static int need_read(const struct actor *who, struct err *e)
-{
-    if (who->role == ROLE_CITIZEN || who->role == ROLE_NONE)
-        return err_set(e, ERR_FORBIDDEN, "role", "user '%s' may not read projects", who->name);
-    return 0;
-}
 
 static int parse_day(const char *field, const char *s, int64_t *d, struct err *e)
 {
@@ -191,7 +172,7 @@ static int code_taken(store_t *st, const char *code, int *taken, struct err *e)
 static int do_add(struct service *svc, const struct actor *who, const struct project_req *q,
                   int64_t *id, char code[32], struct err *e)
 {
-    if (need_manage(who, "add projects", e) < 0)
+    if (guard_to(who, SUBJ_PROJECT, "add", "add projects", e) < 0)
         return -1;
     if (!q->title || !*q->title)
         return err_set(e, ERR_INVALID, "title", "project title is required");
@@ -359,7 +340,7 @@ static int do_batch_add(struct service *svc, const struct actor *who, int year, 
                         const char *assigned_on, const char *name, int64_t *id, struct err *e)
 {
     int64_t day, existing;
-    if (need_manage(who, "add batches", e) < 0)
+    if (guard_to(who, SUBJ_PROJECT, "add", "add batches", e) < 0)
         return -1;
     if (year < 2000 || year > 2100)
         return err_set(e, ERR_INVALID, "year", "batch year %d is out of range (2000-2100)", year);
@@ -388,8 +369,10 @@ int svc_batch_add(struct service *svc, const struct actor *who, int year, int nu
     IN_TX(svc, e, do_batch_add(svc, who, year, number, assigned_on, name, id ? id : &ignore, e));
 }
 
-int svc_batch_list_json(struct service *svc, int year, json_t **out, struct err *e)
+int svc_batch_list_json(struct service *svc, const struct actor *who, int year, json_t **out, struct err *e)
 {
+    if (guard_to(who, SUBJ_PROJECT, "read", "read batches", e) < 0)
+        return -1;
     struct rec *b;
     size_t n;
     if ((year ? rec_list(svc->st, "batches", "year", year, &b, &n, e)
@@ -434,11 +417,11 @@ static int do_progress(struct service *svc, const struct actor *who, const struc
         return -1;
     const char *code = row_text(&p->row, "code");
     int64_t lead = row_int(&p->row, "lead_unit_id");
-    if (!may_manage(who) && !(who->role == ROLE_HANDLER && lead && who->unit_id == lead))
-        return err_set(e, ERR_FORBIDDEN, "role",
-                       "user '%s' may not record progress on project %s: only its lead unit's "
-                       "handlers, dispatchers and admins may",
-                       who->name, code);
+    char what[96];
+    snprintf(what, sizeof(what), "record progress on project %s", code);
+    struct policy_target t = {.unit = lead};
+    if (policy_can_to(who, SUBJ_PROJECT, "progress", &t, what, e) < 0)
+        return -1;
     if (row_int(&p->row, "state") != PROJECT_ACTIVE)
         return err_set(e, ERR_STATE, "state", "project %s is finished", code);
     int kids;
@@ -509,7 +492,7 @@ static int do_finish(struct service *svc, const struct actor *who, const char *c
                      int64_t at, struct rec *p, struct err *e)
 {
     int64_t day;
-    if (need_manage(who, "finish projects", e) < 0 ||
+    if (guard_to(who, SUBJ_PROJECT, "finish", "finish projects", e) < 0 ||
         find_project(svc->st, code, "project", p, e) < 0)
         return -1;
     if (row_int(&p->row, "state") == PROJECT_DONE)
@@ -561,7 +544,7 @@ static int do_milestone_add(struct service *svc, const struct actor *who, const 
                             int *seq, struct rec *p, struct err *e)
 {
     int64_t day, v = 0, m = 0;
-    if (need_manage(who, "add milestones", e) < 0 ||
+    if (guard_to(who, SUBJ_PROJECT, "add", "add milestones", e) < 0 ||
         find_project(svc->st, code, "project", p, e) < 0)
         return -1;
     if (!name || !*name)
@@ -631,7 +614,7 @@ static int do_milestone_done(struct service *svc, const struct actor *who, const
                              int seq, const char *on, int64_t at, struct rec *p, struct err *e)
 {
     int64_t day;
-    if (need_manage(who, "complete milestones", e) < 0 ||
+    if (guard_to(who, SUBJ_PROJECT, "add", "complete milestones", e) < 0 ||
         find_project(svc->st, code, "project", p, e) < 0)
         return -1;
     if (!on || !*on)
@@ -695,7 +678,7 @@ static int find_link(const struct row *r, void *ctx)
 static int do_link(struct service *svc, const struct actor *who, const char *code,
                    const char *appeal, const char *kind, int64_t at, struct rec *p, struct err *e)
 {
-    if (need_manage(who, "link appeals to projects", e) < 0 ||
+    if (guard_to(who, SUBJ_PROJECT, "add", "link appeals to projects", e) < 0 ||
         find_project(svc->st, code, "project", p, e) < 0)
         return -1;
     if (!kind || (strcmp(kind, "spawned") && strcmp(kind, "resolved")))
@@ -1134,7 +1117,7 @@ int svc_project_show_json(struct service *svc, const struct actor *who, const ch
                           const struct project_query *q, json_t **out, struct err *e)
 {
     struct rec r;
-    if (need_read(who, e) < 0 || find_project(svc->st, code, "project", &r, e) < 0)
+    if (guard_to(who, SUBJ_PROJECT, "read", "read projects", e) < 0 || find_project(svc->st, code, "project", &r, e) < 0)
         return -1;
     int year = (int)row_int(&r.row, "year");
     int64_t id = row_int(&r.row, "id");
@@ -1152,6 +1135,28 @@ int svc_project_show_json(struct service *svc, const struct actor *who, const ch
     for (size_t i = 0; i < t.n; i++)
         if (t.p[i].id == id)
             *out = node_json(svc, &n, &t, &t.p[i], 1, e);
+    if (*out) {
+        /* what `who` may do to it now: its state allowing, and the policy */
+        static const struct {
+            const char *action, *verb;
+            int active_only;
+        } acts[] = {{"progress", "progress", 1}, {"finish", "finish", 1},
+                    {"milestone", "add", 0},     {"link", "add", 0}};
+        const struct pnode *p = NULL;
+        for (size_t i = 0; i < t.n; i++)
+            if (t.p[i].id == id)
+                p = &t.p[i];
+        int active = p && row_int(&p->r.row, "state") == PROJECT_ACTIVE;
+        struct policy_target lead = {.unit = p ? row_int(&p->r.row, "lead_unit_id") : 0};
+        json_t *allowed = json_array();
+        for (size_t k = 0; k < sizeof(acts) / sizeof(acts[0]); k++) {
+            struct err no;
+            if ((active || !acts[k].active_only) &&
+                policy_can(who, SUBJ_PROJECT, acts[k].verb, &lead, &no) == 0)
+                json_array_append_new(allowed, json_string(acts[k].action));
+        }
+        json_object_set_new(*out, "allowed_actions", allowed);
+    }
     names_release(&n);
     tree_release(&t);
     return *out ? 0 : -1;
@@ -1161,7 +1166,7 @@ int svc_project_list_json(struct service *svc, const struct actor *who,
                           const struct project_query *q, json_t **out, struct err *e)
 {
     int64_t area = 0, unit = 0, batch = 0;
-    if (need_read(who, e) < 0)
+    if (guard_to(who, SUBJ_PROJECT, "read", "read projects", e) < 0)
         return -1;
     if (q->area && *q->area) {
         struct ref a;

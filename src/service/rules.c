@@ -4,6 +4,7 @@
  * later code defaults to. Invariant: a version is never changed; `rules add` stores the
  * next one. */
 #include "service/service.h"
+#include "service/guard.h"
 #include "service/rules_json.h"
 #include "service/view.h"
 
@@ -34,10 +35,10 @@ static int from_row(struct rules_row *row, struct ruleset *out, struct err *e)
     return rc;
 }
 
-int svc_rules_get(struct service *svc, int version, struct ruleset *out, struct err *e)
+int svc_rules_get(struct service *svc, const struct actor *who, int version, struct ruleset *out, struct err *e)
 {
     struct rules_row row;
-    if (store_rules_get(svc->st, version, &row, e) < 0)
+    if (guard(who, SUBJ_RULES, "read", e) < 0 || store_rules_get(svc->st, version, &row, e) < 0)
         return -1;
     return from_row(&row, out, e);
 }
@@ -45,9 +46,8 @@ int svc_rules_get(struct service *svc, int version, struct ruleset *out, struct 
 int svc_rules_add(struct service *svc, const struct actor *who, const char *json, int64_t now,
                   struct ruleset *out, struct err *e)
 {
-    if (who->role != ROLE_ADMIN && who->role != ROLE_SYSTEM)
-        return err_set(e, ERR_FORBIDDEN, "role", "only an admin may add a rule set, not a %s",
-                       role_label(who->role));
+    if (guard(who, SUBJ_RULES, "add", e) < 0)
+        return -1;
     if (ruleset_from_json(json, out, e) < 0)
         return -1;
     struct rules_row row = {0};
@@ -72,12 +72,14 @@ out:
     return rc;
 }
 
-int svc_rules_list(struct service *svc, struct ruleset **out, size_t *n, struct err *e)
+int svc_rules_list(struct service *svc, const struct actor *who, struct ruleset **out, size_t *n, struct err *e)
 {
     struct rules_row *rows;
     size_t nrows;
     *out = NULL;
     *n = 0;
+    if (guard(who, SUBJ_RULES, "read", e) < 0)
+        return -1;
     if (store_rules_list(svc->st, &rows, &nrows, e) < 0)
         return -1;
     struct ruleset *list = xcalloc(nrows ? nrows : 1, sizeof(*list));
@@ -101,7 +103,7 @@ int svc_rules_list(struct service *svc, struct ruleset **out, size_t *n, struct 
 int svc_limits_now(struct service *svc, struct limits *out, struct err *e)
 {
     struct ruleset rs;
-    if (svc_rules_get(svc, 0, &rs, e) < 0)
+    if (svc_rules_get(svc, &svc_system, 0, &rs, e) < 0)
         return -1;
     *out = rs.limits;
     out->cal = &svc->cal;

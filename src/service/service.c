@@ -7,7 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
+#include "service/guard.h"
+#include "service/lists.h"
 #include "service/view.h"
 #include "util/civil.h"
 #include "util/embedded.h"
@@ -21,6 +24,9 @@ int calendar_load_embedded(struct calendar *cal, struct err *e)
             return -1;
     return 0;
 }
+
+/* The migration from which visits are sealed onto the chain (0012_visit_seal.sql). */
+#define VISIT_SEAL_MIGRATION 12
 
 int service_open(struct service *svc, const char *url, int mode, struct err *e)
 {
@@ -53,6 +59,10 @@ int service_open(struct service *svc, const char *url, int mode, struct err *e)
         store_calendar_load(svc->st, &svc->cal, e) < 0 ||
         svc_limits_now(svc, &svc->limits, e) < 0)
         goto fail;
+    /* Crossing migration 0012 seals the visits recorded before visits were sealed. */
+    if (applied < VISIT_SEAL_MIGRATION && known >= VISIT_SEAL_MIGRATION &&
+        svc_seal_old_visits(svc, (int64_t)time(NULL), e) < 0)
+        goto fail;
     return 0;
 fail:
     service_close(svc);
@@ -77,6 +87,8 @@ static int org_changed(struct service *svc, struct err *e)
     int64_t v;
     return store_counter_next(svc->st, ORG_VERSION, &v, e);
 }
+
+const struct actor svc_system = {.role = ROLE_SYSTEM, .name = "system"};
 
 int svc_actor(struct service *svc, const char *username, struct actor *out, struct err *e)
 {
@@ -134,10 +146,10 @@ static int unit_add(struct service *svc, const char *name, const char *code, con
     return 0;
 }
 
-int svc_unit_add(struct service *svc, const char *name, const char *code, const char *kind,
+int svc_unit_add(struct service *svc, const struct actor *who, const char *name, const char *code, const char *kind,
                  const char *parent, struct unit *out, struct err *e)
 {
-    IN_TX(svc, e, unit_add(svc, name, code, kind, parent, out, e));
+    IN_TX(svc, e, guard(who, SUBJ_UNIT, "add", e) < 0 ? -1 : unit_add(svc, name, code, kind, parent, out, e));
 }
 
 static int user_add(struct service *svc, const char *username, const char *name,
@@ -175,11 +187,11 @@ static int user_add(struct service *svc, const char *username, const char *name,
     return 0;
 }
 
-int svc_user_add(struct service *svc, const char *username, const char *name, const char *role,
+int svc_user_add(struct service *svc, const struct actor *who, const char *username, const char *name, const char *role,
                  const char *unit, const char *phone, const char *password, struct user *out,
                  struct err *e)
 {
-    IN_TX(svc, e, user_add(svc, username, name, role, unit, phone, password, out, e));
+    IN_TX(svc, e, guard(who, SUBJ_USER, "add", e) < 0 ? -1 : user_add(svc, username, name, role, unit, phone, password, out, e));
 }
 
 int svc_password_check(const struct user *u, const char *password, struct err *e)
@@ -188,6 +200,11 @@ int svc_password_check(const struct user *u, const char *password, struct err *e
         crypto_pwhash_str_verify(u->password_hash, password, strlen(password)) != 0)
         return err_set(e, ERR_FORBIDDEN, "password", "wrong username or password");
     return 0;
+}
+
+static int ref_subject(int table)
+{
+    return table == REF_AREA ? SUBJ_AREA : SUBJ_CHANNEL;
 }
 
 static int ref_add(struct service *svc, int table, const char *name, const char *code, int sort,
@@ -215,10 +232,10 @@ static int ref_add(struct service *svc, int table, const char *name, const char 
     return 0;
 }
 
-int svc_ref_add(struct service *svc, int table, const char *name, const char *code, int sort,
+int svc_ref_add(struct service *svc, const struct actor *who, int table, const char *name, const char *code, int sort,
                 struct ref *out, struct err *e)
 {
-    IN_TX(svc, e, ref_add(svc, table, name, code, sort, out, e));
+    IN_TX(svc, e, guard(who, ref_subject(table), "add", e) < 0 ? -1 : ref_add(svc, table, name, code, sort, out, e));
 }
 
 static int ref_active(struct service *svc, int table, const char *name, int active,
@@ -232,10 +249,10 @@ static int ref_active(struct service *svc, int table, const char *name, int acti
     return org_changed(svc, e);
 }
 
-int svc_ref_set_active(struct service *svc, int table, const char *name, int active,
+int svc_ref_set_active(struct service *svc, const struct actor *who, int table, const char *name, int active,
                        struct err *e)
 {
-    IN_TX(svc, e, ref_active(svc, table, name, active, e));
+    IN_TX(svc, e, guard(who, ref_subject(table), "add", e) < 0 ? -1 : ref_active(svc, table, name, active, e));
 }
 
 static int set_weekends(struct service *svc, int year, struct err *e)
@@ -249,9 +266,9 @@ static int set_weekends(struct service *svc, int year, struct err *e)
     return store_calendar_set_year(svc->st, year, CAL_YEAR_WEEKENDS, e);
 }
 
-int svc_calendar_set_weekends(struct service *svc, int year, struct err *e)
+int svc_calendar_set_weekends(struct service *svc, const struct actor *who, int year, struct err *e)
 {
-    IN_TX(svc, e, set_weekends(svc, year, e));
+    IN_TX(svc, e, guard(who, SUBJ_CALENDAR, "update", e) < 0 ? -1 : set_weekends(svc, year, e));
 }
 
 static int set_day(struct service *svc, const char *date, const char *kind, const char *name,
@@ -271,8 +288,59 @@ static int set_day(struct service *svc, const char *date, const char *kind, cons
     return store_calendar_set_day(svc->st, d, k, name, e);
 }
 
-int svc_calendar_set_day(struct service *svc, const char *date, const char *kind,
+int svc_calendar_set_day(struct service *svc, const struct actor *who, const char *date, const char *kind,
                          const char *name, struct err *e)
 {
-    IN_TX(svc, e, set_day(svc, date, kind, name, e));
+    IN_TX(svc, e, guard(who, SUBJ_CALENDAR, "update", e) < 0 ? -1 : set_day(svc, date, kind, name, e));
+}
+
+/* ---- reading the organisation and the calendar ---- */
+
+int svc_unit_list(struct service *svc, const struct actor *who, struct unit **out, size_t *n,
+                  struct err *e)
+{
+    *out = NULL;
+    *n = 0;
+    if (guard(who, SUBJ_UNIT, "read", e) < 0)
+        return -1;
+    return store_unit_list(svc->st, out, n, e);
+}
+
+int svc_ref_list(struct service *svc, const struct actor *who, int table, struct ref **out,
+                 size_t *n, struct err *e)
+{
+    *out = NULL;
+    *n = 0;
+    if (guard(who, ref_subject(table), "read", e) < 0)
+        return -1;
+    return store_ref_list(svc->st, table, out, n, e);
+}
+
+int svc_user_list(struct service *svc, const struct actor *who, struct user **out, size_t *n,
+                  struct err *e)
+{
+    *out = NULL;
+    *n = 0;
+    if (guard(who, SUBJ_USER, "read", e) < 0)
+        return -1;
+    return store_user_list(svc->st, out, n, e);
+}
+
+int svc_workday_add(struct service *svc, const struct actor *who, int64_t day, int n,
+                    int64_t *out, struct err *e)
+{
+    if (guard(who, SUBJ_CALENDAR, "read", e) < 0)
+        return -1;
+    return calendar_add_workdays(&svc->cal, day, n, out, e);
+}
+
+int svc_workday_is(struct service *svc, const struct actor *who, int64_t day, int *work,
+                   const char **name, struct err *e)
+{
+    if (guard(who, SUBJ_CALENDAR, "read", e) < 0 ||
+        calendar_is_workday(&svc->cal, day, work, e) < 0)
+        return -1;
+    const struct cal_day *d = calendar_find(&svc->cal, day);
+    *name = d ? d->name : NULL;
+    return 0;
 }

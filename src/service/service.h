@@ -38,22 +38,39 @@ enum open_mode { OPEN_EXISTING = 0, OPEN_CREATE = 1 };
 int service_open(struct service *svc, const char *url, int mode, struct err *e);
 void service_close(struct service *svc);
 
+/* The program itself, and the local operator without --as: the policy allows it everything.
+ * Tests and the demo act as it. */
+extern const struct actor svc_system;
+
 /* The actor for a username, or the system actor for NULL. */
 int svc_actor(struct service *svc, const char *username, struct actor *out, struct err *e);
 
 /* ---- organisation ---- */
-int svc_unit_add(struct service *svc, const char *name, const char *code, const char *kind,
+int svc_unit_add(struct service *svc, const struct actor *who, const char *name, const char *code, const char *kind,
                  const char *parent, struct unit *out, struct err *e);
 /* password may be NULL (the user cannot log in until one is set). */
-int svc_user_add(struct service *svc, const char *username, const char *name, const char *role,
+int svc_user_add(struct service *svc, const struct actor *who, const char *username, const char *name, const char *role,
                  const char *unit, const char *phone, const char *password, struct user *out,
                  struct err *e);
 /* Checks a password against a user's Argon2id hash; 0 when it matches. */
 int svc_password_check(const struct user *u, const char *password, struct err *e);
-int svc_ref_add(struct service *svc, int table, const char *name, const char *code, int sort,
+int svc_ref_add(struct service *svc, const struct actor *who, int table, const char *name, const char *code, int sort,
                 struct ref *out, struct err *e);
-int svc_ref_set_active(struct service *svc, int table, const char *name, int active,
+int svc_ref_set_active(struct service *svc, const struct actor *who, int table, const char *name, int active,
                        struct err *e);
+
+/* What the organisation holds, for those the policy lets read it. Caller frees *out. */
+int svc_unit_list(struct service *svc, const struct actor *who, struct unit **out, size_t *n,
+                  struct err *e);
+int svc_ref_list(struct service *svc, const struct actor *who, int table, struct ref **out,
+                 size_t *n, struct err *e);
+int svc_user_list(struct service *svc, const struct actor *who, struct user **out, size_t *n,
+                  struct err *e);
+/* The working-day calendar: `day` plus n working days; whether `day` is a working day. */
+int svc_workday_add(struct service *svc, const struct actor *who, int64_t day, int n,
+                    int64_t *out, struct err *e);
+int svc_workday_is(struct service *svc, const struct actor *who, int64_t day, int *work,
+                   const char **name, struct err *e);
 
 /* ---- appeals ---- */
 struct register_req {
@@ -91,33 +108,40 @@ struct act_req {
 int svc_act(struct service *svc, const struct actor *who, const struct act_req *req,
             struct appeal *out, struct err *e);
 
-int svc_show(struct service *svc, const char *code, struct appeal *a, struct event_list *hist,
-             struct err *e);
+/* Appeal `code` with its history (hist may be NULL), if `who` may read it. */
+int svc_show(struct service *svc, const struct actor *who, const char *code, struct appeal *a,
+             struct event_list *hist, struct err *e);
 
 struct list_req {
     const char *state, *unit, *area, *channel;
-    int overdue;
+    const char *q; /* the code, title or content contains it */
+    int overdue, due_soon, ext_pending;
     int64_t now;
     const char *from, *to; /* dates, inclusive */
     const char *sort;      /* received, deadline, code, state; '-' prefix: descending */
     int limit, offset;
 };
-int svc_list(struct service *svc, const struct list_req *req, struct appeal_list *out,
-             struct err *e);
+/* One page of the appeals `who` may read that match req; out->total counts them all. */
+int svc_list(struct service *svc, const struct actor *who, const struct list_req *req,
+             struct appeal_list *out, struct err *e);
+
+/* The API's name of an action ("extend-approve") and back (ACT_NONE when unknown). */
+const char *action_url_name(int type, char *buf, size_t size);
+int action_url_parse(const char *name);
 
 /* ---- assessment (service/rules.c, service/assess.c) ---- */
 /* Rule set `version`, or the newest for 0; ERR_NOT_FOUND names a missing version. */
-int svc_rules_get(struct service *svc, int version, struct ruleset *out, struct err *e);
+int svc_rules_get(struct service *svc, const struct actor *who, int version, struct ruleset *out, struct err *e);
 /* Parses, checks and stores `json` as the next version (admin or system only). */
 int svc_rules_add(struct service *svc, const struct actor *who, const char *json, int64_t now,
                   struct ruleset *out, struct err *e);
-int svc_rules_list(struct service *svc, struct ruleset **out, size_t *n, struct err *e);
+int svc_rules_list(struct service *svc, const struct actor *who, struct ruleset **out, size_t *n, struct err *e);
 /* The time limits in force: the newest rule set's (the site's time_limits rows win). */
 int svc_limits_now(struct service *svc, struct limits *out, struct err *e);
 
 /* The report for dates [from, to] under rule set `rules` (0: newest) as of `as_of`.
  * Caller releases r. */
-int svc_report(struct service *svc, const char *from, const char *to, int rules,
+int svc_report(struct service *svc, const struct actor *who, const char *from, const char *to, int rules,
                int64_t as_of, struct report *r, struct err *e);
 
 /* Which group of a report a figure is explained for. */
@@ -132,11 +156,12 @@ struct explain {
     struct ruleset rules;
     int64_t num, den; /* as the report has them: num in hundredths of an appeal */
     struct explain_item *items; /* the denominator's appeals, by received time */
+    int64_t hidden;             /* of those, how many the reader may not read (not listed) */
     size_t n, cap;
 };
 /* Lists the appeals behind `figure` ("reply_rate" ... or "overdue") for the whole period
  * or one group (dim and its name, e.g. DIM_UNIT "区教育局"). Caller releases x. */
-int svc_explain(struct service *svc, const char *from, const char *to, int rules, int64_t as_of,
+int svc_explain(struct service *svc, const struct actor *who, const char *from, const char *to, int rules, int64_t as_of,
                 const char *figure, int dim, const char *key, struct explain *x,
                 struct err *e);
 void explain_release(struct explain *x);
@@ -186,13 +211,14 @@ struct bulletin {
     size_t nledger;
     struct bulletin_project *projects; /* the year's projects */
     size_t nprojects;
+    int64_t hidden; /* appeals of the period the reader may not read: counted, not listed */
 };
 /* The bulletin for a month ("2021-07") or for dates [from, to] (month NULL); the previous
  * period is the month before, or the same number of days before. Caller releases b. */
 /* The dates a month ("2021-07") or a range [from, to] (month NULL) covers, checked. */
 int svc_bulletin_period(const char *month, const char *from, const char *to, int64_t *from_day,
                         int64_t *to_day, struct err *e);
-int svc_bulletin(struct service *svc, const char *month, const char *from, const char *to,
+int svc_bulletin(struct service *svc, const struct actor *who, const char *month, const char *from, const char *to,
                  int rules, int64_t as_of, struct bulletin *b, struct err *e);
 void bulletin_release(struct bulletin *b);
 
@@ -200,13 +226,13 @@ void bulletin_release(struct bulletin *b);
 struct audit_result {
     int64_t events, appeals;
     int64_t subjects; /* projects, list items and vote sessions that match their history */
-    int64_t projects, items, votes; /* the same by kind */
+    int64_t projects, items, votes, visits; /* the same by kind */
     int ok;
     int64_t bad_event; /* first broken event id (0 when the break is not one event) */
     char bad_appeal[APPEAL_CODE_LEN];
     char problem[240];
 };
-int svc_audit_verify(struct service *svc, struct audit_result *res, struct err *e);
+int svc_audit_verify(struct service *svc, const struct actor *who, struct audit_result *res, struct err *e);
 
 /* ---- moving a site (service/copy.c) ---- */
 #define COPY_MAX_TABLES 40
@@ -225,8 +251,8 @@ struct copy_result {
 int svc_copy(const char *from, const char *to, struct copy_result *res, struct err *e);
 
 /* ---- calendar ---- */
-int svc_calendar_set_weekends(struct service *svc, int year, struct err *e);
-int svc_calendar_set_day(struct service *svc, const char *date, const char *kind,
+int svc_calendar_set_weekends(struct service *svc, const struct actor *who, int year, struct err *e);
+int svc_calendar_set_day(struct service *svc, const struct actor *who, const char *date, const char *kind,
                          const char *name, struct err *e);
 
 /* ---- accounts and sessions ---- */

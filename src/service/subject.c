@@ -14,11 +14,12 @@
 static const struct subject_kind kinds[] = {
     {"project", "projects",
      {{"project_units", "project_id"}, {"milestones", "project_id"},
-      {"appeal_links", "project_id"}}},
-    {"task", "task_items", {{NULL, NULL}, {NULL, NULL}, {NULL, NULL}}},
+      {"appeal_links", "project_id"}}, 0},
+    {"task", "task_items", {{NULL, NULL}, {NULL, NULL}, {NULL, NULL}}, 0},
     {"vote", "vote_sessions",
-     {{"deputies", "session_id"}, {"vote_candidates", "session_id"}, {"ballots", "session_id"}}},
-    {NULL, NULL, {{NULL, NULL}, {NULL, NULL}, {NULL, NULL}}},
+     {{"deputies", "session_id"}, {"vote_candidates", "session_id"}, {"ballots", "session_id"}}, 0},
+    {"visit", "visits", {{"visit_problems", "visit_id"}, {NULL, NULL}, {NULL, NULL}}, 1},
+    {NULL, NULL, {{NULL, NULL}, {NULL, NULL}, {NULL, NULL}}, 0},
 };
 
 const struct subject_kind *subject_kinds(void)

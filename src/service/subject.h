@@ -20,6 +20,8 @@ struct subject_kind {
     struct {
         const char *table, *key; /* rows that belong to the subject: milestones.project_id */
     } child[SUBJECT_CHILDREN];
+    int once; /* a record written once and sealed by one event (seq 1, state 1): its table
+                 has no code, state or last_seq column (visits) */
 };
 
 /* The kinds, NULL-terminated; subject_find() by name (NULL when unknown). */

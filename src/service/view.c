@@ -31,12 +31,11 @@ static void names_copy(struct names *dst, const struct names *src)
 
 /* Reading three tables for every request was a third of the time of a GET: the names
  * are cached per service and reloaded only when the org_version counter moved. */
-int names_load(struct service *svc, struct names *n, struct err *e)
+const struct names *names_cached(struct service *svc, struct err *e)
 {
     int64_t version;
-    memset(n, 0, sizeof(*n));
     if (store_counter_peek(svc->st, ORG_VERSION, &version, e) < 0)
-        return -1;
+        return NULL;
     if (!svc->names || svc->names_version != version) {
         struct names fresh;
         memset(&fresh, 0, sizeof(fresh));
@@ -44,7 +43,7 @@ int names_load(struct service *svc, struct names *n, struct err *e)
             store_ref_list(svc->st, REF_AREA, &fresh.areas, &fresh.nareas, e) < 0 ||
             store_ref_list(svc->st, REF_CHANNEL, &fresh.channels, &fresh.nchannels, e) < 0) {
             names_release(&fresh);
-            return -1;
+            return NULL;
         }
         if (!svc->names)
             svc->names = xcalloc(1, sizeof(*svc->names));
@@ -52,7 +51,16 @@ int names_load(struct service *svc, struct names *n, struct err *e)
         *svc->names = fresh;
         svc->names_version = version;
     }
-    names_copy(n, svc->names);
+    return svc->names;
+}
+
+int names_load(struct service *svc, struct names *n, struct err *e)
+{
+    memset(n, 0, sizeof(*n));
+    const struct names *c = names_cached(svc, e);
+    if (!c)
+        return -1;
+    names_copy(n, c);
     return 0;
 }
 
@@ -97,45 +105,6 @@ const char *names_area(const struct names *n, int64_t id)
 const char *names_channel(const struct names *n, int64_t id)
 {
     return ref_name(n->channels, n->nchannels, id);
-}
-
-int names_unit_under(const struct names *n, int64_t u, int64_t top)
-{
-    for (int depth = 0; u && depth < 32; depth++) {
-        if (u == top)
-            return 1;
-        const struct unit *x = names_unit_get(n, u);
-        u = x ? x->parent_id : 0;
-    }
-    return 0;
-}
-
-int view_may_read(const struct names *n, const struct actor *who, const struct appeal *a)
-{
-    switch (who->role) {
-    case ROLE_ADMIN:
-    case ROLE_DISPATCHER:
-    case ROLE_AUDITOR:
-    case ROLE_SYSTEM:
-        return 1;
-    case ROLE_HANDLER:
-        if (who->unit_id && who->unit_id == a->lead_unit_id)
-            return 1;
-        for (int i = 0; i < a->n_assist; i++)
-            if (a->assist[i] == who->unit_id)
-                return 1;
-        return 0;
-    case ROLE_LEADER:
-        return !who->unit_id || names_unit_under(n, a->lead_unit_id, who->unit_id);
-    }
-    return 0;
-}
-
-int view_may_unmask(const struct names *n, const struct actor *who, const struct appeal *a)
-{
-    int role = who->role;
-    return role == ROLE_ADMIN || role == ROLE_DISPATCHER || role == ROLE_SYSTEM ||
-           (role == ROLE_HANDLER && view_may_read(n, who, a));
 }
 
 json_t *view_time(int64_t t)
@@ -315,6 +284,9 @@ json_t *view_explain(const struct explain *x)
     json_object_set_new(o, "figure", json_string(x->figure < 0 ? "overdue"
                                                                 : figure_code(x->figure)));
     json_object_set_new(o, "rules_version", json_integer(x->rules.version));
+    /* Counted in the figure, not listed: appeals outside what the reader may read. */
+    if (x->hidden)
+        json_object_set_new(o, "hidden_appeals", json_integer(x->hidden));
     for (size_t i = 0; i < x->n; i++) {
         const struct explain_item *it = &x->items[i];
         json_array_append_new(den, json_string(it->code));

@@ -24,14 +24,9 @@ const struct unit *names_unit_get(const struct names *n, int64_t id); /* NULL wh
 const char *names_area(const struct names *n, int64_t id);    /* "" when none */
 const char *names_channel(const struct names *n, int64_t id); /* "" when unknown */
 
-/* Who may read what: admin, dispatcher, auditor and the system read every appeal; a unit
- * handler those their unit leads or assists; a leader those led by their unit or a unit
- * below it (every appeal when they have no unit). Personal data in full only for admin,
- * dispatcher, the system and the handling unit. */
-int view_may_read(const struct names *n, const struct actor *who, const struct appeal *a);
-int view_may_unmask(const struct names *n, const struct actor *who, const struct appeal *a);
-/* Whether unit `u` is `top` or sits below it in the tree. */
-int names_unit_under(const struct names *n, int64_t u, int64_t top);
+/* The service's cache of names, refreshed when the organisation changed; NULL with e on a
+ * failure. Valid until the next call. */
+const struct names *names_cached(struct service *svc, struct err *e);
 
 /* An ISO 8601 time string, or JSON null for 0. */
 json_t *view_time(int64_t t);
@@ -44,5 +39,22 @@ json_t *view_report(const struct names *n, const struct report *r);
 json_t *view_explain(const struct explain *x);
 /* A stored rule set version: its complete JSON with version and created_at. */
 json_t *view_ruleset(const struct ruleset *rs);
+
+/* How much of the citizen's personal data an appeal document shows. */
+enum unmask { UNMASK_NO = 0, UNMASK_IF_ALLOWED, UNMASK_OR_REFUSE };
+/* The appeal as `who` may see it (view_appeal), with its history when given, its projects,
+ * and `allowed_actions`: the actions (as the API names them) `who` may take on it now.
+ * UNMASK_OR_REFUSE refuses (ERR_FORBIDDEN) a reader who may not see the personal data. */
+json_t *svc_appeal_doc(struct service *svc, const struct actor *who, const struct appeal *a,
+                       const struct event_list *hist, int unmask, int64_t now, struct err *e);
+/* A page of appeals as {total, items, next_cursor}: each item as svc_appeal_doc's, without
+ * history, projects and actions; `offset` is where the page began. */
+json_t *svc_appeal_list_doc(struct service *svc, const struct actor *who,
+                            const struct appeal_list *l, int offset, int unmask, int64_t now,
+                            struct err *e);
+
+/* What `who` may do at all, from the policy table: ["appeal.read", "appeal.dispatch", ...]
+ * (a scope may still narrow it per target; allowed_actions answers per appeal). */
+json_t *svc_permissions_json(const struct actor *who);
 
 #endif

@@ -3,6 +3,7 @@
  * chosen candidate's project_id is set and the session gets one "adopt" event.
  */
 #include "service/vote.h"
+#include "service/guard.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,12 +23,8 @@ static int do_adopt(struct service *svc, const struct actor *who, const char *co
     size_t ncand = 0;
     int rc = -1, n = 0;
     json_t *made = NULL;
-    if (who->role != ROLE_ADMIN && who->role != ROLE_DISPATCHER && who->role != ROLE_SYSTEM) {
-        err_set(e, ERR_FORBIDDEN, "role",
-                "%s (%s) may not adopt a vote: votes are run by admins and dispatchers", who->name,
-                role_label(who->role));
+    if (guard_to(who, SUBJ_VOTE, "manage", "adopt a vote", e) < 0)
         goto out;
-    }
     int found = rec_find(svc->st, "vote_sessions", "code", code, &s, e);
     if (found < 0)
         goto out;

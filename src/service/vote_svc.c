@@ -2,6 +2,7 @@
  * change to a session, its roster, candidates or ballots sealed by exactly one "vote" event
  * after the rows are written (a batch of ballots: one event per ballot). */
 #include "service/vote.h"
+#include "service/guard.h"
 #include "service/tx.h"
 
 #include <stdio.h>
@@ -14,27 +15,6 @@
 #include "util/xalloc.h"
 
 #include "util/banned.h"
-
-/* ---- who may do what ------------------------------------------------------------------- */
-
-static int need_write(const struct actor *who, const char *what, struct err *e)
-{
-    int r = who->role;
-    if (r == ROLE_ADMIN || r == ROLE_DISPATCHER || r == ROLE_SYSTEM)
-        return 0;
-    return err_set(e, ERR_FORBIDDEN, "role",
-                   "%s (%s) may not %s: votes are run by admins and dispatchers", who->name,
-                   role_label(r), what);
-}
-
-static int need_read(const struct actor *who, struct err *e)
-{
-    int r = who->role;
-    if (r == ROLE_LEADER || r == ROLE_AUDITOR || need_write(who, "", NULL) == 0)
-        return 0;
-    return err_set(e, ERR_FORBIDDEN, "role", "%s (%s) may not read votes", who->name,
-                   role_label(r));
-}
 
 /* ---- the session row ---------------------------------------------------------------- */
 
@@ -102,7 +82,7 @@ static int do_create(struct service *svc, const struct actor *who, const struct 
 {
     int rule;
     struct session s = {0};
-    if (need_write(who, "create a vote session", e) < 0)
+    if (guard_to(who, SUBJ_VOTE, "manage", "create a vote session", e) < 0)
         return -1;
     if (!q->code || !*q->code || strlen(q->code) > 40)
         return err_set(e, ERR_INVALID, "code", "a vote session needs a code (at most 40 bytes)");
@@ -164,7 +144,7 @@ static int do_deputies(struct service *svc, const struct actor *who, const char 
     struct rec *have = NULL;
     size_t nhave = 0;
     int rc = -1;
-    if (need_write(who, "change a roster", e) < 0 || session_load(svc, code, &s, e) < 0)
+    if (guard_to(who, SUBJ_VOTE, "manage", "change a roster", e) < 0 || session_load(svc, code, &s, e) < 0)
         goto out;
     if (vote_check_edit(s.state, s.code, "deputies", e) < 0)
         goto out;
@@ -227,7 +207,7 @@ static int do_candidate(struct service *svc, const struct actor *who, const char
     int64_t target = 0, budget = 0, n, id;
     struct ref area = {0};
     struct unit unit = {0};
-    if (need_write(who, "add a candidate", e) < 0 || session_load(svc, code, &s, e) < 0)
+    if (guard_to(who, SUBJ_VOTE, "manage", "add a candidate", e) < 0 || session_load(svc, code, &s, e) < 0)
         goto out;
     if (vote_check_edit(s.state, s.code, "candidates", e) < 0)
         goto out;
@@ -278,7 +258,7 @@ static int do_open(struct service *svc, const struct actor *who, const char *cod
     struct session s = {0};
     int rc = -1;
     int64_t nc, nd;
-    if (need_write(who, "open a vote session", e) < 0 || session_load(svc, code, &s, e) < 0)
+    if (guard_to(who, SUBJ_VOTE, "manage", "open a vote session", e) < 0 || session_load(svc, code, &s, e) < 0)
         goto out;
     if ((nc = count_rows(svc, "vote_candidates", s.id, e)) < 0 ||
         (nd = count_rows(svc, "deputies", s.id, e)) < 0 ||
@@ -342,7 +322,7 @@ static int do_ballots(struct service *svc, const struct actor *who, const char *
     int rc = -1;
     if (bad)
         *bad = (size_t)-1;
-    if (need_write(who, "record ballots", e) < 0 || session_load(svc, code, &s, e) < 0 ||
+    if (guard_to(who, SUBJ_VOTE, "manage", "record ballots", e) < 0 || session_load(svc, code, &s, e) < 0 ||
         roll_load(svc, s.id, &roll, e) < 0)
         goto out;
     if (n == 0) {
@@ -426,7 +406,7 @@ static int do_close(struct service *svc, const struct actor *who, const char *co
     struct vote_ballot *b = NULL;
     struct vote_tally t = {0};
     int rc = -1;
-    if (need_write(who, "close a vote session", e) < 0 || session_load(svc, code, &s, e) < 0)
+    if (guard_to(who, SUBJ_VOTE, "manage", "close a vote session", e) < 0 || session_load(svc, code, &s, e) < 0)
         goto out;
     if (vote_check_close(s.state, s.code, e) < 0 || roll_load(svc, s.id, &roll, e) < 0)
         goto out;
@@ -597,11 +577,26 @@ json_t *svc_vote_json(struct service *svc, const struct actor *who, const char *
 {
     struct session s = {0};
     json_t *j = NULL;
-    if (need_read(who, e) < 0 || store_begin_read(svc->st, e) < 0)
+    if (guard_to(who, SUBJ_VOTE, "read", "read votes", e) < 0 || store_begin_read(svc->st, e) < 0)
         return NULL;
     if (session_load(svc, code, &s, e) < 0)
         goto out;
     j = session_json(svc, &s.r.row, 1, e);
+    if (j) {
+        /* what `who` may do to it now: its state allowing, and the policy */
+        static const char *const by_state[][4] = {
+            [VOTE_DRAFT] = {"deputies", "candidates", "open", NULL},
+            [VOTE_OPEN] = {"ballots", "close", NULL, NULL},
+            [VOTE_CLOSED] = {"adopt", NULL, NULL, NULL},
+        };
+        json_t *allowed = json_array();
+        struct err no;
+        if (s.state >= VOTE_DRAFT && s.state <= VOTE_CLOSED &&
+            policy_can(who, SUBJ_VOTE, "manage", NULL, &no) == 0)
+            for (int k = 0; k < 4 && by_state[s.state][k]; k++)
+                json_array_append_new(allowed, json_string(by_state[s.state][k]));
+        json_object_set_new(j, "allowed_actions", allowed);
+    }
     if (j && history) {
         struct event_list ev = {0};
         if (store_subject_events(svc->st, "vote", s.id, &ev, e) < 0) {
@@ -625,7 +620,7 @@ json_t *svc_vote_list_json(struct service *svc, const struct actor *who, struct 
 {
     struct rec *l = NULL;
     size_t n = 0;
-    if (need_read(who, e) < 0 || store_begin_read(svc->st, e) < 0)
+    if (guard_to(who, SUBJ_VOTE, "read", "read votes", e) < 0 || store_begin_read(svc->st, e) < 0)
         return NULL;
     json_t *arr = NULL;
     if (rec_list(svc->st, "vote_sessions", NULL, 0, &l, &n, e) < 0)

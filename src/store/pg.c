@@ -1188,6 +1188,20 @@ static void filter_sql(const struct appeal_filter *f, char *where, size_t size, 
                               " AND id IN (SELECT appeal_id FROM appeal_units WHERE unit_id = $%d)",
                               p->n);
     }
+    if (f->scope_unit) {
+        p_int(p, f->scope_unit);
+        n += (size_t)snprintf(where + n, size - n,
+                              " AND id IN (SELECT appeal_id FROM appeal_units WHERE unit_id = $%d)",
+                              p->n);
+    }
+    if (f->lead_under) {
+        p_int(p, f->lead_under);
+        n += (size_t)snprintf(where + n, size - n,
+                              " AND lead_unit_id IN (WITH RECURSIVE sub(id) AS (SELECT "
+                              "CAST($%d AS BIGINT) UNION SELECT u.id FROM units u JOIN sub ON "
+                              "u.parent_id = sub.id) SELECT id FROM sub)",
+                              p->n);
+    }
     if (f->area_id) {
         p_int(p, f->area_id);
         n += (size_t)snprintf(where + n, size - n, " AND area_id = $%d", p->n);
@@ -1202,6 +1216,23 @@ static void filter_sql(const struct appeal_filter *f, char *where, size_t size, 
                               " AND deadline > 0 AND ((replied_at = 0 AND state IN (2, 3, 7) AND "
                               "deadline < $%d) OR replied_at > deadline)",
                               p->n);
+    }
+    if (f->due_soon) {
+        p_int(p, f->now);
+        p_int(p, f->now + DUE_SOON_SECONDS);
+        n += (size_t)snprintf(where + n, size - n,
+                              " AND replied_at = 0 AND state IN (2, 3, 7) AND deadline >= $%d "
+                              "AND deadline < $%d",
+                              p->n - 1, p->n);
+    }
+    if (f->ext_pending)
+        n += (size_t)snprintf(where + n, size - n, " AND state = 3 AND ext_requested > 0");
+    if (f->q && *f->q) {
+        p_text(p, f->q);
+        n += (size_t)snprintf(where + n, size - n,
+                              " AND (strpos(code, $%d) > 0 OR strpos(title, $%d) > 0 OR "
+                              "strpos(coalesce(content, ''), $%d) > 0)",
+                              p->n, p->n, p->n);
     }
     if (f->from) {
         p_int(p, f->from);
@@ -1219,7 +1250,7 @@ static int pg_appeal_list(store_t *st, const struct appeal_filter *f, struct app
     static const char *const order[] = {"received_at", "deadline", "code", "state"};
     struct pg *s = (struct pg *)st;
     memset(out, 0, sizeof(*out));
-    char where[700], sql[2400];
+    char where[1600], sql[3400];
     struct params p = {0};
     filter_sql(f, where, sizeof(where), &p);
     int sort = f->sort >= 0 && f->sort <= SORT_STATE ? f->sort : 0;

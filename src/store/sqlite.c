@@ -999,12 +999,25 @@ static int lite_appeal_by_code(struct lite *s, const char *code, struct appeal *
 /* Builds the WHERE clause of a list query; binds follow in the same order. */
 static void filter_sql(const struct appeal_filter *f, char *where, size_t size)
 {
-    snprintf(where, size, " WHERE 1=1%s%s%s%s%s%s%s", f->state ? " AND state = ?" : "",
+    snprintf(where, size, " WHERE 1=1%s%s%s%s%s%s%s%s%s%s%s%s", f->state ? " AND state = ?" : "",
              f->unit_id ? " AND id IN (SELECT appeal_id FROM appeal_units WHERE unit_id = ?)" : "",
+             f->scope_unit ? " AND id IN (SELECT appeal_id FROM appeal_units WHERE unit_id = ?)"
+                           : "",
+             f->lead_under ? " AND lead_unit_id IN (WITH RECURSIVE sub(id) AS (SELECT "
+                             "CAST(? AS INTEGER) UNION SELECT u.id FROM units u JOIN sub ON "
+                             "u.parent_id = sub.id) SELECT id FROM sub)"
+                           : "",
              f->area_id ? " AND area_id = ?" : "", f->channel_id ? " AND channel_id = ?" : "",
              f->overdue ? " AND deadline > 0 AND ((replied_at = 0 AND state IN (2, 3, 7) AND "
                           "deadline < ?) OR replied_at > deadline)"
                         : "",
+             f->due_soon ? " AND replied_at = 0 AND state IN (2, 3, 7) AND deadline >= ? AND "
+                           "deadline < ?"
+                         : "",
+             f->ext_pending ? " AND state = 3 AND ext_requested > 0" : "",
+             f->q && *f->q ? " AND (instr(code, ?) > 0 OR instr(title, ?) > 0 OR "
+                             "instr(coalesce(content, ''), ?) > 0)"
+                           : "",
              f->from ? " AND received_at >= ?" : "", f->to ? " AND received_at < ?" : "");
 }
 
@@ -1015,12 +1028,22 @@ static int filter_bind(sqlite3_stmt *st, const struct appeal_filter *f)
         sqlite3_bind_int(st, i++, f->state);
     if (f->unit_id)
         sqlite3_bind_int64(st, i++, f->unit_id);
+    if (f->scope_unit)
+        sqlite3_bind_int64(st, i++, f->scope_unit);
+    if (f->lead_under)
+        sqlite3_bind_int64(st, i++, f->lead_under);
     if (f->area_id)
         sqlite3_bind_int64(st, i++, f->area_id);
     if (f->channel_id)
         sqlite3_bind_int64(st, i++, f->channel_id);
     if (f->overdue)
         sqlite3_bind_int64(st, i++, f->now);
+    if (f->due_soon) {
+        sqlite3_bind_int64(st, i++, f->now);
+        sqlite3_bind_int64(st, i++, f->now + DUE_SOON_SECONDS);
+    }
+    for (int k = 0; f->q && *f->q && k < 3; k++) /* code, title, content */
+        sqlite3_bind_text(st, i++, f->q, -1, SQLITE_TRANSIENT);
     if (f->from)
         sqlite3_bind_int64(st, i++, f->from);
     if (f->to)
@@ -1033,7 +1056,7 @@ static int lite_appeal_list(struct lite *s, const struct appeal_filter *f, struc
 {
     static const char *const order[] = {"received_at", "deadline", "code", "state"};
     memset(out, 0, sizeof(*out));
-    char where[600], sql[1800];
+    char where[1500], sql[2800];
     filter_sql(f, where, sizeof(where));
     int sort = f->sort >= 0 && f->sort <= SORT_STATE ? f->sort : 0;
     sqlite3_stmt *st = NULL;

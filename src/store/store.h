@@ -87,6 +87,9 @@ int store_appeal_by_code(store_t *st, const char *code, struct appeal *a, struct
 
 enum appeal_sort { SORT_RECEIVED = 0, SORT_DEADLINE, SORT_CODE, SORT_STATE };
 
+/* "即将超期": an unreplied appeal whose deadline falls within the next two days. */
+#define DUE_SOON_SECONDS (2 * 86400)
+
 struct appeal_filter {
     int state;          /* 0: any */
     int64_t unit_id;    /* lead or assisting unit; 0: any */
@@ -95,6 +98,12 @@ struct appeal_filter {
     int overdue;        /* only appeals overdue at `now` */
     int64_t now;
     int64_t from, to; /* received_at in [from, to); 0: open-ended */
+    /* What the reader may see (service/guard.c); 0: no narrowing. */
+    int64_t scope_unit; /* led or assisted by this unit (-1: by no unit, so nothing) */
+    int64_t lead_under; /* led by this unit or a unit below it */
+    const char *q;      /* code, title or content contains this text */
+    int due_soon;       /* not replied, deadline in [now, now + DUE_SOON_SECONDS) */
+    int ext_pending;    /* an extension request awaits its decision */
     int sort;         /* enum appeal_sort */
     int desc;
     int limit; /* 0: no limit */

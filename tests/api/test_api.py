@@ -394,8 +394,13 @@ def test_sessions(world):
     d = session("paidan")
     r = d.get("/api/v1/session")
     if expect(r, 200, "GET /session (Bearer)"):
-        eq(r.json, {"username": "paidan", "role": "dispatcher", "csrf_token": d.csrf},
-           "GET /session body")
+        eq({k: r.json.get(k) for k in ("username", "role", "role_label", "unit", "csrf_token")},
+           {"username": "paidan", "role": "dispatcher", "role_label": "派单员", "unit": None,
+            "csrf_token": d.csrf}, "GET /session body")
+        perms = r.json.get("permissions") or []
+        check("appeal.dispatch" in perms and "appeal.reply" not in perms
+              and "rules.add" not in perms, "GET /session: the dispatcher's permissions",
+              perms)
     # cookie: reads need no CSRF token, writes do
     expect(d.cookie_call("GET", "/api/v1/session"), 200, "GET /session by cookie")
     body = appeal_body()
@@ -434,7 +439,7 @@ def test_sessions(world):
     # a citizen can log in, see and end their session, and nothing else
     c = session("qunzhong")
     expect(c.get("/api/v1/session"), 200, "citizen GET /session")
-    expect(c.get("/api/v1/appeals"), 403, "citizen GET /appeals", "forbidden", "role")
+    expect(c.get("/api/v1/appeals"), 403, "citizen GET /appeals", "forbidden", "actor")
     expect(c.call("DELETE", "/api/v1/session"), 200, "citizen DELETE /session")
     expect(c.get("/api/v1/session"), 401, "citizen token after logout")
 
@@ -920,7 +925,7 @@ def test_assess(w):
            "POST /rules as text/plain", "unsupported_media_type")
     for role in ("dispatcher", "leader", "auditor", "handler_a"):
         expect(w.s[role].post("/api/v1/rules", RULES_2022), 403, f"{role} POST /rules",
-               "forbidden", "role")
+               "forbidden", "actor")
     expect(w.s["anonymous"].post("/api/v1/rules", RULES_2022), 401, "POST /rules without a session",
            "unauthorized")
     eq(len(d.get("/api/v1/rules").json["items"]), 1, "refused rule sets are not stored")
@@ -1136,7 +1141,7 @@ def test_bulletin(w):
                f"bulletin as {role}: the refusal is JSON")
             check(not r.header_all("Content-Disposition"), f"bulletin as {role}: no attachment")
     r = w.s["handler_a"].get(path(month=month, format="pdf"))
-    expect(r, 403, "a handler may not have the PDF bulletin", "forbidden", "role")
+    expect(r, 403, "a handler may not have the PDF bulletin", "forbidden", "actor")
 
     for params, status, ecode, field in (
             ({"month": "2021-13", "format": "pdf"}, 400, "invalid", "month"),

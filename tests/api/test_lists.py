@@ -83,7 +83,7 @@ def run_checks(site):
     if expect(r, 200, "GET /tasks?unit=") is not None:
         eq([x["code"] for x in r.json], [code], "the unit's items")
     expect(call("GET", "/api/v1/tasks", token=citizen), 403, "a citizen is refused",
-           "citizens use the public endpoints only")
+           "role citizen (群众) may not read list items")
     expect(call("POST", "/api/v1/leaders", {"name": "王某"}, citizen), 403,
            "a citizen may not add leaders")
 

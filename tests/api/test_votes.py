@@ -31,7 +31,7 @@ def run(site):
     V = "/api/v1/votes"
 
     expect(call("POST", V, {"code": "X", "title": "x", "year": 2021}, cit), 403,
-           "citizen may not create", "citizens")
+           "citizen may not create", "role citizen (群众) may not create a vote session")
     expect(call("POST", V, {"code": "X", "title": "x", "year": 2021}, hand), 403,
            "handler may not create")
     expect(call("POST", V, {"code": "X", "title": "x", "year": 2021}, lead), 403,

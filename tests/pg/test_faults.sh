@@ -130,7 +130,13 @@ PSQL=$(ls /usr/lib/postgresql/*/bin/psql 2>/dev/null | sort -V | tail -1)
 "$PSQL" "$URL" -q -c "BEGIN; SELECT * FROM chain_head FOR UPDATE; SELECT pg_sleep(6); COMMIT;" \
     >/dev/null 2>&1 &
 LOCKER=$!
-sleep 1
+# Wait until the locker holds the lock (it sleeps inside its transaction), not a fixed second:
+# on a loaded machine psql may take longer than that to start.
+for _ in $(seq 100); do
+    held=$("$PSQL" "$URL" -Atc "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep'" 2>/dev/null || echo 0)
+    [ "$held" = 1 ] && break
+    sleep 0.1
+done
 before=$(snapshot)
 t0=$(date +%s%N)
 act_urge "锁"

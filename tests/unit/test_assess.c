@@ -153,7 +153,7 @@ static void test_rules_json(void)
     /* The version-1 body a migration stores is the default, field for field. */
     struct service svc;
     CHECK_INT(service_open(&svc, ":memory:", OPEN_CREATE, &e), 0);
-    CHECK_INT(svc_rules_get(&svc, 1, &rs, &e), 0);
+    CHECK_INT(svc_rules_get(&svc, &svc_system, 1, &rs, &e), 0);
     CHECK_INT(rs.version, 1);
     CHECK(!memcmp(rs.weight, def.weight, sizeof(rs.weight)));
     CHECK(!memcmp(rs.limits.handle, def.limits.handle, sizeof(rs.limits.handle)));
@@ -165,7 +165,7 @@ static void test_rules_json(void)
     CHECK(rs.basic_share == def.basic_share && rs.partly_share == def.partly_share &&
           rs.exclude_rejected == def.exclude_rejected && rs.exclude_merged == def.exclude_merged &&
           rs.min_volume == def.min_volume);
-    CHECK_INT(svc_rules_get(&svc, 2, &rs, &e), -1);
+    CHECK_INT(svc_rules_get(&svc, &svc_system, 2, &rs, &e), -1);
     CHECK_INT(e.code, ERR_NOT_FOUND);
     CHECK(strstr(e.msg, "version 2") != NULL);
     /* A handler may not add a version; a bad body stores nothing. */
@@ -179,7 +179,7 @@ static void test_rules_json(void)
     CHECK_INT(rs.version, 2);
     struct ruleset *list;
     size_t n;
-    CHECK_INT(svc_rules_list(&svc, &list, &n, &e), 0);
+    CHECK_INT(svc_rules_list(&svc, &svc_system, &list, &n, &e), 0);
     CHECK_INT(n, 2);
     CHECK_INT(list[1].min_volume, 3);
     free(list);

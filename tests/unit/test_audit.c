@@ -210,12 +210,12 @@ static void build_ledger(const char *path)
     struct service svc;
     struct err e = {0};
     must(service_open(&svc, path, OPEN_CREATE, &e), &e, "open");
-    must(svc_unit_add(&svc, "住建局", "zjj", "department", NULL, NULL, &e), &e, "unit");
-    must(svc_unit_add(&svc, "城管局", "cgj", "department", NULL, NULL, &e), &e, "unit");
-    must(svc_user_add(&svc, "disp", "", "dispatcher", NULL, NULL, NULL, NULL, &e), &e, "user");
-    must(svc_user_add(&svc, "h_zjj", "", "handler", "住建局", NULL, NULL, NULL, &e), &e, "user");
-    must(svc_user_add(&svc, "h_cgj", "", "handler", "城管局", NULL, NULL, NULL, &e), &e, "user");
-    must(svc_user_add(&svc, "boss", "", "leader", NULL, NULL, NULL, NULL, &e), &e, "user");
+    must(svc_unit_add(&svc, &svc_system, "住建局", "zjj", "department", NULL, NULL, &e), &e, "unit");
+    must(svc_unit_add(&svc, &svc_system, "城管局", "cgj", "department", NULL, NULL, &e), &e, "unit");
+    must(svc_user_add(&svc, &svc_system, "disp", "", "dispatcher", NULL, NULL, NULL, NULL, &e), &e, "user");
+    must(svc_user_add(&svc, &svc_system, "h_zjj", "", "handler", "住建局", NULL, NULL, NULL, &e), &e, "user");
+    must(svc_user_add(&svc, &svc_system, "h_cgj", "", "handler", "城管局", NULL, NULL, NULL, &e), &e, "user");
+    must(svc_user_add(&svc, &svc_system, "boss", "", "leader", NULL, NULL, NULL, NULL, &e), &e, "user");
     struct actor disp;
     must(svc_actor(&svc, "disp", &disp, &e), &e, "actor");
     static const char *const at[] = {"2021-10-08T09:00:00+08:00", "2021-10-08T09:10:00+08:00",
@@ -251,7 +251,7 @@ static void build_ledger(const char *path)
     for (int i = 0; i < 4; i++) {
         struct appeal a;
         struct event_list hist;
-        must(svc_show(&svc, L.code[i], &a, &hist, &e), &e, "show");
+        must(svc_show(&svc, &svc_system, L.code[i], &a, &hist, &e), &e, "show");
         L.nev[i] = (int)hist.n;
         for (size_t k = 0; k < hist.n && k < 8; k++) {
             L.ev[i][k] = hist.items[k].id;
@@ -269,7 +269,7 @@ static void build_ledger(const char *path)
     CHECK_INT(L.ev[B][7], 18); /* the automatic redo is the last event */
 
     struct audit_result res;
-    CHECK_INT(svc_audit_verify(&svc, &res, &e), 0);
+    CHECK_INT(svc_audit_verify(&svc, &svc_system, &res, &e), 0);
     CHECK_INT(res.ok, 1);
     CHECK_INT(res.events, 18);
     CHECK_INT(res.appeals, 4);
@@ -586,7 +586,7 @@ static void run_case(const struct tamper_case *tc)
         fprintf(stderr, "%s: cannot open: %s\n", tc->name, e.msg);
         CHECK(0);
     } else {
-        rc = svc_audit_verify(&svc, &res, &e);
+        rc = svc_audit_verify(&svc, &svc_system, &res, &e);
         CHECK_INT(rc, 0);
         int ok = rc == 0 && res.ok == 0 && res.bad_event == tc->bad_event &&
                  !strcmp(res.bad_appeal, tc->bad_appeal) && res.problem[0] >= 'a' &&
@@ -839,7 +839,7 @@ static void test_triggers(void)
     struct err e = {0};
     must(service_open(&svc, base_path, OPEN_EXISTING, &e), &e, "open");
     struct audit_result res;
-    CHECK_INT(svc_audit_verify(&svc, &res, &e), 0);
+    CHECK_INT(svc_audit_verify(&svc, &svc_system, &res, &e), 0);
     CHECK_INT(res.ok, 1);
     CHECK_INT(res.events, 18);
     service_close(&svc);
@@ -860,7 +860,7 @@ static void test_empty(void)
     struct err e = {0};
     must(service_open(&svc, path, OPEN_CREATE, &e), &e, "open");
     struct audit_result res;
-    CHECK_INT(svc_audit_verify(&svc, &res, &e), 0);
+    CHECK_INT(svc_audit_verify(&svc, &svc_system, &res, &e), 0);
     CHECK_INT(res.ok, 1);
     CHECK_INT(res.events, 0);
     CHECK_INT(res.appeals, 0);

@@ -194,11 +194,11 @@ static void test_org(struct service *svc, struct org *o)
 {
     struct err e = {0};
     struct unit u, got;
-    must(svc_unit_add(svc, "住建局", "zjj", "department", NULL, &u, &e), &e, "unit");
+    must(svc_unit_add(svc, &svc_system, "住建局", "zjj", "department", NULL, &u, &e), &e, "unit");
     CHECK(u.id > 0);
-    must(svc_unit_add(svc, "城管局", "cgj", "department", NULL, NULL, &e), &e, "unit");
-    must(svc_unit_add(svc, "永定街道", NULL, "street", NULL, NULL, &e), &e, "unit");
-    must(svc_unit_add(svc, "永定社区", "sq1", "community", "永定街道", NULL, &e), &e, "unit");
+    must(svc_unit_add(svc, &svc_system, "城管局", "cgj", "department", NULL, NULL, &e), &e, "unit");
+    must(svc_unit_add(svc, &svc_system, "永定街道", NULL, "street", NULL, NULL, &e), &e, "unit");
+    must(svc_unit_add(svc, &svc_system, "永定社区", "sq1", "community", "永定街道", NULL, &e), &e, "unit");
     CHECK_INT(store_unit_find(svc->st, "zjj", &got, &e), 0);
     CHECK_INT(got.id, u.id);
     CHECK_STR(got.name, "住建局");
@@ -232,17 +232,17 @@ static void test_org(struct service *svc, struct org *o)
     snprintf(dup.name, sizeof(dup.name), "别的局");
     snprintf(dup.code, sizeof(dup.code), "cgj");
     expect_err(store_unit_add(svc->st, &dup, &e), &e, ERR_CONFLICT, "cgj");
-    expect_err(svc_unit_add(svc, "城管局", NULL, "department", NULL, NULL, &e), &e, ERR_CONFLICT,
+    expect_err(svc_unit_add(svc, &svc_system, "城管局", NULL, "department", NULL, NULL, &e), &e, ERR_CONFLICT,
                "城管局");
     expect_err(store_unit_find(svc->st, "不存在局", &got, &e), &e, ERR_NOT_FOUND, "不存在局");
     expect_err(store_unit_get(svc->st, 9999, &got, &e), &e, ERR_NOT_FOUND, "9999");
 
-    must(svc_user_add(svc, "disp", "派单员甲", "dispatcher", NULL, "13900001111", NULL, NULL, &e),
+    must(svc_user_add(svc, &svc_system, "disp", "派单员甲", "dispatcher", NULL, "13900001111", NULL, NULL, &e),
          &e, "user");
-    must(svc_user_add(svc, "h_zjj", "", "handler", "住建局", NULL, "s3cret-pass", NULL, &e), &e,
+    must(svc_user_add(svc, &svc_system, "h_zjj", "", "handler", "住建局", NULL, "s3cret-pass", NULL, &e), &e,
          "user");
-    must(svc_user_add(svc, "h_cgj", "", "handler", "城管局", NULL, NULL, NULL, &e), &e, "user");
-    must(svc_user_add(svc, "boss", "", "leader", NULL, NULL, NULL, NULL, &e), &e, "user");
+    must(svc_user_add(svc, &svc_system, "h_cgj", "", "handler", "城管局", NULL, NULL, NULL, &e), &e, "user");
+    must(svc_user_add(svc, &svc_system, "boss", "", "leader", NULL, NULL, NULL, NULL, &e), &e, "user");
     struct user us;
     CHECK_INT(store_user_find(svc->st, "h_zjj", &us, &e), 0);
     CHECK_INT(us.unit_id, u.id);
@@ -279,7 +279,7 @@ static void test_org(struct service *svc, struct org *o)
         CHECK_STR(refs[1].name, "12345热线");
     free(refs);
     struct ref r, r2;
-    CHECK_INT(svc_ref_add(svc, REF_AREA, "生态", "eco", 11, &r, &e), 0);
+    CHECK_INT(svc_ref_add(svc, &svc_system, REF_AREA, "生态", "eco", 11, &r, &e), 0);
     CHECK(r.id > 0);
     CHECK_INT(store_ref_get(svc->st, REF_AREA, r.id, &r2, &e), 0);
     CHECK_STR(r2.name, "生态");
@@ -296,7 +296,7 @@ static void test_org(struct service *svc, struct org *o)
     expect_err(store_ref_add(svc->st, REF_CHANNEL, &d, &e), &e, ERR_CONFLICT, "channel");
     expect_err(store_ref_find(svc->st, REF_CHANNEL, "飞鸽", &r2, &e), &e, ERR_NOT_FOUND, "飞鸽");
     expect_err(store_ref_get(svc->st, REF_AREA, 4242, &r2, &e), &e, ERR_NOT_FOUND, "4242");
-    CHECK_INT(svc_ref_set_active(svc, REF_AREA, "生态", 0, &e), 0);
+    CHECK_INT(svc_ref_set_active(svc, &svc_system, REF_AREA, "生态", 0, &e), 0);
     CHECK_INT(store_ref_get(svc->st, REF_AREA, r.id, &r2, &e), 0);
     CHECK_INT(r2.active, 0);
     CHECK_INT(store_ref_set_active(svc->st, REF_AREA, r.id, 1, &e), 0);
@@ -326,10 +326,10 @@ static void test_rules(struct service *svc)
     lim.amount = 3; /* back to the default, so the life below keeps its usual deadlines */
     CHECK_INT(store_limit_set(svc->st, KIND_CONSULT, 0, lim, &e), 0);
 
-    CHECK_INT(svc_calendar_set_weekends(svc, 2099, &e), 0);
-    CHECK_INT(svc_calendar_set_day(svc, "2099-03-02", "holiday", "测试假日", &e), 0);
-    CHECK_INT(svc_calendar_set_day(svc, "2099-03-02", "休", "改名假日", &e), 0);
-    CHECK_INT(svc_calendar_set_day(svc, "2099-03-07", "workday", "调休", &e), 0);
+    CHECK_INT(svc_calendar_set_weekends(svc, &svc_system, 2099, &e), 0);
+    CHECK_INT(svc_calendar_set_day(svc, &svc_system, "2099-03-02", "holiday", "测试假日", &e), 0);
+    CHECK_INT(svc_calendar_set_day(svc, &svc_system, "2099-03-02", "休", "改名假日", &e), 0);
+    CHECK_INT(svc_calendar_set_day(svc, &svc_system, "2099-03-07", "workday", "调休", &e), 0);
     struct calendar cal;
     calendar_init(&cal);
     CHECK_INT(store_calendar_load(svc->st, &cal, &e), 0);
@@ -431,7 +431,7 @@ static void test_life(struct service *svc, const struct org *o)
     must(act(svc, &o->disp, &r, &e), &e, "close");
 
     struct event_list hist;
-    CHECK_INT(svc_show(svc, life, &a, &hist, &e), 0);
+    CHECK_INT(svc_show(svc, &svc_system, life, &a, &hist, &e), 0);
     CHECK_INT(a.state, ST_CLOSED);
     CHECK_STR(a.reply_text, "已彻底修复");
     CHECK_INT(hist.n, 11); /* register ... close, with the redo */
@@ -482,7 +482,7 @@ static size_t list_n(struct service *svc, struct list_req *lr, char codes[][APPE
 {
     struct err e = {0};
     struct appeal_list l;
-    if (svc_list(svc, lr, &l, &e) < 0) {
+    if (svc_list(svc, &svc_system, lr, &l, &e) < 0) {
         fprintf(stderr, "svc_list: %s\n", e.msg);
         CHECK(0);
         return 0;
@@ -541,7 +541,7 @@ static void test_list_report(struct service *svc)
 
     struct err e = {0};
     struct report rep;
-    CHECK_INT(svc_report(svc, "2021-11-01", "2021-11-30", 0, T("2021-12-01T00:00:00+08:00"), &rep,
+    CHECK_INT(svc_report(svc, &svc_system, "2021-11-01", "2021-11-30", 0, T("2021-12-01T00:00:00+08:00"), &rep,
                          &e),
               0);
     CHECK_INT(rep.total.received, 4);
@@ -553,7 +553,7 @@ static void test_list_report(struct service *svc)
     report_release(&rep);
 
     struct audit_result res;
-    CHECK_INT(svc_audit_verify(svc, &res, &e), 0);
+    CHECK_INT(svc_audit_verify(svc, &svc_system, &res, &e), 0);
     if (!res.ok)
         fprintf(stderr, "audit: %s\n", res.problem);
     CHECK_INT(res.ok, 1);
@@ -613,7 +613,7 @@ static void test_versions(struct service *svc, const struct org *o)
     r = req_of(ACT_SUPERVISE, code, "2021-11-08T13:00:00+08:00");
     CHECK_INT(act(&svc2, &o->disp, &r, &e), 0);
     struct audit_result res;
-    CHECK_INT(svc_audit_verify(&svc2, &res, &e), 0);
+    CHECK_INT(svc_audit_verify(&svc2, &svc_system, &res, &e), 0);
     CHECK_INT(res.ok, 1);
     service_close(&svc2);
 }
@@ -657,7 +657,7 @@ static void test_faults(struct service *svc, const struct org *o)
     }
     CHECK(first_ok >= 3);
     struct audit_result res;
-    CHECK_INT(svc_audit_verify(svc, &res, &e), 0);
+    CHECK_INT(svc_audit_verify(svc, &svc_system, &res, &e), 0);
     CHECK_INT(res.ok, 1);
 }
 

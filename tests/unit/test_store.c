@@ -138,15 +138,15 @@ struct org {
 static void setup_org(struct service *svc, struct org *o)
 {
     struct err e = {0};
-    must(svc_unit_add(svc, "住建局", "zjj", "department", NULL, NULL, &e), &e, "unit");
-    must(svc_unit_add(svc, "城管局", "cgj", "department", NULL, NULL, &e), &e, "unit");
-    must(svc_unit_add(svc, "永定街道", "jdb", "street", NULL, NULL, &e), &e, "unit");
-    must(svc_user_add(svc, "disp", "派单员甲", "dispatcher", NULL, NULL, NULL, NULL, &e), &e,
+    must(svc_unit_add(svc, &svc_system, "住建局", "zjj", "department", NULL, NULL, &e), &e, "unit");
+    must(svc_unit_add(svc, &svc_system, "城管局", "cgj", "department", NULL, NULL, &e), &e, "unit");
+    must(svc_unit_add(svc, &svc_system, "永定街道", "jdb", "street", NULL, NULL, &e), &e, "unit");
+    must(svc_user_add(svc, &svc_system, "disp", "派单员甲", "dispatcher", NULL, NULL, NULL, NULL, &e), &e,
          "user");
-    must(svc_user_add(svc, "h_zjj", "", "handler", "住建局", NULL, NULL, NULL, &e), &e, "user");
-    must(svc_user_add(svc, "h_cgj", "", "handler", "城管局", NULL, NULL, NULL, &e), &e, "user");
-    must(svc_user_add(svc, "h_jdb", "", "handler", "jdb", NULL, NULL, NULL, &e), &e, "user");
-    must(svc_user_add(svc, "boss", "", "leader", NULL, NULL, NULL, NULL, &e), &e, "user");
+    must(svc_user_add(svc, &svc_system, "h_zjj", "", "handler", "住建局", NULL, NULL, NULL, &e), &e, "user");
+    must(svc_user_add(svc, &svc_system, "h_cgj", "", "handler", "城管局", NULL, NULL, NULL, &e), &e, "user");
+    must(svc_user_add(svc, &svc_system, "h_jdb", "", "handler", "jdb", NULL, NULL, NULL, &e), &e, "user");
+    must(svc_user_add(svc, &svc_system, "boss", "", "leader", NULL, NULL, NULL, NULL, &e), &e, "user");
     must(svc_actor(svc, "disp", &o->disp, &e), &e, "actor");
     must(svc_actor(svc, "h_zjj", &o->h_zjj, &e), &e, "actor");
     must(svc_actor(svc, "h_cgj", &o->h_cgj, &e), &e, "actor");
@@ -228,7 +228,7 @@ static void snap_take(struct service *svc, const char *code, struct snap *s)
     memset(s, 0, sizeof(*s));
     struct appeal a;
     struct event_list hist;
-    if (code && svc_show(svc, code, &a, &hist, &e) == 0) {
+    if (code && svc_show(svc, &svc_system, code, &a, &hist, &e) == 0) {
         s->found = 1;
         s->version = a.version;
         s->last_seq = a.last_seq;
@@ -368,7 +368,7 @@ static void test_migrations(void)
     CHECK_INT(u2.id, unit_id);
     CHECK_STR(u2.code, "zjj");
     struct event_list hist;
-    CHECK_INT(svc_show(&svc, "SS202110080001", &a, &hist, &e), 0);
+    CHECK_INT(svc_show(&svc, &svc_system, "SS202110080001", &a, &hist, &e), 0);
     CHECK_STR(a.title, "旧库里的诉求");
     CHECK_STR(a.content, "升级前登记");
     CHECK_INT(a.state, ST_RECEIVED);
@@ -378,7 +378,7 @@ static void test_migrations(void)
     appeal_release(&a);
     event_list_release(&hist);
     struct audit_result res;
-    CHECK_INT(svc_audit_verify(&svc, &res, &e), 0);
+    CHECK_INT(svc_audit_verify(&svc, &svc_system, &res, &e), 0);
     CHECK_INT(res.ok, 1);
     CHECK_INT(res.events, 1);
     CHECK_INT(res.appeals, 1);
@@ -542,10 +542,10 @@ static void test_transactions(struct service *svc)
 
     /* A use case inside a caller's transaction is all-or-nothing with it. */
     CHECK_INT(store_begin(st, &e), 0);
-    CHECK_INT(svc_unit_add(svc, "tx-svc", "txsvc", "department", NULL, NULL, &e), 0);
+    CHECK_INT(svc_unit_add(svc, &svc_system, "tx-svc", "txsvc", "department", NULL, NULL, &e), 0);
     CHECK(has_unit(st, "tx-svc"));
     /* ... and a failing one inside it undoes only itself. */
-    CHECK_INT(svc_unit_add(svc, "tx-svc", "txsvc2", "department", NULL, NULL, &e), -1);
+    CHECK_INT(svc_unit_add(svc, &svc_system, "tx-svc", "txsvc2", "department", NULL, NULL, &e), -1);
     CHECK_INT(e.code, ERR_CONFLICT);
     CHECK(has_unit(st, "tx-svc"));
     store_rollback(st);
@@ -682,7 +682,7 @@ static void test_faults(struct service *svc, const struct org *o)
 
     /* After all that the chain is whole. */
     struct audit_result res;
-    CHECK_INT(svc_audit_verify(svc, &res, &e), 0);
+    CHECK_INT(svc_audit_verify(svc, &svc_system, &res, &e), 0);
     if (!res.ok)
         fprintf(stderr, "audit after faults: %s\n", res.problem);
     CHECK_INT(res.ok, 1);
@@ -805,32 +805,32 @@ static void test_not_found(struct service *svc, const struct org *o)
 
     struct actor who;
     expect_err(svc_actor(svc, "nobody", &who, &e), &e, ERR_NOT_FOUND, "unknown user 'nobody'");
-    expect_err(svc_unit_add(svc, "新单位", "xdw", "village", "不存在镇", NULL, &e), &e,
+    expect_err(svc_unit_add(svc, &svc_system, "新单位", "xdw", "village", "不存在镇", NULL, &e), &e,
                ERR_NOT_FOUND, "unknown unit '不存在镇'");
-    expect_err(svc_user_add(svc, "h_x", "", "handler", "不存在局", NULL, NULL, NULL, &e), &e,
+    expect_err(svc_user_add(svc, &svc_system, "h_x", "", "handler", "不存在局", NULL, NULL, NULL, &e), &e,
                ERR_NOT_FOUND, "unknown unit '不存在局'");
     struct appeal a;
     expect_err(store_appeal_get(svc->st, 987654, &a, &e), &e, ERR_NOT_FOUND, "987654");
-    expect_err(svc_show(svc, "YD209901010001", &a, NULL, &e), &e, ERR_NOT_FOUND,
+    expect_err(svc_show(svc, &svc_system, "YD209901010001", &a, NULL, &e), &e, ERR_NOT_FOUND,
                "unknown appeal 'YD209901010001'");
     struct appeal_list l;
     struct list_req lr;
     memset(&lr, 0, sizeof(lr));
     lr.unit = "不存在局";
-    expect_err(svc_list(svc, &lr, &l, &e), &e, ERR_NOT_FOUND, "unknown unit '不存在局'");
+    expect_err(svc_list(svc, &svc_system, &lr, &l, &e), &e, ERR_NOT_FOUND, "unknown unit '不存在局'");
     memset(&lr, 0, sizeof(lr));
     lr.area = "不存在领域";
-    expect_err(svc_list(svc, &lr, &l, &e), &e, ERR_NOT_FOUND, "unknown area '不存在领域'");
+    expect_err(svc_list(svc, &svc_system, &lr, &l, &e), &e, ERR_NOT_FOUND, "unknown area '不存在领域'");
     memset(&lr, 0, sizeof(lr));
     lr.channel = "不存在渠道";
-    expect_err(svc_list(svc, &lr, &l, &e), &e, ERR_NOT_FOUND, "unknown channel '不存在渠道'");
+    expect_err(svc_list(svc, &svc_system, &lr, &l, &e), &e, ERR_NOT_FOUND, "unknown channel '不存在渠道'");
     char buf[16];
     expect_err(store_setting_get(svc->st, "no_such_key", buf, sizeof(buf), &e), &e, ERR_NOT_FOUND,
                "no_such_key");
 
     /* Disabled channels and units are refused by name. */
-    CHECK_INT(svc_ref_add(svc, REF_CHANNEL, "旧渠道", "old", 9, NULL, &e), 0);
-    CHECK_INT(svc_ref_set_active(svc, REF_CHANNEL, "旧渠道", 0, &e), 0);
+    CHECK_INT(svc_ref_add(svc, &svc_system, REF_CHANNEL, "旧渠道", "old", 9, NULL, &e), 0);
+    CHECK_INT(svc_ref_set_active(svc, &svc_system, REF_CHANNEL, "旧渠道", 0, &e), 0);
     expect_err(reg(svc, o, "2021-11-09T09:00:00+08:00", "投诉", "old", NULL, dummy, &e), &e,
                ERR_INVALID, "disabled");
 }
@@ -843,19 +843,19 @@ static void test_duplicates(struct service *svc)
     CHECK_INT(store_unit_list(svc->st, &list, &n0, &e), 0);
     free(list);
 
-    expect_err(svc_unit_add(svc, "住建局", "zjj2", "department", NULL, NULL, &e), &e, ERR_CONFLICT,
+    expect_err(svc_unit_add(svc, &svc_system, "住建局", "zjj2", "department", NULL, NULL, &e), &e, ERR_CONFLICT,
                "住建局");
     CHECK_STR(e.field, "name");
-    expect_err(svc_unit_add(svc, "住建局二", "zjj", "department", NULL, NULL, &e), &e, ERR_CONFLICT,
+    expect_err(svc_unit_add(svc, &svc_system, "住建局二", "zjj", "department", NULL, NULL, &e), &e, ERR_CONFLICT,
                "zjj");
     /* Without a code one is made up; still the name clashes. */
-    expect_err(svc_unit_add(svc, "城管局", NULL, "department", NULL, NULL, &e), &e, ERR_CONFLICT,
+    expect_err(svc_unit_add(svc, &svc_system, "城管局", NULL, "department", NULL, NULL, &e), &e, ERR_CONFLICT,
                "城管局");
-    expect_err(svc_user_add(svc, "disp", "", "dispatcher", NULL, NULL, NULL, NULL, &e), &e,
+    expect_err(svc_user_add(svc, &svc_system, "disp", "", "dispatcher", NULL, NULL, NULL, NULL, &e), &e,
                ERR_CONFLICT, "'disp'");
-    expect_err(svc_ref_add(svc, REF_CHANNEL, "12345热线", "hotline2", 1, NULL, &e), &e,
+    expect_err(svc_ref_add(svc, &svc_system, REF_CHANNEL, "12345热线", "hotline2", 1, NULL, &e), &e,
                ERR_CONFLICT, "12345热线");
-    expect_err(svc_ref_add(svc, REF_AREA, "宜居2", "living", 1, NULL, &e), &e, ERR_CONFLICT,
+    expect_err(svc_ref_add(svc, &svc_system, REF_AREA, "宜居2", "living", 1, NULL, &e), &e, ERR_CONFLICT,
                "living");
     CHECK_INT(store_unit_list(svc->st, &list, &n1, &e), 0);
     free(list);
@@ -869,7 +869,7 @@ static int list_is(struct service *svc, const struct list_req *lr, char codes[][
 {
     struct appeal_list l;
     struct err e = {0};
-    int ok = svc_list(svc, lr, &l, &e) == 0;
+    int ok = svc_list(svc, &svc_system, lr, &l, &e) == 0;
     if (!ok) {
         fprintf(stderr, "list failed: %s\n", e.msg);
         return 0;
@@ -1042,7 +1042,7 @@ static void test_lists(void)
     memset(&lr, 0, sizeof(lr));
     lr.state = "dispatched";
     struct appeal_list l;
-    CHECK_INT(svc_list(&svc, &lr, &l, &e), 0);
+    CHECK_INT(svc_list(&svc, &svc_system, &lr, &l, &e), 0);
     struct unit cgj;
     CHECK_INT(store_unit_find(svc.st, "城管局", &cgj, &e), 0);
     CHECK(l.n == 1 && l.items[0].n_assist == 1 && l.items[0].assist[0] == cgj.id);
@@ -1071,7 +1071,7 @@ static void test_lists(void)
         lr.limit = bad[i].limit;
         lr.offset = bad[i].offset;
         memset(&e, 0, sizeof(e));
-        CHECK_INT(svc_list(&svc, &lr, &l, &e), -1);
+        CHECK_INT(svc_list(&svc, &svc_system, &lr, &l, &e), -1);
         CHECK_INT(e.code, ERR_INVALID);
         CHECK_STR(e.field, bad[i].field);
         CHECK_INT(l.n, 0);
@@ -1122,8 +1122,8 @@ static void test_verbatim(struct service *svc, const struct org *o, const char *
     static const char name[] = "O'Brien \"张\" \\ %_";
     static const char reply[] = "'; DELETE FROM events; -- <b>已办结</b> & \"ok\"";
     struct err e = {0};
-    CHECK_INT(svc_unit_add(svc, "王'局\"<i>", "wang", "department", NULL, NULL, &e), 0);
-    CHECK_INT(svc_user_add(svc, "h_wang", "", "handler", "王'局\"<i>", NULL, NULL, NULL, &e), 0);
+    CHECK_INT(svc_unit_add(svc, &svc_system, "王'局\"<i>", "wang", "department", NULL, NULL, &e), 0);
+    CHECK_INT(svc_user_add(svc, &svc_system, "h_wang", "", "handler", "王'局\"<i>", NULL, NULL, NULL, &e), 0);
     struct actor h;
     CHECK_INT(svc_actor(svc, "h_wang", &h, &e), 0);
 
@@ -1153,7 +1153,7 @@ static void test_verbatim(struct service *svc, const struct org *o, const char *
     CHECK_INT(act(svc, &h, &q, &e), 0);
 
     struct event_list hist;
-    CHECK_INT(svc_show(svc, code, &a, &hist, &e), 0);
+    CHECK_INT(svc_show(svc, &svc_system, code, &a, &hist, &e), 0);
     CHECK_STR(a.title, sql);
     CHECK_STR(a.content, html);
     CHECK_STR(a.citizen_name, name);
@@ -1193,13 +1193,13 @@ static void test_verbatim(struct service *svc, const struct org *o, const char *
     memset(&lr, 0, sizeof(lr));
     lr.unit = "王'局\"<i>";
     struct appeal_list l;
-    CHECK_INT(svc_list(svc, &lr, &l, &e), 0);
+    CHECK_INT(svc_list(svc, &svc_system, &lr, &l, &e), 0);
     CHECK(l.n == 1 && !strcmp(l.items[0].title, sql));
     appeal_list_release(&l);
     /* And a name that is a LIKE pattern matches only itself. */
     memset(&lr, 0, sizeof(lr));
     lr.unit = "%";
-    CHECK_INT(svc_list(svc, &lr, &l, &e), -1);
+    CHECK_INT(svc_list(svc, &svc_system, &lr, &l, &e), -1);
     CHECK_INT(e.code, ERR_NOT_FOUND);
     CHECK(strstr(e.msg, "'%'") != NULL);
 }
@@ -1309,7 +1309,7 @@ int main(void)
     test_settings(&svc);
 
     struct audit_result res;
-    CHECK_INT(svc_audit_verify(&svc, &res, &e), 0);
+    CHECK_INT(svc_audit_verify(&svc, &svc_system, &res, &e), 0);
     CHECK_INT(res.ok, 1);
     service_close(&svc);
 

@@ -34,7 +34,7 @@ static void must(int rc, const struct err *e, const char *what)
 static int verify(struct service *svc, struct audit_result *res)
 {
     struct err e = {0};
-    must(svc_audit_verify(svc, res, &e), &e, "audit verify");
+    must(svc_audit_verify(svc, &svc_system, res, &e), &e, "audit verify");
     return res->ok;
 }
 
