@@ -18,21 +18,7 @@ int store_open(store_t **out, const char *url, struct err *e)
     return sqlite_store_open(out, url, e);
 }
 
-void appeal_list_release(struct appeal_list *l)
-{
-    for (size_t i = 0; i < l->n; i++)
-        appeal_release(&l->items[i]);
-    free(l->items);
-    memset(l, 0, sizeof(*l));
-}
 
-void event_list_release(struct event_list *l)
-{
-    for (size_t i = 0; i < l->n; i++)
-        event_release(&l->items[i]);
-    free(l->items);
-    memset(l, 0, sizeof(*l));
-}
 
 void store_close(store_t *st)
 {
@@ -73,111 +59,6 @@ int store_commit(store_t *st, struct err *e)
 void store_rollback(store_t *st)
 {
     st->ops->rollback(st);
-}
-
-void store_fail_after(store_t *st, int n)
-{
-    st->ops->fail_after(st, n);
-}
-
-int store_setting_get(store_t *st, const char *key, char *out, size_t size, struct err *e)
-{
-    return st->ops->setting_get(st, key, out, size, e);
-}
-
-int store_setting_set(store_t *st, const char *key, const char *value, struct err *e)
-{
-    return st->ops->setting_set(st, key, value, e);
-}
-
-int store_unit_add(store_t *st, struct unit *u, struct err *e)
-{
-    return st->ops->unit_add(st, u, e);
-}
-
-int store_unit_get(store_t *st, int64_t id, struct unit *u, struct err *e)
-{
-    return st->ops->unit_get(st, id, u, e);
-}
-
-int store_unit_find(store_t *st, const char *name, struct unit *u, struct err *e)
-{
-    return st->ops->unit_find(st, name, u, e);
-}
-
-int store_unit_list(store_t *st, struct unit **out, size_t *n, struct err *e)
-{
-    return st->ops->unit_list(st, out, n, e);
-}
-
-int store_user_add(store_t *st, struct user *u, struct err *e)
-{
-    return st->ops->user_add(st, u, e);
-}
-
-int store_user_find(store_t *st, const char *username, struct user *u, struct err *e)
-{
-    return st->ops->user_find(st, username, u, e);
-}
-
-int store_user_get(store_t *st, int64_t id, struct user *u, struct err *e)
-{
-    return st->ops->user_get(st, id, u, e);
-}
-
-int store_user_list(store_t *st, struct user **out, size_t *n, struct err *e)
-{
-    return st->ops->user_list(st, out, n, e);
-}
-
-int store_ref_add(store_t *st, int table, struct ref *r, struct err *e)
-{
-    return st->ops->ref_add(st, table, r, e);
-}
-
-int store_ref_find(store_t *st, int table, const char *name, struct ref *r, struct err *e)
-{
-    return st->ops->ref_find(st, table, name, r, e);
-}
-
-int store_ref_get(store_t *st, int table, int64_t id, struct ref *r, struct err *e)
-{
-    return st->ops->ref_get(st, table, id, r, e);
-}
-
-int store_ref_list(store_t *st, int table, struct ref **out, size_t *n, struct err *e)
-{
-    return st->ops->ref_list(st, table, out, n, e);
-}
-
-int store_ref_set_active(store_t *st, int table, int64_t id, int active, struct err *e)
-{
-    return st->ops->ref_set_active(st, table, id, active, e);
-}
-
-int store_limits_load(store_t *st, struct limits *l, struct err *e)
-{
-    return st->ops->limits_load(st, l, e);
-}
-
-int store_limit_set(store_t *st, int kind, int urgency, struct time_limit lim, struct err *e)
-{
-    return st->ops->limit_set(st, kind, urgency, lim, e);
-}
-
-int store_calendar_load(store_t *st, struct calendar *cal, struct err *e)
-{
-    return st->ops->calendar_load(st, cal, e);
-}
-
-int store_calendar_set_year(store_t *st, int year, int mode, struct err *e)
-{
-    return st->ops->calendar_set_year(st, year, mode, e);
-}
-
-int store_calendar_set_day(store_t *st, int64_t date, int kind, const char *name, struct err *e)
-{
-    return st->ops->calendar_set_day(st, date, kind, name, e);
 }
 
 int store_counter_next(store_t *st, const char *name, int64_t *value, struct err *e)
@@ -223,33 +104,6 @@ int store_fact_scan(store_t *st, int64_t from, int64_t to, int flags,
     return st->ops->fact_scan(st, from, to, flags, cb, ctx, e);
 }
 
-void rules_row_release(struct rules_row *r)
-{
-    free(r->body);
-    r->body = NULL;
-}
-
-int store_rules_get(store_t *st, int version, struct rules_row *out, struct err *e)
-{
-    memset(out, 0, sizeof(*out));
-    if (version < 0)
-        return err_set(e, ERR_INVALID, "rules", "rule set version %d is not a version", version);
-    return st->ops->rules_get(st, version, out, e);
-}
-
-int store_rules_add(store_t *st, struct rules_row *r, struct err *e)
-{
-    if (!r->body || !r->name[0])
-        return err_set(e, ERR_INVALID, "rules", "a rule set needs a name and a body");
-    return st->ops->rules_add(st, r, e);
-}
-
-int store_rules_list(store_t *st, struct rules_row **out, size_t *n, struct err *e)
-{
-    *out = NULL;
-    *n = 0;
-    return st->ops->rules_list(st, out, n, e);
-}
 
 int store_chain_head(store_t *st, int64_t *last_id, char hash[65], struct err *e)
 {
@@ -284,46 +138,6 @@ int store_appeal_scan(store_t *st, int (*cb)(const struct appeal *a, void *ctx),
                       struct err *e)
 {
     return st->ops->appeal_scan(st, cb, ctx, e);
-}
-
-int store_session_add(store_t *st, const struct session_row *s, struct err *e)
-{
-    return st->ops->session_add(st, s, e);
-}
-
-int store_session_get(store_t *st, const char *token_hash, struct session_row *s, struct err *e)
-{
-    return st->ops->session_get(st, token_hash, s, e);
-}
-
-int store_session_delete(store_t *st, const char *token_hash, struct err *e)
-{
-    return st->ops->session_delete(st, token_hash, e);
-}
-
-int store_session_purge(store_t *st, int64_t now, struct err *e)
-{
-    return st->ops->session_purge(st, now, e);
-}
-
-int store_throttle_get(store_t *st, const char *key, struct throttle *t, struct err *e)
-{
-    return st->ops->throttle_get(st, key, t, e);
-}
-
-int store_throttle_put(store_t *st, const char *key, const struct throttle *t, struct err *e)
-{
-    return st->ops->throttle_put(st, key, t, e);
-}
-
-int store_throttle_clear(store_t *st, const char *key, struct err *e)
-{
-    return st->ops->throttle_clear(st, key, e);
-}
-
-int store_rate_hit(store_t *st, const char *key, int64_t window, int *count, struct err *e)
-{
-    return st->ops->rate_hit(st, key, window, count, e);
 }
 
 /* ---- moving a whole site ---- */
@@ -462,58 +276,4 @@ int store_rec_where(store_t *st, const char *table, const char *column, int64_t 
 {
     struct value v = {.type = VAL_INT, .i = id};
     return store_rec_scan(st, table, column, &v, cb, ctx, e);
-}
-
-static struct value *row_slot(struct row *r, const char *name)
-{
-    for (int i = 0; i < r->n; i++)
-        if (!strcmp(r->name[i], name))
-            return &r->v[i];
-    if (r->n >= ROW_MAX_COLS)
-        abort(); /* a programming error: rows are built from fixed column lists */
-    r->name[r->n] = name;
-    return &r->v[r->n++];
-}
-
-void row_set_int(struct row *r, const char *name, int64_t v)
-{
-    *row_slot(r, name) = (struct value){.type = VAL_INT, .i = v};
-}
-
-void row_set_id(struct row *r, const char *name, int64_t id)
-{
-    *row_slot(r, name) = id ? (struct value){.type = VAL_INT, .i = id}
-                            : (struct value){.type = VAL_NULL};
-}
-
-void row_set_text(struct row *r, const char *name, const char *s)
-{
-    *row_slot(r, name) = s ? (struct value){.type = VAL_TEXT, .s = s}
-                           : (struct value){.type = VAL_NULL};
-}
-
-const struct value *row_get(const struct row *r, const char *name)
-{
-    for (int i = 0; i < r->n; i++)
-        if (!strcmp(r->name[i], name))
-            return &r->v[i];
-    return NULL;
-}
-
-int64_t row_int(const struct row *r, const char *name)
-{
-    const struct value *v = row_get(r, name);
-    if (!v)
-        return 0;
-    if (v->type == VAL_INT)
-        return v->i;
-    if (v->type == VAL_TEXT && v->s) /* a backend that hands numbers as text */
-        return strtoll(v->s, NULL, 10);
-    return 0;
-}
-
-const char *row_text(const struct row *r, const char *name)
-{
-    const struct value *v = row_get(r, name);
-    return v && v->type == VAL_TEXT && v->s ? v->s : "";
 }
