@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "core/policy.h"
+#include "core/text.h"
 #include "util/civil.h"
 #include "util/utf8.h"
 #include "util/xalloc.h"
@@ -39,6 +40,7 @@
 #define CONTENT_MAX 5000 /* characters */
 #define REASON_MAX  1000
 #define REPLY_MAX   5000
+#define EVIDENCE_MAX 500 /* characters of an evidence reference */
 
 /* ---- names ------------------------------------------------------------------------- */
 
@@ -246,12 +248,26 @@ static int check_text(struct ctx *c, const char *field, const char *s, size_t ma
                            action_code(c->act->type), appeal_name(c->cur), field);
         return 0;
     }
-    size_t len = strlen(s);
-    if (!utf8_valid(s, len))
-        return err_set(c->e, ERR_INVALID, field, "%s is not valid UTF-8", field);
-    if (utf8_count(s) > max)
-        return err_set(c->e, ERR_INVALID, field, "%s is longer than %zu characters", field,
-                       max);
+    if (required && text_blank(s))
+        return err_set(c->e, ERR_INVALID, field, "%s of appeal %s: %s is blank",
+                       action_code(c->act->type), appeal_name(c->cur), field);
+    return text_check(field, s, max, required, c->e);
+}
+
+/* Every free text an action carries, whatever the action: no note, reason, reply or
+ * evidence name is written into the history unchecked (required ones are checked again by
+ * their action, which knows they are required). */
+static int check_action_texts(struct ctx *c)
+{
+    const struct action *a = c->act;
+    if (check_text(c, "reason", a->reason, REASON_MAX, 0) < 0 ||
+        check_text(c, "note", a->note, REASON_MAX, 0) < 0 ||
+        check_text(c, "text", a->text, REPLY_MAX, 0) < 0 ||
+        check_text(c, "record", a->record, REPLY_MAX, 0) < 0)
+        return -1;
+    for (int i = 0; i < a->n_evidence && i < APPEAL_MAX_EVIDENCE; i++)
+        if (check_text(c, "evidence", a->evidence[i], EVIDENCE_MAX, 0) < 0)
+            return -1;
     return 0;
 }
 
@@ -763,6 +779,8 @@ int appeal_apply(const struct appeal *cur, const struct action *act, const struc
     struct ctx c = {cur, act, rules, next, json_object(), e};
     appeal_copy(next, cur);
     int rc = check_actor(&c);
+    if (rc == 0)
+        rc = check_action_texts(&c);
     if (rc == 0 && !(transitions[act->type].from & (1u << cur->state)))
         rc = refuse_state(&c);
     if (rc == 0)

@@ -58,3 +58,28 @@ void mask_name(const char *name, char *out, size_t size)
         out[o++] = '*';
     out[o] = '\0';
 }
+
+void mask_address(const char *addr, char *out, size_t size)
+{
+    if (size)
+        out[0] = '\0';
+    if (!addr || !*addr || size < 2)
+        return;
+    /* Keep the place (district, town, road) and hide the door: at most the first six
+     * characters and never more than half, then four stars whatever was hidden. */
+    size_t total = utf8_valid(addr, strlen(addr)) ? utf8_count(addr) : 0;
+    size_t keep = total / 2 < 6 ? total / 2 : 6, o = 0;
+    const char *p = addr;
+    for (size_t i = 0; i < keep; i++) {
+        uint32_t cp;
+        int n = utf8_decode(p, &cp);
+        if (n <= 0 || o + (size_t)n + 5 > size)
+            break;
+        memcpy(out + o, p, (size_t)n);
+        o += (size_t)n;
+        p += n;
+    }
+    for (int i = 0; i < 4 && o + 1 < size; i++)
+        out[o++] = '*';
+    out[o] = '\0';
+}

@@ -9,6 +9,7 @@
 #define SHISHI_DOC_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "util/err.h"
@@ -118,6 +119,13 @@ const char *doc_cell_text(const struct cell *c, char out[CELL_TEXT_MAX]);
 
 /* Writes data to path + ".tmp" and renames it into place; on failure nothing is left at
  * either name and e says "cannot write <what> '<path>': <reason>". */
+/* The temporary file a renderer writes before renaming it over `path` ("PATH.tmp"), made
+ * safely: `path` must be absent or a regular file (not a FIFO, a device, a directory or a
+ * symbolic link, which a rename would replace); the temporary file is created anew with
+ * O_EXCL and O_NOFOLLOW (a stale one left by a crash is removed first, a link never
+ * followed). Returns the open file, its name in *tmp (free it), or NULL with e filled. */
+FILE *doc_out_open(const char *path, const char *what, char **tmp, struct err *e);
+
 int doc_write_file(const char *path, const char *what, const char *data, size_t len,
                    struct err *e);
 struct buf;

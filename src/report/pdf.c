@@ -646,17 +646,12 @@ static cairo_status_t sink_write(void *closure, const unsigned char *data, unsig
 
 int render_pdf(const struct doc *d, const char *path, struct err *e)
 {
-    size_t n = strlen(path) + sizeof(".tmp");
-    char *tmp = xmalloc(n);
-    snprintf(tmp, n, "%s.tmp", path);
+    char *tmp;
     /* Opened here rather than by cairo so a failure has its errno ("No such file or
      * directory") and a full disk is noticed at the write that hit it. */
-    struct sink sink = {fopen(tmp, "wb"), 0};
-    if (!sink.f) {
-        int rc = err_set(e, ERR_IO, "out", "cannot write PDF '%s': %s", path, strerror(errno));
-        free(tmp);
-        return rc;
-    }
+    struct sink sink = {doc_out_open(path, "PDF", &tmp, e), 0};
+    if (!sink.f)
+        return -1;
 
     cairo_surface_t *surface =
         cairo_pdf_surface_create_for_stream(sink_write, &sink, PAGE_W, PAGE_H);

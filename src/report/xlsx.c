@@ -294,16 +294,16 @@ static int fail(struct err *e, const char *path, const char *why)
 int render_xlsx(const struct doc *d, const char *path, struct err *e)
 {
     struct buf tmp = BUF_INIT;
-    buf_addf(&tmp, "%s.tmp", path);
+    char *made;
     /* libxlsxwriter reports a file it cannot create on stderr itself, at close: find out
-     * first, so the one error the user sees is ours. */
-    FILE *probe = fopen(tmp.ptr, "wb");
-    if (!probe) {
-        int ret = fail(e, path, strerror(errno));
-        buf_release(&tmp);
-        return ret;
-    }
+     * first, so the one error the user sees is ours; and the file it then writes is the
+     * regular file made here, never a link or a device. */
+    FILE *probe = doc_out_open(path, "XLSX", &made, e);
+    if (!probe)
+        return -1;
     fclose(probe);
+    buf_adds(&tmp, made);
+    free(made);
     lxw_workbook *wb = workbook_new(tmp.ptr);
     if (!wb) {
         buf_release(&tmp);

@@ -3,6 +3,7 @@
  * the chain (subject_append after the row change). Visits are inserted, never changed (the
  * tables' triggers refuse it too). */
 #include "service/lists.h"
+#include "core/text.h"
 #include "service/guard.h"
 #include "service/tx.h"
 
@@ -82,13 +83,12 @@ static const char *unit_name(struct service *svc, int64_t id, struct unit *buf)
 
 /* ---- list items -------------------------------------------------------------------------- */
 
-#define TEXT_MAX 2000 /* bytes of any one text field */
+#define TEXT_MAX 2000 /* characters of any one text field */
 
+/* Optional free text: the program's one rule for it (core/text.c). */
 static int check_text(const char *field, const char *s, struct err *e)
 {
-    if (s && strlen(s) > TEXT_MAX)
-        return err_set(e, ERR_INVALID, field, "%s is longer than %d bytes", field, TEXT_MAX);
-    return 0;
+    return text_check(field, s, TEXT_MAX, 0, e);
 }
 
 static int do_task_add(struct service *svc, const struct actor *who, const struct task_req *req,

@@ -4,6 +4,7 @@
  * a write transaction that ends with exactly one subject_append() of subject "project"
  * whose seq is the row's new last_seq. Progress entries live only in those events. */
 #include "service/project.h"
+#include "core/text.h"
 #include "service/guard.h"
 #include "service/tx.h"
 
@@ -31,11 +32,10 @@ static int parse_day(const char *field, const char *s, int64_t *d, struct err *e
     return 0;
 }
 
+/* Optional free text: the program's one rule for it (core/text.c). */
 static int check_text(const char *field, const char *s, struct err *e)
 {
-    if (s && utf8_count(s) > TEXT_MAX)
-        return err_set(e, ERR_INVALID, field, "%s is longer than %d characters", field, TEXT_MAX);
-    return 0;
+    return text_check(field, s, TEXT_MAX, 0, e);
 }
 
 static const char *state_word(int s)

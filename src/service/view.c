@@ -149,7 +149,7 @@ json_t *view_appeal(const struct names *n, const struct appeal *a, int unmask, i
     json_object_set_new(o, "citizen_name", masked(a->citizen_name, mask_name, unmask));
     json_object_set_new(o, "phone", masked(a->phone, mask_phone, unmask));
     json_object_set_new(o, "id_number", masked(a->id_number, mask_id_number, unmask));
-    json_object_set_new(o, "address", str_or_null(a->address));
+    json_object_set_new(o, "address", masked(a->address, mask_address, unmask));
     json_object_set_new(o, "lead_unit", str_or_null(a->lead_unit_id ? names_unit(n, a->lead_unit_id)
                                                                      : NULL));
     json_t *assist = json_array();

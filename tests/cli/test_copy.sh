@@ -56,7 +56,7 @@ same_site() { # DB NAME
     run --db "$db" audit verify
     local want
     want="audit ok: $EVENTS events chained, $(sqlite3 "$SRC" 'SELECT count(*) FROM appeals') appeals match their history"
-    want="$want$(sqlite3 "$SRC" "SELECT CASE WHEN p + t + v > 0 THEN ', and so do ' || p || ' project' || iif(p = 1, '', 's') || ', ' || t || ' list item' || iif(t = 1, '', 's') || ' and ' || v || ' vote session' || iif(v = 1, '', 's') ELSE '' END FROM (SELECT (SELECT count(*) FROM projects) p, (SELECT count(*) FROM task_items) t, (SELECT count(*) FROM vote_sessions) v)")"
+    want="$want$(sqlite3 "$SRC" "SELECT CASE WHEN p + t + v + w > 0 THEN ', and so do ' || p || ' project' || iif(p = 1, '', 's') || ', ' || t || ' list item' || iif(t = 1, '', 's') || iif(w > 0, ', ', ' and ') || v || ' vote session' || iif(v = 1, '', 's') || iif(w > 0, ' and ' || w || ' visit' || iif(w = 1, '', 's'), '') ELSE '' END FROM (SELECT (SELECT count(*) FROM projects) p, (SELECT count(*) FROM task_items) t, (SELECT count(*) FROM vote_sessions) v, (SELECT count(*) FROM visits) w)")"
     check_eq "$name: audit verify" "$OUT" "$want"
     run --db "$db" "${REPORT_ARGS[@]}"
     printf '%s\n' "$OUT" >"$T/report.$name"

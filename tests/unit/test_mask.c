@@ -133,8 +133,22 @@ static void test_small_buffers(void)
     CHECK(out[0] == 'Z' && out[1] == 'Z');
 }
 
+static void test_address(void)
+{
+    static const struct row rows[] = {
+        {"张家界市永定区南庄坪街道紫舞社区6栋1单元", "张家界市永定****"}, /* six kept */
+        {"人民路12号", "人民路****"},                     /* never more than half */
+        {"12号", "1****"},
+        {"甲", "****"},
+        {"", ""},
+        {NULL, ""},
+    };
+    run("mask_address", mask_address, rows, sizeof(rows) / sizeof(rows[0]));
+}
+
 int main(void)
 {
+    test_address();
     test_phone();
     test_id_number();
     test_name();
