@@ -41,12 +41,6 @@ struct store_ops {
     int (*copy_begin)(store_t *st, struct err *e);
     int (*row_insert)(store_t *st, const char *table, const struct row *r, struct err *e);
     int (*copy_finish)(store_t *st, struct err *e);
-    int (*rec_insert)(store_t *st, const char *table, const struct row *r, int64_t *id,
-                      struct err *e);
-    int (*rec_update)(store_t *st, const char *table, int64_t id, const struct row *r,
-                      struct err *e);
-    int (*rec_scan)(store_t *st, const char *table, const char *column, const struct value *eq,
-                    int (*cb)(const struct row *r, void *ctx), void *ctx, struct err *e);
 };
 
 /* Every backend's handle starts with this, so a backend's struct is a store_t. */

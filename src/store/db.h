@@ -27,7 +27,12 @@ enum db_engine { DB_SQLITE, DB_PG };
 /* Statements a caller expects may fail and goes on after (a duplicate name): on
  * PostgreSQL, inside a transaction, they run under a savepoint of their own, since a failed
  * statement there would abort the whole transaction (SQLite undoes just the statement). */
-enum db_flags { DB_MAY_FAIL = 1 };
+enum db_flags {
+    DB_MAY_FAIL = 1,
+    /* A text built at run time (struct buf): prepared for this one use, never cached; it
+     * must stay valid until db_done(). */
+    DB_ONCE = 2,
+};
 
 int db_engine(const struct db *d);
 
@@ -42,6 +47,14 @@ int db_col_null(struct db_stmt *q, int col);
 int64_t db_col_int(struct db_stmt *q, int col); /* 0 for NULL */
 const char *db_col_text(struct db_stmt *q, int col); /* "" for NULL */
 void db_done(struct db_stmt *q);                     /* resets; keeps it cached */
+/* The columns of a row, for statements whose columns are not known in advance
+ * (SELECT *): how many, their names (valid while stepping), each value as typed by the
+ * engine (integers as VAL_INT, everything else as text; text borrowed until the next step). */
+int db_col_count(struct db_stmt *q);
+const char *db_col_name(struct db_stmt *q, int col);
+void db_col_value(struct db_stmt *q, int col, struct value *v);
+/* Rows the last INSERT, UPDATE or DELETE of `q` changed (before db_done()). */
+int64_t db_changes(struct db_stmt *q);
 
 /* Runs a statement that returns no rows (or whose rows do not matter), then db_done(). */
 int db_run(struct db_stmt *q, const char *what, struct err *e);

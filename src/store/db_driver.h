@@ -17,6 +17,10 @@ struct db_driver {
     int64_t (*col_int)(struct db_stmt *q, int col);
     const char *(*col_text)(struct db_stmt *q, int col);
     void (*done)(struct db_stmt *q);
+    int (*col_count)(struct db_stmt *q);
+    const char *(*col_name)(struct db_stmt *q, int col);
+    void (*col_value)(struct db_stmt *q, int col, struct value *v);
+    int64_t (*changes)(struct db_stmt *q);
 };
 
 /* The first member of each driver's connection and statement. */

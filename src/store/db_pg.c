@@ -15,7 +15,7 @@
 #include "util/banned.h"
 
 #define STMT_CACHE 96
-#define MAX_PARAMS 48
+#define MAX_PARAMS (ROW_MAX_COLS + 1) /* a record update: every column and the id */
 
 struct pstmt {
     struct db_stmt base; /* first */
@@ -25,7 +25,7 @@ struct pstmt {
     int n; /* parameters bound (highest position) */
     const char *v[MAX_PARAMS];
     char num[MAX_PARAMS][24];
-    char *text;  /* the spill's SQL with $n (cached ones are prepared under `name`) */
+    char *text;  /* not cached: the SQL with $n, run unprepared; freed by db_done() */
     PGresult *r; /* after the first step */
     int row;
 };
@@ -36,7 +36,6 @@ struct pdb {
     store_t *owner;
     struct pstmt cache[STMT_CACHE];
     int ncache, nprepared;
-    struct pstmt spill; /* beyond the cache: run unprepared */
 };
 
 #define PQ_(q) ((struct pstmt *)(q))
@@ -57,8 +56,6 @@ void db_pg_free(struct db *base)
         return;
     struct pdb *d = PD(base);
     db_pg_forget(base);
-    PQclear(d->spill.r);
-    free(d->spill.text);
     free(d);
 }
 
@@ -118,10 +115,10 @@ static struct db_stmt *pg_prep(struct db *base, const char *sql, int flags, stru
     if (pg_alive(d->owner, e) < 0)
         return NULL;
     struct pstmt *q = NULL;
-    for (int i = 0; i < d->ncache && !q; i++)
+    for (int i = 0; i < d->ncache && !q && !(flags & DB_ONCE); i++)
         if (d->cache[i].sql == sql)
             q = &d->cache[i];
-    if (!q && d->ncache < STMT_CACHE) {
+    if (!q && d->ncache < STMT_CACHE && !(flags & DB_ONCE)) {
         q = &d->cache[d->ncache];
         *q = (struct pstmt){.base = {base}, .sql = sql};
         snprintf(q->name, sizeof(q->name), "d%d", d->nprepared++);
@@ -136,10 +133,8 @@ static struct db_stmt *pg_prep(struct db *base, const char *sql, int flags, stru
         PQclear(r);
         d->ncache++;
     }
-    if (!q) {
-        q = &d->spill;
-        PQclear(q->r);
-        free(q->text);
+    if (!q) { /* built at run time, or the cache is full: its own, freed by db_done() */
+        q = xcalloc(1, sizeof(*q));
         *q = (struct pstmt){.base = {base}, .sql = sql};
         struct buf b = BUF_INIT;
         dollars(sql, &b);
@@ -184,23 +179,41 @@ static int quiet_exec(struct pdb *d, const char *sql)
     return ok ? 0 : -1;
 }
 
+static void pg_done(struct db_stmt *base)
+{
+    struct pstmt *q = PQ_(base);
+    PQclear(q->r);
+    q->r = NULL;
+    q->n = 0;
+    if (q->text) {
+        free(q->text);
+        free(q);
+    }
+}
+
 static int pg_step(struct db_stmt *base, const char *what, struct err *e)
 {
     struct pstmt *q = PQ_(base);
     if (!q->r) {
         struct pdb *d = PD(base->d);
         int guard = (q->flags & DB_MAY_FAIL) && d->owner->depth > 0;
-        if (guard && quiet_exec(d, "SAVEPOINT guard") < 0)
-            return fail(d, NULL, what, e);
-        PGresult *r = q == &d->spill
+        if (guard && quiet_exec(d, "SAVEPOINT guard") < 0) {
+            fail(d, NULL, what, e);
+            pg_done(base);
+            return -1;
+        }
+        PGresult *r = q->text
                           ? PQexecParams(d->conn, q->text, q->n, NULL, q->v, NULL, NULL, 0)
                           : PQexecPrepared(d->conn, q->name, q->n, q->v, NULL, NULL, 0);
         ExecStatusType rs = PQresultStatus(r);
         int ok = rs == PGRES_COMMAND_OK || rs == PGRES_TUPLES_OK;
         if (guard)
             quiet_exec(d, ok ? "RELEASE guard" : "ROLLBACK TO guard; RELEASE guard");
-        if (!ok)
-            return fail(d, r, what, e);
+        if (!ok) {
+            fail(d, r, what, e);
+            pg_done(base);
+            return -1;
+        }
         q->r = r;
         q->row = -1;
     }
@@ -225,12 +238,36 @@ static const char *pg_col_text(struct db_stmt *base, int col)
     return PQgetvalue(q->r, q->row, col);
 }
 
-static void pg_done(struct db_stmt *base)
+
+static int pg_col_count(struct db_stmt *q)
+{
+    return PQ_(q)->r ? PQnfields(PQ_(q)->r) : 0;
+}
+
+static const char *pg_col_name(struct db_stmt *q, int col)
+{
+    return PQfname(PQ_(q)->r, col);
+}
+
+static void pg_col_value(struct db_stmt *base, int col, struct value *v)
 {
     struct pstmt *q = PQ_(base);
-    PQclear(q->r);
-    q->r = NULL;
-    q->n = 0;
+    memset(v, 0, sizeof(*v));
+    Oid t = PQftype(q->r, col);
+    if (PQgetisnull(q->r, q->row, col)) {
+        v->type = VAL_NULL;
+    } else if (t == 20 || t == 21 || t == 23) { /* int8, int2, int4 */
+        v->type = VAL_INT;
+        v->i = strtoll(PQgetvalue(q->r, q->row, col), NULL, 10);
+    } else {
+        v->type = VAL_TEXT;
+        v->s = PQgetvalue(q->r, q->row, col);
+    }
+}
+
+static int64_t pg_changes(struct db_stmt *q)
+{
+    return PQ_(q)->r ? strtoll(PQcmdTuples(PQ_(q)->r), NULL, 10) : 0;
 }
 
 static const struct db_driver pg_driver = {
@@ -242,6 +279,10 @@ static const struct db_driver pg_driver = {
     .col_int = pg_col_int,
     .col_text = pg_col_text,
     .done = pg_done,
+    .col_count = pg_col_count,
+    .col_name = pg_col_name,
+    .col_value = pg_col_value,
+    .changes = pg_changes,
 };
 
 struct db *db_pg_new(void *conn, store_t *owner)

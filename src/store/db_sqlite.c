@@ -23,7 +23,6 @@ struct ldb {
     sqlite3 *conn;  /* borrowed from the backend */
     struct lstmt cache[STMT_CACHE];
     int ncache;
-    struct lstmt spill; /* a statement beyond the cache: finalised by its db_done() */
 };
 
 #define LQ(q) ((struct lstmt *)(q))
@@ -39,7 +38,7 @@ static struct db_stmt *lite_prep(struct db *base, const char *sql, int flags, st
 {
     (void)flags; /* SQLite undoes a failed statement by itself */
     struct ldb *d = LD(base);
-    for (int i = 0; i < d->ncache; i++)
+    for (int i = 0; i < d->ncache && !(flags & DB_ONCE); i++)
         if (d->cache[i].sql == sql)
             return &d->cache[i].base;
     sqlite3_stmt *st = NULL;
@@ -48,10 +47,11 @@ static struct db_stmt *lite_prep(struct db *base, const char *sql, int flags, st
         fail(d, rc, "cannot prepare statement", e);
         return NULL;
     }
-    struct lstmt *q = d->ncache < STMT_CACHE ? &d->cache[d->ncache++] : &d->spill;
-    if (q == &d->spill)
-        sqlite3_finalize(q->st);
-    *q = (struct lstmt){.base = {base}, .sql = q == &d->spill ? NULL : sql, .st = st};
+    /* Not cached (built at run time, or the cache is full): its own, freed by db_done(),
+     * so that a scan's callback may run other statements of the kind meanwhile. */
+    int cache = d->ncache < STMT_CACHE && !(flags & DB_ONCE);
+    struct lstmt *q = cache ? &d->cache[d->ncache++] : xcalloc(1, sizeof(*q));
+    *q = (struct lstmt){.base = {base}, .sql = cache ? sql : NULL, .st = st};
     return &q->base;
 }
 
@@ -71,9 +71,9 @@ static void lite_bind_text(struct db_stmt *q, int i, const char *s)
 static void lite_done(struct db_stmt *base)
 {
     struct lstmt *q = LQ(base);
-    if (q == &LD(base->d)->spill) {
+    if (!q->sql) {
         sqlite3_finalize(q->st);
-        q->st = NULL;
+        free(q);
         return;
     }
     sqlite3_reset(q->st);
@@ -108,6 +108,40 @@ static const char *lite_col_text(struct db_stmt *q, int col)
     return v ? (const char *)v : "";
 }
 
+static int lite_col_count(struct db_stmt *q)
+{
+    return sqlite3_column_count(LQ(q)->st);
+}
+
+static const char *lite_col_name(struct db_stmt *q, int col)
+{
+    return sqlite3_column_name(LQ(q)->st, col);
+}
+
+static void lite_col_value(struct db_stmt *q, int col, struct value *v)
+{
+    sqlite3_stmt *st = LQ(q)->st;
+    memset(v, 0, sizeof(*v));
+    switch (sqlite3_column_type(st, col)) {
+    case SQLITE_NULL:
+        v->type = VAL_NULL;
+        break;
+    case SQLITE_INTEGER:
+        v->type = VAL_INT;
+        v->i = sqlite3_column_int64(st, col);
+        break;
+    default:
+        v->type = VAL_TEXT;
+        v->s = (const char *)sqlite3_column_text(st, col);
+        break;
+    }
+}
+
+static int64_t lite_changes(struct db_stmt *q)
+{
+    return sqlite3_changes64(LD(q->d)->conn);
+}
+
 static const struct db_driver lite_driver = {
     .prep = lite_prep,
     .bind_int = lite_bind_int,
@@ -117,6 +151,10 @@ static const struct db_driver lite_driver = {
     .col_int = lite_col_int,
     .col_text = lite_col_text,
     .done = lite_done,
+    .col_count = lite_col_count,
+    .col_name = lite_col_name,
+    .col_value = lite_col_value,
+    .changes = lite_changes,
 };
 
 struct db *db_sqlite_new(void *conn)
@@ -134,6 +172,5 @@ void db_sqlite_free(struct db *base)
         return;
     for (int i = 0; i < d->ncache; i++)
         sqlite3_finalize(d->cache[i].st);
-    sqlite3_finalize(d->spill.st);
     free(d);
 }

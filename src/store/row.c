@@ -222,3 +222,23 @@ void db_done(struct db_stmt *q)
 {
     q->d->drv->done(q);
 }
+
+int db_col_count(struct db_stmt *q)
+{
+    return q->d->drv->col_count(q);
+}
+
+const char *db_col_name(struct db_stmt *q, int col)
+{
+    return q->d->drv->col_name(q, col);
+}
+
+void db_col_value(struct db_stmt *q, int col, struct value *v)
+{
+    q->d->drv->col_value(q, col, v);
+}
+
+int64_t db_changes(struct db_stmt *q)
+{
+    return q->d->drv->changes(q);
+}

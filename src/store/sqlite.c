@@ -1068,104 +1068,7 @@ static int lite_copy_finish(store_t *st, struct err *e)
 
 /* ---- records: rows by column name (store_rec_*) ---------------------------------------- */
 
-static void bind_value(sqlite3_stmt *q, int i, const struct value *v)
-{
-    if (v->type == VAL_INT)
-        sqlite3_bind_int64(q, i, v->i);
-    else if (v->type == VAL_TEXT && v->s)
-        sqlite3_bind_text(q, i, v->s, -1, SQLITE_TRANSIENT);
-    else
-        sqlite3_bind_null(q, i);
-}
-
 /* Table and column names were checked by store.c (known table, plain identifiers). */
-static int lite_rec_insert(store_t *st, const char *table, const struct row *r, int64_t *id,
-                           struct err *e)
-{
-    struct lite *s = (struct lite *)st;
-    if (write_allowed(s, e) < 0)
-        return -1;
-    char sql[4096] = "INSERT INTO ";
-    append_ident(sql, sizeof(sql), table);
-    strncat(sql, " (", sizeof(sql) - strlen(sql) - 1);
-    for (int i = 0; i < r->n; i++) {
-        if (i)
-            strncat(sql, ", ", sizeof(sql) - strlen(sql) - 1);
-        append_ident(sql, sizeof(sql), r->name[i]);
-    }
-    strncat(sql, ") VALUES (", sizeof(sql) - strlen(sql) - 1);
-    for (int i = 0; i < r->n; i++)
-        strncat(sql, i ? ", ?" : "?", sizeof(sql) - strlen(sql) - 1);
-    strncat(sql, ")", sizeof(sql) - strlen(sql) - 1);
-    sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
-        return db_err(s, e, "cannot prepare an insert");
-    for (int i = 0; i < r->n; i++)
-        bind_value(q, i + 1, &r->v[i]);
-    char what[80];
-    snprintf(what, sizeof(what), "cannot add a row to '%s'", table);
-    int rc = step_done(s, q, what, e);
-    if (rc == 0 && id)
-        *id = sqlite3_last_insert_rowid(s->db);
-    sqlite3_finalize(q);
-    return rc;
-}
-
-static int lite_rec_update(store_t *st, const char *table, int64_t id, const struct row *r,
-                           struct err *e)
-{
-    struct lite *s = (struct lite *)st;
-    if (write_allowed(s, e) < 0)
-        return -1;
-    char sql[4096] = "UPDATE ";
-    append_ident(sql, sizeof(sql), table);
-    strncat(sql, " SET ", sizeof(sql) - strlen(sql) - 1);
-    for (int i = 0; i < r->n; i++) {
-        if (i)
-            strncat(sql, ", ", sizeof(sql) - strlen(sql) - 1);
-        append_ident(sql, sizeof(sql), r->name[i]);
-        strncat(sql, " = ?", sizeof(sql) - strlen(sql) - 1);
-    }
-    strncat(sql, " WHERE id = ?", sizeof(sql) - strlen(sql) - 1);
-    sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
-        return db_err(s, e, "cannot prepare an update");
-    for (int i = 0; i < r->n; i++)
-        bind_value(q, i + 1, &r->v[i]);
-    sqlite3_bind_int64(q, r->n + 1, id);
-    char what[80];
-    snprintf(what, sizeof(what), "cannot change a row of '%s'", table);
-    int rc = step_done(s, q, what, e);
-    if (rc == 0 && sqlite3_changes(s->db) == 0)
-        rc = err_set(e, ERR_NOT_FOUND, "id", "no row %lld in '%s'", (long long)id, table);
-    sqlite3_finalize(q);
-    return rc;
-}
-
-static int lite_rec_scan(store_t *st, const char *table, const char *column,
-                         const struct value *eq, int (*cb)(const struct row *r, void *ctx),
-                         void *ctx, struct err *e)
-{
-    struct lite *s = (struct lite *)st;
-    char sql[256] = "SELECT * FROM ";
-    append_ident(sql, sizeof(sql), table);
-    if (column) {
-        strncat(sql, " WHERE ", sizeof(sql) - strlen(sql) - 1);
-        append_ident(sql, sizeof(sql), column);
-        strncat(sql, eq && eq->type != VAL_NULL ? " = ?" : " IS NULL",
-                sizeof(sql) - strlen(sql) - 1);
-    }
-    strncat(sql, " ORDER BY id", sizeof(sql) - strlen(sql) - 1);
-    sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
-        return db_err(s, e, "cannot read the table");
-    if (column && eq && eq->type != VAL_NULL)
-        bind_value(q, 1, eq);
-    int rc = scan_rows(s, q, table, cb, ctx, e);
-    sqlite3_finalize(q);
-    return rc;
-}
-
 /* ---- the backend table ------------------------------------------------------------------ */
 
 static void op_close(store_t *st)
@@ -1306,9 +1209,6 @@ static const struct store_ops lite_ops = {
     .rows_clear = lite_rows_clear,
     .copy_begin = lite_copy_begin,
     .row_insert = lite_row_insert,
-    .rec_insert = lite_rec_insert,
-    .rec_update = lite_rec_update,
-    .rec_scan = lite_rec_scan,
     .copy_finish = lite_copy_finish,
 };
 

@@ -214,66 +214,6 @@ int store_copy_finish(store_t *st, struct err *e)
 
 /* ---- records ----------------------------------------------------------------------------- */
 
-static int rec_table(const char *table, struct err *e)
-{
-    for (const struct store_table *t = tables; t->name; t++)
-        if (!strcmp(t->name, table))
-            return t->rec ? 0 : err_set(e, ERR_INVALID, "table", "'%s' is not a record table",
-                                        table);
-    return err_set(e, ERR_INVALID, "table", "unknown table '%s'", table);
-}
 
-/* Column names reach SQL: lower-case letters, digits and '_' only. */
-static int plain_column(const char *name, struct err *e)
-{
-    if (!name || !*name || strlen(name) > 40)
-        return err_set(e, ERR_INVALID, "column", "bad column name");
-    for (const char *c = name; *c; c++)
-        if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_'))
-            return err_set(e, ERR_INVALID, "column", "bad column name '%s'", name);
-    return 0;
-}
 
-static int rec_check(const char *table, const struct row *r, struct err *e)
-{
-    if (rec_table(table, e) < 0)
-        return -1;
-    if (r->n <= 0 || r->n > ROW_MAX_COLS)
-        return err_set(e, ERR_INVALID, "row", "a row for '%s' needs 1 to %d columns", table,
-                       ROW_MAX_COLS);
-    for (int i = 0; i < r->n; i++)
-        if (plain_column(r->name[i], e) < 0)
-            return -1;
-    return 0;
-}
 
-int store_rec_insert(store_t *st, const char *table, const struct row *r, int64_t *id,
-                     struct err *e)
-{
-    if (rec_check(table, r, e) < 0)
-        return -1;
-    return st->ops->rec_insert(st, table, r, id, e);
-}
-
-int store_rec_update(store_t *st, const char *table, int64_t id, const struct row *r,
-                     struct err *e)
-{
-    if (rec_check(table, r, e) < 0)
-        return -1;
-    return st->ops->rec_update(st, table, id, r, e);
-}
-
-int store_rec_scan(store_t *st, const char *table, const char *column, const struct value *eq,
-                   int (*cb)(const struct row *r, void *ctx), void *ctx, struct err *e)
-{
-    if (rec_table(table, e) < 0 || (column && plain_column(column, e) < 0))
-        return -1;
-    return st->ops->rec_scan(st, table, column, eq, cb, ctx, e);
-}
-
-int store_rec_where(store_t *st, const char *table, const char *column, int64_t id,
-                    int (*cb)(const struct row *r, void *ctx), void *ctx, struct err *e)
-{
-    struct value v = {.type = VAL_INT, .i = id};
-    return store_rec_scan(st, table, column, &v, cb, ctx, e);
-}
