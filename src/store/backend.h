@@ -36,8 +36,6 @@ struct store_ops {
                        struct err *e);
     int (*rows_scan)(store_t *st, const char *table, int (*cb)(const struct row *r, void *ctx),
                      void *ctx, struct err *e);
-    int (*rows_count)(store_t *st, const char *table, int64_t *n, struct err *e);
-    int (*rows_clear)(store_t *st, const char *table, struct err *e);
     int (*copy_begin)(store_t *st, struct err *e);
     int (*row_insert)(store_t *st, const char *table, const struct row *r, struct err *e);
     int (*copy_finish)(store_t *st, struct err *e);

@@ -1298,31 +1298,6 @@ out:
     return rc;
 }
 
-static int pg_rows_count(store_t *st, const char *table, int64_t *n, struct err *e)
-{
-    struct pg *s = (struct pg *)st;
-    char sql[128] = "SELECT count(*) FROM ";
-    append_ident(sql, sizeof(sql), table);
-    PGresult *r = run_sql(s, sql, NULL, 0, "cannot count rows", e);
-    if (!r)
-        return -1;
-    *n = g64(r, 0, 0);
-    PQclear(r);
-    return 0;
-}
-
-static int pg_rows_clear(store_t *st, const char *table, struct err *e)
-{
-    struct pg *s = (struct pg *)st;
-    char sql[128] = "DELETE FROM ";
-    append_ident(sql, sizeof(sql), table);
-    PGresult *r = run_sql(s, sql, NULL, 0, "cannot empty the table", e);
-    if (!r)
-        return -1;
-    PQclear(r);
-    return 0;
-}
-
 /* PostgreSQL checks a foreign key row by row unless it was declared DEFERRABLE, and ours
  * are not: references within one table (a unit's parent, the appeal a merged appeal joined)
  * may point forward, so they are inserted empty and filled in by pg_copy_finish(). */
@@ -1486,8 +1461,6 @@ static const struct store_ops pg_ops = {
     .event_scan = pg_event_scan,
     .appeal_scan = pg_appeal_scan,
     .rows_scan = pg_rows_scan,
-    .rows_count = pg_rows_count,
-    .rows_clear = pg_rows_clear,
     .copy_begin = pg_copy_begin,
     .row_insert = pg_row_insert,
     .copy_finish = pg_copy_finish,

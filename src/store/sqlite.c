@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/audit.h"
+#include "util/buf.h"
 #include "util/embedded.h"
 #include "util/xalloc.h"
 
@@ -890,13 +891,6 @@ static int lite_appeal_scan(struct lite *s, int (*cb)(const struct appeal *a, vo
 
 /* ---- whole-site copy: generic rows ------------------------------------------------------ */
 
-/* Table names come from store.c's list; column names from the database. Quoted all the same. */
-static void append_ident(char *sql, size_t size, const char *name)
-{
-    size_t n = strlen(sql);
-    snprintf(sql + n, size > n ? size - n : 0, "\"%s\"", name);
-}
-
 /* Hands every row of prepared statement q to cb as a generic row; does not finalise q. */
 static int scan_rows(struct lite *s, sqlite3_stmt *q, const char *table,
                      int (*cb)(const struct row *r, void *ctx), void *ctx, struct err *e)
@@ -939,37 +933,16 @@ static int lite_rows_scan(store_t *st, const char *table,
                           int (*cb)(const struct row *r, void *ctx), void *ctx, struct err *e)
 {
     struct lite *s = (struct lite *)st;
-    char sql[128] = "SELECT * FROM ";
-    append_ident(sql, sizeof(sql), table);
-    strncat(sql, " ORDER BY rowid", sizeof(sql) - strlen(sql) - 1);
+    struct buf sql = BUF_INIT;
+    buf_addf(&sql, "SELECT * FROM \"%s\" ORDER BY rowid", table);
     sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+    int ok = sqlite3_prepare_v2(s->db, sql.ptr, -1, &q, NULL) == SQLITE_OK;
+    buf_release(&sql);
+    if (!ok)
         return db_err(s, e, "cannot read the table");
     int rc = scan_rows(s, q, table, cb, ctx, e);
     sqlite3_finalize(q);
     return rc;
-}
-
-static int lite_rows_count(store_t *st, const char *table, int64_t *n, struct err *e)
-{
-    struct lite *s = (struct lite *)st;
-    char sql[128] = "SELECT count(*) FROM ";
-    append_ident(sql, sizeof(sql), table);
-    sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
-        return db_err(s, e, "cannot count rows");
-    int rc = sqlite3_step(q) == SQLITE_ROW ? 0 : db_err(s, e, "cannot count rows");
-    *n = rc == 0 ? sqlite3_column_int64(q, 0) : 0;
-    sqlite3_finalize(q);
-    return rc;
-}
-
-static int lite_rows_clear(store_t *st, const char *table, struct err *e)
-{
-    struct lite *s = (struct lite *)st;
-    char sql[128] = "DELETE FROM ";
-    append_ident(sql, sizeof(sql), table);
-    return exec(s, sql, e);
 }
 
 static int lite_copy_begin(store_t *st, struct err *e)
@@ -1003,28 +976,27 @@ static int lite_copy_prepare(struct lite *s, const char *table, const struct row
     sqlite3_finalize(s->copy_ins);
     s->copy_ins = NULL;
     s->copy_table[0] = 0;
-    char sql[4096] = "INSERT INTO ";
-    append_ident(sql, sizeof(sql), table);
-    strncat(sql, " (", sizeof(sql) - strlen(sql) - 1);
+    struct buf sql = BUF_INIT;
+    buf_addf(&sql, "INSERT INTO \"%s\" (", table);
     int nused = 0;
     for (int i = 0; i < r->n && i < ROW_MAX_COLS; i++) {
         int has;
-        if (lite_has_column(s, table, r->name[i], &has, e) < 0)
+        if (lite_has_column(s, table, r->name[i], &has, e) < 0) {
+            buf_release(&sql);
             return -1;
+        }
         if (!has)
             continue;
-        if (nused)
-            strncat(sql, ", ", sizeof(sql) - strlen(sql) - 1);
-        append_ident(sql, sizeof(sql), r->name[i]);
+        buf_addf(&sql, "%s\"%s\"", nused ? ", " : "", r->name[i]);
         s->copy_used[nused++] = i;
     }
-    strncat(sql, ") VALUES (", sizeof(sql) - strlen(sql) - 1);
+    buf_adds(&sql, ") VALUES (");
     for (int k = 0; k < nused; k++)
-        strncat(sql, k ? ", ?" : "?", sizeof(sql) - strlen(sql) - 1);
-    strncat(sql, ")", sizeof(sql) - strlen(sql) - 1);
-    if (strlen(sql) >= sizeof(sql) - 1)
-        return err_set(e, ERR_DB, "", "cannot copy into '%s': too many columns", table);
-    if (sqlite3_prepare_v2(s->db, sql, -1, &s->copy_ins, NULL) != SQLITE_OK)
+        buf_adds(&sql, k ? ", ?" : "?");
+    buf_adds(&sql, ")");
+    int ok = sqlite3_prepare_v2(s->db, sql.ptr, -1, &s->copy_ins, NULL) == SQLITE_OK;
+    buf_release(&sql);
+    if (!ok)
         return db_err(s, e, "cannot copy a row");
     s->copy_nused = nused;
     snprintf(s->copy_table, sizeof(s->copy_table), "%s", table);
@@ -1205,8 +1177,6 @@ static const struct store_ops lite_ops = {
     .event_scan = op_event_scan,
     .appeal_scan = op_appeal_scan,
     .rows_scan = lite_rows_scan,
-    .rows_count = lite_rows_count,
-    .rows_clear = lite_rows_clear,
     .copy_begin = lite_copy_begin,
     .row_insert = lite_row_insert,
     .copy_finish = lite_copy_finish,
