@@ -14,8 +14,6 @@ struct store_ops {
     int (*begin_read)(store_t *st, struct err *e);
     int (*commit)(store_t *st, struct err *e);
     void (*rollback)(store_t *st);
-    int (*counter_next)(store_t *st, const char *name, int64_t *value, struct err *e);
-    int (*counter_peek)(store_t *st, const char *name, int64_t *value, struct err *e);
     int (*appeal_insert)(store_t *st, struct appeal *a, struct err *e);
     int (*appeal_update)(store_t *st, const struct appeal *a, int64_t expected_version,
                          struct err *e);

@@ -529,41 +529,6 @@ static int one_row(struct pg *s, const char *sql, int64_t id, const char *key,
 
 /* ---- appeals -------------------------------------------------------------------------- */
 
-static int pg_counter_next(store_t *st, const char *name, int64_t *value, struct err *e)
-{
-    static const char sql[] = "INSERT INTO counters (name, value) VALUES ($1, 1) "
-                              "ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 "
-                              "RETURNING value";
-    struct pg *s = (struct pg *)st;
-    if (write_allowed(s, e) < 0)
-        return -1;
-    struct params p = {0};
-    p_text(&p, name);
-    PGresult *r = run(s, sql, &p, "cannot advance counter", e);
-    if (!r)
-        return -1;
-    int ok = PQntuples(r) == 1;
-    if (ok)
-        *value = g64(r, 0, 0);
-    PQclear(r);
-    if (!ok)
-        return err_set(e, ERR_DB, "", "cannot advance counter: no value returned");
-    return 0;
-}
-
-static int pg_counter_peek(store_t *st, const char *name, int64_t *value, struct err *e)
-{
-    static const char sql[] = "SELECT value FROM counters WHERE name = $1";
-    struct params p = {0};
-    p_text(&p, name);
-    PGresult *r = run((struct pg *)st, sql, &p, "cannot read counter", e);
-    if (!r)
-        return -1;
-    *value = PQntuples(r) > 0 ? g64(r, 0, 0) : 0;
-    PQclear(r);
-    return 0;
-}
-
 /* The assisting units ride along as a last column, "id,id,..." in the order given. */
 #define APPEAL_COLS                                                                                \
     "id, code, title, content, channel_id, coalesce(area_id, 0), kind, urgency, complex, "         \
@@ -1447,8 +1412,6 @@ static const struct store_ops pg_ops = {
     .begin_read = pg_begin_read,
     .commit = pg_commit,
     .rollback = pg_rollback,
-    .counter_next = pg_counter_next,
-    .counter_peek = pg_counter_peek,
     .appeal_insert = pg_appeal_insert,
     .appeal_update = pg_appeal_update,
     .appeal_get = pg_appeal_get,

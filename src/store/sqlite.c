@@ -325,40 +325,6 @@ static int one_row(struct lite *s, const char *sql, int64_t id, const char *key,
 
 /* ---- appeals -------------------------------------------------------------------------- */
 
-/* Two statements rather than one with RETURNING: SQLite runs RETURNING through an
- * ephemeral table, which made this cost as much as inserting an appeal (bench/README.md). */
-static int lite_counter_peek(struct lite *s, const char *name, int64_t *value, struct err *e);
-
-static int lite_counter_next(struct lite *s, const char *name, int64_t *value, struct err *e)
-{
-    static const char sql[] = "INSERT INTO counters (name, value) VALUES (?, 1) "
-                              "ON CONFLICT (name) DO UPDATE SET value = value + 1";
-    if (write_allowed(s, e) < 0)
-        return -1;
-    sqlite3_stmt *st = prep(s, sql, e);
-    if (!st)
-        return -1;
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    if (step_done(s, st, "cannot advance counter", e) < 0)
-        return -1;
-    return lite_counter_peek(s, name, value, e);
-}
-
-static int lite_counter_peek(struct lite *s, const char *name, int64_t *value, struct err *e)
-{
-    static const char sql[] = "SELECT value FROM counters WHERE name = ?";
-    sqlite3_stmt *st = prep(s, sql, e);
-    if (!st)
-        return -1;
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    *value = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    done(s, st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return db_err(s, e, "cannot read counter");
-    return 0;
-}
-
 #define APPEAL_COLS                                                                                \
     "id, code, title, content, channel_id, coalesce(area_id, 0), kind, urgency, complex, "         \
     "citizen_name, phone, id_number, address, state, coalesce(lead_unit_id, 0), received_at, "     \
@@ -1083,16 +1049,6 @@ static void op_rollback(store_t *st)
     lite_rollback((struct lite *)st);
 }
 
-static int op_counter_next(store_t *st, const char *name, int64_t *value, struct err *e)
-{
-    return lite_counter_next((struct lite *)st, name, value, e);
-}
-
-static int op_counter_peek(store_t *st, const char *name, int64_t *value, struct err *e)
-{
-    return lite_counter_peek((struct lite *)st, name, value, e);
-}
-
 static int op_appeal_insert(store_t *st, struct appeal *a, struct err *e)
 {
     return lite_appeal_insert((struct lite *)st, a, e);
@@ -1163,8 +1119,6 @@ static const struct store_ops lite_ops = {
     .begin_read = op_begin_read,
     .commit = op_commit,
     .rollback = op_rollback,
-    .counter_next = op_counter_next,
-    .counter_peek = op_counter_peek,
     .appeal_insert = op_appeal_insert,
     .appeal_update = op_appeal_update,
     .appeal_get = op_appeal_get,

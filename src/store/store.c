@@ -64,16 +64,6 @@ void store_rollback(store_t *st)
     st->ops->rollback(st);
 }
 
-int store_counter_next(store_t *st, const char *name, int64_t *value, struct err *e)
-{
-    return st->ops->counter_next(st, name, value, e);
-}
-
-int store_counter_peek(store_t *st, const char *name, int64_t *value, struct err *e)
-{
-    return st->ops->counter_peek(st, name, value, e);
-}
-
 int store_appeal_insert(store_t *st, struct appeal *a, struct err *e)
 {
     return st->ops->appeal_insert(st, a, e);
