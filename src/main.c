@@ -18,7 +18,9 @@ static const struct command commands[] = {
     {"init", cmd_init, "create or upgrade the database"},
     {"demo", cmd_demo, "load the Yongding District demo (永定区) into a new database"},
     {"unit", cmd_unit, "units: add --name N --kind K [--parent P] [--code C] | list"},
-    {"user", cmd_user, "users: add --username U --role R [--unit U] [--password-stdin] | list"},
+    {"user", cmd_user,
+     "users: add --username U --role R [--unit U] [--password-stdin] | list | passwd USER "
+     "(stdin) | disable USER | enable USER | set-unit USER --unit U | set-role USER --role R"},
     {"area", cmd_area, "focus areas (重点领域): add --name N | list | enable N | disable N"},
     {"channel", cmd_channel, "channels (渠道): add --name N | list | enable N | disable N"},
     {"register", cmd_register, "register an appeal (受理): --title --content --channel --kind"},
@@ -65,7 +67,8 @@ static const struct command commands[] = {
     {"vote", cmd_vote,
      "deputies' vote on livelihood projects (人大票决制): create | deputy | candidate | open | ballot | close | show | list"},
     {"policy", cmd_policy, "who may do what: the policy table [--format markdown|json]"},
-    {"serve", cmd_serve, "HTTP JSON API: [--listen 127.0.0.1:8080] [--threads N] [--quiet]"},
+    {"serve", cmd_serve, "HTTP JSON API: [--listen 127.0.0.1:8080] [--threads N] [--trusted-proxy ADDR] "
+                         "[--quiet]"},
     {NULL, NULL, NULL},
 };
 

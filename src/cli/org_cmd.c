@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
+#include <sodium.h>
+#include <time.h>
 
 #include "util/banned.h"
 
@@ -103,6 +105,68 @@ static int read_password(char *out, size_t size, struct err *e)
     return 0;
 }
 
+static int user_change_sub(const char *sub)
+{
+    static const char *const subs[] = {"passwd", "disable", "enable", "set-unit", "set-role"};
+    for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
+        if (!strcmp(sub, subs[i]))
+            return 1;
+    return 0;
+}
+
+/* user passwd|disable|enable|set-unit|set-role USERNAME: the service decides who may. */
+static int user_change(struct cli *c, const struct opts *o, const char *sub)
+{
+    struct err e = {0};
+    struct actor who;
+    struct user u;
+    char pw[300];
+    if (o->nargs != 2) {
+        err_set(&e, ERR_INVALID, "username", "user %s needs one USERNAME", sub);
+        return cli_fail(&e);
+    }
+    const char *name = o->args[1];
+    int64_t now = (int64_t)time(NULL);
+    if (!strcmp(sub, "passwd") && read_password(pw, sizeof(pw), &e) < 0)
+        return cli_fail(&e);
+    if (!strcmp(sub, "set-unit") && !opt_get(o, "unit")) {
+        err_set(&e, ERR_INVALID, "unit", "user set-unit needs --unit UNIT");
+        return cli_fail(&e);
+    }
+    if (!strcmp(sub, "set-role") && !opt_get(o, "role")) {
+        err_set(&e, ERR_INVALID, "role", "user set-role needs --role ROLE");
+        return cli_fail(&e);
+    }
+    if (cli_open(c, 0, &e) < 0 || svc_actor(&c->svc, c->as, &who, &e) < 0)
+        return cli_fail(&e);
+    int rc;
+    if (!strcmp(sub, "passwd"))
+        rc = svc_user_passwd(&c->svc, &who, name, pw, now, &e);
+    else if (!strcmp(sub, "set-unit"))
+        rc = svc_user_set_unit(&c->svc, &who, name, opt_get(o, "unit"), now, &u, &e);
+    else if (!strcmp(sub, "set-role"))
+        rc = svc_user_set_role(&c->svc, &who, name, opt_get(o, "role"), now, &u, &e);
+    else
+        rc = svc_user_set_active(&c->svc, &who, name, !strcmp(sub, "enable"), now, &e);
+    sodium_memzero(pw, sizeof(pw));
+    if (rc < 0)
+        return cli_fail(&e);
+    if (!strcmp(sub, "passwd"))
+        printf("用户 %s 的密码已更改，其会话已结束 (password of user %s changed, sessions ended)\n",
+               name, name);
+    else if (!strcmp(sub, "disable"))
+        printf("用户 %s 已停用，其会话已结束 (user %s disabled, sessions ended)\n", name, name);
+    else if (!strcmp(sub, "enable"))
+        printf("用户 %s 已启用 (user %s enabled)\n", name, name);
+    else if (!strcmp(sub, "set-unit"))
+        printf("用户 %s 已调至 %s (user %s moved to %s)\n", name, opt_get(o, "unit"), name,
+               opt_get(o, "unit"));
+    else
+        printf("用户 %s 的角色已改为%s (user %s is now %s)\n", name, role_label(u.role), name,
+               role_code(u.role));
+    return 0;
+}
+
 int cmd_user(struct cli *c, int argc, char **argv)
 {
     static const struct opt_spec spec[] = {
@@ -134,8 +198,13 @@ int cmd_user(struct cli *c, int argc, char **argv)
         printf("user %s (%s) added\n", u.username, role_label(u.role));
         return 0;
     }
+    if (user_change_sub(sub))
+        return user_change(c, &o, sub);
     if (strcmp(sub, "list") != 0) {
-        err_set(&e, ERR_INVALID, "", "unknown subcommand 'user %s' (add, list)", sub);
+        err_set(&e, ERR_INVALID, "",
+                "unknown subcommand 'user %s' (add, list, passwd, disable, enable, set-unit, "
+                "set-role)",
+                sub);
         return cli_fail(&e);
     }
     const char *format;
@@ -149,17 +218,19 @@ int cmd_user(struct cli *c, int argc, char **argv)
         free(u);
         return cli_fail(&e);
     }
-    static const char *const head[] = {"用户名", "姓名", "角色", "单位"};
+    static const char *const head[] = {"用户名", "姓名", "角色", "单位", "状态"};
     struct table t;
-    table_init(&t, 4, head);
+    table_init(&t, 5, head);
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++) {
         const char *row[] = {u[i].username, u[i].name, role_label(u[i].role),
-                             names_unit(&names, u[i].unit_id)};
+                             names_unit(&names, u[i].unit_id), u[i].active ? "启用" : "停用"};
         table_add(&t, row);
-        json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s}", "username", u[i].username,
-                                             "name", u[i].name, "role", role_code(u[i].role),
-                                             "unit", names_unit(&names, u[i].unit_id)));
+        json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:b}", "username",
+                                             u[i].username, "name", u[i].name, "role",
+                                             role_code(u[i].role), "unit",
+                                             names_unit(&names, u[i].unit_id), "active",
+                                             u[i].active));
     }
     if (!strcmp(format, "json"))
         cli_print_json(arr);

@@ -14,7 +14,7 @@ int cmd_serve(struct cli *c, int argc, char **argv)
     static const struct opt_spec spec[] = {COMMON_OPTS,           {"listen", OPT_VALUE},
                                            {"threads", OPT_VALUE}, {"max-body", OPT_VALUE},
                                            {"quiet", OPT_FLAG},    {"public-per-minute", OPT_VALUE},
-                                           {0, 0}};
+                                           {"trusted-proxy", OPT_MULTI}, {0, 0}};
     struct opts o;
     struct err e = {0};
     long threads, max_body, per_minute;
@@ -48,6 +48,31 @@ int cmd_serve(struct cli *c, int argc, char **argv)
         .public_per_minute = (int)per_minute,
         .quiet = opt_flag(&o, "quiet"),
     };
+    /* --trusted-proxy ADDR, repeatable, each a comma list. */
+    const char *given[SERVER_MAX_PROXIES];
+    char lists[SERVER_MAX_PROXIES][256];
+    int ngiven = opt_all(&o, "trusted-proxy", given, SERVER_MAX_PROXIES);
+    if (ngiven < 0) {
+        err_set(&e, ERR_INVALID, "trusted-proxy", "--trusted-proxy given more than %d times",
+                SERVER_MAX_PROXIES);
+        return cli_fail(&e);
+    }
+    for (int i = 0; i < ngiven; i++) {
+        snprintf(lists[i], sizeof(lists[i]), "%s", given[i]);
+        for (char *p = lists[i], *next; p; p = next) {
+            next = strchr(p, ',');
+            if (next)
+                *next++ = '\0';
+            if (!*p)
+                continue;
+            if (cfg.ntrusted_proxy >= SERVER_MAX_PROXIES) {
+                err_set(&e, ERR_INVALID, "trusted-proxy", "at most %d trusted proxies",
+                        SERVER_MAX_PROXIES);
+                return cli_fail(&e);
+            }
+            cfg.trusted_proxy[cfg.ntrusted_proxy++] = p;
+        }
+    }
     if (server_run(&cfg, &e) < 0)
         return cli_fail(&e);
     return 0;

@@ -333,17 +333,29 @@ static int set_sign_deadline(struct ctx *c)
 
 /* ---- the actions -------------------------------------------------------------------- */
 
+/* A phone: an optional leading '+', then 7 to 15 digits, with single '-' or ' ' only between
+ * digits (010-12345678, +86 138 1234 5678); "-------1234567" is no phone. */
 static int check_phone(struct ctx *c, const char *p)
 {
     if (!p || !*p)
         return 0;
     size_t n = strlen(p), digits = 0;
     for (size_t i = 0; i < n; i++) {
-        if (p[i] >= '0' && p[i] <= '9')
+        char ch = p[i];
+        if (ch >= '0' && ch <= '9') {
             digits++;
-        else if (!(p[i] == '-' || (p[i] == '+' && i == 0)))
-            return err_set(c->e, ERR_INVALID, "phone", "phone number '%s' has a character "
-                           "that is not a digit", p);
+        } else if (ch == '+' && i == 0) {
+            continue;
+        } else if (ch == '-' || ch == ' ') {
+            int after_digit = i > 0 && p[i - 1] >= '0' && p[i - 1] <= '9';
+            int before_digit = p[i + 1] >= '0' && p[i + 1] <= '9';
+            if (!after_digit || !before_digit)
+                return err_set(c->e, ERR_INVALID, "phone",
+                               "phone number '%s': a '%c' may stand only between digits", p, ch);
+        } else {
+            return err_set(c->e, ERR_INVALID, "phone",
+                           "phone number '%s' has a character that is not a digit", p);
+        }
     }
     if (digits < 7 || digits > 15)
         return err_set(c->e, ERR_INVALID, "phone", "phone number '%s' must have 7 to 15 digits",
@@ -351,12 +363,16 @@ static int check_phone(struct ctx *c, const char *p)
     return 0;
 }
 
+/* A resident ID number (GB 11643): 17 digits and a digit or X, the 7th to 14th the birth
+ * date, which must be a real day from 1900 on. The check character is not verified: numbers
+ * in use are entered from documents, and refusing one for its checksum would lose an appeal
+ * over a typing slip the handling unit can correct. */
 static int check_id_number(struct ctx *c, const char *s)
 {
     if (!s || !*s)
         return 0;
     size_t n = strlen(s);
-    int ok = n == 18;
+    int ok = n == 18 && s[0] != '0';
     for (size_t i = 0; ok && i < 17; i++)
         ok = s[i] >= '0' && s[i] <= '9';
     if (ok)
@@ -364,6 +380,14 @@ static int check_id_number(struct ctx *c, const char *s)
     if (!ok)
         return err_set(c->e, ERR_INVALID, "id_number",
                        "ID number must be 17 digits and a digit or X (18 characters)");
+    int y = (s[6] - '0') * 1000 + (s[7] - '0') * 100 + (s[8] - '0') * 10 + (s[9] - '0');
+    int m = (s[10] - '0') * 10 + (s[11] - '0'), d = (s[12] - '0') * 10 + (s[13] - '0');
+    static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (y < 1900 || m < 1 || m > 12 || d < 1 || d > days[m - 1] || (m == 2 && d == 29 && !leap))
+        return err_set(c->e, ERR_INVALID, "id_number",
+                       "ID number '%.6s********%.4s': its birth date %.4s-%.2s-%.2s is not a day",
+                       s, s + 14, s + 6, s + 10, s + 12);
     return 0;
 }
 

@@ -97,6 +97,32 @@ int user_validate(const struct user *u, struct err *e)
     return 0;
 }
 
+int user_password_validate(const char *password, struct err *e)
+{
+    size_t n = password ? strlen(password) : 0;
+    if (n < 8 || n > 256)
+        return err_set(e, ERR_INVALID, "password",
+                       "密码须为 8 到 256 个字符 (password must be 8 to 256 characters)");
+    return 0;
+}
+
+int user_change_validate(const struct user *before, const struct user *after, int self,
+                         struct err *e)
+{
+    if (user_validate(after, e) < 0)
+        return -1;
+    if (self && before->active && !after->active)
+        return err_set(e, ERR_FORBIDDEN, "username",
+                       "不能停用自己的账号 (you may not disable your own account '%s')",
+                       before->username);
+    if (self && before->role == ROLE_ADMIN && after->role != ROLE_ADMIN)
+        return err_set(e, ERR_FORBIDDEN, "role",
+                       "不能取消自己的管理员角色 (you may not take the admin role from your own "
+                       "account '%s')",
+                       before->username);
+    return 0;
+}
+
 int ref_validate(const struct ref *r, const char *what, struct err *e)
 {
     if (check_name(r->name, 20, what, e) < 0)

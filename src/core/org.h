@@ -58,6 +58,14 @@ int unit_kind_parse(const char *s);
 int unit_validate(const struct unit *u, const struct unit *parent, struct err *e);
 /* Checks a user: username of [A-Za-z0-9._-], 2..63 bytes; a role; handlers need a unit. */
 int user_validate(const struct user *u, struct err *e);
+/* Checks a new password: 8 to 256 bytes. */
+int user_password_validate(const char *password, struct err *e);
+/* Checks a change an admin makes to a user (`before` as stored, `after` as it would be):
+ * after must be a valid user, and nobody may disable, or take the admin role from, their
+ * own account (`self`: the change is the actor's own), which could leave a site with no
+ * admin. */
+int user_change_validate(const struct user *before, const struct user *after, int self,
+                         struct err *e);
 /* Checks an area or channel: a name of 1..20 characters, a code of [a-z0-9_-]. */
 int ref_validate(const struct ref *r, const char *what, struct err *e);
 

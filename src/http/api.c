@@ -473,6 +473,56 @@ static json_t *users_doc(struct request *r, struct err *e)
     return arr;
 }
 
+/* One user as an admin sees it (the phone masked, as in GET /users). */
+static json_t *user_doc(struct request *r, const char *username, struct err *e)
+{
+    struct user u;
+    struct names nm;
+    char phone[64];
+    if (store_user_find(r->svc->st, username, &u, e) < 0 || names_load(r->svc, &nm, e) < 0)
+        return NULL;
+    mask_phone(u.phone, phone, sizeof(phone));
+    json_t *doc = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b}", "id", (json_int_t)u.id,
+                            "username", u.username, "name", u.name, "role", role_code(u.role),
+                            "unit", names_unit(&nm, u.unit_id), "phone", phone, "active",
+                            u.active);
+    names_release(&nm);
+    return doc;
+}
+
+/* POST /api/v1/users/{username}/{password|disable|enable|unit|role}: the service decides
+ * who may. password, unit and role take {"password"|"unit"|"role": "..."}. */
+static json_t *change_user(struct request *r, const char *username, const char *what,
+                           struct err *e)
+{
+    int rc;
+    if (is(what, "disable") || is(what, "enable")) {
+        rc = svc_user_set_active(r->svc, &r->actor, username, is(what, "enable"), r->now, e);
+    } else if (is(what, "password") || is(what, "unit") || is(what, "role")) {
+        json_t *b = body_object(r, e);
+        const char *v;
+        if (!b)
+            return NULL;
+        rc = get_str(b, what, &v, e);
+        if (rc == 0 && !v)
+            rc = err_set(e, ERR_INVALID, what, "请提供 %s (the body needs \"%s\")", what, what);
+        if (rc == 0 && is(what, "password"))
+            rc = svc_user_passwd(r->svc, &r->actor, username, v, r->now, e);
+        else if (rc == 0 && is(what, "unit"))
+            rc = svc_user_set_unit(r->svc, &r->actor, username, v, r->now, NULL, e);
+        else if (rc == 0)
+            rc = svc_user_set_role(r->svc, &r->actor, username, v, r->now, NULL, e);
+        json_decref(b);
+    } else {
+        return err_set(e, ERR_NOT_FOUND, "path",
+                       "no such endpoint: POST /api/v1/users/%s/%s (password, disable, enable, "
+                       "unit, role)",
+                       username, what),
+               NULL;
+    }
+    return rc < 0 ? NULL : user_doc(r, username, e);
+}
+
 static json_t *add_org(struct request *r, const char *what, struct err *e)
 {
     json_t *b = body_object(r, e);
@@ -640,8 +690,9 @@ static json_t *audit_doc(struct request *r, struct err *e)
     struct audit_result res;
     if (svc_audit_verify(r->svc, &r->actor, &res, e) < 0)
         return NULL;
-    json_t *doc = json_pack("{s:b, s:I, s:I}", "ok", res.ok, "events", (json_int_t)res.events,
-                            "appeals", (json_int_t)res.appeals);
+    json_t *doc = json_pack("{s:b, s:I, s:I, s:I}", "ok", res.ok, "events",
+                            (json_int_t)res.events, "appeals", (json_int_t)res.appeals, "users",
+                            (json_int_t)res.users);
     if (!res.ok) {
         json_object_set_new(doc, "bad_event",
                             res.bad_event ? json_integer(res.bad_event) : json_null());
@@ -902,6 +953,8 @@ static json_t *route(struct request *r, struct err *e)
         if (get)
             return refs_doc(r, is(res, "areas") ? REF_AREA : REF_CHANNEL, e);
     }
+    if (is(res, "users") && n == 5 && post)
+        return change_user(r, seg[3], seg[4], e);
     if (is(res, "calendar") && n == 4 && get && (is(seg[3], "add") || is(seg[3], "is")))
         return calendar_doc(r, seg[3], e);
     if (is(res, "report") && n == 3 && get)

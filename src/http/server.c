@@ -53,19 +53,91 @@ static struct service *thread_service(struct err *e)
     return svc;
 }
 
+/* An address in one canonical text form (inet_ntop of its bytes); 0 when it is one. */
+static int canonical_ip(const char *text, size_t len, char *out, size_t size)
+{
+    char tmp[64];
+    unsigned char bin[16];
+    while (len && (*text == ' ' || *text == '\t'))
+        text++, len--;
+    while (len && (text[len - 1] == ' ' || text[len - 1] == '\t'))
+        len--;
+    if (len == 0 || len >= sizeof(tmp))
+        return -1;
+    memcpy(tmp, text, len);
+    tmp[len] = '\0';
+    if (inet_pton(AF_INET, tmp, bin) == 1)
+        return inet_ntop(AF_INET, bin, out, (socklen_t)size) ? 0 : -1;
+    if (inet_pton(AF_INET6, tmp, bin) == 1)
+        return inet_ntop(AF_INET6, bin, out, (socklen_t)size) ? 0 : -1;
+    return -1;
+}
+
+static int is_trusted(const struct server_config *cfg, const char *ip)
+{
+    char a[64];
+    for (int i = 0; i < cfg->ntrusted_proxy; i++) {
+        const char *p = cfg->trusted_proxy[i];
+        if (canonical_ip(p, strlen(p), a, sizeof(a)) == 0 && !strcmp(a, ip))
+            return 1;
+    }
+    return 0;
+}
+
+int server_check_proxies(const struct server_config *cfg, struct err *e)
+{
+    char a[64];
+    for (int i = 0; i < cfg->ntrusted_proxy; i++)
+        if (canonical_ip(cfg->trusted_proxy[i], strlen(cfg->trusted_proxy[i]), a, sizeof(a)) < 0)
+            return err_set(e, ERR_INVALID, "trusted-proxy",
+                           "--trusted-proxy '%s' 不是 IP 地址 (is not an IPv4 or IPv6 address)",
+                           cfg->trusted_proxy[i]);
+    return 0;
+}
+
+void server_client_addr(const struct server_config *cfg, const char *peer, const char *xff,
+                        const char *real_ip, char *out, size_t size)
+{
+    char hop[64];
+    snprintf(out, size, "%s", peer);
+    if (!is_trusted(cfg, peer))
+        return;
+    if (xff && *xff) {
+        /* From the right: each hop a trusted proxy added, until the first it did not. */
+        size_t end = strlen(xff);
+        for (;;) {
+            size_t start = end;
+            while (start > 0 && xff[start - 1] != ',')
+                start--;
+            if (canonical_ip(xff + start, end - start, hop, sizeof(hop)) < 0)
+                return; /* malformed: the last hop we could trust is the answer */
+            snprintf(out, size, "%s", hop);
+            if (!is_trusted(cfg, hop) || start == 0)
+                return;
+            end = start - 1;
+        }
+    }
+    if (real_ip && canonical_ip(real_ip, strlen(real_ip), hop, sizeof(hop)) == 0)
+        snprintf(out, size, "%s", hop);
+}
+
 static void client_addr(struct MHD_Connection *c, char *out, size_t size)
 {
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    char peer[64] = "-";
     snprintf(out, size, "-");
     if (!ci || !ci->client_addr)
         return;
     const struct sockaddr *sa = ci->client_addr;
     if (sa->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
-                  (socklen_t)size);
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, peer,
+                  (socklen_t)sizeof(peer));
     else if (sa->sa_family == AF_INET6)
-        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
-                  (socklen_t)size);
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, peer,
+                  (socklen_t)sizeof(peer));
+    server_client_addr(config, peer,
+                       MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For"),
+                       MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Real-IP"), out, size);
 }
 
 /* Queues `len` bytes of `body` (malloc'ed; taken here) with the headers every answer has. */
@@ -123,6 +195,49 @@ static enum MHD_Result fail(struct request *r, int code, const char *field, cons
     return send_json(r, api_error(r, &e));
 }
 
+/* Percent-decoding as libmicrohttpd does it, but a decoded NUL becomes DEL: a "%00" must not
+ * cut a path short (".../YD202101010001%00x" read as the appeal), and on_request refuses
+ * any control character in a path. */
+static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+    (void)cls;
+    (void)conn;
+    for (char *p = strstr(s, "%"); p; p = strstr(p + 1, "%"))
+        if (p[1] == '0' && p[2] == '0') {
+            p[1] = '7';
+            p[2] = 'f';
+        }
+    return MHD_http_unescape(s);
+}
+
+/* Whether s holds a control character (NUL comes as DEL, see unescape()). */
+static int has_control(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || (unsigned char)*s == 0x7f)
+            return 1;
+    return 0;
+}
+
+/* A value for the access log, percent-encoded where it could forge a line or a field:
+ * control characters, space, '%', '"' and DEL. */
+static void log_value(char *out, size_t size, const char *in)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t o = 0;
+    for (const unsigned char *p = (const unsigned char *)(in ? in : "-"); *p && o + 4 < size;
+         p++) {
+        if (*p <= 0x20 || *p == 0x7f || *p == '%' || *p == '"') {
+            out[o++] = '%';
+            out[o++] = hex[*p >> 4];
+            out[o++] = hex[*p & 15];
+        } else {
+            out[o++] = (char)*p;
+        }
+    }
+    out[o] = '\0';
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_size, void **con_cls)
@@ -155,6 +270,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_size = 0;
         return MHD_YES;
     }
+    if (has_control(url))
+        return fail(r, ERR_INVALID, "path", "the path holds a control character");
     /* r->path holds a cut copy of a longer path; routing that could reach another endpoint. */
     if (strlen(url) >= sizeof(r->path))
         return fail(r, ERR_NOT_FOUND, "path", "no such endpoint: the path is too long");
@@ -182,12 +299,16 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         return;
     if (!config->quiet) {
         /* The path only: query strings may carry personal data (a phone suffix). */
-        char path[128];
-        snprintf(path, sizeof(path), "%.*s", (int)strcspn(r->path, "?"), r->path);
+        char cut[128], path[400], method[40], user[200], addr[200];
+        snprintf(cut, sizeof(cut), "%.*s", (int)strcspn(r->path, "?"), r->path);
+        log_value(path, sizeof(path), cut);
+        log_value(method, sizeof(method), r->method);
+        log_value(user, sizeof(user), r->authed ? r->actor.name : "-");
+        log_value(addr, sizeof(addr), r->addr);
         pthread_mutex_lock(&log_lock);
         fprintf(stderr, "access addr=%s method=%s path=%s status=%d bytes=%zu ms=%.2f user=%s%s\n",
-                r->addr, r->method, path, r->status, r->bytes,
-                (double)(mono_ns() - r->start_ns) / 1e6, r->authed ? r->actor.name : "-",
+                addr, method, path, r->status, r->bytes,
+                (double)(mono_ns() - r->start_ns) / 1e6, user,
                 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
         pthread_mutex_unlock(&log_lock);
     }
@@ -200,6 +321,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 int server_run(const struct server_config *cfg, struct err *e)
 {
     config = cfg;
+    if (server_check_proxies(cfg, e) < 0)
+        return -1;
     struct sockaddr_in addr;
     memset(&addr, 0, sizeof(addr));
     addr.sin_family = AF_INET;
@@ -230,7 +353,7 @@ int server_run(const struct server_config *cfg, struct err *e)
         MHD_OPTION_THREAD_POOL_SIZE, threads ? threads : 1u, MHD_OPTION_CONNECTION_TIMEOUT,
         cfg->timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
         MHD_OPTION_CONNECTION_LIMIT, 1000u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-        MHD_OPTION_END);
+        MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_END);
     if (!d) {
         pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
         return err_set(e, ERR_IO, "listen", "cannot listen on %s:%u (in use, or not allowed)",

@@ -9,6 +9,8 @@
 
 #include "util/err.h"
 
+#define SERVER_MAX_PROXIES 16
+
 struct server_config {
     const char *db;          /* store URL */
     const char *host;        /* listen address, e.g. "127.0.0.1" */
@@ -18,7 +20,21 @@ struct server_config {
     unsigned timeout;        /* idle connection timeout in seconds */
     int public_per_minute;   /* public submissions per address per minute */
     int quiet;               /* no access log */
+    /* Reverse proxies whose X-Forwarded-For / X-Real-IP name the client (IPv4 or IPv6
+     * addresses, as given to --trusted-proxy); from any other peer those headers are
+     * ignored and the client is the TCP peer. */
+    const char *trusted_proxy[SERVER_MAX_PROXIES];
+    int ntrusted_proxy;
 };
+
+/* The client's address for throttling and rate limits: `peer` (the TCP peer, text), or, when
+ * the peer is one of cfg's trusted proxies, the address the proxy headers name: the
+ * rightmost X-Forwarded-For entry that is not itself a trusted proxy, else X-Real-IP.
+ * Either header may be NULL. A malformed entry ends the walk at the hop before it. */
+void server_client_addr(const struct server_config *cfg, const char *peer, const char *xff,
+                        const char *real_ip, char *out, size_t size);
+/* Checks cfg's trusted proxies: each must be an IPv4 or IPv6 address. */
+int server_check_proxies(const struct server_config *cfg, struct err *e);
 
 /* Serves until SIGINT or SIGTERM, then lets in-flight requests finish, closes every store
  * connection and returns 0; -1 with e filled if the server could not start. */

@@ -228,7 +228,7 @@ FILE *doc_out_open(const char *path, const char *what, char **tmp, struct err *e
     struct stat sb;
     *tmp = NULL;
     if (lstat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
-        err_set(e, ERR_INVALID, "out",
+        err_set(e, ERR_IO, "out",
                 "cannot write %s '%s': it exists and is %s, which writing would replace; give "
                 "--out a regular file",
                 what, path, file_kind(sb.st_mode));

@@ -357,9 +357,16 @@ int svc_bulletin_period(const char *month, const char *from, const char *to, int
 {
     if (!month)
         return parse_period(from, to, from_day, to_day, e);
-    int y, m, used = 0;
-    if (sscanf(month, "%4d-%2d%n", &y, &m, &used) != 2 || month[used] != 0 || m < 1 || m > 12 ||
-        y < 1900 || y > 9999)
+    /* exactly YYYY-MM: "2021-7" or " 2021-07" would be a guess at what was meant */
+    int digits = strlen(month) == 7 && month[4] == '-';
+    for (int i = 0; digits && i < 7; i++)
+        digits = i == 4 || (month[i] >= '0' && month[i] <= '9');
+    int y = 0, m = 0;
+    for (int i = 0; digits && i < 4; i++)
+        y = y * 10 + (month[i] - '0');
+    if (digits)
+        m = (month[5] - '0') * 10 + (month[6] - '0');
+    if (!digits || m < 1 || m > 12 || y < 1900 || y > 9999)
         return err_set(e, ERR_INVALID, "month", "month '%s' is not YYYY-MM", month);
     *from_day = civil_days(y, m, 1);
     *to_day = month_start(*from_day, 1) - 1;

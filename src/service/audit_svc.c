@@ -65,15 +65,19 @@ static struct seen *seen_at(struct walk *w, int64_t id)
 }
 
 /* The record kept for an event's subject: an appeal's, or another kind's (NULL if unknown). */
-static struct seen *seen_of(struct walk *w, const struct event *ev, int *unknown_kind)
+static struct seen *seen_of(struct walk *w, const struct event *ev, int *unknown_kind,
+                            const struct subject_kind **kind)
 {
     *unknown_kind = 0;
+    *kind = NULL;
     if (!ev->subject[0])
         return seen_at(w, ev->appeal_id);
     int k = 0;
     for (const struct subject_kind *sk = subject_kinds(); sk->name; sk++, k++)
-        if (!strcmp(sk->name, ev->subject) && k < KINDS_MAX)
+        if (!strcmp(sk->name, ev->subject) && k < KINDS_MAX) {
+            *kind = sk;
             return seen_in(&w->kinds[k].seen, &w->kinds[k].nseen, ev->subject_id);
+        }
     *unknown_kind = 1;
     return NULL;
 }
@@ -106,7 +110,8 @@ static int check_event(const struct event *ev, void *ctx)
         return broken(w, ev, "event %lld has no row digest, which every event since migration "
                       "0004 carries: it was forged", (long long)ev->id);
     int unknown_kind;
-    struct seen *s = seen_of(w, ev, &unknown_kind);
+    const struct subject_kind *kind;
+    struct seen *s = seen_of(w, ev, &unknown_kind, &kind);
     const char *of = ev->subject[0] ? ev->subject : "appeal";
     if (unknown_kind)
         return broken(w, ev, "event %lld names an unknown subject '%s'", (long long)ev->id,
@@ -117,6 +122,10 @@ static int check_event(const struct event *ev, void *ctx)
     if (ev->seq != s->seq + 1)
         return broken(w, ev, "event %lld is number %lld of its %s, out of order",
                       (long long)ev->id, (long long)ev->seq, of);
+    /* A subject whose history may start after its row (a user's first change) starts from
+     * the state its first event records. */
+    if (s->seq == 0 && kind && kind->history_optional)
+        s->state = ev->from_state;
     if (ev->from_state != s->state) {
         if (ev->subject[0])
             return broken(w, ev, "event %lld starts from state %d, but its %s was in state %d",
@@ -200,11 +209,13 @@ static int check_subjects(struct service *svc, struct walk *w, const struct subj
     for (size_t i = 0; i < n && w->res->ok; i++) {
         int64_t id = row_int(&rows[i].row, "id");
         int64_t last_seq = sk->once ? 1 : row_int(&rows[i].row, "last_seq");
-        int state = sk->once ? 1 : (int)row_int(&rows[i].row, "state");
+        int state = sk->once ? 1 : (int)row_int(&rows[i].row, sk->state);
         char idname[32];
         snprintf(idname, sizeof(idname), "#%lld", (long long)id);
-        const char *code = sk->once ? idname : row_text(&rows[i].row, "code");
+        const char *code = sk->label ? row_text(&rows[i].row, sk->label) : idname;
         struct seen *s = seen_in(&set->seen, &set->nseen, id);
+        if (sk->history_optional && s && s->seq == 0 && last_seq == 0)
+            continue; /* as added, never changed since */
         if (!s || s->seq == 0) {
             subject_broken(w, 0, "%s %s has no events: the row was made outside the workflow",
                            sk->name, code);
@@ -238,6 +249,8 @@ static int check_subjects(struct service *svc, struct walk *w, const struct subj
             w->res->votes++;
         else if (!strcmp(sk->name, "visit"))
             w->res->visits++;
+        else if (!strcmp(sk->name, "user"))
+            w->res->users++;
     }
     for (size_t id = 1; rc == 0 && w->res->ok && id < set->nseen; id++)
         if (set->seen[id].seq > 0 && !set->seen[id].has_row)

@@ -152,6 +152,17 @@ int svc_unit_add(struct service *svc, const struct actor *who, const char *name,
     IN_TX(svc, e, guard(who, SUBJ_UNIT, "add", e) < 0 ? -1 : unit_add(svc, name, code, kind, parent, out, e));
 }
 
+int svc_password_hash(const char *password, char out[160], struct err *e)
+{
+    _Static_assert(crypto_pwhash_STRBYTES <= 160, "struct user holds an Argon2id string");
+    if (user_password_validate(password, e) < 0)
+        return -1;
+    if (crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+        return err_set(e, ERR_IO, "password", "out of memory hashing the password");
+    return 0;
+}
+
 static int user_add(struct service *svc, const char *username, const char *name,
                     const char *role, const char *unit, const char *phone, const char *password,
                     struct user *out, struct err *e)
@@ -173,12 +184,8 @@ static int user_add(struct service *svc, const char *username, const char *name,
     if (user_validate(&u, e) < 0)
         return -1;
     if (password) {
-        size_t n = strlen(password);
-        if (n < 8 || n > 256)
-            return err_set(e, ERR_INVALID, "password", "password must be 8 to 256 characters");
-        if (crypto_pwhash_str(u.password_hash, password, n, crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                              crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-            return err_set(e, ERR_IO, "password", "out of memory hashing the password");
+        if (svc_password_hash(password, u.password_hash, e) < 0)
+            return -1;
     }
     if (store_user_add(svc->st, &u, e) < 0)
         return -1;

@@ -52,6 +52,21 @@ int svc_unit_add(struct service *svc, const struct actor *who, const char *name,
 int svc_user_add(struct service *svc, const struct actor *who, const char *username, const char *name, const char *role,
                  const char *unit, const char *phone, const char *password, struct user *out,
                  struct err *e);
+/* Hashes a new password (checked by user_password_validate) into an Argon2id string. */
+int svc_password_hash(const char *password, char out[160], struct err *e);
+/* Changes to a user, for admins (and the system operator); each runs in one transaction
+ * and is one event of subject "user" on the chain (service/user_svc.c). A new password or
+ * a disabled account ends the user's sessions at once. ERR_NOT_FOUND names a missing user,
+ * ERR_STATE a change that changes nothing (disabling a disabled user). A new password also
+ * lifts the account's login throttle (svc_login_forget_account). */
+int svc_user_passwd(struct service *svc, const struct actor *who, const char *username,
+                    const char *password, int64_t now, struct err *e);
+int svc_user_set_active(struct service *svc, const struct actor *who, const char *username,
+                        int active, int64_t now, struct err *e);
+int svc_user_set_unit(struct service *svc, const struct actor *who, const char *username,
+                      const char *unit, int64_t now, struct user *out, struct err *e);
+int svc_user_set_role(struct service *svc, const struct actor *who, const char *username,
+                      const char *role, int64_t now, struct user *out, struct err *e);
 /* Checks a password against a user's Argon2id hash; 0 when it matches. */
 int svc_password_check(const struct user *u, const char *password, struct err *e);
 int svc_ref_add(struct service *svc, const struct actor *who, int table, const char *name, const char *code, int sort,
@@ -225,8 +240,8 @@ void bulletin_release(struct bulletin *b);
 /* ---- audit ---- */
 struct audit_result {
     int64_t events, appeals;
-    int64_t subjects; /* projects, list items and vote sessions that match their history */
-    int64_t projects, items, votes, visits; /* the same by kind */
+    int64_t subjects; /* projects, list items, vote sessions, visits, users that match */
+    int64_t projects, items, votes, visits, users; /* the same by kind (users: changed ones) */
     int ok;
     int64_t bad_event; /* first broken event id (0 when the break is not one event) */
     char bad_appeal[APPEAL_CODE_LEN];
@@ -257,9 +272,16 @@ int svc_calendar_set_day(struct service *svc, const struct actor *who, const cha
 
 /* ---- accounts and sessions ---- */
 #define SESSION_TTL        (8 * 3600) /* a login lasts a working day */
-#define LOGIN_SLOW_AFTER   3          /* failures before each try must wait */
-#define LOGIN_LOCK_AFTER   10         /* failures before the key is locked */
-#define LOGIN_LOCK_SECONDS (15 * 60)
+/* Login throttling (service/auth.c; docs/operations.md explains the numbers). An account is
+ * slowed by its own failures; an address only by many failures across accounts, so that an
+ * office behind one NAT or a reverse proxy's clients do not lock each other out. */
+#define LOGIN_SLOW_AFTER      3         /* account failures before each try must wait */
+#define LOGIN_LOCK_AFTER      10        /* account failures before it is locked */
+#define LOGIN_ADDR_SLOW_AFTER 20        /* failures from one address before it must wait */
+#define LOGIN_ADDR_LOCK_AFTER 100       /* failures from one address before it is locked */
+#define LOGIN_LOCK_SECONDS    (15 * 60) /* how long a lock lasts */
+#define LOGIN_MAX_DELAY       60        /* the doubling wait stops here (seconds) */
+#define LOGIN_WINDOW_SECONDS  (15 * 60) /* failures are forgotten this long after the last */
 
 struct login {
     char token[65]; /* hand to the client; only its hash is stored */
@@ -268,11 +290,19 @@ struct login {
     struct actor actor;
 };
 /* Checks the password (Argon2id) with throttling per account and per address: after
- * LOGIN_SLOW_AFTER failures each try must wait, doubling up to a minute; after
- * LOGIN_LOCK_AFTER failures the account or address is refused for LOGIN_LOCK_SECONDS.
- * Errors: ERR_UNAUTHORIZED (one message whether the user exists or not), ERR_THROTTLED. */
+ * LOGIN_SLOW_AFTER failures of an account (LOGIN_ADDR_SLOW_AFTER of an address) each try
+ * must wait 1, 2, 4 ... up to LOGIN_MAX_DELAY seconds after the last failure; after
+ * LOGIN_LOCK_AFTER (LOGIN_ADDR_LOCK_AFTER) failures the key is refused for
+ * LOGIN_LOCK_SECONDS. The check and the count are one write transaction taken before the
+ * password is verified, so concurrent tries cannot pass a check together. Unknown and
+ * disabled users cost one Argon2id verify too. A right password wipes the account's
+ * failures. Errors: ERR_UNAUTHORIZED (one message whether the user exists or not),
+ * ERR_THROTTLED. */
 int svc_login(struct service *svc, const char *username, const char *password, const char *addr,
               int64_t now, struct login *out, struct err *e);
+/* Inside the caller's transaction: the account's failed logins are forgotten (an admin set
+ * a new password: the user may log in with it at once). The address counts stay. */
+int svc_login_forget_account(struct service *svc, const char *username, struct err *e);
 /* The actor behind a token, and the session's CSRF token; ERR_UNAUTHORIZED if none/expired. */
 int svc_session(struct service *svc, const char *token, int64_t now, struct actor *who,
                 char csrf[65], struct err *e);

@@ -1,4 +1,4 @@
-/* subject.c -- events of projects, list items and vote sessions on the one chain. */
+/* subject.c -- events of projects, list items, vote sessions and users on the one chain. */
 #include "service/subject.h"
 
 #include <sodium.h>
@@ -11,15 +11,23 @@
 
 #include "util/banned.h"
 
+#define NO_CHILD {NULL, NULL}
 static const struct subject_kind kinds[] = {
     {"project", "projects",
      {{"project_units", "project_id"}, {"milestones", "project_id"},
-      {"appeal_links", "project_id"}}, 0},
-    {"task", "task_items", {{NULL, NULL}, {NULL, NULL}, {NULL, NULL}}, 0},
+      {"appeal_links", "project_id"}},
+     "code", "state", 0, 0},
+    {"task", "task_items", {NO_CHILD, NO_CHILD, NO_CHILD}, "code", "state", 0, 0},
     {"vote", "vote_sessions",
-     {{"deputies", "session_id"}, {"vote_candidates", "session_id"}, {"ballots", "session_id"}}, 0},
-    {"visit", "visits", {{"visit_problems", "visit_id"}, {NULL, NULL}, {NULL, NULL}}, 1},
-    {NULL, NULL, {{NULL, NULL}, {NULL, NULL}, {NULL, NULL}}, 0},
+     {{"deputies", "session_id"}, {"vote_candidates", "session_id"}, {"ballots", "session_id"}},
+     "code", "state", 0, 0},
+    /* The digest covers password_hash too, so a hash swapped behind the program's back is
+     * caught; it is a SHA-256 over a salted Argon2id string and tells nothing about the
+     * password. Event details never carry the hash. */
+    {"user", "users", {NO_CHILD, NO_CHILD, NO_CHILD}, "username", "active", 1, 0},
+    /* A visit is written once, sealed by one event: named by its id, always state 1. */
+    {"visit", "visits", {{"visit_problems", "visit_id"}, NO_CHILD, NO_CHILD}, NULL, NULL, 0, 1},
+    {NULL, NULL, {NO_CHILD, NO_CHILD, NO_CHILD}, NULL, NULL, 0, 0},
 };
 
 const struct subject_kind *subject_kinds(void)

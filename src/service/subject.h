@@ -1,5 +1,5 @@
 /* subject.h -- the chain's subjects other than appeals: projects, list items and vote
- * sessions. Each is a row of a record table (store_rec_*) whose every change is an event of
+ * sessions, and users (every change an admin makes to one). Each is a row of a record table (store_rec_*) whose every change is an event of
  * the one hash chain, sealed with the digest of the row and its child rows as they stand
  * after the change. `audit verify` holds each row against the last event of its subject.
  *
@@ -20,8 +20,14 @@ struct subject_kind {
     struct {
         const char *table, *key; /* rows that belong to the subject: milestones.project_id */
     } child[SUBJECT_CHILDREN];
+    const char *label; /* the column that names a row in messages: "code", "username" */
+    const char *state; /* the column events' from/to states mirror: "state", "active" */
+    /* Rows may exist with no events yet (last_seq 0): users as `user add` made them, before
+     * their first change. Such a row is not held against the chain. */
+    int history_optional;
     int once; /* a record written once and sealed by one event (seq 1, state 1): its table
-                 has no code, state or last_seq column (visits) */
+                 has no state or last_seq column, label NULL names it by id
+                 (visits) */
 };
 
 /* The kinds, NULL-terminated; subject_find() by name (NULL when unknown). */

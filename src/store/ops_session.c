@@ -120,6 +120,37 @@ int store_throttle_clear(store_t *st, const char *key, struct err *e)
     return write_one(st, sql, key, 0, "cannot clear login failures", e);
 }
 
+/* The key's counters, held until the transaction ends. The zero row is inserted first so
+ * that even a key's first failures are serialised: PostgreSQL's FOR UPDATE locks only rows
+ * that exist. */
+int store_throttle_lock(store_t *st, const char *key, struct throttle *t, struct err *e)
+{
+    static const char sql_seed[] =
+        "INSERT INTO login_failures (key, failures, last_at, locked_until) "
+        "VALUES (?, 0, 0, 0) ON CONFLICT (key) DO NOTHING";
+    /* PostgreSQL only: the row lock that serialises two logins of one key under READ
+     * COMMITTED. SQLite has no FOR UPDATE and needs none: the caller is inside BEGIN
+     * IMMEDIATE, which admits one writer at a time. */
+    static const char pg_for_update[] =
+        "SELECT failures, last_at, locked_until FROM login_failures WHERE key = ? FOR UPDATE";
+    memset(t, 0, sizeof(*t));
+    if (write_one(st, sql_seed, key, 0, "cannot record login attempt", e) < 0)
+        return -1;
+    if (db_engine(st->db) != DB_PG)
+        return store_throttle_get(st, key, t, e);
+    struct db_stmt *q = db_prep(st->db, pg_for_update, 0, e);
+    if (!q)
+        return -1;
+    db_bind_text(q, 1, key);
+    return db_one(q, read_throttle, t, "login failures", e) < 0 ? -1 : 0;
+}
+
+int store_session_end_user(store_t *st, int64_t user_id, struct err *e)
+{
+    static const char sql[] = "DELETE FROM sessions WHERE user_id = ?";
+    return write_one(st, sql, NULL, user_id, "cannot end the user's sessions", e);
+}
+
 int store_rate_hit(store_t *st, const char *key, int64_t window, int *count, struct err *e)
 {
     /* "window" is quoted: PostgreSQL reserves the word, SQLite accepts it quoted too. */

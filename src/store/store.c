@@ -135,9 +135,10 @@ int store_appeal_scan(store_t *st, int (*cb)(const struct appeal *a, void *ctx),
 
 /* ---- moving a whole site ---- */
 
-/* `rec`: a campaign table (migrations 0008-0011) open to store_rec_*(). */
+/* `rec`: a table open to store_rec_*(): the campaign tables (migrations 0008-0011), and
+ * users, a subject of the chain since 0013 (service/user_svc.c). */
 static const struct store_table tables[] = {
-    {"units", 0, 0},          {"users", 0, 0},           {"areas", 1, 0},
+    {"units", 0, 0},          {"users", 0, 1},           {"areas", 1, 0},
     {"channels", 1, 0},       {"settings", 1, 0},        {"counters", 0, 0},
     {"time_limits", 0, 0},    {"calendar_years", 0, 0},  {"calendar_days", 0, 0},
     {"appeals", 0, 0},        {"appeal_units", 0, 0},    {"batches", 0, 1},

@@ -181,6 +181,11 @@ struct throttle {
 int store_throttle_get(store_t *st, const char *key, struct throttle *t, struct err *e);
 int store_throttle_put(store_t *st, const char *key, const struct throttle *t, struct err *e);
 int store_throttle_clear(store_t *st, const char *key, struct err *e);
+/* Inside a write transaction: key's counters (zeroes when new), and no other transaction
+ * may lock or change them until this one ends, so a check and its count are one step. */
+int store_throttle_lock(store_t *st, const char *key, struct throttle *t, struct err *e);
+/* Ends every session of one user (a disabled user, a reset password). */
+int store_session_end_user(store_t *st, int64_t user_id, struct err *e);
 /* Adds one to the counter of (key, window) and returns the new count. */
 int store_rate_hit(store_t *st, const char *key, int64_t window, int *count, struct err *e);
 

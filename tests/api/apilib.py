@@ -159,14 +159,17 @@ def setup_db(binary, db, units, users, password):
 
 
 class Server:
-    """`shishi --db DB serve --listen 127.0.0.1:PORT [--quiet]` for the length of a with
+    """`shishi --db DB serve --listen 127.0.0.1:PORT [ARGS] [--quiet]` for the length of a with
     block. Tries up to three free ports, waiting up to 30 s on each for GET /healthz to
     answer 200, and sets PORT. On leaving: SIGTERM and wait; check_exit counts a check that
     it exited 0; check_log counts a check that its stderr (kept in log_path) holds no
-    sanitizer report."""
+    sanitizer report; on_log, when given, is called with the whole log text."""
 
-    def __init__(self, binary, db, log_path, *, quiet=True, check_exit=True, check_log=True):
+    def __init__(self, binary, db, log_path, *, quiet=True, check_exit=True, check_log=True,
+                 args=(), on_log=None):
         self.binary, self.db, self.log_path = binary, db, log_path
+        self.on_log = on_log
+        self.args = list(args)  # more options for serve, e.g. ["--threads", "16"]
         self.quiet, self.check_exit, self.check_log = quiet, check_exit, check_log
         self.proc = None
 
@@ -178,7 +181,8 @@ class Server:
         try:
             for _ in range(3):
                 PORT = free_port()
-                argv = [self.binary, "--db", self.db, "serve", "--listen", f"127.0.0.1:{PORT}"]
+                argv = [self.binary, "--db", self.db, "serve", "--listen", f"127.0.0.1:{PORT}",
+                        *self.args]
                 self.proc = subprocess.Popen(argv + (["--quiet"] if self.quiet else []),
                                              stdout=subprocess.DEVNULL, stderr=self.log, env=env)
                 if self._wait_up():
@@ -220,6 +224,9 @@ class Server:
                 text = f.read()
             check("Sanitizer" not in text and "runtime error" not in text,
                   "no sanitizer report in the server's log", text[-2000:])
+        if self.on_log:
+            with open(self.log_path, encoding="utf-8", errors="replace") as f:
+                self.on_log(f.read())
         return False
 
 

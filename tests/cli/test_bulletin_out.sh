@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test_bulletin_out.sh -- `bulletin --out` writes PATH.tmp and renames it over PATH: it must
 # not replace what is not a regular file (a FIFO, a directory, a symbolic link; /dev/null as
-# root was the defect), nor follow a link planted at PATH.tmp, nor trip over a stale PATH.tmp.
+# root was the defect), nor follow a link planted at PATH.tmp, nor trip over a stale PATH.tmp;
+# and a month is exactly YYYY-MM.
 # usage: bash tests/cli/test_bulletin_out.sh /path/to/shishi
 set -euo pipefail
 # shellcheck source=tests/cli/lib.sh
@@ -29,4 +30,7 @@ echo stale >"$T/out.csv.tmp"
 expect_ok "a stale PATH.tmp left by a crash is replaced" bulletin --month "$month" --format csv --out "$T/out.csv"
 if [ -f "$T/out.csv" ] && [ ! -e "$T/out.csv.tmp" ]; then ok "the bulletin is written, no .tmp left"; else bad "the bulletin is written" "$(ls "$T")"; fi
 expect_ok "and written again over a regular file" bulletin --month "$month" --format pdf --out "$T/out.csv"
+# issue 16: a month is exactly YYYY-MM, not a guess
+refuse "month 2021-7 is refused" 1 "month '2021-7' is not YYYY-MM" -- bulletin --month 2021-7 --format csv --out "$T/m.csv"
+refuse "month 2021-07x is refused" 1 "is not YYYY-MM" -- bulletin --month 2021-07x --format csv --out "$T/m.csv"
 cli_end

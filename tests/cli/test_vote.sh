@@ -141,7 +141,7 @@ if [ -z "${SHISHI_TEST_DB_URL:-}" ]; then
     sqlite3 "$DB" "UPDATE vote_candidates SET yes = 5 WHERE seq = 2 AND session_id = (SELECT id FROM vote_sessions WHERE code = 'RD2021')"
     ss audit verify
     check_eq "audit verify after tampering: exit 3 (tampered)" "$RC" "3"
-    check_has "audit verify names the vote session" "$OUT" "audit FAILED: vote RD2021 does not match its history"
+    check_has "audit verify names the vote session" "$ERR" "shishi: audit failed: vote RD2021 does not match its history"
 fi
 
 cli_end

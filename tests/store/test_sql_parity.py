@@ -19,6 +19,9 @@ STORE = os.path.join(ROOT, "src", "store")
 
 # name -> why only one engine runs it
 OVERRIDES = {
+    "pg_for_update": "throttle_lock: the row lock that serialises two logins of one key under "
+                     "READ COMMITTED; SQLite has no FOR UPDATE and BEGIN IMMEDIATE already "
+                     "admits one writer",
     "lite_upsert": "counter_next: SQLite runs RETURNING through an ephemeral table, 25-43 us "
                    "against 9-14 us for upsert + SELECT (bench/README.md)",
     "pg_lock": "rules_add: READ COMMITTED lets two writers read one max(version); SQLite's "

@@ -718,7 +718,18 @@ static void test_parameters(void)
         {"标题", "内容", NULL, "43080219900101123", KIND_HELP, 0, 1, "id_number"},
         {"标题", "内容", NULL, "43080219900101123Y", KIND_HELP, 0, 1, "id_number"},
         {"标题", "内容", "+86 138", NULL, KIND_HELP, 0, 1, "phone"},
+        /* issue 16: separators only between digits; a birth date that is a day */
+        {"标题", "内容", "-------1234567", NULL, KIND_HELP, 0, 1, "phone"},
+        {"标题", "内容", "1381234567-", NULL, KIND_HELP, 0, 1, "phone"},
+        {"标题", "内容", "138--12345678", NULL, KIND_HELP, 0, 1, "phone"},
+        {"标题", "内容", NULL, "430802199013011234", KIND_HELP, 0, 1, "id_number"}, /* month 13 */
+        {"标题", "内容", NULL, "430802199002301234", KIND_HELP, 0, 1, "id_number"}, /* 30 Feb */
+        {"标题", "内容", NULL, "430802190002291234", KIND_HELP, 0, 1, "id_number"}, /* 1900 */
+        {"标题", "内容", NULL, "430802189912311234", KIND_HELP, 0, 1, "id_number"},
+        {"标题", "内容", NULL, "030802199001011234", KIND_HELP, 0, 1, "id_number"},
+        {"标题", "内容", "   ", NULL, KIND_HELP, 0, 1, "phone"},
         /* and the good ones */
+        {"标题", "内容", "010 1234 5678", "430802200002291234", KIND_HELP, 0, 1, NULL},
         {"标题", "内容", "+86-138-1234-5678", "43080219900101123x", KIND_HELP, 2, 1, NULL},
         {"标题", "内容", "1234567", "430802199001011234", KIND_SUGGEST, 0, 1, NULL},
     };

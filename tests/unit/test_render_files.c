@@ -534,7 +534,7 @@ static void test_errors(const struct doc *d)
         CHECK(!exists(tmp));
     }
 
-    /* A directory where the file should go: the rename fails, the temp file is removed. */
+    /* A directory where the file should go: refused before writing, no temp file left. */
     char *isdir = path_in("adir");
     CHECK_INT(mkdir(isdir, 0700), 0);
     struct buf t = BUF_INIT;

@@ -131,7 +131,7 @@ static void test_unwritable(const char *dir, const struct doc *d)
     CHECK(strstr(e.msg, path) != NULL);
     CHECK(!exists(path));
 
-    /* The path is a directory: the PDF is written, the rename fails, the temporary goes. */
+    /* The path is a directory: refused before anything is written, no temporary left. */
     snprintf(path, sizeof(path), "%s/taken", dir);
     CHECK_INT(mkdir(path, 0700), 0);
     err_clear(&e);
