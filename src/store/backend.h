@@ -1,5 +1,7 @@
-/* backend.h -- what a storage backend provides: one function per call of store.h, in a
- * table the dispatcher (store.c) calls through. Private to src/store/. */
+/* backend.h -- what a storage backend still provides itself: the store.h calls not yet
+ * written once over the driver (db.h, ops_*.c): opening, migrations, transactions, appeals,
+ * events and the chain, and the whole-site copy, in a table store.c calls through.
+ * Private to src/store/. */
 #ifndef SHISHI_BACKEND_H
 #define SHISHI_BACKEND_H
 
