@@ -13,7 +13,7 @@
  * A lost connection fails the running call with ERR_DB; inside a transaction every call
  * fails until the caller rolls back to depth 0, and the next call then tries PQreset()
  * once. Invariant: every SQL string and every libpq type of the program lives here. */
-#include "store/backend.h"
+#include "store/db_driver.h"
 
 #include <libpq-fe.h>
 #include <stdio.h>
@@ -35,9 +35,7 @@
 struct pg {
     struct store base; /* first: a struct pg is a store_t */
     PGconn *conn;
-    int depth;    /* transaction nesting */
     int tx_write; /* the outermost transaction may write */
-    int fail_in;  /* fault injection: writes left before one fails (0: off) */
     /* The chain head as locked by this write transaction (see pg_chain_head()). */
     int head_locked, head_dirty;
     int64_t head_id;
@@ -152,6 +150,8 @@ static int session_setup(struct pg *s, char *msg, size_t size)
     PQclear(r);
     s->ncache = 0;
     s->nprepared = 0;
+    if (s->base.db)
+        db_pg_forget(s->base.db);
     return ok ? 0 : -1;
 }
 
@@ -161,7 +161,7 @@ static int alive(struct pg *s, struct err *e)
 {
     if (PQstatus(s->conn) != CONNECTION_BAD)
         return 0;
-    if (s->depth > 0)
+    if (s->base.depth > 0)
         return err_set(e, ERR_DB, "db",
                        "the connection to the database was lost inside a transaction");
     PQreset(s->conn);
@@ -175,13 +175,12 @@ static int alive(struct pg *s, struct err *e)
     return 0;
 }
 
-/* Fault injection for tests: counts writes and fails the chosen one. */
-static int write_allowed(struct pg *s, struct err *e)
+int pg_alive(store_t *st, struct err *e)
 {
-    if (s->fail_in > 0 && --s->fail_in == 0)
-        return err_set(e, ERR_DB, "", "injected store failure");
-    return 0;
+    return alive((struct pg *)st, e);
 }
+
+#define write_allowed(s, e) db_write_allowed(&(s)->base, (e))
 
 /* Maps a failed result to ERR_CONFLICT (integrity constraint, SQLSTATE class 23, as
  * SQLITE_CONSTRAINT is in sqlite.c) or ERR_DB, and frees it. */
@@ -265,7 +264,7 @@ static int exec(struct pg *s, const char *sql, struct err *e)
     /* A connection the server dropped while idle (a restart) is only noticed when used: a
      * BEGIN at depth 0 has done nothing yet, so it reconnects and tries once more. */
     if (PQresultStatus(r) == PGRES_FATAL_ERROR && PQstatus(s->conn) == CONNECTION_BAD &&
-        s->depth == 0 && !strncmp(sql, "BEGIN", 5)) {
+        s->base.depth == 0 && !strncmp(sql, "BEGIN", 5)) {
         PQclear(r);
         if (alive(s, e) < 0)
             return -1;
@@ -283,24 +282,6 @@ static int exec(struct pg *s, const char *sql, struct err *e)
     if (rolled_back)
         return err_set(e, ERR_DB, "", "the transaction failed earlier and was rolled back");
     return 0;
-}
-
-/* Inside a transaction, a failed statement would abort all of it (PostgreSQL, unlike
- * SQLite, keeps no statement-level undo): statements a caller may expect to fail and go on
- * after (duplicates) run under a savepoint of their own. */
-static PGresult *run_guarded(struct pg *s, const char *sql, const struct params *p,
-                             const char *what, struct err *e)
-{
-    if (s->depth == 0)
-        return run(s, sql, p, what, e);
-    if (exec(s, "SAVEPOINT guard", e) < 0)
-        return NULL;
-    PGresult *r = run(s, sql, p, what, e);
-    if (exec(s, r ? "RELEASE guard" : "ROLLBACK TO guard; RELEASE guard", NULL) < 0 && r) {
-        PQclear(r);
-        return NULL;
-    }
-    return r;
 }
 
 /* A URL as it may be shown: without the user and password. */
@@ -328,6 +309,7 @@ static void pg_close(store_t *st)
     struct pg *s = (struct pg *)st;
     if (!s)
         return;
+    db_pg_free(s->base.db);
     PQfinish(s->conn);
     free(s->forward.items);
     free(s->copy_cols);
@@ -363,13 +345,13 @@ static int head_write(struct pg *s, struct err *e);
 static int pg_begin(store_t *st, struct err *e)
 {
     struct pg *s = (struct pg *)st;
-    if (exec(s, s->depth ? "SAVEPOINT nested" : "BEGIN ISOLATION LEVEL READ COMMITTED", e) < 0)
+    if (exec(s, s->base.depth ? "SAVEPOINT nested" : "BEGIN ISOLATION LEVEL READ COMMITTED", e) < 0)
         return -1;
-    if (!s->depth) {
+    if (!s->base.depth) {
         s->tx_write = 1;
         s->head_locked = s->head_dirty = 0;
     }
-    s->depth++;
+    s->base.depth++;
     return 0;
 }
 
@@ -377,28 +359,28 @@ static int pg_begin_read(store_t *st, struct err *e)
 {
     struct pg *s = (struct pg *)st;
     /* One snapshot for the whole read, and no row locks: writers go on while we read. */
-    if (exec(s, s->depth ? "SAVEPOINT nested" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+    if (exec(s, s->base.depth ? "SAVEPOINT nested" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
              e) < 0)
         return -1;
-    if (!s->depth) {
+    if (!s->base.depth) {
         s->tx_write = 0;
         s->head_locked = s->head_dirty = 0;
     }
-    s->depth++;
+    s->base.depth++;
     return 0;
 }
 
 static int pg_commit(store_t *st, struct err *e)
 {
     struct pg *s = (struct pg *)st;
-    if (s->depth <= 0)
+    if (s->base.depth <= 0)
         return err_set(e, ERR_DB, "", "commit without a transaction");
-    if (s->depth == 1 && s->head_dirty && head_write(s, e) < 0)
+    if (s->base.depth == 1 && s->head_dirty && head_write(s, e) < 0)
         return -1;
-    if (exec(s, s->depth > 1 ? "RELEASE nested" : "COMMIT", e) < 0)
+    if (exec(s, s->base.depth > 1 ? "RELEASE nested" : "COMMIT", e) < 0)
         return -1;
-    s->depth--;
-    if (!s->depth)
+    s->base.depth--;
+    if (!s->base.depth)
         s->head_locked = s->head_dirty = 0;
     return 0;
 }
@@ -406,22 +388,17 @@ static int pg_commit(store_t *st, struct err *e)
 static void pg_rollback(store_t *st)
 {
     struct pg *s = (struct pg *)st;
-    if (s->depth <= 0)
+    if (s->base.depth <= 0)
         return;
     if (PQstatus(s->conn) != CONNECTION_BAD) {
-        if (s->depth > 1)
+        if (s->base.depth > 1)
             exec(s, "ROLLBACK TO nested; RELEASE nested", NULL);
         else
             exec(s, "ROLLBACK", NULL);
     }
-    s->depth--;
-    if (!s->depth)
+    s->base.depth--;
+    if (!s->base.depth)
         s->head_locked = s->head_dirty = 0;
-}
-
-static void pg_fail_after(store_t *st, int n)
-{
-    ((struct pg *)st)->fail_in = n;
 }
 
 static int migration_number(const char *name)
@@ -512,112 +489,15 @@ static int pg_migrate_to(store_t *st, int target, struct err *e)
     int rc = migrate_locked(s, target, e);
     exec(s, "SELECT pg_advisory_unlock(" MIGRATE_LOCK ")", NULL);
     /* Statements planned before the schema changed must not be reused. */
-    if (s->ncache) {
-        exec(s, "DEALLOCATE ALL", NULL);
-        s->ncache = 0;
-    }
+    exec(s, "DEALLOCATE ALL", NULL);
+    s->ncache = 0;
+    db_pg_forget(s->base.db);
     return rc;
 }
 
 static int pg_migrate(store_t *st, struct err *e)
 {
     return pg_migrate_to(st, 1 << 30, e);
-}
-
-/* Reads every row of `sql` into a new array of `size`-byte items, each filled by `read`. */
-static int list_rows(struct pg *s, const char *sql, size_t size,
-                     void (*read)(const PGresult *r, int row, void *item), void **out, size_t *n,
-                     const char *what, struct err *e)
-{
-    *out = NULL;
-    *n = 0;
-    char msg[64];
-    snprintf(msg, sizeof(msg), "cannot list %s", what);
-    PGresult *r = run(s, sql, NULL, msg, e);
-    if (!r)
-        return -1;
-    size_t cap = 0;
-    int rows = PQntuples(r);
-    for (int i = 0; i < rows; i++) {
-        xgrow(out, &cap, *n + 1, size);
-        read(r, i, (char *)*out + (*n)++ * size);
-    }
-    PQclear(r);
-    return 0;
-}
-
-/* ---- settings ------------------------------------------------------------------------ */
-
-static int pg_setting_get(store_t *st, const char *key, char *out, size_t size, struct err *e)
-{
-    static const char sql[] = "SELECT value FROM settings WHERE key = $1";
-    struct pg *s = (struct pg *)st;
-    struct params p = {0};
-    p_text(&p, key);
-    PGresult *r = run(s, sql, &p, "cannot read setting", e);
-    if (!r)
-        return -1;
-    int found = PQntuples(r) > 0;
-    if (found)
-        gcopy(r, 0, 0, out, size);
-    PQclear(r);
-    if (!found)
-        return err_set(e, ERR_NOT_FOUND, "key", "no setting '%s'", key);
-    return 0;
-}
-
-static int pg_setting_set(store_t *st, const char *key, const char *value, struct err *e)
-{
-    static const char sql[] = "INSERT INTO settings (key, value) VALUES ($1, $2) "
-                              "ON CONFLICT (key) DO UPDATE SET value = excluded.value";
-    struct pg *s = (struct pg *)st;
-    if (write_allowed(s, e) < 0)
-        return -1;
-    struct params p = {0};
-    p_text(&p, key);
-    p_text(&p, value);
-    return run_done(s, sql, &p, "cannot write setting", e);
-}
-
-/* ---- units ---------------------------------------------------------------------------- */
-
-#define UNIT_COLS "id, code, name, kind, coalesce(parent_id, 0), active"
-
-static void read_unit(const PGresult *r, int row, void *item)
-{
-    struct unit *u = item;
-    memset(u, 0, sizeof(*u));
-    u->id = g64(r, row, 0);
-    gcopy(r, row, 1, u->code, sizeof(u->code));
-    gcopy(r, row, 2, u->name, sizeof(u->name));
-    u->kind = gint(r, row, 3);
-    u->parent_id = g64(r, row, 4);
-    u->active = gint(r, row, 5);
-}
-
-static int pg_unit_add(store_t *st, struct unit *u, struct err *e)
-{
-    static const char sql[] = "INSERT INTO units (code, name, kind, parent_id, active) "
-                              "VALUES ($1, $2, $3, $4, 1) RETURNING id";
-    struct pg *s = (struct pg *)st;
-    if (write_allowed(s, e) < 0)
-        return -1;
-    struct params p = {0};
-    p_text(&p, u->code);
-    p_text(&p, u->name);
-    p_int(&p, u->kind);
-    p_id(&p, u->parent_id);
-    PGresult *r = run_guarded(s, sql, &p, "cannot add unit", e);
-    if (!r) {
-        if (e && e->code == ERR_CONFLICT)
-            err_set(e, ERR_CONFLICT, "name", "a unit named '%s' or coded '%s' already exists",
-                    u->name, u->code);
-        return -1;
-    }
-    u->id = g64(r, 0, 0);
-    u->active = 1;
-    PQclear(r);
-    return 0;
 }
 
 /* Reads the one row `sql` finds by `key` ($1) or, when key is NULL, by `id`;
@@ -647,332 +527,7 @@ static int one_row(struct pg *s, const char *sql, int64_t id, const char *key,
     return err_set(e, ERR_NOT_FOUND, what, "unknown %s id %lld", what, (long long)id);
 }
 
-static int unit_one(struct pg *s, const char *sql, int64_t id, const char *name, struct unit *u,
-                    struct err *e)
-{
-    return one_row(s, sql, id, name, read_unit, u, "unit", e);
-}
-
-static int pg_unit_get(store_t *st, int64_t id, struct unit *u, struct err *e)
-{
-    static const char sql[] = "SELECT " UNIT_COLS " FROM units WHERE id = $1";
-    return unit_one((struct pg *)st, sql, id, NULL, u, e);
-}
-
-static int pg_unit_find(store_t *st, const char *name, struct unit *u, struct err *e)
-{
-    /* Name first, as SQLite's rowid order would usually give for a name that is also a code. */
-    static const char sql[] = "SELECT " UNIT_COLS " FROM units WHERE name = $1 OR code = $1 "
-                              "ORDER BY id LIMIT 1";
-    return unit_one((struct pg *)st, sql, 0, name, u, e);
-}
-
-static int pg_unit_list(store_t *st, struct unit **out, size_t *n, struct err *e)
-{
-    static const char sql[] = "SELECT " UNIT_COLS " FROM units ORDER BY id";
-    return list_rows((struct pg *)st, sql, sizeof(**out), read_unit, (void **)out, n, "units", e);
-}
-
-/* ---- users ---------------------------------------------------------------------------- */
-
-#define USER_COLS "id, username, name, role, coalesce(unit_id, 0), phone, password_hash, active"
-
-static void read_user(const PGresult *r, int row, void *item)
-{
-    struct user *u = item;
-    memset(u, 0, sizeof(*u));
-    u->id = g64(r, row, 0);
-    gcopy(r, row, 1, u->username, sizeof(u->username));
-    gcopy(r, row, 2, u->name, sizeof(u->name));
-    u->role = gint(r, row, 3);
-    u->unit_id = g64(r, row, 4);
-    gcopy(r, row, 5, u->phone, sizeof(u->phone));
-    gcopy(r, row, 6, u->password_hash, sizeof(u->password_hash));
-    u->active = gint(r, row, 7);
-}
-
-static int pg_user_add(store_t *st, struct user *u, struct err *e)
-{
-    static const char sql[] = "INSERT INTO users (username, name, role, unit_id, phone, "
-                              "password_hash, active) VALUES ($1, $2, $3, $4, $5, $6, 1) "
-                              "RETURNING id";
-    struct pg *s = (struct pg *)st;
-    if (write_allowed(s, e) < 0)
-        return -1;
-    struct params p = {0};
-    p_text(&p, u->username);
-    p_text(&p, u->name);
-    p_int(&p, u->role);
-    p_id(&p, u->unit_id);
-    p_text(&p, u->phone);
-    p_text(&p, u->password_hash);
-    PGresult *r = run_guarded(s, sql, &p, "cannot add user", e);
-    if (!r) {
-        if (e && e->code == ERR_CONFLICT)
-            err_set(e, ERR_CONFLICT, "username", "user '%s' already exists", u->username);
-        return -1;
-    }
-    u->id = g64(r, 0, 0);
-    u->active = 1;
-    PQclear(r);
-    return 0;
-}
-
-static int user_one(struct pg *s, const char *sql, int64_t id, const char *name, struct user *u,
-                    struct err *e)
-{
-    return one_row(s, sql, id, name, read_user, u, "user", e);
-}
-
-static int pg_user_find(store_t *st, const char *username, struct user *u, struct err *e)
-{
-    static const char sql[] = "SELECT " USER_COLS " FROM users WHERE username = $1";
-    return user_one((struct pg *)st, sql, 0, username, u, e);
-}
-
-static int pg_user_get(store_t *st, int64_t id, struct user *u, struct err *e)
-{
-    static const char sql[] = "SELECT " USER_COLS " FROM users WHERE id = $1";
-    return user_one((struct pg *)st, sql, id, NULL, u, e);
-}
-
-static int pg_user_list(store_t *st, struct user **out, size_t *n, struct err *e)
-{
-    static const char sql[] = "SELECT " USER_COLS " FROM users ORDER BY id";
-    return list_rows((struct pg *)st, sql, sizeof(**out), read_user, (void **)out, n, "users", e);
-}
-
-/* ---- areas and channels ------------------------------------------------------------- */
-
-struct ref_sql {
-    const char *what;
-    const char *add, *find, *get, *list, *active;
-};
-
-static const struct ref_sql ref_sqls[2] = {
-    {"area", "INSERT INTO areas (code, name, sort) VALUES ($1, $2, $3) RETURNING id",
-     "SELECT id, code, name, sort, active FROM areas WHERE name = $1 OR code = $1 "
-     "ORDER BY id LIMIT 1",
-     "SELECT id, code, name, sort, active FROM areas WHERE id = $1",
-     "SELECT id, code, name, sort, active FROM areas ORDER BY sort, id",
-     "UPDATE areas SET active = $1 WHERE id = $2"},
-    {"channel", "INSERT INTO channels (code, name, sort) VALUES ($1, $2, $3) RETURNING id",
-     "SELECT id, code, name, sort, active FROM channels WHERE name = $1 OR code = $1 "
-     "ORDER BY id LIMIT 1",
-     "SELECT id, code, name, sort, active FROM channels WHERE id = $1",
-     "SELECT id, code, name, sort, active FROM channels ORDER BY sort, id",
-     "UPDATE channels SET active = $1 WHERE id = $2"},
-};
-
-static void read_ref(const PGresult *r, int row, void *item)
-{
-    struct ref *f = item;
-    memset(f, 0, sizeof(*f));
-    f->id = g64(r, row, 0);
-    gcopy(r, row, 1, f->code, sizeof(f->code));
-    gcopy(r, row, 2, f->name, sizeof(f->name));
-    f->sort = gint(r, row, 3);
-    f->active = gint(r, row, 4);
-}
-
-static int pg_ref_add(store_t *st, int table, struct ref *f, struct err *e)
-{
-    struct pg *s = (struct pg *)st;
-    const struct ref_sql *q = &ref_sqls[table == REF_CHANNEL];
-    if (write_allowed(s, e) < 0)
-        return -1;
-    struct params p = {0};
-    p_text(&p, f->code);
-    p_text(&p, f->name);
-    p_int(&p, f->sort);
-    PGresult *r = run_guarded(s, q->add, &p, "cannot add", e);
-    if (!r) {
-        if (e && e->code == ERR_CONFLICT)
-            err_set(e, ERR_CONFLICT, "name", "%s '%s' (code '%s') already exists", q->what, f->name,
-                    f->code);
-        return -1;
-    }
-    f->id = g64(r, 0, 0);
-    f->active = 1;
-    PQclear(r);
-    return 0;
-}
-
-static int ref_one(struct pg *s, int table, const char *name, int64_t id, struct ref *f,
-                   struct err *e)
-{
-    const struct ref_sql *q = &ref_sqls[table == REF_CHANNEL];
-    return one_row(s, name ? q->find : q->get, id, name, read_ref, f, q->what, e);
-}
-
-static int pg_ref_find(store_t *st, int table, const char *name, struct ref *f, struct err *e)
-{
-    return ref_one((struct pg *)st, table, name, 0, f, e);
-}
-
-static int pg_ref_get(store_t *st, int table, int64_t id, struct ref *f, struct err *e)
-{
-    return ref_one((struct pg *)st, table, NULL, id, f, e);
-}
-
-static int pg_ref_list(store_t *st, int table, struct ref **out, size_t *n, struct err *e)
-{
-    const struct ref_sql *q = &ref_sqls[table == REF_CHANNEL];
-    return list_rows((struct pg *)st, q->list, sizeof(**out), read_ref, (void **)out, n, q->what,
-                     e);
-}
-
-static int pg_ref_set_active(store_t *st, int table, int64_t id, int active, struct err *e)
-{
-    struct pg *s = (struct pg *)st;
-    const struct ref_sql *q = &ref_sqls[table == REF_CHANNEL];
-    if (write_allowed(s, e) < 0)
-        return -1;
-    struct params p = {0};
-    p_int(&p, active);
-    p_int(&p, id);
-    return run_done(s, q->active, &p, "cannot update", e);
-}
-
-/* ---- rules and calendar ------------------------------------------------------------- */
-
-static int pg_limits_load(store_t *st, struct limits *l, struct err *e)
-{
-    static const char sql[] = "SELECT scope, kind, urgency, amount, unit FROM time_limits";
-    PGresult *r = run((struct pg *)st, sql, NULL, "cannot read time limits", e);
-    if (!r)
-        return -1;
-    for (int i = 0; i < PQntuples(r); i++) {
-        const char *scope = PQgetvalue(r, i, 0);
-        int k = gint(r, i, 1), u = gint(r, i, 2);
-        struct time_limit lim = {gint(r, i, 3), gint(r, i, 4)};
-        if (k < 0 || k >= LIMIT_KINDS || u < 0 || u >= LIMIT_URGENCIES)
-            continue;
-        if (!strcmp(scope, "handle"))
-            l->handle[k][u] = lim;
-        else if (!strcmp(scope, "sign"))
-            l->sign[u] = lim;
-        else if (!strcmp(scope, "complex"))
-            l->complex = lim;
-    }
-    PQclear(r);
-    return 0;
-}
-
-static int pg_limit_set(store_t *st, int kind, int urgency, struct time_limit lim, struct err *e)
-{
-    static const char sql[] =
-        "INSERT INTO time_limits (scope, kind, urgency, amount, unit) "
-        "VALUES ('handle', $1, $2, $3, $4) "
-        "ON CONFLICT (scope, kind, urgency) DO UPDATE SET amount = excluded.amount, "
-        "unit = excluded.unit";
-    struct pg *s = (struct pg *)st;
-    if (write_allowed(s, e) < 0)
-        return -1;
-    struct params p = {0};
-    p_int(&p, kind);
-    p_int(&p, urgency);
-    p_int(&p, lim.amount);
-    p_int(&p, lim.unit);
-    return run_done(s, sql, &p, "cannot set time limit", e);
-}
-
-static int pg_calendar_load(store_t *st, struct calendar *cal, struct err *e)
-{
-    static const char sql_years[] = "SELECT year, mode FROM calendar_years ORDER BY year";
-    static const char sql_days[] = "SELECT date, kind, name FROM calendar_days ORDER BY date";
-    struct pg *s = (struct pg *)st;
-    PGresult *r = run(s, sql_years, NULL, "cannot read calendar years", e);
-    if (!r)
-        return -1;
-    for (int i = 0; i < PQntuples(r); i++)
-        if (gint(r, i, 1) == CAL_YEAR_WEEKENDS &&
-            calendar_year_mode(cal, gint(r, i, 0)) == CAL_YEAR_NONE &&
-            calendar_set_weekends_only(cal, gint(r, i, 0), e) < 0) {
-            PQclear(r);
-            return -1;
-        }
-    PQclear(r);
-    r = run(s, sql_days, NULL, "cannot read calendar days", e);
-    if (!r)
-        return -1;
-    for (int i = 0; i < PQntuples(r); i++) {
-        const char *kind = PQgetvalue(r, i, 1);
-        if (calendar_set_day(cal, g64(r, i, 0), kind[0] ? kind[0] : 'H', PQgetvalue(r, i, 2), e) <
-            0) {
-            PQclear(r);
-            return -1;
-        }
-    }
-    PQclear(r);
-    return 0;
-}
-
-static int pg_calendar_set_year(store_t *st, int year, int mode, struct err *e)
-{
-    static const char sql[] = "INSERT INTO calendar_years (year, mode) VALUES ($1, $2) "
-                              "ON CONFLICT (year) DO UPDATE SET mode = excluded.mode";
-    struct pg *s = (struct pg *)st;
-    if (write_allowed(s, e) < 0)
-        return -1;
-    struct params p = {0};
-    p_int(&p, year);
-    p_int(&p, mode);
-    return run_done(s, sql, &p, "cannot set calendar year", e);
-}
-
-static int pg_calendar_set_day(store_t *st, int64_t date, int kind, const char *name, struct err *e)
-{
-    static const char sql[] = "INSERT INTO calendar_days (date, kind, name) VALUES ($1, $2, $3) "
-                              "ON CONFLICT (date) DO UPDATE SET kind = excluded.kind, "
-                              "name = excluded.name";
-    struct pg *s = (struct pg *)st;
-    if (write_allowed(s, e) < 0)
-        return -1;
-    char k[2] = {(char)kind, 0};
-    struct params p = {0};
-    p_int(&p, date);
-    p_text(&p, k);
-    p_text(&p, name ? name : "");
-    return run_done(s, sql, &p, "cannot set calendar day", e);
-}
-
 /* ---- appeals -------------------------------------------------------------------------- */
-
-static int pg_counter_next(store_t *st, const char *name, int64_t *value, struct err *e)
-{
-    static const char sql[] = "INSERT INTO counters (name, value) VALUES ($1, 1) "
-                              "ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 "
-                              "RETURNING value";
-    struct pg *s = (struct pg *)st;
-    if (write_allowed(s, e) < 0)
-        return -1;
-    struct params p = {0};
-    p_text(&p, name);
-    PGresult *r = run(s, sql, &p, "cannot advance counter", e);
-    if (!r)
-        return -1;
-    int ok = PQntuples(r) == 1;
-    if (ok)
-        *value = g64(r, 0, 0);
-    PQclear(r);
-    if (!ok)
-        return err_set(e, ERR_DB, "", "cannot advance counter: no value returned");
-    return 0;
-}
-
-static int pg_counter_peek(store_t *st, const char *name, int64_t *value, struct err *e)
-{
-    static const char sql[] = "SELECT value FROM counters WHERE name = $1";
-    struct params p = {0};
-    p_text(&p, name);
-    PGresult *r = run((struct pg *)st, sql, &p, "cannot read counter", e);
-    if (!r)
-        return -1;
-    *value = PQntuples(r) > 0 ? g64(r, 0, 0) : 0;
-    PQclear(r);
-    return 0;
-}
 
 /* The assisting units ride along as a last column, "id,id,..." in the order given. */
 #define APPEAL_COLS                                                                                \
@@ -1352,89 +907,6 @@ static int pg_fact_scan(store_t *st, int64_t from, int64_t to, int flags,
     }
 }
 
-/* ---- rule sets ------------------------------------------------------------------------- */
-
-#define RULES_COLS "version, name, body, created_at, created_by"
-
-static void read_rules(const PGresult *r, int row, struct rules_row *out)
-{
-    memset(out, 0, sizeof(*out));
-    out->version = gint(r, row, 0);
-    gcopy(r, row, 1, out->name, sizeof(out->name));
-    out->body = xstrdup(PQgetvalue(r, row, 2));
-    out->created_at = g64(r, row, 3);
-    gcopy(r, row, 4, out->created_by, sizeof(out->created_by));
-}
-
-static int pg_rules_get(store_t *st, int version, struct rules_row *out, struct err *e)
-{
-    static const char sql[] = "SELECT " RULES_COLS " FROM rule_sets WHERE version = $1";
-    static const char sql_newest[] =
-        "SELECT " RULES_COLS " FROM rule_sets ORDER BY version DESC LIMIT 1";
-    struct pg *s = (struct pg *)st;
-    struct params p = {0};
-    if (version)
-        p_int(&p, version);
-    PGresult *r = run(s, version ? sql : sql_newest, &p, "cannot read rule set", e);
-    if (!r)
-        return -1;
-    int found = PQntuples(r) > 0;
-    if (found)
-        read_rules(r, 0, out);
-    PQclear(r);
-    if (found)
-        return 0;
-    if (!version)
-        return err_set(e, ERR_NOT_FOUND, "rules", "the database holds no rule set");
-    return err_set(e, ERR_NOT_FOUND, "rules", "rule set version %d does not exist", version);
-}
-
-static int pg_rules_add(store_t *st, struct rules_row *rr, struct err *e)
-{
-    /* The table lock serialises two instances adding a version at once: without it both
-     * would read the same max(version) and one would fail on the key. */
-    static const char lock[] = "LOCK TABLE rule_sets IN EXCLUSIVE MODE";
-    static const char sql[] =
-        "INSERT INTO rule_sets (version, name, body, created_at, created_by) "
-        "SELECT coalesce(max(version), 0) + 1, $1, $2, $3, $4 FROM rule_sets RETURNING version";
-    struct pg *s = (struct pg *)st;
-    if (write_allowed(s, e) < 0)
-        return -1;
-    struct params none = {0};
-    if (run_done(s, lock, &none, "cannot lock rule sets", e) < 0)
-        return -1;
-    struct params p = {0};
-    p_text(&p, rr->name);
-    p_text(&p, rr->body);
-    p_int(&p, rr->created_at);
-    p_text(&p, rr->created_by);
-    PGresult *r = run(s, sql, &p, "cannot store rule set", e);
-    if (!r)
-        return -1;
-    rr->version = gint(r, 0, 0);
-    PQclear(r);
-    return 0;
-}
-
-static int pg_rules_list(store_t *st, struct rules_row **out, size_t *n, struct err *e)
-{
-    static const char sql[] = "SELECT " RULES_COLS " FROM rule_sets ORDER BY version";
-    struct pg *s = (struct pg *)st;
-    struct params p = {0};
-    PGresult *r = run(s, sql, &p, "cannot list rule sets", e);
-    if (!r)
-        return -1;
-    int rows = PQntuples(r);
-    if (rows > 0) {
-        *out = xcalloc((size_t)rows, sizeof(**out));
-        for (int i = 0; i < rows; i++)
-            read_rules(r, i, &(*out)[i]);
-        *n = (size_t)rows;
-    }
-    PQclear(r);
-    return 0;
-}
-
 /* ---- events ---------------------------------------------------------------------------- */
 
 /* Locks the chain_head row for the rest of this write transaction and remembers it. */
@@ -1479,7 +951,7 @@ static int pg_chain_head(store_t *st, int64_t *last_id, char hash[65], struct er
     static const char sql_own[] =
         "SELECT id, hash FROM events WHERE id > $1 ORDER BY id DESC LIMIT 1";
     struct pg *s = (struct pg *)st;
-    if (s->depth > 0 && s->tx_write) {
+    if (s->base.depth > 0 && s->tx_write) {
         /* The lock is held to commit: whoever reads the head to append after it appends
          * next. Past the locked head, the chain goes on with this transaction's own events
          * (savepoints that rolled back took theirs with them). */
@@ -1530,7 +1002,7 @@ static int pg_event_append(store_t *st, const struct event *ev, struct err *e)
     struct pg *s = (struct pg *)st;
     if (write_allowed(s, e) < 0)
         return -1;
-    int in_tx = s->depth > 0 && s->tx_write;
+    int in_tx = s->base.depth > 0 && s->tx_write;
     if (in_tx && !s->head_locked && head_lock(s, e) < 0)
         return -1;
     struct params p = {0};
@@ -1668,234 +1140,6 @@ static int pg_appeal_scan(store_t *st, int (*cb)(const struct appeal *a, void *c
     }
 }
 
-/* ---- sessions and throttling ----------------------------------------------------------- */
-
-static int pg_session_add(store_t *st, const struct session_row *w, struct err *e)
-{
-    static const char sql[] = "INSERT INTO sessions (token_hash, user_id, csrf, created_at, "
-                              "expires_at) VALUES ($1, $2, $3, $4, $5)";
-    struct pg *s = (struct pg *)st;
-    if (write_allowed(s, e) < 0)
-        return -1;
-    struct params p = {0};
-    p_text(&p, w->token_hash);
-    p_int(&p, w->user_id);
-    p_text(&p, w->csrf);
-    p_int(&p, w->created_at);
-    p_int(&p, w->expires_at);
-    return run_done(s, sql, &p, "cannot create session", e);
-}
-
-static int pg_session_get(store_t *st, const char *token_hash, struct session_row *w, struct err *e)
-{
-    static const char sql[] = "SELECT token_hash, user_id, csrf, created_at, expires_at "
-                              "FROM sessions WHERE token_hash = $1";
-    struct params p = {0};
-    p_text(&p, token_hash);
-    PGresult *r = run((struct pg *)st, sql, &p, "cannot read session", e);
-    if (!r)
-        return -1;
-    int found = PQntuples(r) > 0;
-    if (found) {
-        gcopy(r, 0, 0, w->token_hash, sizeof(w->token_hash));
-        w->user_id = g64(r, 0, 1);
-        gcopy(r, 0, 2, w->csrf, sizeof(w->csrf));
-        w->created_at = g64(r, 0, 3);
-        w->expires_at = g64(r, 0, 4);
-    }
-    PQclear(r);
-    if (!found)
-        return err_set(e, ERR_NOT_FOUND, "session", "no such session");
-    return 0;
-}
-
-static int pg_session_delete(store_t *st, const char *token_hash, struct err *e)
-{
-    static const char sql[] = "DELETE FROM sessions WHERE token_hash = $1";
-    struct pg *s = (struct pg *)st;
-    if (write_allowed(s, e) < 0)
-        return -1;
-    struct params p = {0};
-    p_text(&p, token_hash);
-    return run_done(s, sql, &p, "cannot delete session", e);
-}
-
-static int pg_session_purge(store_t *st, int64_t now, struct err *e)
-{
-    static const char sql[] = "DELETE FROM sessions WHERE expires_at < $1";
-    struct pg *s = (struct pg *)st;
-    if (write_allowed(s, e) < 0)
-        return -1;
-    struct params p = {0};
-    p_int(&p, now);
-    return run_done(s, sql, &p, "cannot purge sessions", e);
-}
-
-static int pg_throttle_get(store_t *st, const char *key, struct throttle *t, struct err *e)
-{
-    static const char sql[] =
-        "SELECT failures, last_at, locked_until FROM login_failures WHERE key = $1";
-    memset(t, 0, sizeof(*t));
-    struct params p = {0};
-    p_text(&p, key);
-    PGresult *r = run((struct pg *)st, sql, &p, "cannot read login failures", e);
-    if (!r)
-        return -1;
-    if (PQntuples(r) > 0) {
-        t->failures = gint(r, 0, 0);
-        t->last_at = g64(r, 0, 1);
-        t->locked_until = g64(r, 0, 2);
-    }
-    PQclear(r);
-    return 0;
-}
-
-static int pg_throttle_put(store_t *st, const char *key, const struct throttle *t, struct err *e)
-{
-    static const char sql[] =
-        "INSERT INTO login_failures (key, failures, last_at, locked_until) "
-        "VALUES ($1, $2, $3, $4) "
-        "ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, last_at = "
-        "excluded.last_at, locked_until = excluded.locked_until";
-    struct pg *s = (struct pg *)st;
-    if (write_allowed(s, e) < 0)
-        return -1;
-    struct params p = {0};
-    p_text(&p, key);
-    p_int(&p, t->failures);
-    p_int(&p, t->last_at);
-    p_int(&p, t->locked_until);
-    return run_done(s, sql, &p, "cannot record login failure", e);
-}
-
-static int pg_throttle_clear(store_t *st, const char *key, struct err *e)
-{
-    static const char sql[] = "DELETE FROM login_failures WHERE key = $1";
-    struct pg *s = (struct pg *)st;
-    if (write_allowed(s, e) < 0)
-        return -1;
-    struct params p = {0};
-    p_text(&p, key);
-    return run_done(s, sql, &p, "cannot clear login failures", e);
-}
-
-/* ---- issue 11: login throttling and user sessions (port with the store rewrite) --------- */
-
-/* The key's counters, locked until the transaction ends: the zero row is inserted first so
- * that even a key's first failures are serialised (SELECT ... FOR UPDATE locks only rows
- * that exist). SQLite's BEGIN IMMEDIATE gives the same guarantee for the whole database. */
-static int pg_throttle_lock(store_t *st, const char *key, struct throttle *t, struct err *e)
-{
-    static const char sql_seed[] =
-        "INSERT INTO login_failures (key, failures, last_at, locked_until) "
-        "VALUES ($1, 0, 0, 0) ON CONFLICT (key) DO NOTHING";
-    static const char sql[] =
-        "SELECT failures, last_at, locked_until FROM login_failures WHERE key = $1 FOR UPDATE";
-    struct pg *s = (struct pg *)st;
-    memset(t, 0, sizeof(*t));
-    if (write_allowed(s, e) < 0)
-        return -1;
-    struct params p = {0};
-    p_text(&p, key);
-    if (run_done(s, sql_seed, &p, "cannot record login attempt", e) < 0)
-        return -1;
-    PGresult *r = run(s, sql, &p, "cannot read login failures", e);
-    if (!r)
-        return -1;
-    if (PQntuples(r) > 0) {
-        t->failures = gint(r, 0, 0);
-        t->last_at = g64(r, 0, 1);
-        t->locked_until = g64(r, 0, 2);
-    }
-    PQclear(r);
-    return 0;
-}
-
-static int pg_session_end_user(store_t *st, int64_t user_id, struct err *e)
-{
-    static const char sql[] = "DELETE FROM sessions WHERE user_id = $1";
-    struct pg *s = (struct pg *)st;
-    if (write_allowed(s, e) < 0)
-        return -1;
-    struct params p = {0};
-    p_int(&p, user_id);
-    return run_done(s, sql, &p, "cannot end the user's sessions", e);
-}
-/* ---- end of issue 11 block ---- */
-
-static int pg_rate_hit(store_t *st, const char *key, int64_t window, int *count, struct err *e)
-{
-    static const char sql[] =
-        "INSERT INTO rate_windows (key, \"window\", count) VALUES ($1, $2, 1) "
-        "ON CONFLICT (key, \"window\") DO UPDATE SET count = rate_windows.count + 1 "
-        "RETURNING count";
-    static const char sql_old[] = "DELETE FROM rate_windows WHERE \"window\" < $1";
-    struct pg *s = (struct pg *)st;
-    if (write_allowed(s, e) < 0)
-        return -1;
-    struct params p = {0};
-    p_int(&p, window - 1);
-    if (run_done(s, sql_old, &p, "cannot expire rate windows", e) < 0)
-        return -1;
-    struct params q = {0};
-    p_text(&q, key);
-    p_int(&q, window);
-    PGresult *r = run(s, sql, &q, "cannot count requests", e);
-    if (!r)
-        return -1;
-    int ok = PQntuples(r) == 1;
-    if (ok)
-        *count = gint(r, 0, 0);
-    PQclear(r);
-    if (!ok)
-        return err_set(e, ERR_DB, "", "cannot count requests: no count returned");
-    return 0;
-}
-
-/* ---- evidence files (migration 0014) ------------------------------------------------------
- * BEGIN evidence-files block: the same SQL as sqlite.c's block of the same name
- * (placeholders aside), for the store rewrite to port. */
-
-static const char FILE_PUT_SQL[] = "INSERT INTO files (sha256, mime, size, data, created_at) "
-                                   "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (sha256) DO NOTHING";
-static const char FILE_GET_SQL[] = "SELECT mime, data FROM files WHERE sha256 = $1";
-
-static int pg_file_put(store_t *st, const char *sha256, const char *mime, int64_t size,
-                       const char *b64, int64_t at, struct err *e)
-{
-    struct pg *s = (struct pg *)st;
-    if (write_allowed(s, e) < 0)
-        return -1;
-    struct params p = {0};
-    p_text(&p, sha256);
-    p_text(&p, mime);
-    p_int(&p, size);
-    p_text(&p, b64);
-    p_int(&p, at);
-    return run_done(s, FILE_PUT_SQL, &p, "cannot store the file", e);
-}
-
-static int pg_file_get(store_t *st, const char *sha256, char *mime, size_t mime_size, char **b64,
-                       struct err *e)
-{
-    struct pg *s = (struct pg *)st;
-    struct params p = {0};
-    p_text(&p, sha256);
-    PGresult *r = run(s, FILE_GET_SQL, &p, "cannot read the file", e);
-    if (!r)
-        return -1;
-    int found = PQntuples(r) == 1;
-    if (found) {
-        snprintf(mime, mime_size, "%s", PQgetvalue(r, 0, 0));
-        *b64 = xstrdup(PQgetvalue(r, 0, 1));
-    }
-    PQclear(r);
-    if (!found)
-        return err_set(e, ERR_NOT_FOUND, "file", "no file %.16s…", sha256);
-    return 0;
-}
-/* END evidence-files block */
-
 /* ---- whole-site copy: generic rows ------------------------------------------------------ */
 
 /* A table's columns as the database lists them, less identities it always generates itself
@@ -1959,7 +1203,7 @@ static int pg_rows_scan(store_t *st, const char *table,
                         int (*cb)(const struct row *r, void *ctx), void *ctx, struct err *e)
 {
     struct pg *s = (struct pg *)st;
-    if (s->depth == 0)
+    if (s->base.depth == 0)
         return err_set(e, ERR_DB, "", "scanning '%s' needs a transaction", table);
     struct cols c;
     if (table_cols(s, table, &c, e) < 0)
@@ -2017,31 +1261,6 @@ out:
     if (PQstatus(s->conn) != CONNECTION_BAD)
         exec(s, "CLOSE rows_scan", rc == 0 ? e : NULL);
     return rc;
-}
-
-static int pg_rows_count(store_t *st, const char *table, int64_t *n, struct err *e)
-{
-    struct pg *s = (struct pg *)st;
-    char sql[128] = "SELECT count(*) FROM ";
-    append_ident(sql, sizeof(sql), table);
-    PGresult *r = run_sql(s, sql, NULL, 0, "cannot count rows", e);
-    if (!r)
-        return -1;
-    *n = g64(r, 0, 0);
-    PQclear(r);
-    return 0;
-}
-
-static int pg_rows_clear(store_t *st, const char *table, struct err *e)
-{
-    struct pg *s = (struct pg *)st;
-    char sql[128] = "DELETE FROM ";
-    append_ident(sql, sizeof(sql), table);
-    PGresult *r = run_sql(s, sql, NULL, 0, "cannot empty the table", e);
-    if (!r)
-        return -1;
-    PQclear(r);
-    return 0;
 }
 
 /* PostgreSQL checks a foreign key row by row unless it was declared DEFERRABLE, and ours
@@ -2142,145 +1361,7 @@ static int pg_row_insert(store_t *st, const char *table, const struct row *r, st
 
 /* ---- records: rows by column name (store_rec_*) ---------------------------------------- */
 
-static void p_value(struct params *p, const struct value *v)
-{
-    if (v->type == VAL_INT)
-        p_int(p, v->i);
-    else if (v->type == VAL_TEXT)
-        p_text(p, v->s);
-    else
-        p_text(p, NULL);
-}
-
 /* Table and column names were checked by store.c (known table, plain identifiers). */
-static int pg_rec_insert(store_t *st, const char *table, const struct row *r, int64_t *id,
-                         struct err *e)
-{
-    struct pg *s = (struct pg *)st;
-    if (write_allowed(s, e) < 0)
-        return -1;
-    if (r->n > MAX_PARAMS)
-        return err_set(e, ERR_DB, "", "cannot add to '%s': too many columns", table);
-    char sql[4096] = "INSERT INTO ";
-    append_ident(sql, sizeof(sql), table);
-    append(sql, sizeof(sql), " (");
-    struct params p = {0};
-    for (int i = 0; i < r->n; i++) {
-        if (i)
-            append(sql, sizeof(sql), ", ");
-        append_ident(sql, sizeof(sql), r->name[i]);
-        p_value(&p, &r->v[i]);
-    }
-    append(sql, sizeof(sql), ") VALUES (");
-    for (int k = 0; k < r->n; k++) {
-        char ph[16];
-        snprintf(ph, sizeof(ph), "%s$%d", k ? ", " : "", k + 1);
-        append(sql, sizeof(sql), ph);
-    }
-    append(sql, sizeof(sql), ") RETURNING id");
-    char what[80];
-    snprintf(what, sizeof(what), "cannot add a row to '%s'", table);
-    PGresult *res = run_sql(s, sql, &p, 0, what, e);
-    if (!res)
-        return -1;
-    if (id)
-        *id = PQntuples(res) == 1 ? g64(res, 0, 0) : 0;
-    PQclear(res);
-    return 0;
-}
-
-static int pg_rec_update(store_t *st, const char *table, int64_t id, const struct row *r,
-                         struct err *e)
-{
-    struct pg *s = (struct pg *)st;
-    if (write_allowed(s, e) < 0)
-        return -1;
-    if (r->n + 1 > MAX_PARAMS)
-        return err_set(e, ERR_DB, "", "cannot change '%s': too many columns", table);
-    char sql[4096] = "UPDATE ";
-    append_ident(sql, sizeof(sql), table);
-    append(sql, sizeof(sql), " SET ");
-    struct params p = {0};
-    for (int i = 0; i < r->n; i++) {
-        char ph[24];
-        if (i)
-            append(sql, sizeof(sql), ", ");
-        append_ident(sql, sizeof(sql), r->name[i]);
-        snprintf(ph, sizeof(ph), " = $%d", i + 1);
-        append(sql, sizeof(sql), ph);
-        p_value(&p, &r->v[i]);
-    }
-    char ph[32];
-    snprintf(ph, sizeof(ph), " WHERE id = $%d", r->n + 1);
-    append(sql, sizeof(sql), ph);
-    p_int(&p, id);
-    char what[80];
-    snprintf(what, sizeof(what), "cannot change a row of '%s'", table);
-    PGresult *res = run_sql(s, sql, &p, 0, what, e);
-    if (!res)
-        return -1;
-    long changed = strtol(PQcmdTuples(res), NULL, 10);
-    PQclear(res);
-    if (changed == 0)
-        return err_set(e, ERR_NOT_FOUND, "id", "no row %lld in '%s'", (long long)id, table);
-    return 0;
-}
-
-static int pg_rec_scan(store_t *st, const char *table, const char *column, const struct value *eq,
-                       int (*cb)(const struct row *r, void *ctx), void *ctx, struct err *e)
-{
-    struct pg *s = (struct pg *)st;
-    char sql[256] = "SELECT * FROM ";
-    append_ident(sql, sizeof(sql), table);
-    struct params p = {0};
-    if (column) {
-        append(sql, sizeof(sql), " WHERE ");
-        append_ident(sql, sizeof(sql), column);
-        if (eq && eq->type != VAL_NULL) {
-            append(sql, sizeof(sql), " = $1");
-            p_value(&p, eq);
-        } else {
-            append(sql, sizeof(sql), " IS NULL");
-        }
-    }
-    append(sql, sizeof(sql), " ORDER BY id");
-    PGresult *res = run_sql(s, sql, &p, 0, "cannot read the table", e);
-    if (!res)
-        return -1;
-    int ncol = PQnfields(res);
-    if (ncol > ROW_MAX_COLS) {
-        PQclear(res);
-        return err_set(e, ERR_DB, "", "table '%s' has %d columns, more than %d", table, ncol,
-                       ROW_MAX_COLS);
-    }
-    struct row row = {.n = ncol};
-    int is_int[ROW_MAX_COLS];
-    for (int i = 0; i < ncol; i++) {
-        row.name[i] = PQfname(res, i);
-        Oid t = PQftype(res, i);
-        is_int[i] = t == 20 || t == 21 || t == 23; /* int8, int2, int4 */
-    }
-    for (int k = 0; k < PQntuples(res); k++) {
-        for (int i = 0; i < ncol; i++) {
-            struct value *v = &row.v[i];
-            memset(v, 0, sizeof(*v));
-            if (PQgetisnull(res, k, i)) {
-                v->type = VAL_NULL;
-            } else if (is_int[i]) {
-                v->type = VAL_INT;
-                v->i = g64(res, k, i);
-            } else {
-                v->type = VAL_TEXT;
-                v->s = PQgetvalue(res, k, i);
-            }
-        }
-        if (cb(&row, ctx))
-            break;
-    }
-    PQclear(res);
-    return 0;
-}
-
 static int pg_copy_finish(store_t *st, struct err *e)
 {
     /* Identities generated BY DEFAULT took none of the copied ids: move each past them. */
@@ -2331,63 +1412,20 @@ static const struct store_ops pg_ops = {
     .begin_read = pg_begin_read,
     .commit = pg_commit,
     .rollback = pg_rollback,
-    .fail_after = pg_fail_after,
-    .setting_get = pg_setting_get,
-    .setting_set = pg_setting_set,
-    .unit_add = pg_unit_add,
-    .unit_get = pg_unit_get,
-    .unit_find = pg_unit_find,
-    .unit_list = pg_unit_list,
-    .user_add = pg_user_add,
-    .user_find = pg_user_find,
-    .user_get = pg_user_get,
-    .user_list = pg_user_list,
-    .ref_add = pg_ref_add,
-    .ref_find = pg_ref_find,
-    .ref_get = pg_ref_get,
-    .ref_list = pg_ref_list,
-    .ref_set_active = pg_ref_set_active,
-    .limits_load = pg_limits_load,
-    .limit_set = pg_limit_set,
-    .calendar_load = pg_calendar_load,
-    .calendar_set_year = pg_calendar_set_year,
-    .calendar_set_day = pg_calendar_set_day,
-    .counter_next = pg_counter_next,
-    .counter_peek = pg_counter_peek,
     .appeal_insert = pg_appeal_insert,
     .appeal_update = pg_appeal_update,
     .appeal_get = pg_appeal_get,
     .appeal_by_code = pg_appeal_by_code,
     .appeal_list = pg_appeal_list,
     .fact_scan = pg_fact_scan,
-    .rules_get = pg_rules_get,
-    .rules_add = pg_rules_add,
-    .rules_list = pg_rules_list,
     .chain_head = pg_chain_head,
     .event_append = pg_event_append,
     .events_of = pg_events_of,
     .event_scan = pg_event_scan,
     .appeal_scan = pg_appeal_scan,
-    .session_add = pg_session_add,
-    .session_get = pg_session_get,
-    .session_delete = pg_session_delete,
-    .session_purge = pg_session_purge,
-    .throttle_get = pg_throttle_get,
-    .throttle_put = pg_throttle_put,
-    .throttle_clear = pg_throttle_clear,
-    .throttle_lock = pg_throttle_lock,
-    .session_end_user = pg_session_end_user,
-    .rate_hit = pg_rate_hit,
-    .file_put = pg_file_put,
-    .file_get = pg_file_get,
     .rows_scan = pg_rows_scan,
-    .rows_count = pg_rows_count,
-    .rows_clear = pg_rows_clear,
     .copy_begin = pg_copy_begin,
     .row_insert = pg_row_insert,
-    .rec_insert = pg_rec_insert,
-    .rec_update = pg_rec_update,
-    .rec_scan = pg_rec_scan,
     .copy_finish = pg_copy_finish,
 };
 
@@ -2399,6 +1437,7 @@ int pg_store_open(store_t **out, const char *url, struct err *e)
     struct pg *s = xcalloc(1, sizeof(*s));
     s->base.ops = &pg_ops;
     s->conn = PQconnectdb(url);
+    s->base.db = db_pg_new(s->conn, &s->base);
     char msg[160];
     if (!s->conn || PQstatus(s->conn) != CONNECTION_OK) {
         if (s->conn)

@@ -1,7 +1,7 @@
 /* sqlite.c -- the SQLite backend of store.h (WAL, foreign keys on, nested transactions
  * as savepoints, prepared statements cached per connection).
  * Invariant: every SQLite statement and every sqlite3 type of the program lives here. */
-#include "store/backend.h"
+#include "store/db_driver.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/audit.h"
+#include "util/buf.h"
 #include "util/embedded.h"
 #include "util/xalloc.h"
 
@@ -19,8 +20,6 @@
 struct lite {
     struct store base; /* first: a struct lite is a store_t */
     sqlite3 *db;
-    int depth;   /* transaction nesting */
-    int fail_in; /* fault injection: writes left before one fails (0: off) */
     struct {
         const char *sql; /* static SQL strings are cached by address */
         sqlite3_stmt *st;
@@ -71,18 +70,7 @@ static void done(struct lite *s, sqlite3_stmt *st)
     sqlite3_finalize(st);
 }
 
-/* Fault injection for tests: counts writes and fails the chosen one. */
-static int write_allowed(struct lite *s, struct err *e)
-{
-    if (s->fail_in > 0 && --s->fail_in == 0)
-        return err_set(e, ERR_DB, "", "injected store failure");
-    return 0;
-}
-
-static void lite_fail_after(struct lite *s, int n)
-{
-    s->fail_in = n;
-}
+#define write_allowed(s, e) db_write_allowed(&(s)->base, (e))
 
 static int exec(struct lite *s, const char *sql, struct err *e)
 {
@@ -178,6 +166,7 @@ static void lite_close(struct lite *s)
         return;
     for (int i = 0; i < s->ncache; i++)
         sqlite3_finalize(s->cache[i].st);
+    db_sqlite_free(s->base.db);
     sqlite3_finalize(s->copy_ins);
     sqlite3_close(s->db);
     free(s);
@@ -185,40 +174,40 @@ static void lite_close(struct lite *s)
 
 static int lite_begin(struct lite *s, struct err *e)
 {
-    if (exec(s, s->depth ? "SAVEPOINT nested" : "BEGIN IMMEDIATE", e) < 0)
+    if (exec(s, s->base.depth ? "SAVEPOINT nested" : "BEGIN IMMEDIATE", e) < 0)
         return -1;
-    s->depth++;
+    s->base.depth++;
     return 0;
 }
 
 static int lite_begin_read(struct lite *s, struct err *e)
 {
     /* A deferred transaction takes no write lock: writers go on while we read. */
-    if (exec(s, s->depth ? "SAVEPOINT nested" : "BEGIN DEFERRED", e) < 0)
+    if (exec(s, s->base.depth ? "SAVEPOINT nested" : "BEGIN DEFERRED", e) < 0)
         return -1;
-    s->depth++;
+    s->base.depth++;
     return 0;
 }
 
 static int lite_commit(struct lite *s, struct err *e)
 {
-    if (s->depth <= 0)
+    if (s->base.depth <= 0)
         return err_set(e, ERR_DB, "", "commit without a transaction");
-    if (exec(s, s->depth > 1 ? "RELEASE nested" : "COMMIT", e) < 0)
+    if (exec(s, s->base.depth > 1 ? "RELEASE nested" : "COMMIT", e) < 0)
         return -1;
-    s->depth--;
+    s->base.depth--;
     return 0;
 }
 
 static void lite_rollback(struct lite *s)
 {
-    if (s->depth <= 0)
+    if (s->base.depth <= 0)
         return;
-    if (s->depth > 1)
+    if (s->base.depth > 1)
         exec(s, "ROLLBACK TO nested; RELEASE nested", NULL);
     else
         exec(s, "ROLLBACK", NULL);
-    s->depth--;
+    s->base.depth--;
 }
 
 static int migration_number(const char *name)
@@ -306,106 +295,6 @@ static int lite_migrate(struct lite *s, struct err *e)
     return lite_migrate_to(s, 1 << 30, e);
 }
 
-/* Reads every row of `sql` into a new array of `size`-byte items, each filled by `read`. */
-static int list_rows(struct lite *s, const char *sql, size_t size,
-                     void (*read)(sqlite3_stmt *st, void *item), void **out, size_t *n,
-                     const char *what, struct err *e)
-{
-    *out = NULL;
-    *n = 0;
-    size_t cap = 0;
-    sqlite3_stmt *st = prep(s, sql, e);
-    if (!st)
-        return -1;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        xgrow(out, &cap, *n + 1, size);
-        read(st, (char *)*out + (*n)++ * size);
-    }
-    done(s, st);
-    if (rc != SQLITE_DONE) {
-        free(*out);
-        *out = NULL;
-        *n = 0;
-        return err_set(e, ERR_DB, "", "cannot list %s: %s", what, sqlite3_errmsg(s->db));
-    }
-    return 0;
-}
-
-/* ---- settings ------------------------------------------------------------------------ */
-
-static int lite_setting_get(struct lite *s, const char *key, char *out, size_t size, struct err *e)
-{
-    static const char sql[] = "SELECT value FROM settings WHERE key = ?";
-    sqlite3_stmt *st = prep(s, sql, e);
-    if (!st)
-        return -1;
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        col_copy(st, 0, out, size);
-        done(s, st);
-        return 0;
-    }
-    done(s, st);
-    if (rc != SQLITE_DONE)
-        return db_err(s, e, "cannot read setting");
-    return err_set(e, ERR_NOT_FOUND, "key", "no setting '%s'", key);
-}
-
-static int lite_setting_set(struct lite *s, const char *key, const char *value, struct err *e)
-{
-    static const char sql[] = "INSERT INTO settings (key, value) VALUES (?, ?) "
-                              "ON CONFLICT (key) DO UPDATE SET value = excluded.value";
-    if (write_allowed(s, e) < 0)
-        return -1;
-    sqlite3_stmt *st = prep(s, sql, e);
-    if (!st)
-        return -1;
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
-    return step_done(s, st, "cannot write setting", e);
-}
-
-/* ---- units ---------------------------------------------------------------------------- */
-
-#define UNIT_COLS "id, code, name, kind, coalesce(parent_id, 0), active"
-
-static void read_unit(sqlite3_stmt *st, struct unit *u)
-{
-    memset(u, 0, sizeof(*u));
-    u->id = sqlite3_column_int64(st, 0);
-    col_copy(st, 1, u->code, sizeof(u->code));
-    col_copy(st, 2, u->name, sizeof(u->name));
-    u->kind = sqlite3_column_int(st, 3);
-    u->parent_id = sqlite3_column_int64(st, 4);
-    u->active = sqlite3_column_int(st, 5);
-}
-
-static int lite_unit_add(struct lite *s, struct unit *u, struct err *e)
-{
-    static const char sql[] =
-        "INSERT INTO units (code, name, kind, parent_id, active) VALUES (?, ?, ?, ?, 1)";
-    if (write_allowed(s, e) < 0)
-        return -1;
-    sqlite3_stmt *st = prep(s, sql, e);
-    if (!st)
-        return -1;
-    sqlite3_bind_text(st, 1, u->code, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, u->name, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 3, u->kind);
-    bind_id(st, 4, u->parent_id);
-    if (step_done(s, st, "cannot add unit", e) < 0) {
-        if (e && e->code == ERR_CONFLICT)
-            err_set(e, ERR_CONFLICT, "name", "a unit named '%s' or coded '%s' already exists",
-                    u->name, u->code);
-        return -1;
-    }
-    u->id = sqlite3_last_insert_rowid(s->db);
-    u->active = 1;
-    return 0;
-}
-
 /* Reads the one row `sql` finds by `key` (bound `key_binds` times) or, when key is NULL, by
  * `id`; ERR_NOT_FOUND names the `what` asked for. */
 static int one_row(struct lite *s, const char *sql, int64_t id, const char *key, int key_binds,
@@ -434,355 +323,7 @@ static int one_row(struct lite *s, const char *sql, int64_t id, const char *key,
     return err_set(e, ERR_NOT_FOUND, what, "unknown %s id %lld", what, (long long)id);
 }
 
-static void read_unit_item(sqlite3_stmt *st, void *item);
-
-static int unit_one(struct lite *s, const char *sql, int64_t id, const char *name, struct unit *u,
-                    struct err *e)
-{
-    return one_row(s, sql, id, name, 2, read_unit_item, u, "unit", e);
-}
-
-static int lite_unit_get(struct lite *s, int64_t id, struct unit *u, struct err *e)
-{
-    static const char sql[] = "SELECT " UNIT_COLS " FROM units WHERE id = ?";
-    return unit_one(s, sql, id, NULL, u, e);
-}
-
-static int lite_unit_find(struct lite *s, const char *name, struct unit *u, struct err *e)
-{
-    static const char sql[] = "SELECT " UNIT_COLS " FROM units WHERE name = ? OR code = ?";
-    return unit_one(s, sql, 0, name, u, e);
-}
-
-static void read_unit_item(sqlite3_stmt *st, void *item)
-{
-    read_unit(st, item);
-}
-
-static int lite_unit_list(struct lite *s, struct unit **out, size_t *n, struct err *e)
-{
-    static const char sql[] = "SELECT " UNIT_COLS " FROM units ORDER BY id";
-    return list_rows(s, sql, sizeof(**out), read_unit_item, (void **)out, n, "units", e);
-}
-
-/* ---- users ---------------------------------------------------------------------------- */
-
-#define USER_COLS "id, username, name, role, coalesce(unit_id, 0), phone, password_hash, active"
-
-static void read_user(sqlite3_stmt *st, struct user *u)
-{
-    memset(u, 0, sizeof(*u));
-    u->id = sqlite3_column_int64(st, 0);
-    col_copy(st, 1, u->username, sizeof(u->username));
-    col_copy(st, 2, u->name, sizeof(u->name));
-    u->role = sqlite3_column_int(st, 3);
-    u->unit_id = sqlite3_column_int64(st, 4);
-    col_copy(st, 5, u->phone, sizeof(u->phone));
-    col_copy(st, 6, u->password_hash, sizeof(u->password_hash));
-    u->active = sqlite3_column_int(st, 7);
-}
-
-static int lite_user_add(struct lite *s, struct user *u, struct err *e)
-{
-    static const char sql[] = "INSERT INTO users (username, name, role, unit_id, phone, "
-                              "password_hash, active) VALUES (?, ?, ?, ?, ?, ?, 1)";
-    if (write_allowed(s, e) < 0)
-        return -1;
-    sqlite3_stmt *st = prep(s, sql, e);
-    if (!st)
-        return -1;
-    sqlite3_bind_text(st, 1, u->username, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, u->name, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 3, u->role);
-    bind_id(st, 4, u->unit_id);
-    sqlite3_bind_text(st, 5, u->phone, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, u->password_hash, -1, SQLITE_STATIC);
-    if (step_done(s, st, "cannot add user", e) < 0) {
-        if (e && e->code == ERR_CONFLICT)
-            err_set(e, ERR_CONFLICT, "username", "user '%s' already exists", u->username);
-        return -1;
-    }
-    u->id = sqlite3_last_insert_rowid(s->db);
-    u->active = 1;
-    return 0;
-}
-
-static void read_user_item(sqlite3_stmt *st, void *item);
-
-static int user_one(struct lite *s, const char *sql, int64_t id, const char *name, struct user *u,
-                    struct err *e)
-{
-    return one_row(s, sql, id, name, 1, read_user_item, u, "user", e);
-}
-
-static int lite_user_find(struct lite *s, const char *username, struct user *u, struct err *e)
-{
-    static const char sql[] = "SELECT " USER_COLS " FROM users WHERE username = ?";
-    return user_one(s, sql, 0, username, u, e);
-}
-
-static int lite_user_get(struct lite *s, int64_t id, struct user *u, struct err *e)
-{
-    static const char sql[] = "SELECT " USER_COLS " FROM users WHERE id = ?";
-    return user_one(s, sql, id, NULL, u, e);
-}
-
-static void read_user_item(sqlite3_stmt *st, void *item)
-{
-    read_user(st, item);
-}
-
-static int lite_user_list(struct lite *s, struct user **out, size_t *n, struct err *e)
-{
-    static const char sql[] = "SELECT " USER_COLS " FROM users ORDER BY id";
-    return list_rows(s, sql, sizeof(**out), read_user_item, (void **)out, n, "users", e);
-}
-
-/* ---- areas and channels ------------------------------------------------------------- */
-
-struct ref_sql {
-    const char *what;
-    const char *add, *find, *get, *list, *active;
-};
-
-static const struct ref_sql ref_sqls[2] = {
-    {"area", "INSERT INTO areas (code, name, sort) VALUES (?, ?, ?)",
-     "SELECT id, code, name, sort, active FROM areas WHERE name = ? OR code = ?",
-     "SELECT id, code, name, sort, active FROM areas WHERE id = ?",
-     "SELECT id, code, name, sort, active FROM areas ORDER BY sort, id",
-     "UPDATE areas SET active = ? WHERE id = ?"},
-    {"channel", "INSERT INTO channels (code, name, sort) VALUES (?, ?, ?)",
-     "SELECT id, code, name, sort, active FROM channels WHERE name = ? OR code = ?",
-     "SELECT id, code, name, sort, active FROM channels WHERE id = ?",
-     "SELECT id, code, name, sort, active FROM channels ORDER BY sort, id",
-     "UPDATE channels SET active = ? WHERE id = ?"},
-};
-
-static void read_ref(sqlite3_stmt *st, struct ref *r)
-{
-    memset(r, 0, sizeof(*r));
-    r->id = sqlite3_column_int64(st, 0);
-    col_copy(st, 1, r->code, sizeof(r->code));
-    col_copy(st, 2, r->name, sizeof(r->name));
-    r->sort = sqlite3_column_int(st, 3);
-    r->active = sqlite3_column_int(st, 4);
-}
-
-static int lite_ref_add(struct lite *s, int table, struct ref *r, struct err *e)
-{
-    const struct ref_sql *q = &ref_sqls[table == REF_CHANNEL];
-    if (write_allowed(s, e) < 0)
-        return -1;
-    sqlite3_stmt *st = prep(s, q->add, e);
-    if (!st)
-        return -1;
-    sqlite3_bind_text(st, 1, r->code, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, r->name, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 3, r->sort);
-    if (step_done(s, st, "cannot add", e) < 0) {
-        if (e && e->code == ERR_CONFLICT)
-            err_set(e, ERR_CONFLICT, "name", "%s '%s' (code '%s') already exists", q->what, r->name,
-                    r->code);
-        return -1;
-    }
-    r->id = sqlite3_last_insert_rowid(s->db);
-    r->active = 1;
-    return 0;
-}
-
-static void read_ref_item(sqlite3_stmt *st, void *item);
-
-static int ref_one(struct lite *s, int table, const char *name, int64_t id, struct ref *r,
-                   struct err *e)
-{
-    const struct ref_sql *q = &ref_sqls[table == REF_CHANNEL];
-    return one_row(s, name ? q->find : q->get, id, name, 2, read_ref_item, r, q->what, e);
-}
-
-static int lite_ref_find(struct lite *s, int table, const char *name, struct ref *r, struct err *e)
-{
-    return ref_one(s, table, name, 0, r, e);
-}
-
-static int lite_ref_get(struct lite *s, int table, int64_t id, struct ref *r, struct err *e)
-{
-    return ref_one(s, table, NULL, id, r, e);
-}
-
-static void read_ref_item(sqlite3_stmt *st, void *item)
-{
-    read_ref(st, item);
-}
-
-static int lite_ref_list(struct lite *s, int table, struct ref **out, size_t *n, struct err *e)
-{
-    const struct ref_sql *q = &ref_sqls[table == REF_CHANNEL];
-    return list_rows(s, q->list, sizeof(**out), read_ref_item, (void **)out, n, q->what, e);
-}
-
-static int lite_ref_set_active(struct lite *s, int table, int64_t id, int active, struct err *e)
-{
-    const struct ref_sql *q = &ref_sqls[table == REF_CHANNEL];
-    if (write_allowed(s, e) < 0)
-        return -1;
-    sqlite3_stmt *st = prep(s, q->active, e);
-    if (!st)
-        return -1;
-    sqlite3_bind_int(st, 1, active);
-    sqlite3_bind_int64(st, 2, id);
-    return step_done(s, st, "cannot update", e);
-}
-
-/* ---- rules and calendar ------------------------------------------------------------- */
-
-static int lite_limits_load(struct lite *s, struct limits *l, struct err *e)
-{
-    static const char sql[] = "SELECT scope, kind, urgency, amount, unit FROM time_limits";
-    sqlite3_stmt *st = prep(s, sql, e);
-    if (!st)
-        return -1;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *scope = (const char *)sqlite3_column_text(st, 0);
-        int k = sqlite3_column_int(st, 1), u = sqlite3_column_int(st, 2);
-        struct time_limit lim = {sqlite3_column_int(st, 3), sqlite3_column_int(st, 4)};
-        if (k < 0 || k >= LIMIT_KINDS || u < 0 || u >= LIMIT_URGENCIES || !scope)
-            continue;
-        if (!strcmp(scope, "handle"))
-            l->handle[k][u] = lim;
-        else if (!strcmp(scope, "sign"))
-            l->sign[u] = lim;
-        else if (!strcmp(scope, "complex"))
-            l->complex = lim;
-    }
-    done(s, st);
-    if (rc != SQLITE_DONE)
-        return db_err(s, e, "cannot read time limits");
-    return 0;
-}
-
-static int lite_limit_set(struct lite *s, int kind, int urgency, struct time_limit lim,
-                          struct err *e)
-{
-    static const char sql[] =
-        "INSERT INTO time_limits (scope, kind, urgency, amount, unit) VALUES ('handle', ?, ?, ?, ?) "
-        "ON CONFLICT (scope, kind, urgency) DO UPDATE SET amount = excluded.amount, "
-        "unit = excluded.unit";
-    if (write_allowed(s, e) < 0)
-        return -1;
-    sqlite3_stmt *st = prep(s, sql, e);
-    if (!st)
-        return -1;
-    sqlite3_bind_int(st, 1, kind);
-    sqlite3_bind_int(st, 2, urgency);
-    sqlite3_bind_int(st, 3, lim.amount);
-    sqlite3_bind_int(st, 4, lim.unit);
-    return step_done(s, st, "cannot set time limit", e);
-}
-
-static int lite_calendar_load(struct lite *s, struct calendar *cal, struct err *e)
-{
-    static const char sql_years[] = "SELECT year, mode FROM calendar_years ORDER BY year";
-    static const char sql_days[] = "SELECT date, kind, name FROM calendar_days ORDER BY date";
-    sqlite3_stmt *st = prep(s, sql_years, e);
-    if (!st)
-        return -1;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        if (sqlite3_column_int(st, 1) == CAL_YEAR_WEEKENDS &&
-            calendar_year_mode(cal, sqlite3_column_int(st, 0)) == CAL_YEAR_NONE &&
-            calendar_set_weekends_only(cal, sqlite3_column_int(st, 0), e) < 0) {
-            done(s, st);
-            return -1;
-        }
-    done(s, st);
-    if (rc != SQLITE_DONE)
-        return db_err(s, e, "cannot read calendar years");
-    st = prep(s, sql_days, e);
-    if (!st)
-        return -1;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *kind = (const char *)sqlite3_column_text(st, 1);
-        const char *name = (const char *)sqlite3_column_text(st, 2);
-        if (calendar_set_day(cal, sqlite3_column_int64(st, 0), kind ? kind[0] : 'H',
-                             name ? name : "", e) < 0) {
-            done(s, st);
-            return -1;
-        }
-    }
-    done(s, st);
-    if (rc != SQLITE_DONE)
-        return db_err(s, e, "cannot read calendar days");
-    return 0;
-}
-
-static int lite_calendar_set_year(struct lite *s, int year, int mode, struct err *e)
-{
-    static const char sql[] = "INSERT INTO calendar_years (year, mode) VALUES (?, ?) "
-                              "ON CONFLICT (year) DO UPDATE SET mode = excluded.mode";
-    if (write_allowed(s, e) < 0)
-        return -1;
-    sqlite3_stmt *st = prep(s, sql, e);
-    if (!st)
-        return -1;
-    sqlite3_bind_int(st, 1, year);
-    sqlite3_bind_int(st, 2, mode);
-    return step_done(s, st, "cannot set calendar year", e);
-}
-
-static int lite_calendar_set_day(struct lite *s, int64_t date, int kind, const char *name,
-                                 struct err *e)
-{
-    static const char sql[] = "INSERT INTO calendar_days (date, kind, name) VALUES (?, ?, ?) "
-                              "ON CONFLICT (date) DO UPDATE SET kind = excluded.kind, "
-                              "name = excluded.name";
-    if (write_allowed(s, e) < 0)
-        return -1;
-    sqlite3_stmt *st = prep(s, sql, e);
-    if (!st)
-        return -1;
-    char k[2] = {(char)kind, 0};
-    sqlite3_bind_int64(st, 1, date);
-    sqlite3_bind_text(st, 2, k, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 3, name ? name : "", -1, SQLITE_STATIC);
-    return step_done(s, st, "cannot set calendar day", e);
-}
-
 /* ---- appeals -------------------------------------------------------------------------- */
-
-/* Two statements rather than one with RETURNING: SQLite runs RETURNING through an
- * ephemeral table, which made this cost as much as inserting an appeal (bench/README.md). */
-static int lite_counter_peek(struct lite *s, const char *name, int64_t *value, struct err *e);
-
-static int lite_counter_next(struct lite *s, const char *name, int64_t *value, struct err *e)
-{
-    static const char sql[] = "INSERT INTO counters (name, value) VALUES (?, 1) "
-                              "ON CONFLICT (name) DO UPDATE SET value = value + 1";
-    if (write_allowed(s, e) < 0)
-        return -1;
-    sqlite3_stmt *st = prep(s, sql, e);
-    if (!st)
-        return -1;
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    if (step_done(s, st, "cannot advance counter", e) < 0)
-        return -1;
-    return lite_counter_peek(s, name, value, e);
-}
-
-static int lite_counter_peek(struct lite *s, const char *name, int64_t *value, struct err *e)
-{
-    static const char sql[] = "SELECT value FROM counters WHERE name = ?";
-    sqlite3_stmt *st = prep(s, sql, e);
-    if (!st)
-        return -1;
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    *value = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    done(s, st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return db_err(s, e, "cannot read counter");
-    return 0;
-}
 
 #define APPEAL_COLS                                                                                \
     "id, code, title, content, channel_id, coalesce(area_id, 0), kind, urgency, complex, "         \
@@ -1156,94 +697,6 @@ static int lite_fact_scan(struct lite *s, int64_t from, int64_t to, int flags,
     return 0;
 }
 
-/* ---- rule sets ------------------------------------------------------------------------- */
-
-#define RULES_COLS "version, name, body, created_at, created_by"
-
-static void read_rules(sqlite3_stmt *st, struct rules_row *r)
-{
-    memset(r, 0, sizeof(*r));
-    r->version = sqlite3_column_int(st, 0);
-    col_copy(st, 1, r->name, sizeof(r->name));
-    const char *body = (const char *)sqlite3_column_text(st, 2);
-    r->body = xstrdup(body ? body : "");
-    r->created_at = sqlite3_column_int64(st, 3);
-    col_copy(st, 4, r->created_by, sizeof(r->created_by));
-}
-
-static int lite_rules_get(store_t *base, int version, struct rules_row *out, struct err *e)
-{
-    struct lite *s = (struct lite *)base;
-    static const char sql[] = "SELECT " RULES_COLS " FROM rule_sets WHERE version = ?";
-    static const char sql_newest[] =
-        "SELECT " RULES_COLS " FROM rule_sets ORDER BY version DESC LIMIT 1";
-    sqlite3_stmt *st = prep(s, version ? sql : sql_newest, e);
-    if (!st)
-        return -1;
-    if (version)
-        sqlite3_bind_int(st, 1, version);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        read_rules(st, out);
-    done(s, st);
-    if (rc == SQLITE_ROW)
-        return 0;
-    if (rc != SQLITE_DONE)
-        return db_err(s, e, "cannot read rule set");
-    if (!version)
-        return err_set(e, ERR_NOT_FOUND, "rules", "the database holds no rule set");
-    return err_set(e, ERR_NOT_FOUND, "rules", "rule set version %d does not exist", version);
-}
-
-static int lite_rules_add(store_t *base, struct rules_row *r, struct err *e)
-{
-    struct lite *s = (struct lite *)base;
-    static const char sql[] =
-        "INSERT INTO rule_sets (version, name, body, created_at, created_by) "
-        "SELECT coalesce(max(version), 0) + 1, ?, ?, ?, ? FROM rule_sets RETURNING version";
-    if (write_allowed(s, e) < 0)
-        return -1;
-    sqlite3_stmt *st = prep(s, sql, e);
-    if (!st)
-        return -1;
-    sqlite3_bind_text(st, 1, r->name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, r->body, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, r->created_at);
-    sqlite3_bind_text(st, 4, r->created_by, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        r->version = sqlite3_column_int(st, 0);
-    done(s, st);
-    if (rc != SQLITE_ROW)
-        return db_err(s, e, "cannot store rule set");
-    return 0;
-}
-
-static int lite_rules_list(store_t *base, struct rules_row **out, size_t *n, struct err *e)
-{
-    struct lite *s = (struct lite *)base;
-    static const char sql[] = "SELECT " RULES_COLS " FROM rule_sets ORDER BY version";
-    sqlite3_stmt *st = prep(s, sql, e);
-    if (!st)
-        return -1;
-    size_t cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        xgrow((void **)out, &cap, *n + 1, sizeof(**out));
-        read_rules(st, &(*out)[(*n)++]);
-    }
-    done(s, st);
-    if (rc != SQLITE_DONE) {
-        for (size_t i = 0; i < *n; i++)
-            rules_row_release(&(*out)[i]);
-        free(*out);
-        *out = NULL;
-        *n = 0;
-        return db_err(s, e, "cannot list rule sets");
-    }
-    return 0;
-}
-
 /* ---- events ---------------------------------------------------------------------------- */
 
 static int lite_chain_head(struct lite *s, int64_t *last_id, char hash[65], struct err *e)
@@ -1402,254 +855,7 @@ static int lite_appeal_scan(struct lite *s, int (*cb)(const struct appeal *a, vo
     return 0;
 }
 
-/* ---- sessions and throttling ----------------------------------------------------------- */
-
-static int lite_session_add(struct lite *s, const struct session_row *r, struct err *e)
-{
-    static const char sql[] = "INSERT INTO sessions (token_hash, user_id, csrf, created_at, "
-                              "expires_at) VALUES (?, ?, ?, ?, ?)";
-    if (write_allowed(s, e) < 0)
-        return -1;
-    sqlite3_stmt *st = prep(s, sql, e);
-    if (!st)
-        return -1;
-    sqlite3_bind_text(st, 1, r->token_hash, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, r->user_id);
-    sqlite3_bind_text(st, 3, r->csrf, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, r->created_at);
-    sqlite3_bind_int64(st, 5, r->expires_at);
-    return step_done(s, st, "cannot create session", e);
-}
-
-static int lite_session_get(struct lite *s, const char *token_hash, struct session_row *r,
-                            struct err *e)
-{
-    static const char sql[] = "SELECT token_hash, user_id, csrf, created_at, expires_at "
-                              "FROM sessions WHERE token_hash = ?";
-    sqlite3_stmt *st = prep(s, sql, e);
-    if (!st)
-        return -1;
-    sqlite3_bind_text(st, 1, token_hash, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        col_copy(st, 0, r->token_hash, sizeof(r->token_hash));
-        r->user_id = sqlite3_column_int64(st, 1);
-        col_copy(st, 2, r->csrf, sizeof(r->csrf));
-        r->created_at = sqlite3_column_int64(st, 3);
-        r->expires_at = sqlite3_column_int64(st, 4);
-    }
-    done(s, st);
-    if (rc == SQLITE_ROW)
-        return 0;
-    if (rc != SQLITE_DONE)
-        return db_err(s, e, "cannot read session");
-    return err_set(e, ERR_NOT_FOUND, "session", "no such session");
-}
-
-static int lite_session_delete(struct lite *s, const char *token_hash, struct err *e)
-{
-    static const char sql[] = "DELETE FROM sessions WHERE token_hash = ?";
-    if (write_allowed(s, e) < 0)
-        return -1;
-    sqlite3_stmt *st = prep(s, sql, e);
-    if (!st)
-        return -1;
-    sqlite3_bind_text(st, 1, token_hash, -1, SQLITE_STATIC);
-    return step_done(s, st, "cannot delete session", e);
-}
-
-static int lite_session_purge(struct lite *s, int64_t now, struct err *e)
-{
-    static const char sql[] = "DELETE FROM sessions WHERE expires_at < ?";
-    if (write_allowed(s, e) < 0)
-        return -1;
-    sqlite3_stmt *st = prep(s, sql, e);
-    if (!st)
-        return -1;
-    sqlite3_bind_int64(st, 1, now);
-    return step_done(s, st, "cannot purge sessions", e);
-}
-
-static int lite_throttle_get(struct lite *s, const char *key, struct throttle *t, struct err *e)
-{
-    static const char sql[] =
-        "SELECT failures, last_at, locked_until FROM login_failures WHERE key = ?";
-    memset(t, 0, sizeof(*t));
-    sqlite3_stmt *st = prep(s, sql, e);
-    if (!st)
-        return -1;
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        t->failures = sqlite3_column_int(st, 0);
-        t->last_at = sqlite3_column_int64(st, 1);
-        t->locked_until = sqlite3_column_int64(st, 2);
-    }
-    done(s, st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return db_err(s, e, "cannot read login failures");
-    return 0;
-}
-
-static int lite_throttle_put(struct lite *s, const char *key, const struct throttle *t,
-                             struct err *e)
-{
-    static const char sql[] =
-        "INSERT INTO login_failures (key, failures, last_at, locked_until) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, last_at = "
-        "excluded.last_at, locked_until = excluded.locked_until";
-    if (write_allowed(s, e) < 0)
-        return -1;
-    sqlite3_stmt *st = prep(s, sql, e);
-    if (!st)
-        return -1;
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 2, t->failures);
-    sqlite3_bind_int64(st, 3, t->last_at);
-    sqlite3_bind_int64(st, 4, t->locked_until);
-    return step_done(s, st, "cannot record login failure", e);
-}
-
-static int lite_throttle_clear(struct lite *s, const char *key, struct err *e)
-{
-    static const char sql[] = "DELETE FROM login_failures WHERE key = ?";
-    if (write_allowed(s, e) < 0)
-        return -1;
-    sqlite3_stmt *st = prep(s, sql, e);
-    if (!st)
-        return -1;
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    return step_done(s, st, "cannot clear login failures", e);
-}
-
-/* ---- issue 11: login throttling and user sessions (port with the store rewrite) --------- */
-
-/* The key's counters, held until the transaction ends: the caller is inside BEGIN IMMEDIATE,
- * which serialises every writer, so no other login reads them meanwhile. The zero row is
- * inserted first, as on PostgreSQL where it is what the row lock needs. */
-static int lite_throttle_lock(struct lite *s, const char *key, struct throttle *t, struct err *e)
-{
-    static const char sql_seed[] =
-        "INSERT INTO login_failures (key, failures, last_at, locked_until) "
-        "VALUES (?, 0, 0, 0) ON CONFLICT (key) DO NOTHING";
-    memset(t, 0, sizeof(*t));
-    if (write_allowed(s, e) < 0)
-        return -1;
-    sqlite3_stmt *st = prep(s, sql_seed, e);
-    if (!st)
-        return -1;
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    if (step_done(s, st, "cannot record login attempt", e) < 0)
-        return -1;
-    return lite_throttle_get(s, key, t, e);
-}
-
-static int lite_session_end_user(struct lite *s, int64_t user_id, struct err *e)
-{
-    static const char sql[] = "DELETE FROM sessions WHERE user_id = ?";
-    if (write_allowed(s, e) < 0)
-        return -1;
-    sqlite3_stmt *st = prep(s, sql, e);
-    if (!st)
-        return -1;
-    sqlite3_bind_int64(st, 1, user_id);
-    return step_done(s, st, "cannot end the user's sessions", e);
-}
-
-static int op_throttle_lock(store_t *st, const char *key, struct throttle *t, struct err *e)
-{
-    return lite_throttle_lock((struct lite *)st, key, t, e);
-}
-
-static int op_session_end_user(store_t *st, int64_t user_id, struct err *e)
-{
-    return lite_session_end_user((struct lite *)st, user_id, e);
-}
-/* ---- end of issue 11 block ---- */
-
-static int lite_rate_hit(struct lite *s, const char *key, int64_t window, int *count, struct err *e)
-{
-    static const char sql[] = "INSERT INTO rate_windows (key, window, count) VALUES (?, ?, 1) "
-                              "ON CONFLICT (key, window) DO UPDATE SET count = count + 1 "
-                              "RETURNING count";
-    static const char sql_old[] = "DELETE FROM rate_windows WHERE window < ?";
-    if (write_allowed(s, e) < 0)
-        return -1;
-    sqlite3_stmt *st = prep(s, sql_old, e);
-    if (!st)
-        return -1;
-    sqlite3_bind_int64(st, 1, window - 1);
-    if (step_done(s, st, "cannot expire rate windows", e) < 0)
-        return -1;
-    st = prep(s, sql, e);
-    if (!st)
-        return -1;
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, window);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *count = sqlite3_column_int(st, 0);
-    done(s, st);
-    if (rc != SQLITE_ROW)
-        return db_err(s, e, "cannot count requests");
-    return 0;
-}
-
-/* ---- evidence files (migration 0014) ------------------------------------------------------
- * BEGIN evidence-files block: the same SQL as pg.c's block of the same name (placeholders
- * aside), for the store rewrite to port. */
-
-static const char FILE_PUT_SQL[] = "INSERT INTO files (sha256, mime, size, data, created_at) "
-                                   "VALUES (?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING";
-static const char FILE_GET_SQL[] = "SELECT mime, data FROM files WHERE sha256 = ?";
-
-static int op_file_put(store_t *stp, const char *sha256, const char *mime, int64_t size,
-                       const char *b64, int64_t at, struct err *e)
-{
-    struct lite *s = (struct lite *)stp;
-    if (write_allowed(s, e) < 0)
-        return -1;
-    sqlite3_stmt *st = prep(s, FILE_PUT_SQL, e);
-    if (!st)
-        return -1;
-    sqlite3_bind_text(st, 1, sha256, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, mime, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, size);
-    sqlite3_bind_text(st, 4, b64, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 5, at);
-    return step_done(s, st, "cannot store the file", e);
-}
-
-static int op_file_get(store_t *stp, const char *sha256, char *mime, size_t mime_size, char **b64,
-                       struct err *e)
-{
-    struct lite *s = (struct lite *)stp;
-    sqlite3_stmt *st = prep(s, FILE_GET_SQL, e);
-    if (!st)
-        return -1;
-    sqlite3_bind_text(st, 1, sha256, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        snprintf(mime, mime_size, "%s", (const char *)sqlite3_column_text(st, 0));
-        *b64 = xstrdup((const char *)sqlite3_column_text(st, 1));
-    }
-    done(s, st);
-    if (rc == SQLITE_DONE)
-        return err_set(e, ERR_NOT_FOUND, "file", "no file %.16s…", sha256);
-    if (rc != SQLITE_ROW)
-        return db_err(s, e, "cannot read the file");
-    return 0;
-}
-/* END evidence-files block */
-
 /* ---- whole-site copy: generic rows ------------------------------------------------------ */
-
-/* Table names come from store.c's list; column names from the database. Quoted all the same. */
-static void append_ident(char *sql, size_t size, const char *name)
-{
-    size_t n = strlen(sql);
-    snprintf(sql + n, size > n ? size - n : 0, "\"%s\"", name);
-}
 
 /* Hands every row of prepared statement q to cb as a generic row; does not finalise q. */
 static int scan_rows(struct lite *s, sqlite3_stmt *q, const char *table,
@@ -1693,37 +899,16 @@ static int lite_rows_scan(store_t *st, const char *table,
                           int (*cb)(const struct row *r, void *ctx), void *ctx, struct err *e)
 {
     struct lite *s = (struct lite *)st;
-    char sql[128] = "SELECT * FROM ";
-    append_ident(sql, sizeof(sql), table);
-    strncat(sql, " ORDER BY rowid", sizeof(sql) - strlen(sql) - 1);
+    struct buf sql = BUF_INIT;
+    buf_addf(&sql, "SELECT * FROM \"%s\" ORDER BY rowid", table);
     sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+    int ok = sqlite3_prepare_v2(s->db, sql.ptr, -1, &q, NULL) == SQLITE_OK;
+    buf_release(&sql);
+    if (!ok)
         return db_err(s, e, "cannot read the table");
     int rc = scan_rows(s, q, table, cb, ctx, e);
     sqlite3_finalize(q);
     return rc;
-}
-
-static int lite_rows_count(store_t *st, const char *table, int64_t *n, struct err *e)
-{
-    struct lite *s = (struct lite *)st;
-    char sql[128] = "SELECT count(*) FROM ";
-    append_ident(sql, sizeof(sql), table);
-    sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
-        return db_err(s, e, "cannot count rows");
-    int rc = sqlite3_step(q) == SQLITE_ROW ? 0 : db_err(s, e, "cannot count rows");
-    *n = rc == 0 ? sqlite3_column_int64(q, 0) : 0;
-    sqlite3_finalize(q);
-    return rc;
-}
-
-static int lite_rows_clear(store_t *st, const char *table, struct err *e)
-{
-    struct lite *s = (struct lite *)st;
-    char sql[128] = "DELETE FROM ";
-    append_ident(sql, sizeof(sql), table);
-    return exec(s, sql, e);
 }
 
 static int lite_copy_begin(store_t *st, struct err *e)
@@ -1757,28 +942,27 @@ static int lite_copy_prepare(struct lite *s, const char *table, const struct row
     sqlite3_finalize(s->copy_ins);
     s->copy_ins = NULL;
     s->copy_table[0] = 0;
-    char sql[4096] = "INSERT INTO ";
-    append_ident(sql, sizeof(sql), table);
-    strncat(sql, " (", sizeof(sql) - strlen(sql) - 1);
+    struct buf sql = BUF_INIT;
+    buf_addf(&sql, "INSERT INTO \"%s\" (", table);
     int nused = 0;
     for (int i = 0; i < r->n && i < ROW_MAX_COLS; i++) {
         int has;
-        if (lite_has_column(s, table, r->name[i], &has, e) < 0)
+        if (lite_has_column(s, table, r->name[i], &has, e) < 0) {
+            buf_release(&sql);
             return -1;
+        }
         if (!has)
             continue;
-        if (nused)
-            strncat(sql, ", ", sizeof(sql) - strlen(sql) - 1);
-        append_ident(sql, sizeof(sql), r->name[i]);
+        buf_addf(&sql, "%s\"%s\"", nused ? ", " : "", r->name[i]);
         s->copy_used[nused++] = i;
     }
-    strncat(sql, ") VALUES (", sizeof(sql) - strlen(sql) - 1);
+    buf_adds(&sql, ") VALUES (");
     for (int k = 0; k < nused; k++)
-        strncat(sql, k ? ", ?" : "?", sizeof(sql) - strlen(sql) - 1);
-    strncat(sql, ")", sizeof(sql) - strlen(sql) - 1);
-    if (strlen(sql) >= sizeof(sql) - 1)
-        return err_set(e, ERR_DB, "", "cannot copy into '%s': too many columns", table);
-    if (sqlite3_prepare_v2(s->db, sql, -1, &s->copy_ins, NULL) != SQLITE_OK)
+        buf_adds(&sql, k ? ", ?" : "?");
+    buf_adds(&sql, ")");
+    int ok = sqlite3_prepare_v2(s->db, sql.ptr, -1, &s->copy_ins, NULL) == SQLITE_OK;
+    buf_release(&sql);
+    if (!ok)
         return db_err(s, e, "cannot copy a row");
     s->copy_nused = nused;
     snprintf(s->copy_table, sizeof(s->copy_table), "%s", table);
@@ -1822,104 +1006,7 @@ static int lite_copy_finish(store_t *st, struct err *e)
 
 /* ---- records: rows by column name (store_rec_*) ---------------------------------------- */
 
-static void bind_value(sqlite3_stmt *q, int i, const struct value *v)
-{
-    if (v->type == VAL_INT)
-        sqlite3_bind_int64(q, i, v->i);
-    else if (v->type == VAL_TEXT && v->s)
-        sqlite3_bind_text(q, i, v->s, -1, SQLITE_TRANSIENT);
-    else
-        sqlite3_bind_null(q, i);
-}
-
 /* Table and column names were checked by store.c (known table, plain identifiers). */
-static int lite_rec_insert(store_t *st, const char *table, const struct row *r, int64_t *id,
-                           struct err *e)
-{
-    struct lite *s = (struct lite *)st;
-    if (write_allowed(s, e) < 0)
-        return -1;
-    char sql[4096] = "INSERT INTO ";
-    append_ident(sql, sizeof(sql), table);
-    strncat(sql, " (", sizeof(sql) - strlen(sql) - 1);
-    for (int i = 0; i < r->n; i++) {
-        if (i)
-            strncat(sql, ", ", sizeof(sql) - strlen(sql) - 1);
-        append_ident(sql, sizeof(sql), r->name[i]);
-    }
-    strncat(sql, ") VALUES (", sizeof(sql) - strlen(sql) - 1);
-    for (int i = 0; i < r->n; i++)
-        strncat(sql, i ? ", ?" : "?", sizeof(sql) - strlen(sql) - 1);
-    strncat(sql, ")", sizeof(sql) - strlen(sql) - 1);
-    sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
-        return db_err(s, e, "cannot prepare an insert");
-    for (int i = 0; i < r->n; i++)
-        bind_value(q, i + 1, &r->v[i]);
-    char what[80];
-    snprintf(what, sizeof(what), "cannot add a row to '%s'", table);
-    int rc = step_done(s, q, what, e);
-    if (rc == 0 && id)
-        *id = sqlite3_last_insert_rowid(s->db);
-    sqlite3_finalize(q);
-    return rc;
-}
-
-static int lite_rec_update(store_t *st, const char *table, int64_t id, const struct row *r,
-                           struct err *e)
-{
-    struct lite *s = (struct lite *)st;
-    if (write_allowed(s, e) < 0)
-        return -1;
-    char sql[4096] = "UPDATE ";
-    append_ident(sql, sizeof(sql), table);
-    strncat(sql, " SET ", sizeof(sql) - strlen(sql) - 1);
-    for (int i = 0; i < r->n; i++) {
-        if (i)
-            strncat(sql, ", ", sizeof(sql) - strlen(sql) - 1);
-        append_ident(sql, sizeof(sql), r->name[i]);
-        strncat(sql, " = ?", sizeof(sql) - strlen(sql) - 1);
-    }
-    strncat(sql, " WHERE id = ?", sizeof(sql) - strlen(sql) - 1);
-    sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
-        return db_err(s, e, "cannot prepare an update");
-    for (int i = 0; i < r->n; i++)
-        bind_value(q, i + 1, &r->v[i]);
-    sqlite3_bind_int64(q, r->n + 1, id);
-    char what[80];
-    snprintf(what, sizeof(what), "cannot change a row of '%s'", table);
-    int rc = step_done(s, q, what, e);
-    if (rc == 0 && sqlite3_changes(s->db) == 0)
-        rc = err_set(e, ERR_NOT_FOUND, "id", "no row %lld in '%s'", (long long)id, table);
-    sqlite3_finalize(q);
-    return rc;
-}
-
-static int lite_rec_scan(store_t *st, const char *table, const char *column,
-                         const struct value *eq, int (*cb)(const struct row *r, void *ctx),
-                         void *ctx, struct err *e)
-{
-    struct lite *s = (struct lite *)st;
-    char sql[256] = "SELECT * FROM ";
-    append_ident(sql, sizeof(sql), table);
-    if (column) {
-        strncat(sql, " WHERE ", sizeof(sql) - strlen(sql) - 1);
-        append_ident(sql, sizeof(sql), column);
-        strncat(sql, eq && eq->type != VAL_NULL ? " = ?" : " IS NULL",
-                sizeof(sql) - strlen(sql) - 1);
-    }
-    strncat(sql, " ORDER BY id", sizeof(sql) - strlen(sql) - 1);
-    sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
-        return db_err(s, e, "cannot read the table");
-    if (column && eq && eq->type != VAL_NULL)
-        bind_value(q, 1, eq);
-    int rc = scan_rows(s, q, table, cb, ctx, e);
-    sqlite3_finalize(q);
-    return rc;
-}
-
 /* ---- the backend table ------------------------------------------------------------------ */
 
 static void op_close(store_t *st)
@@ -1960,121 +1047,6 @@ static int op_commit(store_t *st, struct err *e)
 static void op_rollback(store_t *st)
 {
     lite_rollback((struct lite *)st);
-}
-
-static void op_fail_after(store_t *st, int n)
-{
-    lite_fail_after((struct lite *)st, n);
-}
-
-static int op_setting_get(store_t *st, const char *key, char *out, size_t size, struct err *e)
-{
-    return lite_setting_get((struct lite *)st, key, out, size, e);
-}
-
-static int op_setting_set(store_t *st, const char *key, const char *value, struct err *e)
-{
-    return lite_setting_set((struct lite *)st, key, value, e);
-}
-
-static int op_unit_add(store_t *st, struct unit *u, struct err *e)
-{
-    return lite_unit_add((struct lite *)st, u, e);
-}
-
-static int op_unit_get(store_t *st, int64_t id, struct unit *u, struct err *e)
-{
-    return lite_unit_get((struct lite *)st, id, u, e);
-}
-
-static int op_unit_find(store_t *st, const char *name, struct unit *u, struct err *e)
-{
-    return lite_unit_find((struct lite *)st, name, u, e);
-}
-
-static int op_unit_list(store_t *st, struct unit **out, size_t *n, struct err *e)
-{
-    return lite_unit_list((struct lite *)st, out, n, e);
-}
-
-static int op_user_add(store_t *st, struct user *u, struct err *e)
-{
-    return lite_user_add((struct lite *)st, u, e);
-}
-
-static int op_user_find(store_t *st, const char *username, struct user *u, struct err *e)
-{
-    return lite_user_find((struct lite *)st, username, u, e);
-}
-
-static int op_user_get(store_t *st, int64_t id, struct user *u, struct err *e)
-{
-    return lite_user_get((struct lite *)st, id, u, e);
-}
-
-static int op_user_list(store_t *st, struct user **out, size_t *n, struct err *e)
-{
-    return lite_user_list((struct lite *)st, out, n, e);
-}
-
-static int op_ref_add(store_t *st, int table, struct ref *r, struct err *e)
-{
-    return lite_ref_add((struct lite *)st, table, r, e);
-}
-
-static int op_ref_find(store_t *st, int table, const char *name, struct ref *r, struct err *e)
-{
-    return lite_ref_find((struct lite *)st, table, name, r, e);
-}
-
-static int op_ref_get(store_t *st, int table, int64_t id, struct ref *r, struct err *e)
-{
-    return lite_ref_get((struct lite *)st, table, id, r, e);
-}
-
-static int op_ref_list(store_t *st, int table, struct ref **out, size_t *n, struct err *e)
-{
-    return lite_ref_list((struct lite *)st, table, out, n, e);
-}
-
-static int op_ref_set_active(store_t *st, int table, int64_t id, int active, struct err *e)
-{
-    return lite_ref_set_active((struct lite *)st, table, id, active, e);
-}
-
-static int op_limits_load(store_t *st, struct limits *l, struct err *e)
-{
-    return lite_limits_load((struct lite *)st, l, e);
-}
-
-static int op_limit_set(store_t *st, int kind, int urgency, struct time_limit lim, struct err *e)
-{
-    return lite_limit_set((struct lite *)st, kind, urgency, lim, e);
-}
-
-static int op_calendar_load(store_t *st, struct calendar *cal, struct err *e)
-{
-    return lite_calendar_load((struct lite *)st, cal, e);
-}
-
-static int op_calendar_set_year(store_t *st, int year, int mode, struct err *e)
-{
-    return lite_calendar_set_year((struct lite *)st, year, mode, e);
-}
-
-static int op_calendar_set_day(store_t *st, int64_t date, int kind, const char *name, struct err *e)
-{
-    return lite_calendar_set_day((struct lite *)st, date, kind, name, e);
-}
-
-static int op_counter_next(store_t *st, const char *name, int64_t *value, struct err *e)
-{
-    return lite_counter_next((struct lite *)st, name, value, e);
-}
-
-static int op_counter_peek(store_t *st, const char *name, int64_t *value, struct err *e)
-{
-    return lite_counter_peek((struct lite *)st, name, value, e);
 }
 
 static int op_appeal_insert(store_t *st, struct appeal *a, struct err *e)
@@ -2138,46 +1110,6 @@ static int op_appeal_scan(store_t *st, int (*cb)(const struct appeal *a, void *c
     return lite_appeal_scan((struct lite *)st, cb, ctx, e);
 }
 
-static int op_session_add(store_t *st, const struct session_row *s, struct err *e)
-{
-    return lite_session_add((struct lite *)st, s, e);
-}
-
-static int op_session_get(store_t *st, const char *token_hash, struct session_row *s, struct err *e)
-{
-    return lite_session_get((struct lite *)st, token_hash, s, e);
-}
-
-static int op_session_delete(store_t *st, const char *token_hash, struct err *e)
-{
-    return lite_session_delete((struct lite *)st, token_hash, e);
-}
-
-static int op_session_purge(store_t *st, int64_t now, struct err *e)
-{
-    return lite_session_purge((struct lite *)st, now, e);
-}
-
-static int op_throttle_get(store_t *st, const char *key, struct throttle *t, struct err *e)
-{
-    return lite_throttle_get((struct lite *)st, key, t, e);
-}
-
-static int op_throttle_put(store_t *st, const char *key, const struct throttle *t, struct err *e)
-{
-    return lite_throttle_put((struct lite *)st, key, t, e);
-}
-
-static int op_throttle_clear(store_t *st, const char *key, struct err *e)
-{
-    return lite_throttle_clear((struct lite *)st, key, e);
-}
-
-static int op_rate_hit(store_t *st, const char *key, int64_t window, int *count, struct err *e)
-{
-    return lite_rate_hit((struct lite *)st, key, window, count, e);
-}
-
 static const struct store_ops lite_ops = {
     .close = op_close,
     .migrate = op_migrate,
@@ -2187,63 +1119,20 @@ static const struct store_ops lite_ops = {
     .begin_read = op_begin_read,
     .commit = op_commit,
     .rollback = op_rollback,
-    .fail_after = op_fail_after,
-    .setting_get = op_setting_get,
-    .setting_set = op_setting_set,
-    .unit_add = op_unit_add,
-    .unit_get = op_unit_get,
-    .unit_find = op_unit_find,
-    .unit_list = op_unit_list,
-    .user_add = op_user_add,
-    .user_find = op_user_find,
-    .user_get = op_user_get,
-    .user_list = op_user_list,
-    .ref_add = op_ref_add,
-    .ref_find = op_ref_find,
-    .ref_get = op_ref_get,
-    .ref_list = op_ref_list,
-    .ref_set_active = op_ref_set_active,
-    .limits_load = op_limits_load,
-    .limit_set = op_limit_set,
-    .calendar_load = op_calendar_load,
-    .calendar_set_year = op_calendar_set_year,
-    .calendar_set_day = op_calendar_set_day,
-    .counter_next = op_counter_next,
-    .counter_peek = op_counter_peek,
     .appeal_insert = op_appeal_insert,
     .appeal_update = op_appeal_update,
     .appeal_get = op_appeal_get,
     .appeal_by_code = op_appeal_by_code,
     .appeal_list = op_appeal_list,
     .fact_scan = op_fact_scan,
-    .rules_get = lite_rules_get,
-    .rules_add = lite_rules_add,
-    .rules_list = lite_rules_list,
     .chain_head = op_chain_head,
     .event_append = op_event_append,
     .events_of = op_events_of,
     .event_scan = op_event_scan,
     .appeal_scan = op_appeal_scan,
-    .session_add = op_session_add,
-    .session_get = op_session_get,
-    .session_delete = op_session_delete,
-    .session_purge = op_session_purge,
-    .throttle_get = op_throttle_get,
-    .throttle_put = op_throttle_put,
-    .throttle_clear = op_throttle_clear,
-    .throttle_lock = op_throttle_lock,
-    .session_end_user = op_session_end_user,
-    .rate_hit = op_rate_hit,
-    .file_put = op_file_put,
-    .file_get = op_file_get,
     .rows_scan = lite_rows_scan,
-    .rows_count = lite_rows_count,
-    .rows_clear = lite_rows_clear,
     .copy_begin = lite_copy_begin,
     .row_insert = lite_row_insert,
-    .rec_insert = lite_rec_insert,
-    .rec_update = lite_rec_update,
-    .rec_scan = lite_rec_scan,
     .copy_finish = lite_copy_finish,
 };
 
@@ -2254,6 +1143,7 @@ int sqlite_store_open(store_t **out, const char *url, struct err *e)
     if (lite_open(&s, url, e) < 0)
         return -1;
     s->base.ops = &lite_ops;
+    s->base.db = db_sqlite_new(s->db);
     *out = &s->base;
     return 0;
 }

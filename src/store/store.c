@@ -1,9 +1,12 @@
 /* store.c -- the dispatcher behind store.h: picks a backend by URL and forwards every call
  * to it. Lists and their release functions are backend-neutral and live here too. */
 #include "store/backend.h"
+#include "store/db.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+#include "util/buf.h"
 
 #include "util/banned.h"
 
@@ -18,21 +21,7 @@ int store_open(store_t **out, const char *url, struct err *e)
     return sqlite_store_open(out, url, e);
 }
 
-void appeal_list_release(struct appeal_list *l)
-{
-    for (size_t i = 0; i < l->n; i++)
-        appeal_release(&l->items[i]);
-    free(l->items);
-    memset(l, 0, sizeof(*l));
-}
 
-void event_list_release(struct event_list *l)
-{
-    for (size_t i = 0; i < l->n; i++)
-        event_release(&l->items[i]);
-    free(l->items);
-    memset(l, 0, sizeof(*l));
-}
 
 void store_close(store_t *st)
 {
@@ -75,121 +64,6 @@ void store_rollback(store_t *st)
     st->ops->rollback(st);
 }
 
-void store_fail_after(store_t *st, int n)
-{
-    st->ops->fail_after(st, n);
-}
-
-int store_setting_get(store_t *st, const char *key, char *out, size_t size, struct err *e)
-{
-    return st->ops->setting_get(st, key, out, size, e);
-}
-
-int store_setting_set(store_t *st, const char *key, const char *value, struct err *e)
-{
-    return st->ops->setting_set(st, key, value, e);
-}
-
-int store_unit_add(store_t *st, struct unit *u, struct err *e)
-{
-    return st->ops->unit_add(st, u, e);
-}
-
-int store_unit_get(store_t *st, int64_t id, struct unit *u, struct err *e)
-{
-    return st->ops->unit_get(st, id, u, e);
-}
-
-int store_unit_find(store_t *st, const char *name, struct unit *u, struct err *e)
-{
-    return st->ops->unit_find(st, name, u, e);
-}
-
-int store_unit_list(store_t *st, struct unit **out, size_t *n, struct err *e)
-{
-    return st->ops->unit_list(st, out, n, e);
-}
-
-int store_user_add(store_t *st, struct user *u, struct err *e)
-{
-    return st->ops->user_add(st, u, e);
-}
-
-int store_user_find(store_t *st, const char *username, struct user *u, struct err *e)
-{
-    return st->ops->user_find(st, username, u, e);
-}
-
-int store_user_get(store_t *st, int64_t id, struct user *u, struct err *e)
-{
-    return st->ops->user_get(st, id, u, e);
-}
-
-int store_user_list(store_t *st, struct user **out, size_t *n, struct err *e)
-{
-    return st->ops->user_list(st, out, n, e);
-}
-
-int store_ref_add(store_t *st, int table, struct ref *r, struct err *e)
-{
-    return st->ops->ref_add(st, table, r, e);
-}
-
-int store_ref_find(store_t *st, int table, const char *name, struct ref *r, struct err *e)
-{
-    return st->ops->ref_find(st, table, name, r, e);
-}
-
-int store_ref_get(store_t *st, int table, int64_t id, struct ref *r, struct err *e)
-{
-    return st->ops->ref_get(st, table, id, r, e);
-}
-
-int store_ref_list(store_t *st, int table, struct ref **out, size_t *n, struct err *e)
-{
-    return st->ops->ref_list(st, table, out, n, e);
-}
-
-int store_ref_set_active(store_t *st, int table, int64_t id, int active, struct err *e)
-{
-    return st->ops->ref_set_active(st, table, id, active, e);
-}
-
-int store_limits_load(store_t *st, struct limits *l, struct err *e)
-{
-    return st->ops->limits_load(st, l, e);
-}
-
-int store_limit_set(store_t *st, int kind, int urgency, struct time_limit lim, struct err *e)
-{
-    return st->ops->limit_set(st, kind, urgency, lim, e);
-}
-
-int store_calendar_load(store_t *st, struct calendar *cal, struct err *e)
-{
-    return st->ops->calendar_load(st, cal, e);
-}
-
-int store_calendar_set_year(store_t *st, int year, int mode, struct err *e)
-{
-    return st->ops->calendar_set_year(st, year, mode, e);
-}
-
-int store_calendar_set_day(store_t *st, int64_t date, int kind, const char *name, struct err *e)
-{
-    return st->ops->calendar_set_day(st, date, kind, name, e);
-}
-
-int store_counter_next(store_t *st, const char *name, int64_t *value, struct err *e)
-{
-    return st->ops->counter_next(st, name, value, e);
-}
-
-int store_counter_peek(store_t *st, const char *name, int64_t *value, struct err *e)
-{
-    return st->ops->counter_peek(st, name, value, e);
-}
-
 int store_appeal_insert(store_t *st, struct appeal *a, struct err *e)
 {
     return st->ops->appeal_insert(st, a, e);
@@ -223,33 +97,6 @@ int store_fact_scan(store_t *st, int64_t from, int64_t to, int flags,
     return st->ops->fact_scan(st, from, to, flags, cb, ctx, e);
 }
 
-void rules_row_release(struct rules_row *r)
-{
-    free(r->body);
-    r->body = NULL;
-}
-
-int store_rules_get(store_t *st, int version, struct rules_row *out, struct err *e)
-{
-    memset(out, 0, sizeof(*out));
-    if (version < 0)
-        return err_set(e, ERR_INVALID, "rules", "rule set version %d is not a version", version);
-    return st->ops->rules_get(st, version, out, e);
-}
-
-int store_rules_add(store_t *st, struct rules_row *r, struct err *e)
-{
-    if (!r->body || !r->name[0])
-        return err_set(e, ERR_INVALID, "rules", "a rule set needs a name and a body");
-    return st->ops->rules_add(st, r, e);
-}
-
-int store_rules_list(store_t *st, struct rules_row **out, size_t *n, struct err *e)
-{
-    *out = NULL;
-    *n = 0;
-    return st->ops->rules_list(st, out, n, e);
-}
 
 int store_chain_head(store_t *st, int64_t *last_id, char hash[65], struct err *e)
 {
@@ -284,68 +131,6 @@ int store_appeal_scan(store_t *st, int (*cb)(const struct appeal *a, void *ctx),
                       struct err *e)
 {
     return st->ops->appeal_scan(st, cb, ctx, e);
-}
-
-int store_session_add(store_t *st, const struct session_row *s, struct err *e)
-{
-    return st->ops->session_add(st, s, e);
-}
-
-int store_session_get(store_t *st, const char *token_hash, struct session_row *s, struct err *e)
-{
-    return st->ops->session_get(st, token_hash, s, e);
-}
-
-int store_session_delete(store_t *st, const char *token_hash, struct err *e)
-{
-    return st->ops->session_delete(st, token_hash, e);
-}
-
-int store_session_purge(store_t *st, int64_t now, struct err *e)
-{
-    return st->ops->session_purge(st, now, e);
-}
-
-int store_throttle_get(store_t *st, const char *key, struct throttle *t, struct err *e)
-{
-    return st->ops->throttle_get(st, key, t, e);
-}
-
-int store_throttle_put(store_t *st, const char *key, const struct throttle *t, struct err *e)
-{
-    return st->ops->throttle_put(st, key, t, e);
-}
-
-int store_throttle_clear(store_t *st, const char *key, struct err *e)
-{
-    return st->ops->throttle_clear(st, key, e);
-}
-
-int store_throttle_lock(store_t *st, const char *key, struct throttle *t, struct err *e)
-{
-    return st->ops->throttle_lock(st, key, t, e);
-}
-
-int store_session_end_user(store_t *st, int64_t user_id, struct err *e)
-{
-    return st->ops->session_end_user(st, user_id, e);
-}
-
-int store_rate_hit(store_t *st, const char *key, int64_t window, int *count, struct err *e)
-{
-    return st->ops->rate_hit(st, key, window, count, e);
-}
-
-int store_file_put(store_t *st, const char *sha256, const char *mime, int64_t size,
-                   const char *b64, int64_t at, struct err *e)
-{
-    return st->ops->file_put(st, sha256, mime, size, b64, at, e);
-}
-
-int store_file_get(store_t *st, const char *sha256, char *mime, size_t mime_size, char **b64,
-                   struct err *e)
-{
-    return st->ops->file_get(st, sha256, mime, mime_size, b64, e);
 }
 
 /* ---- moving a whole site ---- */
@@ -392,9 +177,30 @@ int store_rows_scan(store_t *st, const char *table, int (*cb)(const struct row *
 
 int store_rows_count(store_t *st, const char *table, int64_t *n, struct err *e)
 {
+    *n = 0;
     if (known_table(table, e) < 0)
         return -1;
-    return st->ops->rows_count(st, table, n, e);
+    struct buf sql = BUF_INIT;
+    buf_addf(&sql, "SELECT count(*) FROM \"%s\"", table);
+    struct db_stmt *q = db_prep(st->db, sql.ptr, DB_ONCE, e);
+    int rc = q ? db_step(q, "cannot count rows", e) : -1;
+    if (rc >= 0) {
+        *n = rc > 0 ? db_col_int(q, 0) : 0;
+        db_done(q);
+    }
+    buf_release(&sql);
+    return rc < 0 ? -1 : 0;
+}
+
+/* Empties a table of store_tables() (children first: store_copy_begin()). */
+static int rows_clear(store_t *st, const char *table, struct err *e)
+{
+    struct buf sql = BUF_INIT;
+    buf_addf(&sql, "DELETE FROM \"%s\"", table);
+    struct db_stmt *q = db_prep(st->db, sql.ptr, DB_ONCE, e);
+    int rc = q ? db_run(q, "cannot empty the table", e) : -1;
+    buf_release(&sql);
+    return rc;
 }
 
 int store_copy_begin(store_t *st, struct err *e)
@@ -405,7 +211,7 @@ int store_copy_begin(store_t *st, struct err *e)
     while (tables[n].name)
         n++;
     while (n-- > 0) /* children before parents */
-        if (st->ops->rows_clear(st, tables[n].name, e) < 0)
+        if (rows_clear(st, tables[n].name, e) < 0)
             return -1;
     return 0;
 }
@@ -424,120 +230,6 @@ int store_copy_finish(store_t *st, struct err *e)
 
 /* ---- records ----------------------------------------------------------------------------- */
 
-static int rec_table(const char *table, struct err *e)
-{
-    for (const struct store_table *t = tables; t->name; t++)
-        if (!strcmp(t->name, table))
-            return t->rec ? 0 : err_set(e, ERR_INVALID, "table", "'%s' is not a record table",
-                                        table);
-    return err_set(e, ERR_INVALID, "table", "unknown table '%s'", table);
-}
 
-/* Column names reach SQL: lower-case letters, digits and '_' only. */
-static int plain_column(const char *name, struct err *e)
-{
-    if (!name || !*name || strlen(name) > 40)
-        return err_set(e, ERR_INVALID, "column", "bad column name");
-    for (const char *c = name; *c; c++)
-        if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_'))
-            return err_set(e, ERR_INVALID, "column", "bad column name '%s'", name);
-    return 0;
-}
 
-static int rec_check(const char *table, const struct row *r, struct err *e)
-{
-    if (rec_table(table, e) < 0)
-        return -1;
-    if (r->n <= 0 || r->n > ROW_MAX_COLS)
-        return err_set(e, ERR_INVALID, "row", "a row for '%s' needs 1 to %d columns", table,
-                       ROW_MAX_COLS);
-    for (int i = 0; i < r->n; i++)
-        if (plain_column(r->name[i], e) < 0)
-            return -1;
-    return 0;
-}
 
-int store_rec_insert(store_t *st, const char *table, const struct row *r, int64_t *id,
-                     struct err *e)
-{
-    if (rec_check(table, r, e) < 0)
-        return -1;
-    return st->ops->rec_insert(st, table, r, id, e);
-}
-
-int store_rec_update(store_t *st, const char *table, int64_t id, const struct row *r,
-                     struct err *e)
-{
-    if (rec_check(table, r, e) < 0)
-        return -1;
-    return st->ops->rec_update(st, table, id, r, e);
-}
-
-int store_rec_scan(store_t *st, const char *table, const char *column, const struct value *eq,
-                   int (*cb)(const struct row *r, void *ctx), void *ctx, struct err *e)
-{
-    if (rec_table(table, e) < 0 || (column && plain_column(column, e) < 0))
-        return -1;
-    return st->ops->rec_scan(st, table, column, eq, cb, ctx, e);
-}
-
-int store_rec_where(store_t *st, const char *table, const char *column, int64_t id,
-                    int (*cb)(const struct row *r, void *ctx), void *ctx, struct err *e)
-{
-    struct value v = {.type = VAL_INT, .i = id};
-    return store_rec_scan(st, table, column, &v, cb, ctx, e);
-}
-
-static struct value *row_slot(struct row *r, const char *name)
-{
-    for (int i = 0; i < r->n; i++)
-        if (!strcmp(r->name[i], name))
-            return &r->v[i];
-    if (r->n >= ROW_MAX_COLS)
-        abort(); /* a programming error: rows are built from fixed column lists */
-    r->name[r->n] = name;
-    return &r->v[r->n++];
-}
-
-void row_set_int(struct row *r, const char *name, int64_t v)
-{
-    *row_slot(r, name) = (struct value){.type = VAL_INT, .i = v};
-}
-
-void row_set_id(struct row *r, const char *name, int64_t id)
-{
-    *row_slot(r, name) = id ? (struct value){.type = VAL_INT, .i = id}
-                            : (struct value){.type = VAL_NULL};
-}
-
-void row_set_text(struct row *r, const char *name, const char *s)
-{
-    *row_slot(r, name) = s ? (struct value){.type = VAL_TEXT, .s = s}
-                           : (struct value){.type = VAL_NULL};
-}
-
-const struct value *row_get(const struct row *r, const char *name)
-{
-    for (int i = 0; i < r->n; i++)
-        if (!strcmp(r->name[i], name))
-            return &r->v[i];
-    return NULL;
-}
-
-int64_t row_int(const struct row *r, const char *name)
-{
-    const struct value *v = row_get(r, name);
-    if (!v)
-        return 0;
-    if (v->type == VAL_INT)
-        return v->i;
-    if (v->type == VAL_TEXT && v->s) /* a backend that hands numbers as text */
-        return strtoll(v->s, NULL, 10);
-    return 0;
-}
-
-const char *row_text(const struct row *r, const char *name)
-{
-    const struct value *v = row_get(r, name);
-    return v && v->type == VAL_TEXT && v->s ? v->s : "";
-}

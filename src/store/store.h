@@ -189,9 +189,7 @@ int store_session_end_user(store_t *st, int64_t user_id, struct err *e);
 /* Adds one to the counter of (key, window) and returns the new count. */
 int store_rate_hit(store_t *st, const char *key, int64_t window, int *count, struct err *e);
 
-/* Sets user `id`'s password hash (Argon2id string). ERR_NOT_FOUND when no such user. */
-
-/* ---- evidence files (migration 0013), keyed by the SHA-256 (hex) of their bytes ---- */
+/* ---- evidence files (migration 0014), keyed by the SHA-256 (hex) of their bytes ---- */
 /* Stores a file once; storing the same bytes again is a no-op. `b64` is the bytes in base64. */
 int store_file_put(store_t *st, const char *sha256, const char *mime, int64_t size,
                    const char *b64, int64_t at, struct err *e);
