@@ -3,39 +3,34 @@
  *   POST /api/v1/tasks/{code}/close|verify|reopen|update,
  *   GET/POST /api/v1/leaders, GET /api/v1/leaders/compliance?month=YYYY-MM[&leader=],
  *   GET/POST /api/v1/enterprises, GET/POST /api/v1/visits.
- * Every logged-in role but citizens (refused before this point) reads; the service decides
- * who may write, the same for the CLI and the API. */
-#include "http/api_lists.h"
-
+ * (their rows are in http/routes.c). The service decides who may read and write, the same
+ * for the CLI and the API. */
 #include <string.h>
 
-#include "http/api_util.h"
+#include "http/handlers.h"
+#include "http/req.h"
 #include "service/lists.h"
 
 #include "util/banned.h"
-
-int api_lists_match(const char *res)
-{
-    return is(res, "tasks") || is(res, "leaders") || is(res, "enterprises") || is(res, "visits");
-}
 
 /* The six 有 of a body ("team", ... "feedback"), each optional. */
 static int six_of(json_t *b, const char *six[SIX_COUNT], struct err *e)
 {
     for (int i = 0; i < SIX_COUNT; i++)
-        if (get_str(b, task_six_column(i), &six[i], e) < 0)
+        if (req_str(b, task_six_column(i), &six[i], e) < 0)
             return -1;
     return 0;
 }
 
-static json_t *task_add(struct request *r, json_t *b, struct err *e)
+json_t *task_add(struct request *r, struct err *e)
 {
+    json_t *b = r->json;
     struct task_req req = {.list = "task", .at = r->now};
     long long batch = 0;
-    if (get_str(b, "list", &req.list, e) < 0 || get_str(b, "title", &req.title, e) < 0 ||
-        get_str(b, "detail", &req.detail, e) < 0 || get_str(b, "unit", &req.unit, e) < 0 ||
-        get_str(b, "leader", &req.leader, e) < 0 || get_str(b, "due", &req.due, e) < 0 ||
-        get_int(b, "batch", 1, 1000, &batch, e) < 0 || six_of(b, req.six, e) < 0)
+    if (req_str(b, "list", &req.list, e) < 0 || req_str(b, "title", &req.title, e) < 0 ||
+        req_str(b, "detail", &req.detail, e) < 0 || req_str(b, "unit", &req.unit, e) < 0 ||
+        req_str(b, "leader", &req.leader, e) < 0 || req_str(b, "due", &req.due, e) < 0 ||
+        req_int(b, "batch", 1, 1000, &batch, e) < 0 || six_of(b, req.six, e) < 0)
         return NULL;
     req.batch = (int)batch;
     if (!req.list)
@@ -47,9 +42,10 @@ static json_t *task_add(struct request *r, json_t *b, struct err *e)
     return svc_task_json(r->svc, &r->actor, code, 1, r->now, e);
 }
 
-static json_t *task_act(struct request *r, const char *code, const char *action, json_t *b,
-                        struct err *e)
+json_t *task_act(struct request *r, struct err *e)
 {
+    const char *code = r->arg[0], *action = r->arg[1];
+    json_t *b = r->json;
     int op = task_op_parse(action);
     if (op < 0)
         return err_set(e, ERR_NOT_FOUND, "action",
@@ -59,9 +55,9 @@ static json_t *task_act(struct request *r, const char *code, const char *action,
                NULL;
     struct task_change ch = {.code = code, .accept = 1, .at = r->now};
     long long version = 0;
-    if (get_int(b, "version", 1, (long long)1 << 40, &version, e) < 0 ||
-        get_str(b, "due", &ch.due, e) < 0 || get_str(b, "evidence", &ch.evidence, e) < 0 ||
-        get_str(b, "reason", &ch.reason, e) < 0 || get_bool(b, "accept", &ch.accept, e) < 0 ||
+    if (req_int(b, "version", 1, (long long)1 << 40, &version, e) < 0 ||
+        req_str(b, "due", &ch.due, e) < 0 || req_str(b, "evidence", &ch.evidence, e) < 0 ||
+        req_str(b, "reason", &ch.reason, e) < 0 || req_bool(b, "accept", &ch.accept, e) < 0 ||
         six_of(b, ch.six, e) < 0)
         return NULL;
     if (!json_object_get(b, "accept"))
@@ -72,24 +68,14 @@ static json_t *task_act(struct request *r, const char *code, const char *action,
     return svc_task_json(r->svc, &r->actor, code, 1, r->now, e);
 }
 
-static json_t *post_body(struct request *r, json_t *(*fn)(struct request *, json_t *, struct err *),
-                         struct err *e)
+json_t *leader_add(struct request *r, struct err *e)
 {
-    json_t *b = body_object(r, e);
-    if (!b)
-        return NULL;
-    json_t *doc = fn(r, b, e);
-    json_decref(b);
-    return doc;
-}
-
-static json_t *leader_add(struct request *r, json_t *b, struct err *e)
-{
+    json_t *b = r->json;
     const char *name = NULL, *title = NULL, *username = NULL, *enterprise = NULL, *since = NULL,
                *until = NULL;
-    if (get_str(b, "name", &name, e) < 0 || get_str(b, "title", &title, e) < 0 ||
-        get_str(b, "username", &username, e) < 0 || get_str(b, "enterprise", &enterprise, e) < 0 ||
-        get_str(b, "since", &since, e) < 0 || get_str(b, "until", &until, e) < 0)
+    if (req_str(b, "name", &name, e) < 0 || req_str(b, "title", &title, e) < 0 ||
+        req_str(b, "username", &username, e) < 0 || req_str(b, "enterprise", &enterprise, e) < 0 ||
+        req_str(b, "since", &since, e) < 0 || req_str(b, "until", &until, e) < 0)
         return NULL;
     /* With an enterprise, the body links (or with "until", unlinks) an existing leader. */
     int rc;
@@ -105,14 +91,15 @@ static json_t *leader_add(struct request *r, json_t *b, struct err *e)
     return svc_leader_json(r->svc, &r->actor, name, e);
 }
 
-static json_t *enterprise_add(struct request *r, json_t *b, struct err *e)
+json_t *enterprise_add(struct request *r, struct err *e)
 {
+    json_t *b = r->json;
     const char *name = NULL, *kind = "enterprise", *town = NULL, *address = NULL;
     const char *units[16];
     int nu;
-    if (get_str(b, "name", &name, e) < 0 || get_str(b, "kind", &kind, e) < 0 ||
-        get_str(b, "town", &town, e) < 0 || get_str(b, "address", &address, e) < 0 ||
-        (nu = get_strs(b, "support_units", units, 16, e)) < 0)
+    if (req_str(b, "name", &name, e) < 0 || req_str(b, "kind", &kind, e) < 0 ||
+        req_str(b, "town", &town, e) < 0 || req_str(b, "address", &address, e) < 0 ||
+        (nu = req_strs(b, "support_units", units, 16, e)) < 0)
         return NULL;
     if (!kind)
         kind = "enterprise";
@@ -130,15 +117,16 @@ static json_t *enterprise_add(struct request *r, json_t *b, struct err *e)
     return json_pack("{s:s, s:s}", "name", name, "kind", kind);
 }
 
-static json_t *visit_add(struct request *r, json_t *b, struct err *e)
+json_t *visit_add(struct request *r, struct err *e)
 {
+    json_t *b = r->json;
     struct visit_req req;
     memset(&req, 0, sizeof(req));
     req.at = r->now;
-    if (get_str(b, "leader", &req.leader, e) < 0 ||
-        get_str(b, "enterprise", &req.enterprise, e) < 0 || get_str(b, "date", &req.date, e) < 0 ||
-        get_str(b, "who", &req.who, e) < 0 || get_str(b, "place", &req.place, e) < 0 ||
-        get_str(b, "findings", &req.findings, e) < 0)
+    if (req_str(b, "leader", &req.leader, e) < 0 ||
+        req_str(b, "enterprise", &req.enterprise, e) < 0 || req_str(b, "date", &req.date, e) < 0 ||
+        req_str(b, "who", &req.who, e) < 0 || req_str(b, "place", &req.place, e) < 0 ||
+        req_str(b, "findings", &req.findings, e) < 0)
         return NULL;
     json_t *ps = json_object_get(b, "problems"), *p;
     if (ps && !json_is_array(ps))
@@ -154,18 +142,18 @@ static json_t *visit_add(struct request *r, json_t *b, struct err *e)
         const char *as = "task";
         if (!json_is_object(p))
             return err_set(e, ERR_INVALID, "problems", "each problem is an object"), NULL;
-        if (get_str(p, "text", &vp->text, e) < 0 || get_str(p, "as", &as, e) < 0 ||
-            get_str(p, "unit", &vp->unit, e) < 0 || get_str(p, "due", &vp->due, e) < 0)
+        if (req_str(p, "text", &vp->text, e) < 0 || req_str(p, "as", &as, e) < 0 ||
+            req_str(p, "unit", &vp->unit, e) < 0 || req_str(p, "due", &vp->due, e) < 0)
             return NULL;
         if (!as)
             as = "task";
-        if (!is(as, "task") && !is(as, "appeal"))
+        if (strcmp(as, "task") != 0 && strcmp(as, "appeal") != 0)
             return err_set(e, ERR_INVALID, "as",
                            "a problem becomes a 'task' or an 'appeal', "
                            "not '%s'",
                            as),
                    NULL;
-        vp->as_appeal = is(as, "appeal");
+        vp->as_appeal = !strcmp(as, "appeal");
     }
     struct visit_result res;
     if (svc_visit_add(r->svc, &r->actor, &req, &res, e) < 0)
@@ -179,54 +167,42 @@ static json_t *visit_add(struct request *r, json_t *b, struct err *e)
     return json_pack("{s:I, s:o}", "visit_id", (json_int_t)res.visit_id, "problems", codes);
 }
 
-json_t *api_lists(struct request *r, char **seg, int n, struct err *e)
+json_t *tasks_list(struct request *r, struct err *e)
 {
-    const char *res = seg[2];
-    int get = is(r->method, "GET"), post = is(r->method, "POST");
-    if (is(res, "tasks")) {
-        if (n == 3 && get) {
-            struct task_filter f = {.list = query(r, "list"),
-                                    .unit = query(r, "unit"),
-                                    .state = query(r, "state"),
-                                    .overdue = is(query(r, "overdue"), "1") ||
-                                               is(query(r, "overdue"), "true"),
-                                    .as_of = r->now};
-            return svc_task_list_json(r->svc, &r->actor, &f, e);
-        }
-        if (n == 3 && post)
-            return post_body(r, task_add, e);
-        if (n == 4 && get)
-            return svc_task_json(r->svc, &r->actor, seg[3], 1, r->now, e);
-        if (n == 5 && post) {
-            json_t *b = body_object(r, e);
-            if (!b)
-                return NULL;
-            json_t *doc = task_act(r, seg[3], seg[4], b, e);
-            json_decref(b);
-            return doc;
-        }
-    }
-    if (is(res, "leaders")) {
-        if (n == 3 && get)
-            return svc_leaders_json(r->svc, &r->actor, e);
-        if (n == 3 && post)
-            return post_body(r, leader_add, e);
-        if (n == 4 && get && is(seg[3], "compliance"))
-            return svc_compliance_json(r->svc, &r->actor, query(r, "leader"), query(r, "month"), e);
-        if (n == 4 && get)
-            return svc_leader_json(r->svc, &r->actor, seg[3], e);
-    }
-    if (is(res, "enterprises") && n == 3) {
-        if (get)
-            return svc_enterprises_json(r->svc, &r->actor, e);
-        if (post)
-            return post_body(r, enterprise_add, e);
-    }
-    if (is(res, "visits") && n == 3) {
-        if (get)
-            return svc_visits_json(r->svc, &r->actor, query(r, "leader"), query(r, "month"), e);
-        if (post)
-            return post_body(r, visit_add, e);
-    }
-    return err_set(e, ERR_NOT_FOUND, "path", "no such endpoint: %s %s", r->method, r->path), NULL;
+    struct task_filter f = {.list = req_query(r, "list"),
+                            .unit = req_query(r, "unit"),
+                            .state = req_query(r, "state"),
+                            .overdue = req_query_flag(r, "overdue"),
+                            .as_of = r->now};
+    return svc_task_list_json(r->svc, &r->actor, &f, e);
+}
+
+json_t *task_show(struct request *r, struct err *e)
+{
+    return svc_task_json(r->svc, &r->actor, r->arg[0], 1, r->now, e);
+}
+
+json_t *leaders_list(struct request *r, struct err *e)
+{
+    return svc_leaders_json(r->svc, &r->actor, e);
+}
+
+json_t *leader_compliance(struct request *r, struct err *e)
+{
+    return svc_compliance_json(r->svc, &r->actor, req_query(r, "leader"), req_query(r, "month"), e);
+}
+
+json_t *leader_show(struct request *r, struct err *e)
+{
+    return svc_leader_json(r->svc, &r->actor, r->arg[0], e);
+}
+
+json_t *enterprises_list(struct request *r, struct err *e)
+{
+    return svc_enterprises_json(r->svc, &r->actor, e);
+}
+
+json_t *visits_list(struct request *r, struct err *e)
+{
+    return svc_visits_json(r->svc, &r->actor, req_query(r, "leader"), req_query(r, "month"), e);
 }

@@ -1,13 +1,12 @@
 /* api_projects.c -- projects (实事项目) and batches over HTTP. Every rule, including who may
  * do what, is the service's (service/project_svc.c); this file maps JSON to its requests.
  * Quantities travel as decimal strings ("10.47") or integers, never as JSON reals. */
-#include "http/api_projects.h"
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "http/api_util.h"
+#include "http/handlers.h"
+#include "http/req.h"
 #include "service/project.h"
 #include "util/civil.h"
 
@@ -26,7 +25,7 @@ static int get_qty(json_t *o, const char *key, const char **out, char *buf, size
     if (v && !json_is_null(v) && !json_is_string(v))
         return err_set(e, ERR_INVALID, key,
                        "%s must be a decimal string such as \"10.47\" or an integer", key);
-    return get_str(o, key, out, e);
+    return req_str(o, key, out, e);
 }
 
 static int query_of(struct request *r, struct project_query *q, struct err *e)
@@ -34,22 +33,22 @@ static int query_of(struct request *r, struct project_query *q, struct err *e)
     memset(q, 0, sizeof(*q));
     const char *s;
     char *end;
-    if ((s = query(r, "year"))) {
+    if ((s = req_query(r, "year"))) {
         long v = strtol(s, &end, 10);
         if (*end || v < 2000 || v > 2100)
             return err_set(e, ERR_INVALID, "year", "bad year '%s'", s);
         q->year = (int)v;
     }
-    if ((s = query(r, "batch"))) {
+    if ((s = req_query(r, "batch"))) {
         long v = strtol(s, &end, 10);
         if (*end || v < 1 || v > 1000)
             return err_set(e, ERR_INVALID, "batch", "bad batch '%s'", s);
         q->batch = (int)v;
     }
-    q->area = query(r, "area");
-    q->unit = query(r, "unit");
+    q->area = req_query(r, "area");
+    q->unit = req_query(r, "unit");
     q->as_of = civil_site_date(r->now);
-    if ((s = query(r, "month"))) {
+    if ((s = req_query(r, "month"))) {
         if (svc_bulletin_period(s, NULL, NULL, &q->first, &q->last, e) < 0)
             return -1;
         if (q->as_of > q->last)
@@ -58,6 +57,7 @@ static int query_of(struct request *r, struct project_query *q, struct err *e)
     return 0;
 }
 
+/* The project as GET /api/v1/projects/{code} shows it: every POST answers with it. */
 static json_t *show(struct request *r, const char *code, struct err *e)
 {
     struct project_query q;
@@ -67,31 +67,33 @@ static json_t *show(struct request *r, const char *code, struct err *e)
     return doc;
 }
 
-static json_t *add(struct request *r, json_t *b, struct err *e)
+/* POST /api/v1/projects: 201 with the new project. */
+json_t *project_add(struct request *r, struct err *e)
 {
+    json_t *b = r->json;
     struct project_req q;
     long long year = 0, batch = 0, weight = 0, hh = 0, people = 0;
     char bufs[4][32];
     memset(&q, 0, sizeof(q));
-    if (get_str(b, "code", &q.code, e) < 0 || get_str(b, "title", &q.title, e) < 0 ||
-        get_int(b, "year", 2000, 2100, &year, e) < 0 || get_str(b, "area", &q.area, e) < 0 ||
-        get_str(b, "lead_unit", &q.lead_unit, e) < 0 || get_str(b, "leader", &q.leader, e) < 0 ||
-        get_str(b, "measure", &q.measure, e) < 0 ||
+    if (req_str(b, "code", &q.code, e) < 0 || req_str(b, "title", &q.title, e) < 0 ||
+        req_int(b, "year", 2000, 2100, &year, e) < 0 || req_str(b, "area", &q.area, e) < 0 ||
+        req_str(b, "lead_unit", &q.lead_unit, e) < 0 || req_str(b, "leader", &q.leader, e) < 0 ||
+        req_str(b, "measure", &q.measure, e) < 0 ||
         get_qty(b, "baseline", &q.baseline, bufs[0], sizeof(bufs[0]), e) < 0 ||
         get_qty(b, "target", &q.target, bufs[1], sizeof(bufs[1]), e) < 0 ||
         get_qty(b, "plan", &q.plan, bufs[2], sizeof(bufs[2]), e) < 0 ||
         get_qty(b, "budget", &q.budget, bufs[3], sizeof(bufs[3]), e) < 0 ||
-        get_str(b, "start", &q.start, e) < 0 || get_str(b, "due", &q.due, e) < 0 ||
-        get_int(b, "batch", 0, 1000, &batch, e) < 0 || get_str(b, "parent", &q.parent, e) < 0 ||
-        get_int(b, "weight", 0, 1000000, &weight, e) < 0 ||
-        get_int(b, "households", 0, 100000000, &hh, e) < 0 ||
-        get_int(b, "people", 0, 100000000, &people, e) < 0 ||
-        get_str(b, "beneficiaries", &q.beneficiaries, e) < 0 ||
-        get_str(b, "description", &q.description, e) < 0)
+        req_str(b, "start", &q.start, e) < 0 || req_str(b, "due", &q.due, e) < 0 ||
+        req_int(b, "batch", 0, 1000, &batch, e) < 0 || req_str(b, "parent", &q.parent, e) < 0 ||
+        req_int(b, "weight", 0, 1000000, &weight, e) < 0 ||
+        req_int(b, "households", 0, 100000000, &hh, e) < 0 ||
+        req_int(b, "people", 0, 100000000, &people, e) < 0 ||
+        req_str(b, "beneficiaries", &q.beneficiaries, e) < 0 ||
+        req_str(b, "description", &q.description, e) < 0)
         return NULL;
     if (!year)
         return err_set(e, ERR_INVALID, "year", "year is required"), NULL;
-    q.n_assist = get_strs(b, "assist", q.assist, PROJECT_MAX_ASSIST, e);
+    q.n_assist = req_strs(b, "assist", q.assist, PROJECT_MAX_ASSIST, e);
     if (q.n_assist < 0)
         return NULL;
     q.year = (int)year;
@@ -107,92 +109,107 @@ static json_t *add(struct request *r, json_t *b, struct err *e)
     return show(r, code, e);
 }
 
-static json_t *act(struct request *r, const char *code, char **seg, int n, json_t *b, struct err *e)
+/* GET /api/v1/projects/{code}[?month=YYYY-MM] */
+json_t *project_show(struct request *r, struct err *e)
 {
-    const char *what = seg[4];
-    const char *on = NULL, *s1 = NULL, *s2 = NULL, *s3 = NULL;
-    char buf[32];
-    int rc;
-    if (get_str(b, "on", &on, e) < 0)
-        return NULL;
-    if (n == 5 && is(what, "progress")) {
-        if (get_qty(b, "value", &s1, buf, sizeof(buf), e) < 0 || get_str(b, "note", &s2, e) < 0 ||
-            get_str(b, "evidence", &s3, e) < 0)
-            return NULL;
-        struct progress_req q = {code, on, s1, s2, s3, r->now};
-        rc = svc_project_progress(r->svc, &r->actor, &q, e);
-    } else if (n == 5 && is(what, "finish")) {
-        rc = svc_project_finish(r->svc, &r->actor, code, on, r->now, e);
-    } else if (n == 5 && is(what, "milestones")) {
-        if (get_str(b, "name", &s1, e) < 0 || get_str(b, "due", &s2, e) < 0 ||
-            get_qty(b, "value", &s3, buf, sizeof(buf), e) < 0)
-            return NULL;
-        rc = svc_project_milestone_add(r->svc, &r->actor, code, s1, s2, s3, r->now, NULL, e);
-    } else if (n == 7 && is(what, "milestones") && is(seg[6], "done")) {
-        char *end;
-        long seq = strtol(seg[5], &end, 10);
-        if (*end || seq < 1 || seq > 100000)
-            return err_set(e, ERR_INVALID, "seq", "bad milestone number '%s'", seg[5]), NULL;
-        rc = svc_project_milestone_done(r->svc, &r->actor, code, (int)seq, on, r->now, e);
-    } else if (n == 5 && is(what, "links")) {
-        if (get_str(b, "appeal", &s1, e) < 0 || get_str(b, "kind", &s2, e) < 0)
-            return NULL;
-        rc = svc_project_link(r->svc, &r->actor, code, s1, s2, r->now, e);
-    } else {
-        return err_set(e, ERR_NOT_FOUND, "path", "no such endpoint: %s %s", r->method, r->path),
-               NULL;
-    }
-    return rc < 0 ? NULL : show(r, code, e);
+    return show(r, r->arg[0], e);
 }
 
-static json_t *batches(struct request *r, int post, struct err *e)
+/* POST /api/v1/projects/{code}/progress {"on","value","note","evidence"} */
+json_t *project_progress(struct request *r, struct err *e)
 {
-    json_t *doc = NULL;
-    if (post) {
-        json_t *b = body_object(r, e);
-        long long year = 0, number = 0;
-        const char *on = NULL, *name = NULL;
-        if (!b)
-            return NULL;
-        if (get_int(b, "year", 2000, 2100, &year, e) == 0 &&
-            get_int(b, "number", 1, 1000, &number, e) == 0 &&
-            get_str(b, "assigned_on", &on, e) == 0 && get_str(b, "name", &name, e) == 0 &&
-            svc_batch_add(r->svc, &r->actor, (int)year, (int)number, on, name, NULL, e) == 0) {
-            r->status = 201;
-            doc = json_pack("{s:I, s:I}", "year", (json_int_t)year, "number", (json_int_t)number);
-        }
-        json_decref(b);
-        return doc;
-    }
+    const char *on, *value, *note, *evidence;
+    char buf[32];
+    if (req_str(r->json, "on", &on, e) < 0 ||
+        get_qty(r->json, "value", &value, buf, sizeof(buf), e) < 0 ||
+        req_str(r->json, "note", &note, e) < 0 || req_str(r->json, "evidence", &evidence, e) < 0)
+        return NULL;
+    struct progress_req q = {r->arg[0], on, value, note, evidence, r->now};
+    if (svc_project_progress(r->svc, &r->actor, &q, e) < 0)
+        return NULL;
+    return show(r, r->arg[0], e);
+}
+
+/* POST /api/v1/projects/{code}/finish {"on"} */
+json_t *project_finish(struct request *r, struct err *e)
+{
+    const char *on;
+    if (req_str(r->json, "on", &on, e) < 0 ||
+        svc_project_finish(r->svc, &r->actor, r->arg[0], on, r->now, e) < 0)
+        return NULL;
+    return show(r, r->arg[0], e);
+}
+
+/* POST /api/v1/projects/{code}/milestones {"name","due","value"} */
+json_t *project_milestone_add(struct request *r, struct err *e)
+{
+    const char *on, *name, *due, *value;
+    char buf[32];
+    if (req_str(r->json, "on", &on, e) < 0 || req_str(r->json, "name", &name, e) < 0 ||
+        req_str(r->json, "due", &due, e) < 0 ||
+        get_qty(r->json, "value", &value, buf, sizeof(buf), e) < 0 ||
+        svc_project_milestone_add(r->svc, &r->actor, r->arg[0], name, due, value, r->now, NULL, e) <
+            0)
+        return NULL;
+    return show(r, r->arg[0], e);
+}
+
+/* POST /api/v1/projects/{code}/milestones/{seq}/done {"on"} */
+json_t *project_milestone_done(struct request *r, struct err *e)
+{
+    const char *on;
+    char *end;
+    long seq = strtol(r->arg[1], &end, 10);
+    if (req_str(r->json, "on", &on, e) < 0)
+        return NULL;
+    if (*end || seq < 1 || seq > 100000)
+        return err_set(e, ERR_INVALID, "seq", "bad milestone number '%s'", r->arg[1]), NULL;
+    if (svc_project_milestone_done(r->svc, &r->actor, r->arg[0], (int)seq, on, r->now, e) < 0)
+        return NULL;
+    return show(r, r->arg[0], e);
+}
+
+/* POST /api/v1/projects/{code}/links {"appeal","kind"} */
+json_t *project_link(struct request *r, struct err *e)
+{
+    const char *on, *appeal, *kind;
+    if (req_str(r->json, "on", &on, e) < 0 || req_str(r->json, "appeal", &appeal, e) < 0 ||
+        req_str(r->json, "kind", &kind, e) < 0 ||
+        svc_project_link(r->svc, &r->actor, r->arg[0], appeal, kind, r->now, e) < 0)
+        return NULL;
+    return show(r, r->arg[0], e);
+}
+
+/* GET /api/v1/batches[?year=] */
+json_t *batches_list(struct request *r, struct err *e)
+{
     struct project_query q;
+    json_t *doc;
     if (query_of(r, &q, e) < 0 || svc_batch_list_json(r->svc, &r->actor, q.year, &doc, e) < 0)
         return NULL;
     return json_pack("{s:o}", "items", doc);
 }
 
-json_t *api_projects(struct request *r, char **seg, int n, struct err *e)
+/* POST /api/v1/batches {"year","number","assigned_on","name"}: 201. */
+json_t *batch_add(struct request *r, struct err *e)
 {
-    int get = is(r->method, "GET"), post = is(r->method, "POST");
-    if (is(seg[2], "batches") && n == 3 && (get || post))
-        return batches(r, post, e);
-    if (is(seg[2], "projects")) {
-        if (n == 3 && get) {
-            struct project_query q;
-            json_t *doc;
-            if (query_of(r, &q, e) < 0 || svc_project_list_json(r->svc, &r->actor, &q, &doc, e) < 0)
-                return NULL;
-            return doc;
-        }
-        if (n == 4 && get)
-            return show(r, seg[3], e);
-        if ((n == 3 || n >= 5) && post) {
-            json_t *b = body_object(r, e);
-            if (!b)
-                return NULL;
-            json_t *doc = n == 3 ? add(r, b, e) : act(r, seg[3], seg, n, b, e);
-            json_decref(b);
-            return doc;
-        }
-    }
-    return err_set(e, ERR_NOT_FOUND, "path", "no such endpoint: %s %s", r->method, r->path), NULL;
+    long long year = 0, number = 0;
+    const char *on = NULL, *name = NULL;
+    if (req_int(r->json, "year", 2000, 2100, &year, e) < 0 ||
+        req_int(r->json, "number", 1, 1000, &number, e) < 0 ||
+        req_str(r->json, "assigned_on", &on, e) < 0 || req_str(r->json, "name", &name, e) < 0 ||
+        svc_batch_add(r->svc, &r->actor, (int)year, (int)number, on, name, NULL, e) < 0)
+        return NULL;
+    r->status = 201;
+    return json_pack("{s:I, s:I}", "year", (json_int_t)year, "number", (json_int_t)number);
+}
+
+/* GET /api/v1/projects?year=&batch=&area=&unit=&month= */
+json_t *projects_list(struct request *r, struct err *e)
+{
+    struct project_query q;
+    json_t *doc;
+    if (query_of(r, &q, e) < 0 || svc_project_list_json(r->svc, &r->actor, &q, &doc, e) < 0)
+        return NULL;
+    return doc;
 }

@@ -1,34 +1,35 @@
-/* api_votes.c -- the deputies' vote (人大票决制) over HTTP:
- *     GET  /api/v1/votes                      sessions           leader, auditor, dispatcher
- *     POST /api/v1/votes                      create             dispatcher (admin always)
- *     GET  /api/v1/votes/{code}[?history=1]   one session        leader, auditor, dispatcher
+/* api_votes.c -- the deputies' vote (人大票决制) over HTTP (rows in http/routes.c):
+ *     GET  /api/v1/votes                      the sessions
+ *     POST /api/v1/votes                      {"code","title","year","rule","max_select","quorum"}
+ *     GET  /api/v1/votes/{code}[?history=1]   one session
  *     POST /api/v1/votes/{code}/deputies      {"names":[...]}
  *     POST /api/v1/votes/{code}/candidates {"title","area","lead_unit","measure","target","budget"}
  *     POST /api/v1/votes/{code}/open
  *     POST /api/v1/votes/{code}/ballots       {"deputy","candidate","choice"} or {"ballots":[...]}
  *     POST /api/v1/votes/{code}/close
- * Every POST answers with the session as GET shows it. The service checks roles again. */
-#include "http/api_votes.h"
-
+ *     POST /api/v1/votes/{code}/adopt
+ * Every POST answers with the session as GET shows it. Who may do what is the policy's. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "http/api_util.h"
+#include "http/handlers.h"
+#include "http/req.h"
 #include "service/vote.h"
 
 #include "util/banned.h"
 
 #define API_BALLOTS_MAX 10000
 
-static json_t *create(struct request *r, json_t *b, struct err *e)
+json_t *vote_create(struct request *r, struct err *e)
 {
+    json_t *b = r->json;
     struct vote_req q = {.at = r->now};
     long long year = 0, max_select = 0, quorum = 0;
-    if (get_str(b, "code", &q.code, e) < 0 || get_str(b, "title", &q.title, e) < 0 ||
-        get_int(b, "year", 2000, 2100, &year, e) < 0 || get_str(b, "rule", &q.rule, e) < 0 ||
-        get_int(b, "max_select", 0, 1000, &max_select, e) < 0 ||
-        get_int(b, "quorum", 0, 100000, &quorum, e) < 0)
+    if (req_str(b, "code", &q.code, e) < 0 || req_str(b, "title", &q.title, e) < 0 ||
+        req_int(b, "year", 2000, 2100, &year, e) < 0 || req_str(b, "rule", &q.rule, e) < 0 ||
+        req_int(b, "max_select", 0, 1000, &max_select, e) < 0 ||
+        req_int(b, "quorum", 0, 100000, &quorum, e) < 0)
         return NULL;
     if (!year)
         return err_set(e, ERR_INVALID, "year", "year is required"), NULL;
@@ -59,9 +60,9 @@ static int ballots(struct request *r, const char *code, json_t *b, struct err *e
         long long seq = 0;
         if (!json_is_object(o))
             rc = err_set(e, ERR_INVALID, "ballots", "ballot %zu is not an object", i + 1);
-        else if (get_str(o, "deputy", &q[i].deputy, e) < 0 ||
-                 get_int(o, "candidate", 1, 1000000, &seq, e) < 0 ||
-                 get_str(o, "choice", &q[i].choice, e) < 0)
+        else if (req_str(o, "deputy", &q[i].deputy, e) < 0 ||
+                 req_int(o, "candidate", 1, 1000000, &seq, e) < 0 ||
+                 req_str(o, "choice", &q[i].choice, e) < 0)
             rc = -1;
         else if (!q[i].deputy || !seq || !q[i].choice)
             rc = err_set(e, ERR_INVALID, "ballots", "ballot %zu needs deputy, candidate and choice",
@@ -81,58 +82,62 @@ static int ballots(struct request *r, const char *code, json_t *b, struct err *e
     return rc;
 }
 
-static int act(struct request *r, const char *code, const char *what, json_t *b, struct err *e)
+/* Every POST on a session answers with the session, as GET shows it. */
+static json_t *after(struct request *r, int rc, struct err *e)
 {
-    if (is(what, "open"))
-        return svc_vote_open(r->svc, &r->actor, code, r->now, e);
-    if (is(what, "close"))
-        return svc_vote_close(r->svc, &r->actor, code, r->now, NULL, e);
-    if (is(what, "ballots"))
-        return ballots(r, code, b, e);
-    if (is(what, "adopt"))
-        return svc_vote_adopt(r->svc, &r->actor, code, r->now, NULL, e);
-    if (is(what, "deputies")) {
-        const char *names[VOTE_MAX_NAMES];
-        int n = get_strs(b, "names", names, VOTE_MAX_NAMES, e);
-        if (n < 0)
-            return -1;
-        return svc_vote_deputies(r->svc, &r->actor, code, names, n, r->now, e);
-    }
-    if (is(what, "candidates")) {
-        struct vote_candidate_req q = {.at = r->now};
-        int64_t seq;
-        if (get_str(b, "title", &q.title, e) < 0 || get_str(b, "area", &q.area, e) < 0 ||
-            get_str(b, "lead_unit", &q.lead_unit, e) < 0 ||
-            get_str(b, "measure", &q.measure, e) < 0 || get_str(b, "target", &q.target, e) < 0 ||
-            get_str(b, "budget", &q.budget, e) < 0)
-            return -1;
-        return svc_vote_candidate(r->svc, &r->actor, code, &q, &seq, e);
-    }
-    return err_set(e, ERR_NOT_FOUND, "path", "no such endpoint: %s %s", r->method, r->path);
+    return rc < 0 ? NULL : svc_vote_json(r->svc, &r->actor, r->arg[0], 0, e);
 }
 
-json_t *api_votes(struct request *r, char *const *seg, int n, struct err *e)
+json_t *vote_open(struct request *r, struct err *e)
 {
-    int get = is(r->method, "GET"), post = is(r->method, "POST");
-    if (get && (n == 3 || n == 4)) {
-        if (n == 4) {
-            const char *h = query(r, "history");
-            return svc_vote_json(r->svc, &r->actor, seg[3], h && !is(h, "0"), e);
-        }
-        json_t *list = svc_vote_list_json(r->svc, &r->actor, e);
-        return list ? json_pack("{s:o}", "votes", list) : NULL;
-    }
-    if (!post || (n != 3 && n != 5))
-        return err_set(e, ERR_NOT_FOUND, "path", "no such endpoint: %s %s", r->method, r->path),
-               NULL;
-    json_t *b = body_object(r, e);
-    if (!b)
+    return after(r, svc_vote_open(r->svc, &r->actor, r->arg[0], r->now, e), e);
+}
+
+json_t *vote_close(struct request *r, struct err *e)
+{
+    return after(r, svc_vote_close(r->svc, &r->actor, r->arg[0], r->now, NULL, e), e);
+}
+
+json_t *vote_adopt(struct request *r, struct err *e)
+{
+    return after(r, svc_vote_adopt(r->svc, &r->actor, r->arg[0], r->now, NULL, e), e);
+}
+
+json_t *vote_ballots(struct request *r, struct err *e)
+{
+    return after(r, ballots(r, r->arg[0], r->json, e), e);
+}
+
+json_t *vote_deputies(struct request *r, struct err *e)
+{
+    const char *names[VOTE_MAX_NAMES];
+    int n = req_strs(r->json, "names", names, VOTE_MAX_NAMES, e);
+    if (n < 0)
         return NULL;
-    json_t *doc = NULL;
-    if (n == 3)
-        doc = create(r, b, e);
-    else if (act(r, seg[3], seg[4], b, e) == 0)
-        doc = svc_vote_json(r->svc, &r->actor, seg[3], 0, e);
-    json_decref(b);
-    return doc;
+    return after(r, svc_vote_deputies(r->svc, &r->actor, r->arg[0], names, n, r->now, e), e);
+}
+
+json_t *vote_candidates(struct request *r, struct err *e)
+{
+    json_t *b = r->json;
+    struct vote_candidate_req q = {.at = r->now};
+    int64_t seq;
+    if (req_str(b, "title", &q.title, e) < 0 || req_str(b, "area", &q.area, e) < 0 ||
+        req_str(b, "lead_unit", &q.lead_unit, e) < 0 || req_str(b, "measure", &q.measure, e) < 0 ||
+        req_str(b, "target", &q.target, e) < 0 || req_str(b, "budget", &q.budget, e) < 0)
+        return NULL;
+    return after(r, svc_vote_candidate(r->svc, &r->actor, r->arg[0], &q, &seq, e), e);
+}
+
+json_t *votes_list(struct request *r, struct err *e)
+{
+    json_t *list = svc_vote_list_json(r->svc, &r->actor, e);
+    return list ? json_pack("{s:o}", "votes", list) : NULL;
+}
+
+/* GET /api/v1/votes/{code}[?history=1] */
+json_t *vote_show(struct request *r, struct err *e)
+{
+    const char *h = req_query(r, "history");
+    return svc_vote_json(r->svc, &r->actor, r->arg[0], h && strcmp(h, "0") != 0, e);
 }

@@ -12,11 +12,17 @@
 
 struct MHD_Connection;
 
+#define REQUEST_MAX_ARGS 4 /* captures of a route's path pattern */
+
 struct request {
     struct MHD_Connection *conn;
     const struct server_config *cfg;
     const char *method;
     char path[512];
+    /* what the route table found (http/routes.c) */
+    char segs[512];                    /* a copy of path, cut into segments; arg points into it */
+    const char *arg[REQUEST_MAX_ARGS]; /* the pattern's {captures}, in order */
+    json_t *json; /* a BODY route's body, parsed (the dispatcher releases it) */
     struct buf body;
     int too_big;
     int started; /* the access handler has seen the headers */
@@ -37,9 +43,9 @@ struct request {
     int64_t start_ns;
     /* a download (GET /api/v1/bulletin): set only once the whole body is ready */
     struct {
-        char *data;       /* malloc'ed; the server takes it, or frees it with the request */
+        char *data; /* malloc'ed; the server takes it, or frees it with the request */
         size_t len;
-        const char *type; /* Content-Type, a static string */
+        const char *type;  /* Content-Type, a static string */
         char filename[64]; /* ASCII, no quotes: Content-Disposition's attachment name */
         int inline_;       /* shown in the page (evidence files), not saved */
     } download;

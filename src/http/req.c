@@ -1,0 +1,169 @@
+/* req.c -- the request helpers (see req.h). */
+#include "http/req.h"
+
+#include <microhttpd.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util/buf.h"
+
+#include "util/banned.h"
+
+const char *req_query(struct request *r, const char *key)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, key);
+}
+
+int req_query_flag(struct request *r, const char *key)
+{
+    const char *v = req_query(r, key);
+    return v && (!strcmp(v, "1") || !strcmp(v, "true"));
+}
+
+/* Whether `key` is one of the space-separated names in `allowed`. */
+static int listed(const char *allowed, const char *key)
+{
+    size_t n = strlen(key);
+    for (const char *p = allowed ? allowed : ""; *p;) {
+        while (*p == ' ')
+            p++;
+        const char *end = strchr(p, ' ');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if (len && len == n && !memcmp(p, key, n))
+            return 1;
+        p += len;
+    }
+    return 0;
+}
+
+struct unknown {
+    const char *allowed;
+    char name[64];
+    int found;
+};
+
+static enum MHD_Result first_unknown(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
+{
+    struct unknown *u = cls;
+    (void)kind;
+    (void)value;
+    if (listed(u->allowed, key ? key : ""))
+        return MHD_YES;
+    snprintf(u->name, sizeof(u->name), "%s", key ? key : "");
+    u->found = 1;
+    return MHD_NO;
+}
+
+int req_query_known(struct request *r, const char *allowed, struct err *e)
+{
+    struct unknown u = {.allowed = allowed};
+    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, first_unknown, &u);
+    if (!u.found)
+        return 0;
+    struct buf takes = BUF_INIT;
+    for (const char *p = allowed ? allowed : ""; *p;) {
+        while (*p == ' ')
+            p++;
+        const char *end = strchr(p, ' ');
+        int len = end ? (int)(end - p) : (int)strlen(p);
+        if (len)
+            buf_addf(&takes, "%s%.*s", takes.len ? ", " : "", len, p);
+        p += len;
+    }
+    int rc =
+        err_set(e, ERR_INVALID, u.name, "unknown query parameter '%s' (this endpoint takes: %s)",
+                u.name, takes.len ? takes.ptr : "none");
+    buf_release(&takes);
+    return rc;
+}
+
+const char *req_header(struct request *r, const char *key)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, key);
+}
+
+void req_cookie(struct request *r, const char *name, char *out, size_t size)
+{
+    const char *v = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+    snprintf(out, size, "%s", v ? v : "");
+}
+
+json_t *req_body(struct request *r, struct err *e)
+{
+    const char *ct = req_header(r, "Content-Type");
+    if (!ct || strncmp(ct, "application/json", 16) != 0) {
+        err_set(e, ERR_MEDIA, "Content-Type", "send the body as application/json");
+        return NULL;
+    }
+    json_error_t jerr;
+    json_t *j = json_loadb(r->body.ptr, r->body.len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!j) {
+        err_set(e, ERR_INVALID, "body", "malformed JSON at line %d column %d: %s", jerr.line,
+                jerr.column, jerr.text);
+        return NULL;
+    }
+    if (!json_is_object(j)) {
+        json_decref(j);
+        err_set(e, ERR_INVALID, "body", "the body must be a JSON object");
+        return NULL;
+    }
+    return j;
+}
+
+int req_str(json_t *o, const char *key, const char **out, struct err *e)
+{
+    json_t *v = json_object_get(o, key);
+    *out = NULL;
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_string(v))
+        return err_set(e, ERR_INVALID, key, "%s must be a string", key);
+    *out = json_string_value(v);
+    if (strlen(*out) != json_string_length(v))
+        return err_set(e, ERR_INVALID, key, "%s must not contain NUL characters", key);
+    return 0;
+}
+
+int req_int(json_t *o, const char *key, long long min, long long max, long long *out, struct err *e)
+{
+    json_t *v = json_object_get(o, key);
+    *out = 0;
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max)
+        return err_set(e, ERR_INVALID, key, "%s must be a whole number from %lld to %lld", key, min,
+                       max);
+    *out = json_integer_value(v);
+    return 0;
+}
+
+int req_bool(json_t *o, const char *key, int *out, struct err *e)
+{
+    json_t *v = json_object_get(o, key);
+    *out = 0;
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_boolean(v))
+        return err_set(e, ERR_INVALID, key, "%s must be true or false", key);
+    *out = json_is_true(v);
+    return 0;
+}
+
+int req_strs(json_t *o, const char *key, const char **out, int max, struct err *e)
+{
+    json_t *v = json_object_get(o, key);
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_array(v))
+        return err_set(e, ERR_INVALID, key, "%s must be an array of strings", key);
+    if ((int)json_array_size(v) > max)
+        return err_set(e, ERR_INVALID, key, "%s holds at most %d items", key, max);
+    for (size_t i = 0; i < json_array_size(v); i++) {
+        json_t *s = json_array_get(v, i);
+        if (!json_is_string(s))
+            return err_set(e, ERR_INVALID, key, "%s must be an array of strings", key);
+        out[i] = json_string_value(s);
+    }
+    return (int)json_array_size(v);
+}
