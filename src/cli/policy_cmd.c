@@ -9,12 +9,12 @@
 
 #include "util/banned.h"
 
-static const int columns[] = {ROLE_ADMIN,   ROLE_DISPATCHER, ROLE_HANDLER,
-                              ROLE_LEADER,  ROLE_AUDITOR,    ROLE_CITIZEN};
-#define NCOLUMNS ((int)(sizeof(columns) / sizeof(columns[0])))
 
 static void markdown(const struct policy_row *rows, size_t n)
 {
+    size_t ncol;
+    const int *columns = policy_roles(&ncol);
+    const int NCOLUMNS = (int)ncol;
     printf("| subject.verb | 含义 |");
     for (int k = 0; k < NCOLUMNS; k++)
         printf(" %s %s |", role_code(columns[k]), role_label(columns[k]));
@@ -32,6 +32,9 @@ static void markdown(const struct policy_row *rows, size_t n)
 
 static void json(const struct policy_row *rows, size_t n)
 {
+    size_t ncol;
+    const int *columns = policy_roles(&ncol);
+    const int NCOLUMNS = (int)ncol;
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++) {
         json_t *o = json_object(), *sc = json_object();

@@ -120,6 +120,14 @@ const char *scope_code(int s)
     return s >= 0 && s < SCOPE_COUNT_ ? scopes[s] : "";
 }
 
+const int *policy_roles(size_t *n)
+{
+    static const int cols[] = {ROLE_ADMIN,  ROLE_DISPATCHER, ROLE_HANDLER,
+                               ROLE_LEADER, ROLE_AUDITOR,    ROLE_CITIZEN};
+    *n = sizeof(cols) / sizeof(cols[0]);
+    return cols;
+}
+
 const struct policy_row *policy_rows(size_t *n)
 {
     *n = sizeof(rows) / sizeof(rows[0]);

@@ -94,5 +94,7 @@ struct policy_row {
     unsigned char scope[ROLE_COUNT_]; /* by role; ROLE_SYSTEM is always allowed */
 };
 const struct policy_row *policy_rows(size_t *n);
+/* The roles the table has a column for, in the table's order (the system has none). */
+const int *policy_roles(size_t *n);
 
 #endif

@@ -14,13 +14,6 @@
 
 #define PUBLIC_FOLLOW_PER_MINUTE 30 /* lookups per address and minute */
 
-static void citizen_actor(struct actor *a)
-{
-    memset(a, 0, sizeof(*a));
-    a->role = ROLE_CITIZEN;
-    snprintf(a->name, sizeof(a->name), "citizen");
-}
-
 /* POST /api/v1/public/appeals: the rate limit comes first, then the body (so it is read
  * here, not by the dispatcher). */
 json_t *public_submit(struct request *r, struct err *e)
@@ -48,7 +41,7 @@ json_t *public_submit(struct request *r, struct err *e)
         req_str(b, "address", &q.address, e) < 0)
         goto out;
     struct actor citizen;
-    citizen_actor(&citizen);
+    svc_citizen(&citizen, NULL);
     q.channel = "web"; /* citizens always come in through the web/H5 channel */
     q.phone = phone;
     if (!q.kind)
@@ -83,7 +76,7 @@ json_t *public_follow(struct request *r, struct err *e)
     /* The policy lets a citizen read an appeal whose phone ends in what they gave; any
      * refusal reads as "no such appeal", so that codes cannot be probed. */
     struct actor citizen;
-    citizen_actor(&citizen);
+    svc_citizen(&citizen, NULL);
     snprintf(citizen.phone_last4, sizeof(citizen.phone_last4), "%s", last4);
     struct appeal a;
     struct event_list h;
@@ -118,7 +111,7 @@ json_t *public_rate(struct request *r, struct err *e)
         svc_public_rate(r->svc, code, last4, sat, solved, r->now, &a, e) == 0) {
         appeal_release(&a);
         struct actor citizen;
-        citizen_actor(&citizen);
+        svc_citizen(&citizen, NULL);
         snprintf(citizen.phone_last4, sizeof(citizen.phone_last4), "%s", last4);
         struct event_list h;
         if (svc_show(r->svc, &citizen, code, &a, &h, e) == 0) {

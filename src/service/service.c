@@ -90,6 +90,15 @@ static int org_changed(struct service *svc, struct err *e)
 
 const struct actor svc_system = {.role = ROLE_SYSTEM, .name = "system"};
 
+void svc_citizen(struct actor *out, const char *phone_last4)
+{
+    memset(out, 0, sizeof(*out));
+    out->role = ROLE_CITIZEN;
+    snprintf(out->name, sizeof(out->name), "citizen");
+    if (phone_last4)
+        snprintf(out->phone_last4, sizeof(out->phone_last4), "%s", phone_last4);
+}
+
 int svc_actor(struct service *svc, const char *username, struct actor *out, struct err *e)
 {
     memset(out, 0, sizeof(*out));

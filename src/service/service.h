@@ -42,6 +42,10 @@ void service_close(struct service *svc);
  * Tests and the demo act as it. */
 extern const struct actor svc_system;
 
+/* A citizen of the public pages, holding the last four digits of a phone when given (what the
+ * policy's scope "public" asks of them). */
+void svc_citizen(struct actor *out, const char *phone_last4);
+
 /* The actor for a username, or the system actor for NULL. */
 int svc_actor(struct service *svc, const char *username, struct actor *out, struct err *e);
 
