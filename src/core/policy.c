@@ -152,7 +152,7 @@ int policy_scope(const struct actor *who, int subject, const char *verb)
     return r->scope[who->role];
 }
 
-static const struct unit *unit_get(const struct unit_tree *t, int64_t id)
+const struct unit *unit_tree_get(const struct unit_tree *t, int64_t id)
 {
     if (id > 0 && (size_t)id <= t->n && t->units[id - 1].id == id)
         return &t->units[id - 1];
@@ -167,7 +167,7 @@ int unit_tree_under(const struct unit_tree *t, int64_t u, int64_t top)
     for (int depth = 0; u && depth < 32; depth++) {
         if (u == top)
             return 1;
-        const struct unit *x = t ? unit_get(t, u) : NULL;
+        const struct unit *x = t ? unit_tree_get(t, u) : NULL;
         u = x ? x->parent_id : 0;
     }
     return 0;

@@ -82,6 +82,8 @@ int policy_can_to(const struct actor *who, int subject, const char *verb,
 int policy_in_scope(int scope, const struct actor *who, const struct policy_target *t);
 /* The scope the actor's role has for {subject, verb}: SCOPE_ANY for the system. */
 int policy_scope(const struct actor *who, int subject, const char *verb);
+/* Unit `id` of the tree, or NULL (units are listed by id and dense: the slot is tried first). */
+const struct unit *unit_tree_get(const struct unit_tree *t, int64_t id);
 /* Whether unit `u` is `top` or sits below it. */
 int unit_tree_under(const struct unit_tree *t, int64_t u, int64_t top);
 

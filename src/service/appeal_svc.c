@@ -219,8 +219,9 @@ static int do_act(struct service *svc, const struct actor *who, const struct act
 {
     struct appeal cur;
     struct action act;
-    struct unit_tree tree;
-    if (guard_tree(svc, &tree, e) < 0)
+    struct unit_tree tree = {NULL, 0}; /* a leader's subtree scope reads the units */
+    if (policy_scope(who, SUBJ_APPEAL, action_code(req->type)) == SCOPE_TREE &&
+        guard_tree(svc, &tree, e) < 0)
         return -1;
     if (req->type <= ACT_REGISTER || req->type >= ACT_COUNT_)
         return err_set(e, ERR_INVALID, "action", "unknown action");

@@ -23,8 +23,10 @@ int guard_appeal(struct service *svc, const struct actor *who, const char *verb,
 {
     if (who->role == ROLE_SYSTEM)
         return 0;
-    struct unit_tree tree;
-    if (guard_tree(svc, &tree, e) < 0)
+    /* Only a subtree scope needs the units: reading them costs a query, and a document's
+     * allowed_actions asks once per action. */
+    struct unit_tree tree = {NULL, 0};
+    if (policy_scope(who, SUBJ_APPEAL, verb) == SCOPE_TREE && guard_tree(svc, &tree, e) < 0)
         return -1;
     char name[APPEAL_CODE_LEN + 8];
     snprintf(name, sizeof(name), "appeal %s", a->code);
@@ -70,7 +72,7 @@ int guard_reader_init(struct service *svc, const struct actor *who, struct guard
     g->scope = policy_scope(who, SUBJ_APPEAL, "read");
     g->tree.units = NULL;
     g->tree.n = 0;
-    return g->scope == SCOPE_ANY ? 0 : guard_tree(svc, &g->tree, e);
+    return g->scope == SCOPE_TREE ? guard_tree(svc, &g->tree, e) : 0;
 }
 
 /* Lists show appeals by their lead unit: an assisting unit's reader (a handler) sees its

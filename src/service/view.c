@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/mask.h"
+#include "core/policy.h"
 #include "util/civil.h"
 #include "util/xalloc.h"
 
@@ -74,13 +75,8 @@ void names_release(struct names *n)
 
 const struct unit *names_unit_get(const struct names *n, int64_t id)
 {
-    /* units are listed by id, and ids are dense: try the direct slot first */
-    if (id > 0 && (size_t)id <= n->nunits && n->units[id - 1].id == id)
-        return &n->units[id - 1];
-    for (size_t i = 0; i < n->nunits; i++)
-        if (n->units[i].id == id)
-            return &n->units[i];
-    return NULL;
+    struct unit_tree t = {n->units, n->nunits};
+    return unit_tree_get(&t, id);
 }
 
 const char *names_unit(const struct names *n, int64_t id)
