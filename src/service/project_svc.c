@@ -1132,9 +1132,12 @@ int svc_project_show_json(struct service *svc, const struct actor *who, const ch
         return -1;
     }
     *out = NULL;
+    const struct pnode *p = NULL;
     for (size_t i = 0; i < t.n; i++)
-        if (t.p[i].id == id)
-            *out = node_json(svc, &n, &t, &t.p[i], 1, e);
+        if (t.p[i].id == id) {
+            p = &t.p[i];
+            *out = node_json(svc, &n, &t, p, 1, e);
+        }
     if (*out) {
         /* what `who` may do to it now: its state allowing, and the policy */
         static const struct {
@@ -1142,10 +1145,6 @@ int svc_project_show_json(struct service *svc, const struct actor *who, const ch
             int active_only;
         } acts[] = {{"progress", "progress", 1}, {"finish", "finish", 1},
                     {"milestone", "add", 0},     {"link", "add", 0}};
-        const struct pnode *p = NULL;
-        for (size_t i = 0; i < t.n; i++)
-            if (t.p[i].id == id)
-                p = &t.p[i];
         int active = p && row_int(&p->r.row, "state") == PROJECT_ACTIVE;
         struct policy_target lead = {.unit = p ? row_int(&p->r.row, "lead_unit_id") : 0};
         json_t *allowed = json_array();
