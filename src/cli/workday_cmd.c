@@ -35,6 +35,20 @@ static int parse_n(const char *s, int *n, struct err *e)
     return 0;
 }
 
+/* The answer is still printed alone on stdout; a year without its notice is said on stderr. */
+static void warn_provisional(const struct calendar *cal, int64_t from, int64_t to)
+{
+    int64_t d = calendar_is_provisional(cal, from) ? from : to;
+    if (!calendar_is_provisional(cal, d))
+        return;
+    char s[11];
+    civil_format_date(d, s);
+    fprintf(stderr,
+            "shishi: 注意: %.4s 年的国务院放假通知尚未收录, 按法定节假日暂定计算, 未含调休 "
+            "(provisional calendar: statutory holidays only)\n",
+            s);
+}
+
 int cmd_workday(struct cli *c, int argc, char **argv)
 {
     static const struct opt_spec spec[] = {COMMON_OPTS, {0, 0}};
@@ -56,6 +70,7 @@ int cmd_workday(struct cli *c, int argc, char **argv)
         char s[11];
         civil_format_date(out, s);
         printf("%s\n", s);
+        warn_provisional(cal, d1, out);
     } else if (!strcmp(sub, "is") && o.nargs == 2) {
         int work;
         if (civil_parse_date_checked(o.args[1], &d1, &e) < 0 ||
@@ -64,12 +79,14 @@ int cmd_workday(struct cli *c, int argc, char **argv)
         const struct cal_day *day = calendar_find(cal, d1);
         printf("%s %s%s%s\n", o.args[1], work ? "workday 工作日" : "holiday 休息日",
                day ? " " : "", day ? day->name : "");
+        warn_provisional(cal, d1, d1);
     } else if (!strcmp(sub, "count") && o.nargs == 3) {
         if (civil_parse_date_checked(o.args[1], &d1, &e) < 0 ||
             civil_parse_date_checked(o.args[2], &d2, &e) < 0 ||
             load_calendar(c, &own, &cal, &e) < 0 || calendar_count_workdays(cal, d1, d2, &n, &e) < 0)
             goto fail;
         printf("%d\n", n);
+        warn_provisional(cal, d1, d2);
     } else {
         err_set(&e, ERR_INVALID, "",
                 "usage: shishi workday add DATE N | is DATE | count FROM TO");
@@ -97,8 +114,10 @@ int cmd_calendar(struct cli *c, int argc, char **argv)
         for (int y = CAL_MIN_YEAR; y <= CAL_MAX_YEAR; y++) {
             int m = calendar_year_mode(&c->svc.cal, y);
             if (m != CAL_YEAR_NONE)
-                printf("%d %s\n", y, m == CAL_YEAR_OFFICIAL ? "official 国务院通知"
-                                                            : "weekends-only 仅周末");
+                printf("%d %s\n", y,
+                       m == CAL_YEAR_OFFICIAL      ? "official 国务院通知"
+                       : m == CAL_YEAR_PROVISIONAL ? "provisional 暂定(法定节假日, 待国务院通知)"
+                                                   : "weekends-only 仅周末");
         }
         return 0;
     }

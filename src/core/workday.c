@@ -195,6 +195,7 @@ struct parse {
     const char *source;
     int lineno;
     int year; /* 0 until the `year` line */
+    int provisional; /* a `provisional` line was seen */
     struct pending *list;
     size_t n, cap;
 };
@@ -332,6 +333,12 @@ static int parse_line(struct parse *p, const char *s, size_t n, struct err *e)
         return parse_year(p, arg, alen, e);
     if (wlen == 7 && memcmp(s, "holiday", 7) == 0)
         return parse_day(p, CAL_HOLIDAY, arg, alen, e);
+    if (wlen == 11 && memcmp(s, "provisional", 11) == 0) {
+        if (!p->year)
+            return PARSE_ERR(p, e, "%s", "'provisional' before the 'year' line");
+        p->provisional = 1;
+        return 0;
+    }
     if (wlen == 7 && memcmp(s, "workday", 7) == 0)
         return parse_day(p, CAL_WORKDAY, arg, alen, e);
     char q[QUOTE_MAX + 4];
@@ -358,6 +365,17 @@ static void merge_days(struct calendar *cal, const struct cal_day *add, size_t m
     cal->days = out;
     cal->n = k;
     cal->cap = cap;
+}
+
+/* Removes the days of one year (a provisional year about to get its notice). */
+static void drop_year(struct calendar *cal, int year)
+{
+    int64_t from = civil_days(year, 1, 1), to = civil_days(year, 12, 31);
+    size_t k = 0;
+    for (size_t i = 0; i < cal->n; i++)
+        if (cal->days[i].date < from || cal->days[i].date > to)
+            cal->days[k++] = cal->days[i];
+    cal->n = k;
 }
 
 void calendar_init(struct calendar *cal)
@@ -420,8 +438,15 @@ int calendar_load_text(struct calendar *cal, const char *text, size_t len, const
             days[m++] = p.list[i].day;
         }
     }
+    unsigned char *mode = &cal->year_mode[p.year - CAL_MIN_YEAR];
+    if (p.provisional && *mode == CAL_YEAR_OFFICIAL) {
+        rc = 0; /* the notice is already in: the statutory guess adds nothing */
+        goto out;
+    }
+    if (!p.provisional && *mode == CAL_YEAR_PROVISIONAL)
+        drop_year(cal, p.year);
     merge_days(cal, days, m);
-    cal->year_mode[p.year - CAL_MIN_YEAR] = CAL_YEAR_OFFICIAL;
+    *mode = p.provisional ? CAL_YEAR_PROVISIONAL : CAL_YEAR_OFFICIAL;
     rc = 0;
 out:
     free(p.list);
@@ -472,6 +497,11 @@ int calendar_set_weekends_only(struct calendar *cal, int year, struct err *e)
     if (cal->year_mode[year - CAL_MIN_YEAR] == CAL_YEAR_OFFICIAL)
         return err_set(e, ERR_CONFLICT, "year", "year %d already has an official holiday calendar",
                        year);
+    if (cal->year_mode[year - CAL_MIN_YEAR] == CAL_YEAR_PROVISIONAL)
+        return err_set(e, ERR_CONFLICT, "year",
+                       "year %d already has a provisional calendar of its statutory holidays; "
+                       "change single days with set-day",
+                       year);
     cal->year_mode[year - CAL_MIN_YEAR] = CAL_YEAR_WEEKENDS;
     return 0;
 }
@@ -481,6 +511,13 @@ int calendar_year_mode(const struct calendar *cal, int year)
     if (year < CAL_MIN_YEAR || year > CAL_MAX_YEAR)
         return CAL_YEAR_NONE;
     return cal->year_mode[year - CAL_MIN_YEAR];
+}
+
+int calendar_is_provisional(const struct calendar *cal, int64_t date)
+{
+    if (date < first_day() || date > last_day())
+        return 0;
+    return calendar_year_mode(cal, year_of(date)) == CAL_YEAR_PROVISIONAL;
 }
 
 int calendar_is_workday(const struct calendar *cal, int64_t date, int *is_work, struct err *e)

@@ -24,6 +24,9 @@ enum cal_year_mode {
     CAL_YEAR_NONE = 0,     /* not covered: using it is an error */
     CAL_YEAR_OFFICIAL = 1, /* covered by a holiday notice */
     CAL_YEAR_WEEKENDS = 2, /* site chose weekends-only for this year */
+    /* No notice yet: the statutory holidays of 全国年节及纪念日放假办法 on their dates, without
+     * the 调休 the notice will add. Deadlines in such a year are marked provisional. */
+    CAL_YEAR_PROVISIONAL = 3,
 };
 
 struct cal_day {
@@ -47,6 +50,9 @@ void calendar_release(struct calendar *cal);
  *     holiday 2021-10-01..2021-10-07 国庆节
  *     holiday 2021-06-14 端午节
  *     workday 2021-10-09 国庆节调休上班
+ * A file with a `provisional` line (after `year`) marks its year CAL_YEAR_PROVISIONAL instead:
+ * it holds the statutory holidays before the year's notice is out. An official file for the
+ * same year, loaded before or after, wins: the provisional days of that year are dropped.
  * Exactly one `year` line, before any day; days may fall outside that year (a New Year
  * holiday that starts on 31 December). A later `holiday`/`workday` for the same date
  * replaces the earlier one. On error nothing is added.
@@ -66,6 +72,8 @@ int calendar_set_day(struct calendar *cal, int64_t date, int kind, const char *n
  * ERR_CONFLICT when the year already has a notice loaded. */
 int calendar_set_weekends_only(struct calendar *cal, int year, struct err *e);
 int calendar_year_mode(const struct calendar *cal, int year);
+/* 1 when the date lies in a provisional year (see CAL_YEAR_PROVISIONAL). */
+int calendar_is_provisional(const struct calendar *cal, int64_t date);
 
 /* *is_work = 1 for a working day. ERR_CALENDAR when the date's year is not covered. */
 int calendar_is_workday(const struct calendar *cal, int64_t date, int *is_work, struct err *e);

@@ -218,7 +218,8 @@ json_t *calendar_add(struct request *r, struct err *e)
         return NULL;
     char s[11];
     civil_format_date(out, s);
-    return json_pack("{s:s, s:i, s:s}", "date", req_query(r, "date"), "n", (int)n, "result", s);
+    return json_pack("{s:s, s:i, s:s, s:b}", "date", req_query(r, "date"), "n", (int)n, "result", s,
+                     "provisional", calendar_is_provisional(&r->svc->cal, out));
 }
 
 /* GET /api/v1/calendar/is?date=: whether it is a working day, and the holiday's name. */
@@ -231,6 +232,7 @@ json_t *calendar_is(struct request *r, struct err *e)
     const char *name;
     if (svc_workday_is(r->svc, &r->actor, d, &work, &name, e) < 0)
         return NULL;
-    return json_pack("{s:s, s:b, s:o}", "date", req_query(r, "date"), "workday", work, "name",
-                     name ? json_string(name) : json_null());
+    return json_pack("{s:s, s:b, s:o, s:b}", "date", req_query(r, "date"), "workday", work, "name",
+                     name ? json_string(name) : json_null(), "provisional",
+                     calendar_is_provisional(&r->svc->cal, d));
 }

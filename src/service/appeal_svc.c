@@ -390,6 +390,10 @@ json_t *svc_appeal_doc(struct service *svc, const struct actor *who, const struc
         return NULL;
     }
     json_t *j = view_appeal(n, a, full, now);
+    /* A deadline in a year without its holiday notice may move when the notice's 调休 come. */
+    json_object_set_new(j, "deadline_provisional",
+                        json_boolean(a->deadline &&
+                                     calendar_is_provisional(&svc->cal, civil_site_date(a->deadline))));
     json_t *allowed = json_array();
     for (int t = ACT_REGISTER + 1; t < ACT_COUNT_; t++) {
         char name[32];

@@ -273,11 +273,9 @@ int svc_ref_set_active(struct service *svc, const struct actor *who, int table, 
 
 static int set_weekends(struct service *svc, int year, struct err *e)
 {
-    int mode = calendar_year_mode(&svc->cal, year);
-    if (mode == CAL_YEAR_OFFICIAL)
-        return err_set(e, ERR_CONFLICT, "year",
-                       "year %d already has an official holiday calendar", year);
-    if (mode == CAL_YEAR_NONE && calendar_set_weekends_only(&svc->cal, year, e) < 0)
+    /* The core refuses a year with a notice or a provisional calendar. */
+    if (calendar_year_mode(&svc->cal, year) != CAL_YEAR_WEEKENDS &&
+        calendar_set_weekends_only(&svc->cal, year, e) < 0)
         return -1;
     return store_calendar_set_year(svc->st, year, CAL_YEAR_WEEKENDS, e);
 }

@@ -755,8 +755,12 @@ def test_calendar_report_audit(w):
     d, au = w.s["dispatcher"], w.s["auditor"]
     r = d.get(q("/api/v1/calendar/add", date="2021-09-30", n=5))
     if expect(r, 200, "calendar/add"):
-        eq(r.json, {"date": "2021-09-30", "n": 5, "result": "2021-10-13"},
+        eq(r.json, {"date": "2021-09-30", "n": 5, "result": "2021-10-13", "provisional": False},
            "2021-09-30 + 5 working days (国庆)")
+    r = d.get(q("/api/v1/calendar/add", date="2026-12-30", n=2))
+    if expect(r, 200, "calendar/add into 2027, whose notice is not out"):
+        eq(r.json, {"date": "2026-12-30", "n": 2, "result": "2027-01-04", "provisional": True},
+           "2026-12-30 + 2 working days skips 元旦 2027 and says it is provisional")
     r = d.get(q("/api/v1/calendar/is", date="2021-10-09"))
     if expect(r, 200, "calendar/is on a 调休 Saturday"):
         eq(r.json["workday"], True, "2021-10-09 is a make-up workday")

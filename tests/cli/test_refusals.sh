@@ -126,8 +126,8 @@ reg 2030-01-02T09:00 没有日历的年份 投诉
 Y2030=$CODE
 refuse_unchanged "dispatch in a year without a working-day calendar" 1 "2030" "$Y2030" -- \
     --as disp --at 2030-01-02T10:00 dispatch "$Y2030" --unit 区住建局
-run workday add 2026-12-30 5
-check_refusal "workday add into a year without a calendar" 1 "2027"
+run workday add 2027-12-30 5
+check_refusal "workday add into a year without a calendar" 1 "2028"
 refuse "an unknown appeal code" 1 "'YD209901010001'" -- --as zj accept YD209901010001
 refuse_unchanged "an action with a bad --at date" nz "'2021-02-30'" "$DISP" -- \
     --as zj --at 2021-02-30 accept "$DISP"
