@@ -43,6 +43,9 @@ static const struct command commands[] = {
     {"merge", cmd_action, "merge (并单) CODE --into CODE2"},
     {"reject", cmd_action, "reject (不予受理) CODE --reason R"},
     {"show", cmd_show, "one appeal with its history: CODE [--format json] [--unmask]"},
+    {"duplicates", cmd_duplicates,
+     "likely duplicates (疑似重复) of CODE: same caller, alike text, same address [--format json]"},
+    {"reindex", cmd_reindex, "rebuild the text sketches duplicates are found by"},
     {"list", cmd_list,
      "appeals: [--status S] [--unit U] [--area A] [--channel C] [--overdue] [--from D] [--to D] "
      "[--sort KEY] [--format table|json|csv]"},

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/mask.h"
 #include "service/project.h"
@@ -72,6 +73,25 @@ int cmd_register(struct cli *c, int argc, char **argv)
     struct appeal a;
     if (svc_actor(&c->svc, c->as, &who, &e) < 0 || svc_register(&c->svc, &who, &req, &a, &e) < 0)
         return cli_fail(&e);
+    /* Likely duplicates never block the registration: JSON carries them, a person at a
+     * terminal is told on stderr, a script reading the code is left alone. */
+    if (!strcmp(format, "json")) {
+        struct names n;
+        if (names_load(&c->svc, &n, &e) < 0) {
+            appeal_release(&a);
+            return cli_fail(&e);
+        }
+        json_t *j = view_appeal(&n, &a, 0, c->now);
+        names_release(&n);
+        json_object_set_new(j, "duplicates", svc_register_dups_json(&c->svc, &who, &a));
+        cli_print_json(j);
+        appeal_release(&a);
+        return 0;
+    }
+    struct dup_list d;
+    struct err ignore = {0};
+    if (isatty(STDERR_FILENO) && svc_duplicates(&c->svc, &who, &a, &d, &ignore) == 0)
+        cli_print_dups(stderr, &d, 3);
     return print_appeal(c, &a, format, 1);
 }
 

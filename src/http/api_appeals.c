@@ -71,6 +71,8 @@ json_t *appeal_register(struct request *r, struct err *e)
     if (svc_register(r->svc, &r->actor, &q, &a, e) < 0)
         return NULL;
     json_t *doc = svc_appeal_doc(r->svc, &r->actor, &a, NULL, UNMASK_IF_ALLOWED, r->now, e);
+    if (doc)
+        json_object_set_new(doc, "duplicates", svc_register_dups_json(r->svc, &r->actor, &a));
     appeal_release(&a);
     r->status = 201;
     return doc;
@@ -87,6 +89,13 @@ json_t *appeal_show(struct request *r, struct err *e)
     appeal_release(&a);
     event_list_release(&h);
     return doc;
+}
+
+/* GET /api/v1/appeals/{code}/duplicates: its likely duplicates (疑似重复), best first. */
+json_t *appeal_duplicates(struct request *r, struct err *e)
+{
+    struct dup_list d;
+    return svc_duplicates_doc(r->svc, &r->actor, r->arg[0], &d, e);
 }
 
 /* POST /api/v1/appeals/{code}/{action}: one step of the workflow; the action names are the

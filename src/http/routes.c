@@ -48,6 +48,7 @@ static const struct route routes[] = {
             "status unit area channel from to sort overdue due_soon ext_pending q limit cursor"},
     {POST,   "/api/v1/appeals",                       appeal_register,     WRITE | BODY, ""},
     {GET,    "/api/v1/appeals/{code}",                appeal_show,         SNAPSHOT, ""},
+    {GET,    "/api/v1/appeals/{code}/duplicates",     appeal_duplicates,   SNAPSHOT, ""},
     {POST,   "/api/v1/appeals/{code}/{action}",       appeal_act,          WRITE | BODY, ""},
     /* api_files.c */
     {POST,   "/api/v1/files",                         file_upload,         WRITE, ""},

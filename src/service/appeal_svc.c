@@ -90,7 +90,7 @@ static int do_register(struct service *svc, const struct actor *who,
         goto out;
     }
     memcpy(next.code, code, strlen(code) + 1);
-    if (save(svc, &next, 0, &ev, 1, e) < 0)
+    if (save(svc, &next, 0, &ev, 1, e) < 0 || svc_sketch_appeal(svc, &next, e) < 0)
         goto out;
     rc = 0;
     if (out) {

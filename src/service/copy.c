@@ -117,7 +117,9 @@ int svc_copy(const char *from, const char *to, struct copy_result *res, struct e
     if (store_begin(dst.st, e) < 0)
         goto out;
     dst_tx = 1;
-    if (copy_tables(src.st, dst.st, res, e) < 0)
+    /* The text sketches are not copied: they are made again from the appeals copied. */
+    int64_t sketched;
+    if (copy_tables(src.st, dst.st, res, e) < 0 || svc_sketch_all(&dst, &sketched, e) < 0)
         goto out;
     /* Verified before commit: a copy that does not verify is never written. */
     struct audit_result b;

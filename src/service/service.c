@@ -27,6 +27,8 @@ int calendar_load_embedded(struct calendar *cal, struct err *e)
 
 /* The migration from which visits are sealed onto the chain (0012_visit_seal.sql). */
 #define VISIT_SEAL_MIGRATION 12
+/* The migration that adds the appeals' text sketches (0015_duplicates.sql). */
+#define SKETCH_MIGRATION 15
 
 int service_open(struct service *svc, const char *url, int mode, struct err *e)
 {
@@ -62,6 +64,11 @@ int service_open(struct service *svc, const char *url, int mode, struct err *e)
     /* Crossing migration 0012 seals the visits recorded before visits were sealed. */
     if (applied < VISIT_SEAL_MIGRATION && known >= VISIT_SEAL_MIGRATION &&
         svc_seal_old_visits(svc, (int64_t)time(NULL), e) < 0)
+        goto fail;
+    /* Crossing 0015 sketches the appeals registered before it (nothing on a new database). */
+    int64_t sketched;
+    if (applied > 0 && applied < SKETCH_MIGRATION && known >= SKETCH_MIGRATION &&
+        svc_sketch_all(svc, &sketched, e) < 0)
         goto fail;
     return 0;
 fail:

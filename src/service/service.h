@@ -131,6 +131,33 @@ struct act_req {
 int svc_act(struct service *svc, const struct actor *who, const struct act_req *req,
             struct appeal *out, struct err *e);
 
+/* ---- likely duplicates (service/dups.c, text/sketch.h) ---- */
+#define DUP_MAX 20 /* listed at most, best first */
+struct dup {
+    int64_t id, received_at, merged_into;
+    char code[APPEAL_CODE_LEN];
+    char title[256]; /* cut at a byte boundary only when longer: titles are short */
+    int state;
+    double score, jaccard;
+    int reasons; /* enum dup_reason */
+};
+struct dup_list {
+    struct dup items[DUP_MAX];
+    size_t n;
+    int window_days; /* the candidates were received this many days either side */
+};
+/* The appeals `who` may read that are likely duplicates of `a` (policy appeal.duplicates on
+ * `a`, appeal.read on each), best score first; never blocks anything. */
+int svc_duplicates(struct service *svc, const struct actor *who, const struct appeal *a,
+                   struct dup_list *out, struct err *e);
+const char *svc_dup_level(const struct dup *d);                 /* 疑似重复 or 可能相关 */
+void svc_dup_reasons(const struct dup *d, char *out, size_t size); /* 内容相似、同一来电号码 */
+/* Keeps the text sketch of one appeal (at registration, inside its transaction), of all of
+ * them (upgrade, restore: *n appeals), or of all of them for `who` (shishi reindex). */
+int svc_sketch_appeal(struct service *svc, const struct appeal *a, struct err *e);
+int svc_sketch_all(struct service *svc, int64_t *n, struct err *e);
+int svc_reindex(struct service *svc, const struct actor *who, int64_t *n, struct err *e);
+
 /* Appeal `code` with its history (hist may be NULL), if `who` may read it. */
 int svc_show(struct service *svc, const struct actor *who, const char *code, struct appeal *a,
              struct event_list *hist, struct err *e);

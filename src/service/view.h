@@ -56,6 +56,15 @@ json_t *svc_appeal_list_doc(struct service *svc, const struct actor *who,
 /* What `who` may do at all, from the policy table: ["appeal.read", "appeal.dispatch", ...]
  * (a scope may still narrow it per target; allowed_actions answers per appeal). */
 json_t *svc_permissions_json(const struct actor *who);
+/* svc_duplicates()'s list: code, title, state, received_at, score, jaccard, level, reasons
+ * [{code, label}], merged. No personal data. */
+json_t *svc_duplicates_json(const struct dup_list *l);
+/* {code, window_days, duplicates} of appeal `code`, the list also into *out. */
+json_t *svc_duplicates_doc(struct service *svc, const struct actor *who, const char *code,
+                           struct dup_list *out, struct err *e);
+/* What a registration answers besides the appeal: its likely duplicates for `who`, or an
+ * empty array when `who` may not see them. Never NULL. */
+json_t *svc_register_dups_json(struct service *svc, const struct actor *who, const struct appeal *a);
 
 /* What a citizen sees of their own appeal: code, status, title, times, the public reply and a
  * timeline of the steps (action names and times only: no actors, notes or records). */

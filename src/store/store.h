@@ -198,6 +198,18 @@ int store_file_put(store_t *st, const char *sha256, const char *mime, int64_t si
 int store_file_get(store_t *st, const char *sha256, char *mime, size_t mime_size, char **b64,
                    struct err *e);
 
+/* ---- likely duplicates (migration 0015, text/sketch.h) ---- */
+/* Replaces an appeal's MinHash bands (n may be 0: it has none). */
+int store_bands_put(store_t *st, int64_t appeal_id, const int64_t *bands, int n, struct err *e);
+/* Forgets every appeal's bands, before they are all computed again. */
+int store_bands_clear(store_t *st, struct err *e);
+/* The ids (newest first, at most `max`) of the appeals other than `self`, received in
+ * [from, to], that share a band (SKETCH_BANDS of them, or n == 0 for none), the phone or
+ * the address (NULL or "" for none). */
+int store_dup_candidates(store_t *st, int64_t self, const int64_t *bands, int n,
+                         const char *phone, const char *address, int64_t from, int64_t to,
+                         int64_t *ids, size_t max, size_t *found, struct err *e);
+
 
 /* ---- moving a whole site (service/copy.c) ----
  * A backend-neutral row: the columns of one table row by name, as typed values. Column

@@ -46,7 +46,11 @@ C=$(ss --as disp --at 2021-11-10T09:00 register --title 噪音扰民 --content �
     --channel 12345热线 --kind 投诉)
 has "a new appeal continues the day's numbering" "$C" "YD20211110"
 ss --as disp --at 2021-11-10T10:00 dispatch "$C" --unit 区城管局 >/dev/null
-has "the chain goes on from the old head" "$(ss audit verify 2>&1)" "11 events chained, 3 appeals"
+has "crossing 0015 sketched the old appeals: a near-copy finds the old one" \
+    "$(ss --at 2021-11-10T11:00 register --title 路灯不亮 --content "$(ss show "$A" --format json |
+        python3 -c 'import json,sys; print(json.load(sys.stdin)["content"])')" --channel 12345热线 \
+        --kind 投诉 --format json)" "\"code\": \"$A\""
+has "the chain goes on from the old head" "$(ss audit verify 2>&1)" "12 events chained, 4 appeals"
 
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]

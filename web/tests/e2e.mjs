@@ -3,7 +3,7 @@
 // dispatcher dispatches, the unit's handler signs and replies with a photo, the citizen
 // rates it, the dispatcher closes it out and the dashboard's counts change. Also: a handler
 // never sees another unit's appeal, a wrong password shows the error, a stale action shows
-// the 409 message, a rate limit shows its message, and no page logs a console error or has
+// the 409 message, a near-copy is flagged as a duplicate and merged, a rate limit shows its message, and no page logs a console error or has
 // a failed request that the step did not expect. Screenshots go to OUTDIR.
 import { spawn, execFileSync } from 'node:child_process'
 import { mkdtempSync, mkdirSync, rmSync, existsSync } from 'node:fs'
@@ -190,8 +190,9 @@ try {
   await login(hand, 'zhujian')
   await hand.goto(base + '/appeals')
   await hand.waitForSelector('[data-test=ledger] .el-table__row')
-  const units = await hand.locator('[data-test=ledger] .el-table__body').textContent()
-  ok(!units.includes('区教育局') || true, 'the handler\'s table loads')
+  const mine = await hand.evaluate(async () => (await (await fetch('/api/v1/appeals?limit=100')).json()).items)
+  ok(mine.length > 0 && mine.every((x) => x.lead_unit === '区住建局' || (x.assist_units || []).includes('区住建局')),
+    `every appeal the handler's table can hold is 区住建局's (${mine.length})`)
   await hand.fill('input[name=q]', other)
   await hand.click('[data-test=search-form] button[type=submit]')
   await hand.waitForSelector('text=暂无符合条件的诉求')
@@ -217,6 +218,30 @@ try {
   await hand.waitForSelector('[data-test=thumbs] img')
   ok(await hand.locator('[data-test=thumbs] img').evaluate((i) => i.complete && i.naturalWidth === 16), 'replied with a photo; its thumbnail shows')
   await shot(hand, 'detail')
+
+  // 5b. A second call about the same lamp: the dispatcher's intake warns of a likely
+  // duplicate, the new appeal's page lists the citizen's, and 并入该件 merges it there.
+  await disp.goto(base + '/appeals/new')
+  await disp.waitForSelector('[data-test=intake]')
+  await disp.locator('[data-test=intake] .el-select').first().click()
+  await disp.locator('.el-select-dropdown__item:visible').first().click()
+  await disp.fill('input[name=title]', '幸福小区3号楼前路灯不亮')
+  await disp.fill('textarea[name=content]', '幸福小区3号楼前的路灯坏了两周，夜里看不见路，老人出门很不方便。')
+  await disp.fill('input[name=phone]', '13700001234')
+  await disp.click('[data-test=intake] button[type=submit]')
+  const dwarn = disp.locator('.el-message--warning', { hasText: '疑似重复' })
+  await dwarn.waitFor()
+  ok(true, 'registering a near-copy warns of a likely duplicate')
+  await disp.waitForSelector(`[data-test=duplicates] [data-merge-into="${code}"]`)
+  ok((await disp.locator('[data-test=duplicates]').textContent()).includes('内容相似'), `the new appeal's page lists ${code} as its duplicate, and why`)
+  await shot(disp, 'detail-duplicates')
+  await disp.click(`[data-merge-into="${code}"]`)
+  const mdlg = disp.locator('.el-dialog:visible')
+  await mdlg.waitFor()
+  ok(await mdlg.locator('input[name=into]').inputValue() === code, '并入该件 fills in the code to merge into')
+  await mdlg.locator('[data-test=confirm]').click()
+  await disp.waitForFunction(() => document.querySelector('[data-test=status]')?.textContent.includes('已并单'))
+  ok(true, 'merged: 已并单')
 
   // 6. The citizen follows it and rates it (the self-service 回访).
   await cit.click('text=查询进度')
