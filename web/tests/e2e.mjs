@@ -30,9 +30,12 @@ const port = 20000 + (process.pid % 20000)
 const base = `http://127.0.0.1:${port}`
 const server = spawn(shishi, ['--db', db, 'serve', '--listen', `127.0.0.1:${port}`, '--quiet', '--public-per-minute', '3'],
   { stdio: ['ignore', 'ignore', 'inherit'] })
+let exited = null
+server.on('exit', (code, sig) => { exited = `exit ${code ?? sig}` })
+// A loaded CI machine may take a while; a server that died says so at once.
 for (let i = 0; ; i++) {
   try { if ((await fetch(base + '/healthz')).ok) break } catch { /* not yet */ }
-  if (i > 100) { console.error('FAIL: the server did not start'); process.exit(1) }
+  if (exited || i > 300) { console.error(`FAIL: the server did not start on port ${port} (${exited || 'no answer in 30 s'})`); process.exit(1) }
   await new Promise((r) => setTimeout(r, 100))
 }
 
