@@ -45,6 +45,8 @@ static const struct command commands[] = {
     {"show", cmd_show, "one appeal with its history: CODE [--format json] [--unmask]"},
     {"duplicates", cmd_duplicates,
      "likely duplicates (疑似重复) of CODE: same caller, alike text, same address [--format json]"},
+    {"hotspots", cmd_hotspots,
+     "hot spots (热点): --from D --to D [--top N] [--format json], or --tsv FILE of messages"},
     {"reindex", cmd_reindex, "rebuild the text sketches duplicates are found by"},
     {"list", cmd_list,
      "appeals: [--status S] [--unit U] [--area A] [--channel C] [--overdue] [--from D] [--to D] "

@@ -1,6 +1,7 @@
 /* cli.c -- option parsing, opening the service, tables and error lines. */
 #include "cli/cli.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,6 +151,26 @@ int cli_fail(const struct err *e)
 {
     fprintf(stderr, "shishi: %s\n", e->msg[0] ? e->msg : "failed");
     return e->code == ERR_INVALID && !e->field[0] ? 2 : 1;
+}
+
+int cli_read_file(const char *path, size_t max, struct buf *out, struct err *e)
+{
+    FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+    if (!f)
+        return err_set(e, ERR_IO, "file", "cannot read '%s': %s", path, strerror(errno));
+    buf_init(out, max);
+    char chunk[65536];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0 && !buf_error(out))
+        buf_add(out, chunk, got);
+    int failed = ferror(f);
+    if (f != stdin)
+        fclose(f);
+    if (failed)
+        return err_set(e, ERR_IO, "file", "cannot read '%s'", path);
+    if (buf_error(out))
+        return err_set(e, ERR_TOO_BIG, "file", "'%s' is larger than %zu bytes", path, max);
+    return 0;
 }
 
 void cli_print_json(json_t *j)

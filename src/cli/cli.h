@@ -8,6 +8,7 @@
 
 #include "service/service.h"
 #include "service/view.h"
+#include "util/buf.h"
 
 #define OPT_MAX  48
 #define ARGS_MAX 8
@@ -61,6 +62,9 @@ int cli_parse(struct cli *c, int argc, char **argv, const struct opt_spec *spec,
 int cli_open(struct cli *c, int create, struct err *e);
 /* Prints the error line and returns the exit status for it. */
 int cli_fail(const struct err *e);
+/* The whole of a file (or stdin for "-") into out, at most max bytes; ERR_IO or ERR_TOO_BIG
+ * naming the path. Release out either way. */
+int cli_read_file(const char *path, size_t max, struct buf *out, struct err *e);
 /* Prints JSON with a newline, and drops the reference. */
 void cli_print_json(json_t *j);
 /* A JSON member as text for a table cell: a string as is, "" when absent or not a string. */
@@ -92,6 +96,7 @@ int cmd_action(struct cli *c, int argc, char **argv); /* dispatch, accept, ... b
 int cmd_show(struct cli *c, int argc, char **argv);
 int cmd_duplicates(struct cli *c, int argc, char **argv);
 int cmd_reindex(struct cli *c, int argc, char **argv);
+int cmd_hotspots(struct cli *c, int argc, char **argv);
 /* Up to `max` lines "提示: 疑似重复 CODE 0.82（内容相似、同一来电号码）: title". */
 void cli_print_dups(FILE *f, const struct dup_list *d, size_t max);
 int cmd_list(struct cli *c, int argc, char **argv);

@@ -226,24 +226,10 @@ int cmd_rules(struct cli *c, int argc, char **argv)
             err_set(&e, ERR_INVALID, "file", "usage: shishi rules add --file RULES.json (- for stdin)");
             return cli_fail(&e);
         }
-        FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-        if (!f) {
-            err_set(&e, ERR_IO, "file", "cannot read '%s': %s", path, strerror(errno));
-            return cli_fail(&e);
-        }
         struct buf text = BUF_INIT;
-        buf_init(&text, 1 << 20);
-        char chunk[4096];
-        size_t got;
-        while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-            buf_add(&text, chunk, got);
-        if (f != stdin)
-            fclose(f);
         struct actor who;
         struct ruleset rs;
-        int rc = 0;
-        if (buf_error(&text))
-            rc = err_set(&e, ERR_TOO_BIG, "file", "rule set file '%s' is over 1 MiB", path);
+        int rc = cli_read_file(path, 1 << 20, &text, &e);
         if (rc == 0 && (cli_open(c, 0, &e) < 0 || svc_actor(&c->svc, c->as, &who, &e) < 0 ||
                         svc_rules_add(&c->svc, &who, text.ptr, c->now, &rs, &e) < 0))
             rc = -1;

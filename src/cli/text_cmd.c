@@ -3,9 +3,11 @@
 #include "cli/cli.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/civil.h"
+#include "util/utf8.h"
 
 #include "util/banned.h"
 
@@ -76,5 +78,108 @@ int cmd_reindex(struct cli *c, int argc, char **argv)
         svc_reindex(&c->svc, &c->who, &n, &e) < 0)
         return cli_fail(&e);
     printf("reindexed %lld appeals\n", (long long)n);
+    return 0;
+}
+
+#define HOTSPOT_TSV_MAX (256 << 20)
+
+int cmd_hotspots(struct cli *c, int argc, char **argv)
+{
+    static const struct opt_spec spec[] = {COMMON_OPTS,          {"from", OPT_VALUE},
+                                           {"to", OPT_VALUE},    {"top", OPT_VALUE},
+                                           {"tsv", OPT_VALUE},   {"format", OPT_VALUE},
+                                           {0, 0}};
+    struct opts o;
+    struct err e = {0};
+    const char *format;
+    if (cli_parse(c, argc, argv, spec, &o, &e) < 0 ||
+        opt_format(&o, "table|json", &format, &e) < 0)
+        return cli_fail(&e);
+    long top = 10;
+    const char *ts = opt_get(&o, "top");
+    if (ts) {
+        char *end;
+        top = strtol(ts, &end, 10);
+        if (!*ts || *end || top < 1 || top > 1000) {
+            err_set(&e, ERR_INVALID, "top", "--top must be 1..1000, not '%s'", ts);
+            return cli_fail(&e);
+        }
+    }
+    if (o.nargs) {
+        err_set(&e, ERR_INVALID, "",
+                "usage: shishi hotspots [--from D --to D] [--top N] [--tsv FILE] [--format json]");
+        return cli_fail(&e);
+    }
+    const char *from = opt_get(&o, "from"), *to = opt_get(&o, "to"), *tsv = opt_get(&o, "tsv");
+    struct hotspots h;
+    struct buf text = BUF_INIT;
+    int rc;
+    if (tsv) {
+        rc = cli_read_file(tsv, HOTSPOT_TSV_MAX, &text, &e);
+        if (rc == 0)
+            rc = svc_hotspots_tsv(text.ptr, text.len, from, to, &h, &e);
+    } else {
+        if (!from || !to) {
+            err_set(&e, ERR_INVALID, from ? "to" : "from",
+                    "hot spots of the ledger need --from and --to (dates)");
+            return cli_fail(&e);
+        }
+        rc = cli_open(c, 0, &e) < 0 ? -1 : svc_hotspots(&c->svc, &c->who, from, to, &h, &e);
+    }
+    if (rc < 0) {
+        buf_release(&text);
+        return cli_fail(&e);
+    }
+    json_t *all = svc_hotspots_json(&h, (size_t)top), *doc = json_object_get(all, "hotspots");
+    if (!strcmp(format, "json")) {
+        cli_print_json(all);
+    } else {
+        static const char *const head[] = {"排名", "热度", "诉求数", "人数", "上期", "点赞",
+                                           "时间跨度", "地点", "代表标题", "编号"};
+        struct table t;
+        table_init(&t, 10, head);
+        for (size_t i = 0; i < json_array_size(doc); i++) {
+            json_t *g = json_array_get(doc, i);
+            char rank[24], score[16], n[16], who[16], prev[16], likes[16], span[32], codes[96];
+            snprintf(rank, sizeof(rank), "%zu", i + 1);
+            snprintf(score, sizeof(score), "%.1f", json_real_value(json_object_get(g, "score")));
+            cli_jnum(g, "appeals", n, sizeof(n));
+            cli_jnum(g, "callers", who, sizeof(who));
+            cli_jnum(g, "previous", prev, sizeof(prev));
+            cli_jnum(g, "likes", likes, sizeof(likes));
+            snprintf(span, sizeof(span), "%.10s~%.10s", cli_jstr(g, "first"), cli_jstr(g, "last"));
+            json_t *cs = json_object_get(g, "codes");
+            size_t k = 0;
+            codes[0] = '\0';
+            for (size_t j = 0; j < json_array_size(cs) && j < 3; j++) {
+                json_t *x = json_array_get(cs, j);
+                char one[40];
+                if (json_is_string(x))
+                    snprintf(one, sizeof(one), "%s", json_string_value(x));
+                else
+                    snprintf(one, sizeof(one), "%lld", (long long)json_integer_value(x));
+                int w = snprintf(codes + k, sizeof(codes) - k, "%s%s", j ? " " : "", one);
+                if (w > 0 && (size_t)w < sizeof(codes) - k)
+                    k += (size_t)w;
+            }
+            if (json_array_size(cs) > 3 && k + 8 < sizeof(codes))
+                snprintf(codes + k, sizeof(codes) - k, " 等%zu件", json_array_size(cs));
+            char title[64];
+            snprintf(title, sizeof(title), "%s", cli_jstr(g, "title"));
+            size_t fit = utf8_fit(title, 38);
+            if (title[fit])
+                snprintf(title + fit, sizeof(title) - fit, "…");
+            const char *row[] = {rank, score, n, who, prev, likes, span, cli_jstr(g, "place"),
+                                 title, codes};
+            table_add(&t, row);
+        }
+        table_print(&t, "table");
+        table_release(&t);
+        json_decref(all);
+        if (!h.ngroups)
+            printf("没有发现热点：同一事项至少 2 件诉求才成组\n");
+    }
+    svc_hotspots_release(&h);
+    buf_release(&text);
     return 0;
 }

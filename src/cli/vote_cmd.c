@@ -138,18 +138,8 @@ static int list(struct cli *c, const struct actor *who, const char *format)
 static int read_ballots(const char *path, struct buf *text, struct vote_ballot_req **out, size_t *n,
                         int **lines, struct err *e)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return err_set(e, ERR_IO, "file", "cannot read '%s': %s", path, strerror(errno));
-    buf_init(text, BALLOT_FILE_MAX);
-    char chunk[4096];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        buf_add(text, chunk, got);
-    fclose(f);
-    if (buf_error(text))
-        return err_set(e, ERR_TOO_BIG, "file", "'%s' is larger than %d bytes", path,
-                       BALLOT_FILE_MAX);
+    if (cli_read_file(path, BALLOT_FILE_MAX, text, e) < 0)
+        return -1;
     size_t cap = 0, capl = 0;
     *out = NULL;
     *lines = NULL;

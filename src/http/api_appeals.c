@@ -98,6 +98,26 @@ json_t *appeal_duplicates(struct request *r, struct err *e)
     return svc_duplicates_doc(r->svc, &r->actor, r->arg[0], &d, e);
 }
 
+/* GET /api/v1/hotspots?from=&to=&top=: hot spots (热点) of the period, best first. */
+json_t *appeal_hotspots(struct request *r, struct err *e)
+{
+    const char *ts = req_query(r, "top");
+    char *end;
+    long top = ts ? strtol(ts, &end, 10) : 10;
+    if (ts && (!*ts || *end || top < 1 || top > 1000))
+        return err_set(e, ERR_INVALID, "top", "top must be 1..1000, not '%s'", ts), NULL;
+    const char *from = req_query(r, "from"), *to = req_query(r, "to");
+    if (!from || !to)
+        return err_set(e, ERR_INVALID, from ? "to" : "from", "from and to (dates) are required"),
+               NULL;
+    struct hotspots h;
+    if (svc_hotspots(r->svc, &r->actor, from, to, &h, e) < 0)
+        return NULL;
+    json_t *doc = svc_hotspots_json(&h, (size_t)top);
+    svc_hotspots_release(&h);
+    return doc;
+}
+
 /* POST /api/v1/appeals/{code}/{action}: one step of the workflow; the action names are the
  * core's (action_parse), the members those the actions take. */
 json_t *appeal_act(struct request *r, struct err *e)

@@ -13,6 +13,7 @@
 #include "core/report.h"
 #include "core/workday.h"
 #include "store/store.h"
+#include "text/hotspot.h"
 #include "text/terms.h"
 #include "util/err.h"
 
@@ -157,6 +158,26 @@ void svc_dup_reasons(const struct dup *d, char *out, size_t size); /* 内容相�
 int svc_sketch_appeal(struct service *svc, const struct appeal *a, struct err *e);
 int svc_sketch_all(struct service *svc, int64_t *n, struct err *e);
 int svc_reindex(struct service *svc, const struct actor *who, int64_t *n, struct err *e);
+
+/* ---- hot spots (service/hotspots.c, text/hotspot.h) ---- */
+struct hotspots {
+    int64_t before, from, to; /* the period [from, to) and the one before it [before, from) */
+    struct hs_doc *docs;      /* the appeals or messages read */
+    char **own;               /* what each doc's strings point into (NULL for a file's) */
+    size_t ndocs, cap;
+    struct hs_group *groups; /* best first */
+    size_t ngroups;
+};
+/* The hot spots of the ledger's appeals received from `from` to `to` (dates, inclusive; both
+ * NULL: all), grown against the period before of the same length (policy appeal.hotspots). */
+int svc_hotspots(struct service *svc, const struct actor *who, const char *from, const char *to,
+                 struct hotspots *out, struct err *e);
+/* The same over an outside file of messages (the columns of hotspot.tsv: 留言编号, 留言用户,
+ * 留言主题, 留言时间, 留言详情, 点赞数, 反对数). `data` holds len bytes and one more, is split
+ * in place and must outlive *out. */
+int svc_hotspots_tsv(char *data, size_t len, const char *from, const char *to,
+                     struct hotspots *out, struct err *e);
+void svc_hotspots_release(struct hotspots *h);
 
 /* Appeal `code` with its history (hist may be NULL), if `who` may read it. */
 int svc_show(struct service *svc, const struct actor *who, const char *code, struct appeal *a,

@@ -62,6 +62,9 @@ json_t *svc_duplicates_json(const struct dup_list *l);
 /* {code, window_days, duplicates} of appeal `code`, the list also into *out. */
 json_t *svc_duplicates_doc(struct service *svc, const struct actor *who, const char *code,
                            struct dup_list *out, struct err *e);
+/* {groups, hotspots}: how many groups, and the `top` best: rank, score, title (the representative's), place, first, last,
+ * appeals, callers, previous, trend, likes, dislikes, codes (of the period). */
+json_t *svc_hotspots_json(const struct hotspots *h, size_t top);
 /* What a registration answers besides the appeal: its likely duplicates for `who`, or an
  * empty array when `who` may not see them. Never NULL. */
 json_t *svc_register_dups_json(struct service *svc, const struct actor *who, const struct appeal *a);

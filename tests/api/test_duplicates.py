@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""test_duplicates.py -- likely duplicates over HTTP against a fresh database.
+"""test_duplicates.py -- likely duplicates and hot spots over HTTP against a fresh database.
 
     python3 tests/api/test_duplicates.py /path/to/shishi
 
@@ -9,7 +9,9 @@ reasons and no personal data. An unrelated appeal has none. The citizens' endpoi
 only its code (no one else's appeals), yet the dispatcher sees the citizen's near-copy. A
 handler sees duplicates only among its unit's appeals and is refused another unit's; the
 auditor reads them; the citizen role may not. The same answers the CLI gives
-(tests/cli/test_duplicates.sh), so both interfaces run one rule. Standard library only.
+(tests/cli/test_duplicates.sh), so both interfaces run one rule. Hot spots: the lamp's
+appeals are this month's first group; a handler is refused; bad parameters name themselves.
+Standard library only.
 """
 
 import os
@@ -84,6 +86,21 @@ def run(site):
     expect(call("GET", f"/api/v1/appeals/{a['code']}/duplicates"), 401, "without a session")
     expect(call("GET", f"/api/v1/appeals/{a['code']}/duplicates?top=3", token=disp), 400,
            "an unknown parameter", "top")
+
+    import time
+    today = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 8 * 3600))
+    r = expect(call("GET", f"/api/v1/hotspots?from={today}&to={today}", token=disp), 200,
+               "GET hotspots of today")
+    top = r and r["hotspots"][0]
+    eq(top and sorted(top["codes"]), sorted([a["code"], b["code"], p["code"]]),
+       "the lamp's three appeals are the first hot spot")
+    eq(top and top["appeals"], 3, "three appeals")
+    eq(top and top["callers"], 3, "from three callers")
+    expect(call("GET", f"/api/v1/hotspots?from={today}&to={today}", token=zj), 403,
+           "a handler may not ask for hot spots", "zj")
+    expect(call("GET", f"/api/v1/hotspots?from={today}", token=disp), 400, "without to", "to")
+    expect(call("GET", f"/api/v1/hotspots?from={today}&to={today}&top=x", token=disp), 400,
+           "a bad top", "top")
 
 
 sys.exit(apilib.main(run, units=UNITS, users=USERS, password=PASSWORD))

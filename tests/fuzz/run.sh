@@ -9,13 +9,14 @@ runs="${2:-20000}"
 mkdir -p "$out"
 common=(src/util/err.c src/util/xalloc.c src/util/civil.c src/util/utf8.c src/core/workday.c
         src/core/appeal.c src/core/policy.c src/core/text.c src/core/deadline.c
-        src/core/ruleset.c src/service/rules_json.c)
+        src/core/ruleset.c src/service/rules_json.c src/text/sketch.c src/text/hotspot.c
+        src/text/hotspot_tsv.c)
 flags=(-std=c17 -g -O1 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
        -Isrc -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all)
 for src in tests/fuzz/fuzz_*.c; do
     name=$(basename "$src" .c)
     corpus="tests/fuzz/corpus/${name#fuzz_}"
-    clang "${flags[@]}" "$src" "${common[@]}" -ljansson -o "$out/$name"
+    clang "${flags[@]}" "$src" "${common[@]}" -ljansson -lm -o "$out/$name"
     work="$out/$name.corpus"
     rm -rf "$work"
     mkdir -p "$work"
