@@ -47,6 +47,8 @@ static const struct command commands[] = {
      "likely duplicates (疑似重复) of CODE: same caller, alike text, same address [--format json]"},
     {"hotspots", cmd_hotspots,
      "hot spots (热点): --from D --to D [--top N] [--format json], or --tsv FILE of messages"},
+    {"classify", cmd_classify,
+     "the text classifier: eval --train FILE --test FILE (TSV: id, label, text) [--format json]"},
     {"reindex", cmd_reindex, "rebuild the text sketches duplicates are found by"},
     {"list", cmd_list,
      "appeals: [--status S] [--unit U] [--area A] [--channel C] [--overdue] [--from D] [--to D] "

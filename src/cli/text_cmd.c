@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "text/classify.h"
 #include "util/civil.h"
 #include "util/utf8.h"
 
@@ -182,4 +184,142 @@ int cmd_hotspots(struct cli *c, int argc, char **argv)
     svc_hotspots_release(&h);
     buf_release(&text);
     return 0;
+}
+
+#define CLASSIFY_TSV_MAX (256 << 20)
+
+static double seconds_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* shishi classify eval --train FILE --test FILE [--format table|json] */
+static int classify_eval(struct cli *c, const struct opts *o, const char *format)
+{
+    (void)c;
+    struct err e = {0};
+    const char *train = opt_get(o, "train"), *test = opt_get(o, "test");
+    if (!train || !test) {
+        err_set(&e, ERR_INVALID, train ? "test" : "train",
+                "usage: shishi classify eval --train FILE --test FILE [--format json]");
+        return cli_fail(&e);
+    }
+    struct buf tb = BUF_INIT, sb = BUF_INIT;
+    struct cls_row *tr = NULL, *te = NULL;
+    size_t ntr = 0, nte = 0;
+    struct classifier m;
+    classifier_init(&m, 0);
+    int rc = -1;
+    const char *as = opt_get(o, "alpha");
+    if (as) {
+        char *end;
+        m.alpha = strtod(as, &end);
+        if (!*as || *end || !(m.alpha > 0 && m.alpha <= 100)) {
+            err_set(&e, ERR_INVALID, "alpha", "--alpha must be a number in (0, 100], not '%s'", as);
+            goto out;
+        }
+    }
+    if (cli_read_file(train, CLASSIFY_TSV_MAX, &tb, &e) < 0 ||
+        cls_read_tsv(tb.ptr, tb.len, &tr, &ntr, &e) < 0 ||
+        cli_read_file(test, CLASSIFY_TSV_MAX, &sb, &e) < 0 ||
+        cls_read_tsv(sb.ptr, sb.len, &te, &nte, &e) < 0)
+        goto out;
+    if (!ntr || !nte) {
+        err_set(&e, ERR_INVALID, ntr ? "test" : "train", "the %s file has no rows",
+                ntr ? "test" : "train");
+        goto out;
+    }
+    double t0 = seconds_now();
+    for (size_t i = 0; i < ntr; i++)
+        if (classifier_add(&m, tr[i].label, tr[i].text, &e) < 0) {
+            err_set(&e, e.code, "train", "%s, row %zu: %s", train, i + 1, e.msg);
+            goto out;
+        }
+    for (size_t i = 0; i < nte; i++) /* classes only the test set has: never predicted */
+        classifier_class(&m, te[i].label, 1);
+    classifier_finish(&m);
+    double t1 = seconds_now();
+    struct cls_eval v;
+    cls_eval_init(&v, m.n);
+    for (size_t i = 0; i < nte; i++) {
+        struct cls_guess g;
+        classifier_predict(&m, te[i].text, &g, 1);
+        cls_eval_add(&v, m.n, classifier_class(&m, te[i].label, 0), g.cls);
+    }
+    double t2 = seconds_now();
+    cls_eval_finish(&v, m.n);
+    double per_s = t2 > t1 ? (double)nte / (t2 - t1) : 0;
+    if (!strcmp(format, "json")) {
+        json_t *classes = json_array(), *labels = json_array(), *conf = json_array();
+        for (int k = 0; k < m.n; k++) {
+            json_array_append_new(labels, json_string(m.label[k]));
+            json_array_append_new(classes, json_pack("{s:s, s:f, s:f, s:f, s:I}", "label",
+                                                     m.label[k], "precision", v.precision[k],
+                                                     "recall", v.recall[k], "f1", v.f1[k],
+                                                     "support", (json_int_t)v.support[k]));
+            json_t *row = json_array();
+            for (int j = 0; j < m.n; j++)
+                json_array_append_new(row, json_integer(v.confusion[(size_t)k * (size_t)m.n + (size_t)j]));
+            json_array_append_new(conf, row);
+        }
+        cli_print_json(json_pack("{s:I, s:I, s:f, s:f, s:o, s:o, s:o, s:f, s:f}", "train",
+                                 (json_int_t)ntr, "test", (json_int_t)nte, "accuracy", v.accuracy,
+                                 "macro_f1", v.macro_f1, "classes", classes, "labels", labels,
+                                 "confusion", conf, "train_seconds", t1 - t0,
+                                 "predict_per_second", per_s));
+    } else {
+        printf("训练 %zu 条，测试 %zu 条；准确率 accuracy %.4f，宏平均 macro-F1 %.4f\n", ntr, nte,
+               v.accuracy, v.macro_f1);
+        printf("训练用时 %.3f s，预测 %.0f 条/秒\n", t1 - t0, per_s);
+        static const char *const head[] = {"类别", "精确率", "召回率", "F1", "样本数"};
+        struct table t;
+        table_init(&t, 5, head);
+        for (int k = 0; k < m.n; k++) {
+            char p[16], r[16], f[16], s[24];
+            snprintf(p, sizeof(p), "%.4f", v.precision[k]);
+            snprintf(r, sizeof(r), "%.4f", v.recall[k]);
+            snprintf(f, sizeof(f), "%.4f", v.f1[k]);
+            snprintf(s, sizeof(s), "%lld", (long long)v.support[k]);
+            const char *row[] = {m.label[k], p, r, f, s};
+            table_add(&t, row);
+        }
+        table_print(&t, "table");
+        table_release(&t);
+        printf("混淆矩阵（行：实际，列：预测）\n");
+        for (int k = 0; k < m.n; k++) {
+            printf("%-12s", m.label[k]);
+            for (int j = 0; j < m.n; j++)
+                printf(" %5lld", (long long)v.confusion[(size_t)k * (size_t)m.n + (size_t)j]);
+            printf("\n");
+        }
+    }
+    cls_eval_release(&v);
+    rc = 0;
+out:
+    free(tr);
+    free(te);
+    buf_release(&tb);
+    buf_release(&sb);
+    classifier_release(&m);
+    return rc < 0 ? cli_fail(&e) : 0;
+}
+
+int cmd_classify(struct cli *c, int argc, char **argv)
+{
+    static const struct opt_spec spec[] = {COMMON_OPTS,        {"train", OPT_VALUE},
+                                           {"test", OPT_VALUE}, {"format", OPT_VALUE},
+                                           {"alpha", OPT_VALUE}, {0, 0}};
+    struct opts o;
+    struct err e = {0};
+    const char *format;
+    if (cli_parse(c, argc, argv, spec, &o, &e) < 0 ||
+        opt_format(&o, "table|json", &format, &e) < 0)
+        return cli_fail(&e);
+    if (o.nargs == 1 && !strcmp(o.args[0], "eval"))
+        return classify_eval(c, &o, format);
+    err_set(&e, ERR_INVALID, "",
+            "usage: shishi classify eval --train FILE --test FILE [--format json]");
+    return cli_fail(&e);
 }

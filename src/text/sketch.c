@@ -112,6 +112,40 @@ void shingles_add(struct shingles *s, const char *text)
     }
 }
 
+void text_features(const char *text, void (*emit)(uint64_t h, void *ctx), void *ctx)
+{
+    if (!text)
+        return;
+    const char *p = text;
+    uint32_t prev = 0;
+    int run = 0;
+    uint64_t word = 0;
+    int in_word = 0;
+    for (;;) {
+        uint32_t c = next_cp(&p);
+        enum cls k = c ? classify(c) : C_SEP;
+        if (k != C_WORD && in_word) {
+            emit(mix(word ^ ((uint64_t)2 << 62)), ctx);
+            in_word = 0;
+        }
+        if (!c)
+            break;
+        if (k == C_HAN) {
+            emit(mix(((uint64_t)1 << 62) | c), ctx);
+            if (run >= 1)
+                emit(mix(((uint64_t)prev << 21) | c), ctx);
+            prev = c;
+            run++;
+        } else {
+            run = 0;
+            if (k == C_WORD) {
+                word = in_word ? mix(word ^ c) : mix(c);
+                in_word = 1;
+            }
+        }
+    }
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;

@@ -34,6 +34,11 @@ void shingles_release(struct shingles *s);
 void shingles_add(struct shingles *s, const char *text);
 void shingles_finish(struct shingles *s);
 
+/* Every feature of `text` a classifier counts, repeats included: each Han character, each
+ * pair of Han characters in a run, each Latin/digit word, on the same folded copy as the
+ * shingles (whose pairs and words hash the same). */
+void text_features(const char *text, void (*emit)(uint64_t h, void *ctx), void *ctx);
+
 /* |A ∩ B| / |A ∪ B| of two finished sets; 0 when both are empty. */
 double shingles_jaccard(const struct shingles *a, const struct shingles *b);
 
