@@ -49,6 +49,7 @@ static const struct command commands[] = {
      "hot spots (热点): --from D --to D [--top N] [--format json], or --tsv FILE of messages"},
     {"classify", cmd_classify,
      "the text classifier: eval --train FILE --test FILE (TSV: id, label, text) [--format json]"},
+    {"learn", cmd_learn, "train the dispatch suggestions (lead unit, focus area) from the ledger"},
     {"reindex", cmd_reindex, "rebuild the text sketches duplicates are found by"},
     {"list", cmd_list,
      "appeals: [--status S] [--unit U] [--area A] [--channel C] [--overdue] [--from D] [--to D] "

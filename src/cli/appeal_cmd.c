@@ -76,13 +76,11 @@ int cmd_register(struct cli *c, int argc, char **argv)
     /* Likely duplicates never block the registration: JSON carries them, a person at a
      * terminal is told on stderr, a script reading the code is left alone. */
     if (!strcmp(format, "json")) {
-        struct names n;
-        if (names_load(&c->svc, &n, &e) < 0) {
+        json_t *j = svc_appeal_doc(&c->svc, &who, &a, NULL, UNMASK_NO, c->now, &e);
+        if (!j) {
             appeal_release(&a);
             return cli_fail(&e);
         }
-        json_t *j = view_appeal(&n, &a, 0, c->now);
-        names_release(&n);
         json_object_set_new(j, "duplicates", svc_register_dups_json(&c->svc, &who, &a));
         cli_print_json(j);
         appeal_release(&a);

@@ -98,6 +98,7 @@ int cmd_duplicates(struct cli *c, int argc, char **argv);
 int cmd_reindex(struct cli *c, int argc, char **argv);
 int cmd_hotspots(struct cli *c, int argc, char **argv);
 int cmd_classify(struct cli *c, int argc, char **argv);
+int cmd_learn(struct cli *c, int argc, char **argv);
 /* Up to `max` lines "提示: 疑似重复 CODE 0.82（内容相似、同一来电号码）: title". */
 void cli_print_dups(FILE *f, const struct dup_list *d, size_t max);
 int cmd_list(struct cli *c, int argc, char **argv);

@@ -70,6 +70,21 @@ int cmd_duplicates(struct cli *c, int argc, char **argv)
     return 0;
 }
 
+int cmd_learn(struct cli *c, int argc, char **argv)
+{
+    static const struct opt_spec spec[] = {COMMON_OPTS, {0, 0}};
+    struct opts o;
+    struct err e = {0};
+    struct learn_result r;
+    if (cli_parse(c, argc, argv, spec, &o, &e) < 0 || cli_open(c, 0, &e) < 0 ||
+        svc_learn(&c->svc, &c->who, c->now, &r, &e) < 0)
+        return cli_fail(&e);
+    printf("learnt lead units from %lld appeals (%d units), focus areas from %lld (%d areas)\n",
+           (long long)r.examples[MODEL_UNIT], r.classes[MODEL_UNIT],
+           (long long)r.examples[MODEL_AREA], r.classes[MODEL_AREA]);
+    return 0;
+}
+
 int cmd_reindex(struct cli *c, int argc, char **argv)
 {
     static const struct opt_spec spec[] = {COMMON_OPTS, {0, 0}};
@@ -153,7 +168,7 @@ int cmd_hotspots(struct cli *c, int argc, char **argv)
             json_t *cs = json_object_get(g, "codes");
             size_t k = 0;
             codes[0] = '\0';
-            for (size_t j = 0; j < json_array_size(cs) && j < 3; j++) {
+            for (size_t j = 0; j < json_array_size(cs) && j < 2; j++) {
                 json_t *x = json_array_get(cs, j);
                 char one[40];
                 if (json_is_string(x))
@@ -164,7 +179,7 @@ int cmd_hotspots(struct cli *c, int argc, char **argv)
                 if (w > 0 && (size_t)w < sizeof(codes) - k)
                     k += (size_t)w;
             }
-            if (json_array_size(cs) > 3 && k + 8 < sizeof(codes))
+            if (json_array_size(cs) > 2 && k + 8 < sizeof(codes))
                 snprintf(codes + k, sizeof(codes) - k, " 等%zu件", json_array_size(cs));
             char title[64];
             snprintf(title, sizeof(title), "%s", cli_jstr(g, "title"));
@@ -243,11 +258,14 @@ static int classify_eval(struct cli *c, const struct opts *o, const char *format
     double t1 = seconds_now();
     struct cls_eval v;
     cls_eval_init(&v, m.n);
+    double mean_conf = 0;
     for (size_t i = 0; i < nte; i++) {
         struct cls_guess g;
         classifier_predict(&m, te[i].text, &g, 1);
         cls_eval_add(&v, m.n, classifier_class(&m, te[i].label, 0), g.cls);
+        mean_conf += g.confidence;
     }
+    mean_conf /= (double)nte;
     double t2 = seconds_now();
     cls_eval_finish(&v, m.n);
     double per_s = t2 > t1 ? (double)nte / (t2 - t1) : 0;
@@ -264,9 +282,10 @@ static int classify_eval(struct cli *c, const struct opts *o, const char *format
                 json_array_append_new(row, json_integer(v.confusion[(size_t)k * (size_t)m.n + (size_t)j]));
             json_array_append_new(conf, row);
         }
-        cli_print_json(json_pack("{s:I, s:I, s:f, s:f, s:o, s:o, s:o, s:f, s:f}", "train",
+        cli_print_json(json_pack("{s:I, s:I, s:f, s:f, s:f, s:o, s:o, s:o, s:f, s:f}", "train",
                                  (json_int_t)ntr, "test", (json_int_t)nte, "accuracy", v.accuracy,
-                                 "macro_f1", v.macro_f1, "classes", classes, "labels", labels,
+                                 "macro_f1", v.macro_f1, "mean_confidence", mean_conf, "classes",
+                                 classes, "labels", labels,
                                  "confusion", conf, "train_seconds", t1 - t0,
                                  "predict_per_second", per_s));
     } else {

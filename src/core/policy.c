@@ -33,6 +33,7 @@ static const struct policy_row rows[] = {
     {SUBJ_APPEAL, "unmask", "see the personal data of", "查看完整个人信息", R(A, A, U, N, N, N)},
     {SUBJ_APPEAL, "duplicates", "see the likely duplicates of", "查看疑似重复", R(A, A, U, T, A, N)},
     {SUBJ_APPEAL, "hotspots", "see the hot spots of", "查看热点诉求", R(A, A, N, A, A, N)},
+    {SUBJ_APPEAL, "learn", "train the dispatch suggestions from", "训练分派建议", R(A, A, N, N, N, N)},
     {SUBJ_APPEAL, "reindex", "rebuild the text index of", "重建文本索引", R(A, N, N, N, N, N)},
     {SUBJ_APPEAL, "register", "register", "受理登记", R(A, A, N, N, N, A)},
     {SUBJ_APPEAL, "dispatch", "dispatch", "交办", R(A, A, N, N, N, N)},

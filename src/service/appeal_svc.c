@@ -401,6 +401,10 @@ json_t *svc_appeal_doc(struct service *svc, const struct actor *who, const struc
             json_array_append_new(allowed, json_string(action_url_name(t, name, sizeof(name))));
     }
     json_object_set_new(j, "allowed_actions", allowed);
+    /* The suggestions matter while the appeal waits for its unit. */
+    json_t *sugg = appeal_action_possible(a, ACT_DISPATCH) ? svc_suggest_json(svc, who, a) : NULL;
+    if (sugg)
+        json_object_set_new(j, "suggested", sugg);
     if (hist) {
         json_t *arr = json_array();
         for (size_t i = 0; i < hist->n; i++)

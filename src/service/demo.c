@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "service/lists.h" /* demo_lists() */
 #include "util/civil.h"
@@ -1743,6 +1744,10 @@ int svc_demo(struct service *svc, struct err *e)
         rc = -1;
     if (rc < 0)
         store_rollback(svc->st);
+    /* A demo site suggests units and areas from the start: learnt from its own appeals. */
+    struct learn_result learnt;
+    if (rc == 0 && svc_learn(svc, &svc_system, (int64_t)time(NULL), &learnt, e) < 0)
+        rc = -1;
     free(d.plans);
     free(d.steps);
     return rc;

@@ -78,6 +78,7 @@ fail:
 
 void service_close(struct service *svc)
 {
+    svc_models_release(svc);
     store_close(svc->st);
     svc->st = NULL;
     calendar_release(&svc->cal);

@@ -25,6 +25,7 @@ struct service {
     struct limits limits;
     struct names *names;   /* cache of unit, area and channel names (service/view.c) */
     int64_t names_version; /* the org_version counter it was loaded at */
+    struct models *models; /* the suggestion models as last read (service/suggest.c) */
 };
 
 /* Counter bumped by every change to units, areas or channels, so caches know to reload. */
@@ -158,6 +159,18 @@ void svc_dup_reasons(const struct dup *d, char *out, size_t size); /* 内容相�
 int svc_sketch_appeal(struct service *svc, const struct appeal *a, struct err *e);
 int svc_sketch_all(struct service *svc, int64_t *n, struct err *e);
 int svc_reindex(struct service *svc, const struct actor *who, int64_t *n, struct err *e);
+
+/* ---- dispatch suggestions (service/suggest.c, text/classify.h) ---- */
+enum { MODEL_UNIT, MODEL_AREA, MODEL_COUNT };
+struct learn_result {
+    int64_t examples[MODEL_COUNT]; /* appeals trained on: with a lead unit; with an area */
+    int classes[MODEL_COUNT];
+};
+/* Trains the lead-unit and focus-area models from every appeal that has one and stores them
+ * (policy appeal.learn). */
+int svc_learn(struct service *svc, const struct actor *who, int64_t now, struct learn_result *res,
+              struct err *e);
+void svc_models_release(struct service *svc);
 
 /* ---- hot spots (service/hotspots.c, text/hotspot.h) ---- */
 struct hotspots {

@@ -65,6 +65,9 @@ json_t *svc_duplicates_doc(struct service *svc, const struct actor *who, const c
 /* {groups, hotspots}: how many groups, and the `top` best: rank, score, title (the representative's), place, first, last,
  * appeals, callers, previous, trend, likes, dislikes, codes (of the period). */
 json_t *svc_hotspots_json(const struct hotspots *h, size_t top);
+/* {unit: [{name, confidence}...3], area: [...]}: the models' likeliest answers for an appeal
+ * `who` may dispatch; NULL when `who` may not, or nothing was ever learnt. */
+json_t *svc_suggest_json(struct service *svc, const struct actor *who, const struct appeal *a);
 /* What a registration answers besides the appeal: its likely duplicates for `who`, or an
  * empty array when `who` may not see them. Never NULL. */
 json_t *svc_register_dups_json(struct service *svc, const struct actor *who, const struct appeal *a);

@@ -211,6 +211,15 @@ int store_dup_candidates(store_t *st, int64_t self, const int64_t *bands, int n,
                          int64_t *ids, size_t max, size_t *found, struct err *e);
 
 
+/* ---- suggestion models (migration 0016, text/classify.h) ---- */
+/* Stores (or replaces) model `name` as text. */
+int store_model_put(store_t *st, const char *name, int64_t trained_at, int64_t examples,
+                    const char *data, struct err *e);
+/* Model `name`: when trained, from how many, and (data non-NULL) its text, malloc'ed;
+ * ERR_NOT_FOUND when it was never trained. */
+int store_model_get(store_t *st, const char *name, int64_t *trained_at, int64_t *examples,
+                    char **data, struct err *e);
+
 /* ---- moving a whole site (service/copy.c) ----
  * A backend-neutral row: the columns of one table row by name, as typed values. Column
  * lists come from the database itself, so a column only one backend has (PostgreSQL's

@@ -41,6 +41,10 @@ int classifier_class(struct classifier *c, const char *label, int create);
 /* Computes the probabilities from the counts; call after the last add, before predicting. */
 void classifier_finish(struct classifier *c);
 
+/* Frees the counts of a finished model that will only predict from now on (save, add and
+ * finish need them). */
+void classifier_compact(struct classifier *c);
+
 struct cls_guess {
     int cls;           /* index into label[]; -1 when the model has no class */
     double confidence; /* P(class | text), 0..1 */

@@ -299,10 +299,10 @@ static void measure(struct hs_group *g, const struct hs_doc *docs, const struct 
     char (*places)[64] = xcalloc(m ? m : 1, sizeof(*places));
     for (size_t i = 0; i < m; i++) {
         const struct hs_doc *d = &docs[g->members[i]];
-        if (d->place && *d->place)
-            snprintf(places[i], sizeof(places[i]), "%s", d->place);
-        else
-            hotspot_place(d->title, places[i], sizeof(places[i]));
+        /* The title says where the matter is; an address is often only the caller's. */
+        hotspot_place(d->title, places[i], sizeof(places[i]));
+        if (!places[i][0] && d->place && *d->place)
+            hotspot_place(d->place, places[i], sizeof(places[i]));
     }
     int top = 0;
     for (size_t i = 0; i < m; i++) {

@@ -22,7 +22,7 @@ struct hs_doc {
     const char *code;   /* shown; NULL: the id */
     const char *title, *text;
     const char *caller; /* who raised it (phone, user id); NULL or "": counted as someone new */
-    const char *place;  /* where, when known (an address); NULL: read from the title */
+    const char *place;  /* an address, read when the title names no place; NULL: none */
     int64_t at;         /* seconds */
     int64_t likes, dislikes;
     int current;        /* 1: in the period; 0: in the period before (for growth only) */

@@ -29,7 +29,8 @@ void buf_release(struct buf *b)
 void buf_reset(struct buf *b)
 {
     b->len = 0;
-    b->ptr[0] = '\0';
+    if (b->cap) /* else ptr is the static empty string, already "" */
+        b->ptr[0] = '\0';
     b->toobig = 0;
 }
 

@@ -166,6 +166,9 @@ try {
   const phoneShown = await disp.locator('.el-descriptions').textContent()
   ok(phoneShown.includes('13812345678'), 'the dispatcher sees the full phone number')
   await act(disp, 'dispatch', async (dlg) => {
+    const hint = dlg.locator('[data-test=suggested-unit]')
+    await hint.waitFor()
+    ok((await hint.textContent()).includes('系统建议'), `the dispatch dialog suggests a unit: ${(await hint.textContent()).trim()}`)
     await dlg.locator('[data-test=unit]').click()
     await disp.locator('.el-select-dropdown__item:visible', { hasText: '区住建局' }).first().click()
   })

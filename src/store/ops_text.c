@@ -1,5 +1,6 @@
-/* ops_dups.c -- the MinHash bands of appeals and the candidates for an appeal's duplicates
- * (migration 0015): written once over the driver (db.h) for both engines. */
+/* ops_text.c -- what the text methods keep: the MinHash bands of appeals and the candidates
+ * for an appeal's duplicates (migration 0015), and the suggestion models (0016). Written once
+ * over the driver (db.h) for both engines. */
 #include "store/ops.h"
 
 #include <string.h>
@@ -86,6 +87,49 @@ int store_dup_candidates(store_t *st, int64_t self, const int64_t *bands, int n,
             ids[(*found)++] = db_col_int(q, 0);
     if (rc < 0)
         return -1;
+    db_done(q);
+    return 0;
+}
+
+/* ---- suggestion models (migration 0016) ---- */
+int store_model_put(store_t *st, const char *name, int64_t trained_at, int64_t examples,
+                    const char *data, struct err *e)
+{
+    static const char sql[] =
+        "INSERT INTO models (name, trained_at, examples, data) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (name) DO UPDATE SET trained_at = excluded.trained_at, "
+        "examples = excluded.examples, data = excluded.data";
+    if (db_write_allowed(st, e) < 0)
+        return -1;
+    struct db_stmt *q = db_prep(st->db, sql, 0, e);
+    if (!q)
+        return -1;
+    db_bind_text(q, 1, name);
+    db_bind_int(q, 2, trained_at);
+    db_bind_int(q, 3, examples);
+    db_bind_text(q, 4, data);
+    return db_run(q, "cannot store the model", e);
+}
+
+int store_model_get(store_t *st, const char *name, int64_t *trained_at, int64_t *examples,
+                    char **data, struct err *e)
+{
+    static const char with[] = "SELECT trained_at, examples, data FROM models WHERE name = ?";
+    static const char without[] = "SELECT trained_at, examples FROM models WHERE name = ?";
+    struct db_stmt *q = db_prep(st->db, data ? with : without, 0, e);
+    if (!q)
+        return -1;
+    db_bind_text(q, 1, name);
+    int rc = db_step(q, "cannot read the model", e);
+    if (rc <= 0) {
+        if (rc == 0)
+            db_done(q);
+        return rc < 0 ? -1 : err_set(e, ERR_NOT_FOUND, "model", "no model '%s' (run shishi learn)", name);
+    }
+    *trained_at = db_col_int(q, 0);
+    *examples = db_col_int(q, 1);
+    if (data)
+        *data = db_col_dup(q, 2);
     db_done(q);
     return 0;
 }
