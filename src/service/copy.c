@@ -118,8 +118,14 @@ int svc_copy(const char *from, const char *to, struct copy_result *res, struct e
         goto out;
     dst_tx = 1;
     /* The text sketches are not copied: they are made again from the appeals copied. */
-    int64_t sketched;
-    if (copy_tables(src.st, dst.st, res, e) < 0 || svc_sketch_all(&dst, &sketched, e) < 0)
+    /* Nor the suggestion models: a site that had them learns them again from the same
+     * appeals, which gives the same models. */
+    int64_t sketched, trained_at, examples;
+    struct err none = {0};
+    int had_models = store_model_get(src.st, "unit", &trained_at, &examples, NULL, &none) == 0;
+    struct learn_result learnt;
+    if (copy_tables(src.st, dst.st, res, e) < 0 || svc_sketch_all(&dst, &sketched, e) < 0 ||
+        (had_models && svc_learn(&dst, &svc_system, trained_at, &learnt, e) < 0))
         goto out;
     /* Verified before commit: a copy that does not verify is never written. */
     struct audit_result b;
