@@ -186,7 +186,10 @@ int cmd_show(struct cli *c, int argc, char **argv)
     }
     struct appeal a;
     struct event_list h;
-    if (cli_open(c, 0, &e) < 0 || svc_show(&c->svc, &c->who, o.args[0], &a, &h, &e) < 0)
+    /* A full view is a disclosure, recorded on the chain (svc_disclose). */
+    if (cli_open(c, 0, &e) < 0 ||
+        (opt_flag(&o, "unmask") ? svc_disclose(&c->svc, &c->who, o.args[0], c->now, &a, &h, &e)
+                                : svc_show(&c->svc, &c->who, o.args[0], &a, &h, &e)) < 0)
         return cli_fail(&e);
     json_t *j = svc_appeal_doc(&c->svc, &c->who, &a, &h,
                                opt_flag(&o, "unmask") ? UNMASK_OR_REFUSE : UNMASK_NO, c->now, &e);

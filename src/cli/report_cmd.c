@@ -309,11 +309,12 @@ int cmd_audit(struct cli *c, int argc, char **argv)
     if (cli_open(c, 0, &e) < 0 || svc_audit_verify(&c->svc, &c->who, &res, &e) < 0)
         return cli_fail(&e);
     if (!strcmp(format, "json")) {
-        json_t *j = json_pack("{s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "ok", res.ok, "events",
+        json_t *j = json_pack("{s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "ok", res.ok, "events",
                               (json_int_t)res.events, "appeals", (json_int_t)res.appeals,
                               "projects", (json_int_t)res.projects, "list_items",
                               (json_int_t)res.items, "vote_sessions", (json_int_t)res.votes,
-                              "visits", (json_int_t)res.visits, "users", (json_int_t)res.users);
+                              "visits", (json_int_t)res.visits, "users", (json_int_t)res.users,
+                              "disclosures", (json_int_t)res.disclosures);
         if (!res.ok) {
             json_object_set_new(j, "bad_event",
                                 res.bad_event ? json_integer(res.bad_event) : json_null());
@@ -325,7 +326,7 @@ int cmd_audit(struct cli *c, int argc, char **argv)
     } else if (res.ok) {
         printf("audit ok: %lld events chained, %lld appeals match their history", (long long)res.events,
                (long long)res.appeals);
-        if (res.subjects - res.users) /* projects, list items, vote sessions, visits */
+        if (res.subjects - res.users - res.disclosures) /* projects, items, votes, visits */
             printf(", and so do %lld project%s, %lld list item%s%s %lld vote session%s",
                    (long long)res.projects, res.projects == 1 ? "" : "s", (long long)res.items,
                    res.items == 1 ? "" : "s", res.visits ? "," : " and", (long long)res.votes,
@@ -334,6 +335,9 @@ int cmd_audit(struct cli *c, int argc, char **argv)
             printf(" and %lld visit%s", (long long)res.visits, res.visits == 1 ? "" : "s");
         if (res.users) /* users changed since they were added */
             printf(", %lld changed user%s", (long long)res.users, res.users == 1 ? "" : "s");
+        if (res.disclosures)
+            printf(", %lld full view%s of personal data", (long long)res.disclosures,
+                   res.disclosures == 1 ? "" : "s");
         printf("\n");
     }
     /* A failed audit is the command's one line on stderr, as every failure is. */

@@ -128,9 +128,9 @@ json_t *audit_verify(struct request *r, struct err *e)
     struct audit_result res;
     if (svc_audit_verify(r->svc, &r->actor, &res, e) < 0)
         return NULL;
-    json_t *doc = json_pack("{s:b, s:I, s:I, s:I}", "ok", res.ok, "events",
+    json_t *doc = json_pack("{s:b, s:I, s:I, s:I, s:I}", "ok", res.ok, "events",
                             (json_int_t)res.events, "appeals", (json_int_t)res.appeals, "users",
-                            (json_int_t)res.users);
+                            (json_int_t)res.users, "disclosures", (json_int_t)res.disclosures);
     if (!res.ok) {
         json_object_set_new(doc, "bad_event",
                             res.bad_event ? json_integer(res.bad_event) : json_null());

@@ -14,7 +14,7 @@ route_handler public_submit, public_follow, public_rate, public_areas;
 route_handler file_upload, file_download;
 /* api_appeals.c */
 route_handler appeals_list, appeal_register, appeal_show, appeal_duplicates, appeal_act;
-route_handler appeal_hotspots;
+route_handler appeal_hotspots, appeal_disclose;
 /* api_org.c: units, areas, channels, users, the calendar */
 route_handler units_list, unit_add, areas_list, area_add, channels_list, channel_add;
 route_handler users_list, user_add, user_password, user_disable, user_enable, user_set_unit;

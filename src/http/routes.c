@@ -50,6 +50,7 @@ static const struct route routes[] = {
     {GET,    "/api/v1/appeals/{code}",                appeal_show,         SNAPSHOT, ""},
     {GET,    "/api/v1/appeals/{code}/duplicates",     appeal_duplicates,   SNAPSHOT, ""},
     {GET,    "/api/v1/hotspots",                      appeal_hotspots,     SNAPSHOT, "from to top"},
+    {POST,   "/api/v1/appeals/{code}/disclose",       appeal_disclose,     WRITE, ""},
     {POST,   "/api/v1/appeals/{code}/{action}",       appeal_act,          WRITE | BODY, ""},
     /* api_files.c */
     {POST,   "/api/v1/files",                         file_upload,         WRITE, ""},

@@ -2,12 +2,14 @@
  * transaction: the appeal row and its event(s) are saved together or not at all. */
 #include "service/service.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "core/audit.h"
 #include "service/guard.h"
 #include "service/project.h"
+#include "service/subject.h"
 #include "service/view.h"
 #include "util/civil.h"
 
@@ -282,6 +284,60 @@ int svc_show(struct service *svc, const struct actor *who, const char *code, str
     }
     if (hist && store_events_of(svc->st, a->id, hist, e) < 0) {
         appeal_release(a);
+        return -1;
+    }
+    return 0;
+}
+
+/* Records one disclosure of `a`'s personal data to `who` and seals it onto the chain. */
+static int disclose(struct service *svc, const struct actor *who, const struct appeal *a,
+                    int64_t at, struct err *e)
+{
+    static const struct {
+        const char *name;
+        size_t off;
+    } fields[] = {
+        {"citizen_name", offsetof(struct appeal, citizen_name)},
+        {"phone", offsetof(struct appeal, phone)},
+        {"id_number", offsetof(struct appeal, id_number)},
+        {"address", offsetof(struct appeal, address)},
+    };
+    char list[64] = "";
+    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+        const char *v = *(char *const *)((const char *)a + fields[i].off);
+        if (v && *v)
+            snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", *list ? "," : "",
+                     fields[i].name);
+    }
+    struct row r = {0};
+    row_set_int(&r, "appeal_id", a->id);
+    row_set_id(&r, "user_id", who->user_id);
+    row_set_text(&r, "username", who->name[0] ? who->name : "system");
+    row_set_text(&r, "fields", list);
+    row_set_int(&r, "at", at);
+    int64_t id;
+    if (store_rec_insert(svc->st, "disclosures", &r, &id, e) < 0)
+        return -1;
+    char det[160];
+    snprintf(det, sizeof(det), "{\"appeal\":\"%s\",\"fields\":\"%s\"}", a->code, list);
+    return subject_append(svc, who, "disclosure", id, 1, at, "disclose", 0, 1, det, e);
+}
+
+int svc_disclose(struct service *svc, const struct actor *who, const char *code, int64_t at,
+                 struct appeal *a, struct event_list *hist, struct err *e)
+{
+    if (store_begin(svc->st, e) < 0)
+        return -1;
+    if (svc_show(svc, who, code, a, hist, e) < 0) {
+        store_rollback(svc->st);
+        return -1;
+    }
+    if (guard_appeal(svc, who, "unmask", a, e) < 0 || disclose(svc, who, a, at, e) < 0 ||
+        store_commit(svc->st, e) < 0) {
+        store_rollback(svc->st);
+        appeal_release(a);
+        if (hist)
+            event_list_release(hist);
         return -1;
     }
     return 0;

@@ -280,6 +280,8 @@ static int check_subjects(struct service *svc, struct walk *w, const struct subj
             w->res->visits++;
         else if (!strcmp(sk->name, "user"))
             w->res->users++;
+        else if (!strcmp(sk->name, "disclosure"))
+            w->res->disclosures++;
     }
     for (size_t id = 1; rc == 0 && w->res->ok && id < set->nseen; id++)
         if (set->seen[id].seq > 0 && !set->seen[id].has_row)

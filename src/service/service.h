@@ -196,6 +196,12 @@ void svc_hotspots_release(struct hotspots *h);
 int svc_show(struct service *svc, const struct actor *who, const char *code, struct appeal *a,
              struct event_list *hist, struct err *e);
 
+/* Appeal `code` for one who may see its personal data in full (policy appeal.unmask): the
+ * disclosure (who, when, which fields) is recorded and sealed onto the chain first, so every
+ * full view of a phone or ID number leaves a trace `audit verify` holds. */
+int svc_disclose(struct service *svc, const struct actor *who, const char *code, int64_t at,
+                 struct appeal *a, struct event_list *hist, struct err *e);
+
 struct list_req {
     const char *state, *unit, *area, *channel;
     const char *q; /* the code, title or content contains it */
@@ -311,6 +317,7 @@ struct audit_result {
     int64_t events, appeals;
     int64_t subjects; /* projects, list items, vote sessions, visits, users that match */
     int64_t projects, items, votes, visits, users; /* the same by kind (users: changed ones) */
+    int64_t disclosures; /* full views of personal data (查看完整号码), each sealed */
     int ok;
     int64_t bad_event; /* first broken event id (0 when the break is not one event) */
     char bad_appeal[APPEAL_CODE_LEN];

@@ -27,6 +27,7 @@ static const struct subject_kind kinds[] = {
     {"user", "users", {NO_CHILD, NO_CHILD, NO_CHILD}, "username", "active", 1, 0},
     /* A visit is written once, sealed by one event: named by its id, always state 1. */
     {"visit", "visits", {{"visit_problems", "visit_id"}, NO_CHILD, NO_CHILD}, NULL, NULL, 0, 1},
+    {"disclosure", "disclosures", {NO_CHILD, NO_CHILD, NO_CHILD}, NULL, NULL, 0, 1},
     {NULL, NULL, {NO_CHILD, NO_CHILD, NO_CHILD}, NULL, NULL, 0, 0},
 };
 

@@ -149,7 +149,7 @@ static const struct store_table tables[] = {
     {"deputies", 0, 1},       {"vote_candidates", 0, 1}, {"ballots", 0, 1},
     {"events", 0, 0},         {"chain_head", 1, 0},      {"sessions", 0, 0},
     {"login_failures", 0, 0}, {"rate_windows", 0, 0},    {"rule_sets", 1, 0},
-    {"files", 0, 0},
+    {"files", 0, 0},          {"disclosures", 0, 1},
     {NULL, 0, 0},
 };
 

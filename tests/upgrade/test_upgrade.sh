@@ -50,7 +50,9 @@ has "crossing 0015 sketched the old appeals: a near-copy finds the old one" \
     "$(ss --at 2021-11-10T11:00 register --title 路灯不亮 --content "$(ss show "$A" --format json |
         python3 -c 'import json,sys; print(json.load(sys.stdin)["content"])')" --channel 12345热线 \
         --kind 投诉 --format json)" "\"code\": \"$A\""
-has "the chain goes on from the old head" "$(ss audit verify 2>&1)" "12 events chained, 4 appeals"
+v=$(ss audit verify 2>&1)
+has "the chain goes on from the old head" "$v" "13 events chained, 4 appeals"
+has "... with the full view of show --unmask sealed as a disclosure" "$v" "1 full view of personal data"
 
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]

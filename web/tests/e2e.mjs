@@ -163,8 +163,10 @@ try {
   await shot(ledger, 'ledger')
   await disp.click(`text=${code}`)
   await disp.waitForSelector('[data-test=actions] [data-action=dispatch]')
-  const phoneShown = await disp.locator('.el-descriptions').textContent()
-  ok(phoneShown.includes('13812345678'), 'the dispatcher sees the full phone number')
+  ok((await disp.locator('[data-test=phone]').textContent()).includes('138****5678'), 'the phone number comes masked, even to the dispatcher')
+  await disp.click('[data-test=disclose]')
+  await disp.waitForFunction(() => document.querySelector('[data-test=phone]')?.textContent.includes('13812345678'))
+  ok(true, '查看完整号码 shows the full number (and the server records the view)')
   await act(disp, 'dispatch', async (dlg) => {
     const hint = dlg.locator('[data-test=suggested-unit]')
     await hint.waitFor()
