@@ -10,6 +10,10 @@
    fails, and so does a `$n` placeholder in shared SQL.
 2. The drivers (db_sqlite.c, db_pg.c) fill in the same entries of enum db_text, except those
    ONE_ENGINE_TEXTS names.
+3. The migrations are one tree (src/store/migrations/): a part one engine runs
+   (NNNN_name.sqlite.sql, NNNN_name.pg.sql) has its twin for the other engine and the twins
+   put triggers on the same tables; the shared text holds no trigger (each engine spells
+   them its own way).
 usage: python3 tests/store/test_sql_parity.py [REPO_ROOT]"""
 import glob
 import os
@@ -85,7 +89,7 @@ def definitions(text):
 
 
 TABLES = set()
-for path in glob.glob(os.path.join(STORE, "migrations*", "*.sql")):
+for path in glob.glob(os.path.join(STORE, "migrations", "*.sql")):
     TABLES |= set(re.findall(r"CREATE TABLE (?:IF NOT EXISTS )?(\w+)", open(path).read()))
 if len(TABLES) < 20:
     fails.append(f"read only {len(TABLES)} table names from the migrations")
@@ -142,7 +146,40 @@ for t in sorted(texts["db_sqlite.c"] ^ texts["db_pg.c"]):
         side = "db_sqlite.c" if t in texts["db_sqlite.c"] else "db_pg.c"
         fails.append(f"{side} fills in {t}, the other driver does not")
 
+# ---- 3. the migrations ----
+MIG = os.path.join(STORE, "migrations")
+if os.path.isdir(os.path.join(STORE, "migrations_pg")):
+    fails.append("a second migration tree (src/store/migrations_pg/) is back")
+parts = {}
+for path in sorted(glob.glob(os.path.join(MIG, "*.sql"))):
+    base = os.path.basename(path)
+    m = re.match(r"(\d{4}_\w+?)(?:\.(sqlite|pg))?\.sql$", base)
+    if not m:
+        fails.append(f"migrations/{base}: not NNNN_name.sql, .sqlite.sql or .pg.sql")
+        continue
+    text = open(path, encoding="utf-8").read()
+    parts.setdefault(m.group(1), {})[m.group(2) or "shared"] = text
+    if not m.group(2) and re.search(r"CREATE (TRIGGER|FUNCTION)|RAISE\(|plpgsql", text):
+        fails.append(f"migrations/{base}: a trigger in the shared text (each engine spells "
+                     "them its own way: put it in the .sqlite.sql and .pg.sql parts)")
+for name, p in sorted(parts.items()):
+    if "shared" not in p:
+        fails.append(f"migrations/{name}: no shared {name}.sql")
+    if ("sqlite" in p) != ("pg" in p):
+        have = "sqlite" if "sqlite" in p else "pg"
+        fails.append(f"migrations/{name}.{have}.sql has no twin for the other engine")
+    elif "sqlite" in p:
+        # new triggers only: SQLite rebuilding a table drops and makes its triggers again
+        trig = {e: {t for n, t in re.findall(r"CREATE TRIGGER (\w+) BEFORE [\w ]+? ON (\w+)", p[e])
+                    if n not in re.findall(r"DROP TRIGGER (\w+)", p[e])}
+                for e in ("sqlite", "pg")}
+        if trig["sqlite"] != trig["pg"]:
+            fails.append(f"migrations/{name}: triggers on {sorted(trig['sqlite'])} for SQLite, "
+                         f"on {sorted(trig['pg'])} for PostgreSQL")
+if len(parts) < 14:
+    fails.append(f"found only {len(parts)} migrations")
+
 for f in fails:
     print("not ok -", f)
-print(f"{len(found)} dialect override(s): {'FAIL' if fails else 'ok'}")
+print(f"{len(found)} dialect override(s), {len(parts)} migrations: {'FAIL' if fails else 'ok'}")
 sys.exit(1 if fails else 0)
