@@ -12,12 +12,15 @@ struct store {
     struct db *db;
     int fail_in;  /* fault injection: writes left before one fails (0: off) */
     int tx_write; /* the outermost transaction may write */
-    /* The chain head as this write transaction found it (ops_events.c): appends inside a
-     * transaction move it once, at commit. */
+    /* The chain head as this write transaction found it, and the events it appended since
+     * (ops_events.c): appends inside a transaction move the head once, at commit. */
     struct {
-        int read, dirty;
+        int read;
         int64_t id;
         char hash[65];
+        int64_t n, last_id; /* appended, and the last of them */
+        char last_hash[65];
+        int inexact; /* a savepoint was undone after an append: ask the events */
     } head;
     struct copy *copy;
 };
@@ -26,8 +29,9 @@ struct store {
 int db_write_allowed(store_t *st, struct err *e);
 
 /* ops_events.c: before the outermost commit, the chain head moved to the last event this
- * transaction appended; and forgetting it when the transaction ends. */
+ * transaction appended; after a rollback (to depth 0: forgotten); when a transaction ends. */
 int chain_commit(store_t *st, struct err *e);
+void chain_rollback(store_t *st);
 void chain_forget(store_t *st);
 /* ops_copy.c: what a copy left behind, at store_close(). */
 void copy_free(store_t *st);

@@ -51,7 +51,15 @@ static int head_lock(store_t *st, struct err *e)
 
 void chain_forget(store_t *st)
 {
-    st->head.read = st->head.dirty = 0;
+    memset(&st->head, 0, sizeof(st->head));
+}
+
+void chain_rollback(store_t *st)
+{
+    if (db_depth(st->db) == 0)
+        chain_forget(st);
+    else if (st->head.n)
+        st->head.inexact = 1; /* the savepoint may have taken some of the appends along */
 }
 
 static int in_write_tx(store_t *st)
@@ -68,9 +76,10 @@ int store_chain_head(store_t *st, int64_t *last_id, char hash[65], struct err *e
         return head_read(st, sql, last_id, hash, e);
     if (!st->head.read && head_lock(st, e) < 0)
         return -1;
-    *last_id = st->head.id;
-    snprintf(hash, 65, "%s", st->head.hash);
-    if (!st->head.dirty)
+    int own = st->head.n > 0;
+    *last_id = own ? st->head.last_id : st->head.id;
+    snprintf(hash, 65, "%s", own ? st->head.last_hash : st->head.hash);
+    if (!st->head.inexact)
         return 0;
     struct db_stmt *q = db_prep(st->db, sql_own, 0, e);
     if (!q)
@@ -79,33 +88,42 @@ int store_chain_head(store_t *st, int64_t *last_id, char hash[65], struct err *e
     int rc = db_step(q, "cannot read the chain head", e);
     if (rc < 0)
         return -1;
-    if (rc > 0) {
-        *last_id = db_col_int(q, 0);
-        db_col_copy(q, 1, hash, 65);
-    }
+    *last_id = rc > 0 ? db_col_int(q, 0) : st->head.id;
+    db_col_copy(q, 1, hash, 65);
+    if (rc == 0)
+        snprintf(hash, 65, "%s", st->head.hash);
     db_done(q);
     return 0;
 }
 
-/* Moves the head row to the last event this transaction appended (none left if savepoints
- * undid them all: then nothing changes). */
+/* Moves the head row to the last event this transaction appended. The plain update when
+ * every append is still there; after an undone savepoint, the events say what is left
+ * (none: nothing changes). */
 int chain_commit(store_t *st, struct err *e)
 {
-    static const char sql[] =
+    static const char sql_exact[] =
+        "UPDATE chain_head SET last_id = ?, hash = ?, count = count + ? WHERE one = 1";
+    static const char sql_events[] =
         "UPDATE chain_head SET last_id = l.id, hash = l.hash, count = chain_head.count + "
         "(SELECT count(*) FROM events WHERE id > ?) "
         "FROM (SELECT id, hash FROM events WHERE id > ? ORDER BY id DESC LIMIT 1) l "
         "WHERE one = 1";
-    if (!st->head.dirty)
+    if (!st->head.n)
         return 0;
-    struct db_stmt *q = db_prep(st->db, sql, 0, e);
+    struct db_stmt *q = db_prep(st->db, st->head.inexact ? sql_events : sql_exact, 0, e);
     if (!q)
         return -1;
-    db_bind_int(q, 1, st->head.id);
-    db_bind_int(q, 2, st->head.id);
+    if (st->head.inexact) {
+        db_bind_int(q, 1, st->head.id);
+        db_bind_int(q, 2, st->head.id);
+    } else {
+        db_bind_int(q, 1, st->head.last_id);
+        db_bind_text(q, 2, st->head.last_hash);
+        db_bind_int(q, 3, st->head.n);
+    }
     if (db_run(q, "cannot move the chain head", e) < 0)
         return -1;
-    st->head.dirty = 0;
+    chain_forget(st);
     return 0;
 }
 
@@ -143,8 +161,10 @@ int store_event_append(store_t *st, const struct event *ev, struct err *e)
     db_bind_id(q, 15, subject ? ev->subject_id : 0);
     if (db_run(q, "cannot append event", e) < 0)
         return -1;
-    if (in_tx) {
-        st->head.dirty = 1; /* written at commit */
+    if (in_tx) { /* the head row is written at commit */
+        st->head.n++;
+        st->head.last_id = ev->id;
+        snprintf(st->head.last_hash, sizeof(st->head.last_hash), "%s", ev->hash);
         return 0;
     }
     if (!(q = db_prep(st->db, sql_head, 0, e)))

@@ -163,8 +163,7 @@ int store_commit(store_t *st, struct err *e)
 void store_rollback(store_t *st)
 {
     db_rollback(st->db);
-    if (db_depth(st->db) == 0)
-        chain_forget(st);
+    chain_rollback(st);
 }
 
 /* ---- the site's tables ---- */
