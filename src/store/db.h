@@ -87,6 +87,8 @@ void db_bind(struct db_stmt *q, int i, const struct value *v);
 int db_step(struct db_stmt *q, const char *what, struct err *e);
 int db_col_null(struct db_stmt *q, int col);
 int64_t db_col_int(struct db_stmt *q, int col); /* 0 for NULL */
+/* Columns col .. col + n - 1 as integers at once (a report reads millions of rows). */
+void db_col_ints(struct db_stmt *q, int col, int n, int64_t *out);
 const char *db_col_text(struct db_stmt *q, int col); /* "" for NULL */
 void db_done(struct db_stmt *q);                     /* resets; keeps it cached */
 void db_free(struct db_stmt *q);                     /* a DB_OWN statement; NULL-safe */

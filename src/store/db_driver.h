@@ -21,6 +21,7 @@ struct db_driver {
     int (*step)(struct db_stmt *q, const char *what, struct err *e);
     int (*col_null)(struct db_stmt *q, int col);
     int64_t (*col_int)(struct db_stmt *q, int col);
+    void (*col_ints)(struct db_stmt *q, int col, int n, int64_t *out);
     const char *(*col_text)(struct db_stmt *q, int col);
     void (*done)(struct db_stmt *q);
     void (*free)(struct db_stmt *q);

@@ -378,6 +378,13 @@ static int64_t pg_col_int(struct db_stmt *base, int col)
     return strtoll(PQgetvalue(q->r, q->row, col), NULL, 10);
 }
 
+static void pg_col_ints(struct db_stmt *base, int col, int n, int64_t *out)
+{
+    struct pstmt *q = PQ_(base);
+    for (int i = 0; i < n; i++)
+        out[i] = strtoll(PQgetvalue(q->r, q->row, col + i), NULL, 10);
+}
+
 static const char *pg_col_text(struct db_stmt *base, int col)
 {
     struct pstmt *q = PQ_(base);
@@ -463,6 +470,7 @@ static const struct db_driver pg_driver = {
     .step = pg_step,
     .col_null = pg_col_null,
     .col_int = pg_col_int,
+    .col_ints = pg_col_ints,
     .col_text = pg_col_text,
     .done = pg_done,
     .free = pg_free,

@@ -112,6 +112,12 @@ static int64_t lite_col_int(struct db_stmt *q, int col)
     return sqlite3_column_int64(LQ(q)->st, col);
 }
 
+static void lite_col_ints(struct db_stmt *q, int col, int n, int64_t *out)
+{
+    for (int i = 0; i < n; i++)
+        out[i] = sqlite3_column_int64(LQ(q)->st, col + i);
+}
+
 static const char *lite_col_text(struct db_stmt *q, int col)
 {
     const unsigned char *v = sqlite3_column_text(LQ(q)->st, col);
@@ -204,6 +210,7 @@ static const struct db_driver lite_driver = {
     .step = lite_step,
     .col_null = lite_col_null,
     .col_int = lite_col_int,
+    .col_ints = lite_col_ints,
     .col_text = lite_col_text,
     .done = lite_done,
     .free = lite_free,

@@ -393,27 +393,28 @@ int store_appeal_scan(store_t *st, int (*cb)(const struct appeal *a, void *ctx),
 
 static void read_fact(struct db_stmt *q, struct appeal_fact *f, int flags)
 {
+    int64_t v[18]; /* the integer columns after id and code, in FACT_COLS order */
     memset(f, 0, sizeof(*f));
-    int i = 0;
-    f->id = db_col_int(q, i++);
-    db_col_copy(q, i++, f->code, sizeof(f->code));
+    f->id = db_col_int(q, 0);
+    db_col_copy(q, 1, f->code, sizeof(f->code));
+    db_col_ints(q, 2, 18, v);
     int *small[] = {&f->state, &f->kind, &f->urgency};
-    for (size_t k = 0; k < sizeof(small) / sizeof(small[0]); k++)
-        *small[k] = (int)db_col_int(q, i++);
+    for (int k = 0; k < 3; k++)
+        *small[k] = (int)v[k];
     int64_t *big[] = {&f->channel_id,    &f->area_id,  &f->lead_unit_id,  &f->received_at,
                       &f->dispatched_at, &f->deadline, &f->sign_deadline, &f->accepted_at,
                       &f->replied_at};
-    for (size_t k = 0; k < sizeof(big) / sizeof(big[0]); k++)
-        *big[k] = db_col_int(q, i++);
+    for (int k = 0; k < 9; k++)
+        *big[k] = v[3 + k];
     int *counts[] = {&f->visit_solved, &f->visit_satisfaction, &f->urge_count,
                      &f->supervise_level, &f->redo_count};
-    for (size_t k = 0; k < sizeof(counts) / sizeof(counts[0]); k++)
-        *counts[k] = (int)db_col_int(q, i++);
-    f->contacted_at = db_col_int(q, i++);
+    for (int k = 0; k < 5; k++)
+        *counts[k] = (int)v[12 + k];
+    f->contacted_at = v[17];
     if (flags & FACT_TEXT) { /* borrowed from the statement for the callback */
-        f->title = db_col_text(q, i++);
-        f->citizen_name = db_col_text(q, i++);
-        f->phone = db_col_text(q, i++);
+        f->title = db_col_text(q, 20);
+        f->citizen_name = db_col_text(q, 21);
+        f->phone = db_col_text(q, 22);
     }
 }
 

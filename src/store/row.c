@@ -281,6 +281,11 @@ int64_t db_col_int(struct db_stmt *q, int col)
     return q->d->drv->col_int(q, col);
 }
 
+void db_col_ints(struct db_stmt *q, int col, int n, int64_t *out)
+{
+    q->d->drv->col_ints(q, col, n, out);
+}
+
 const char *db_col_text(struct db_stmt *q, int col)
 {
     return q->d->drv->col_text(q, col);
