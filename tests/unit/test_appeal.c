@@ -1227,15 +1227,15 @@ static void test_dispatch_deadlines(void)
     free(det);
 
     /* A deadline in a year without a calendar, and a bad explicit limit. */
-    struct action late = base(ACT_DISPATCH, "2027-03-01T10:00:00+08:00");
-    expect_fail(&a, &late, ERR_CALENDAR, "date", "2027", NULL, NULL);
-    late = base(ACT_DISPATCH, "2026-12-30T10:00:00+08:00");
-    expect_fail(&a, &late, ERR_CALENDAR, "date", "2027", NULL, NULL);
-    late = base(ACT_DISPATCH, "2026-12-31T10:00:00+08:00");
+    struct action late = base(ACT_DISPATCH, "2028-03-01T10:00:00+08:00");
+    expect_fail(&a, &late, ERR_CALENDAR, "date", "2028", NULL, NULL);
+    late = base(ACT_DISPATCH, "2027-12-30T10:00:00+08:00");
+    expect_fail(&a, &late, ERR_CALENDAR, "date", "2028", NULL, NULL);
+    late = base(ACT_DISPATCH, "2027-12-31T10:00:00+08:00");
     late.limit_amount = 48;
     late.limit_unit = LIMIT_HOURS;
     /* ... though the sign deadline (1 working day) still needs the calendar. */
-    expect_fail(&a, &late, ERR_CALENDAR, "date", "2027", NULL, NULL);
+    expect_fail(&a, &late, ERR_CALENDAR, "date", "2028", NULL, NULL);
     struct action badlim = base(ACT_DISPATCH, "2021-10-08T10:00:00+08:00");
     badlim.limit_amount = -1;
     expect_fail(&a, &badlim, ERR_INVALID, "limit", NULL, NULL, NULL);
