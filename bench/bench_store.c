@@ -1084,7 +1084,7 @@ static void raw_one(struct variant *v, const struct spec *s)
 /* The same rows through prepared statements, plus what the chain costs on PostgreSQL: the
  * chain_head row is locked and moved by each transaction (shishi locks it with SELECT ...
  * FOR UPDATE and rewrites it at commit). bench/bench_pg.sh gives pgbench these very
- * statements. Batched, the head moves once at the end, as pg.c does (a row updated
+ * statements. Batched, the head moves once at the end, as the store does (a row updated
  * thousands of times in one transaction leaves as many versions to walk). */
 enum { P_HEAD, P_APPEAL, P_UNIT, P_EVENT, P_HEAD_SET, P_COUNT };
 
@@ -1764,7 +1764,7 @@ static const char sql_reference[] =
     "GROUP BY 1";
 
 /* The rows the report reads (store_fact_scan's query: the columns of FACT_COLS in
- * src/store/sqlite.c and pg.c, kept equal by hand), stepped with nothing done to them: the
+ * src/store/ops_appeals.c, kept equal by hand), stepped with nothing done to them: the
  * floor of reading them through SQLite. */
 #define FACT_COLS                                                                                  \
     "id, code, state, kind, urgency, channel_id, coalesce(area_id, 0), "                           \

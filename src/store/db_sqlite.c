@@ -1,11 +1,14 @@
-/* db_sqlite.c -- the SQLite driver of db.h: prepared statements cached per connection by
- * the address of their SQL text, bound and stepped in place. */
+/* db_sqlite.c -- the SQLite driver of db.h: a connection in WAL mode with foreign keys on,
+ * prepared statements cached per connection by the address of their SQL text, bound and
+ * stepped in place. Invariant: every sqlite3 type of the program lives here. */
 #include "store/db_driver.h"
 
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/embedded.h"
 #include "util/xalloc.h"
 
 #include "util/banned.h"
@@ -14,13 +17,14 @@
 
 struct lstmt {
     struct db_stmt base; /* first */
-    const char *sql;     /* cache key: static SQL strings by address */
+    const char *sql;     /* cache key: static SQL strings by address; NULL: not cached */
+    int flags;
     sqlite3_stmt *st;
 };
 
 struct ldb {
     struct db base; /* first */
-    sqlite3 *conn;  /* borrowed from the backend */
+    sqlite3 *conn;
     struct lstmt cache[STMT_CACHE];
     int ncache;
 };
@@ -36,9 +40,10 @@ static int fail(struct ldb *d, int rc, const char *what, struct err *e)
 
 static struct db_stmt *lite_prep(struct db *base, const char *sql, int flags, struct err *e)
 {
-    (void)flags; /* SQLite undoes a failed statement by itself */
+    /* DB_MAY_FAIL needs nothing: SQLite undoes a failed statement by itself. */
     struct ldb *d = LD(base);
-    for (int i = 0; i < d->ncache && !(flags & DB_ONCE); i++)
+    int once = flags & (DB_ONCE | DB_OWN | DB_CURSOR);
+    for (int i = 0; i < d->ncache && !once; i++)
         if (d->cache[i].sql == sql)
             return &d->cache[i].base;
     sqlite3_stmt *st = NULL;
@@ -49,9 +54,9 @@ static struct db_stmt *lite_prep(struct db *base, const char *sql, int flags, st
     }
     /* Not cached (built at run time, or the cache is full): its own, freed by db_done(),
      * so that a scan's callback may run other statements of the kind meanwhile. */
-    int cache = d->ncache < STMT_CACHE && !(flags & DB_ONCE);
+    int cache = d->ncache < STMT_CACHE && !once;
     struct lstmt *q = cache ? &d->cache[d->ncache++] : xcalloc(1, sizeof(*q));
-    *q = (struct lstmt){.base = {base}, .sql = cache ? sql : NULL, .st = st};
+    *q = (struct lstmt){.base = {base}, .sql = cache ? sql : NULL, .flags = flags, .st = st};
     return &q->base;
 }
 
@@ -68,12 +73,17 @@ static void lite_bind_text(struct db_stmt *q, int i, const char *s)
         sqlite3_bind_null(LQ(q)->st, i);
 }
 
+static void lite_free(struct db_stmt *base)
+{
+    sqlite3_finalize(LQ(base)->st);
+    free(base);
+}
+
 static void lite_done(struct db_stmt *base)
 {
     struct lstmt *q = LQ(base);
-    if (!q->sql) {
-        sqlite3_finalize(q->st);
-        free(q);
+    if (!q->sql && !(q->flags & DB_OWN)) {
+        lite_free(base);
         return;
     }
     sqlite3_reset(q->st);
@@ -100,6 +110,12 @@ static int lite_col_null(struct db_stmt *q, int col)
 static int64_t lite_col_int(struct db_stmt *q, int col)
 {
     return sqlite3_column_int64(LQ(q)->st, col);
+}
+
+static void lite_col_ints(struct db_stmt *q, int col, int n, int64_t *out)
+{
+    for (int i = 0; i < n; i++)
+        out[i] = sqlite3_column_int64(LQ(q)->st, col + i);
 }
 
 static const char *lite_col_text(struct db_stmt *q, int col)
@@ -142,35 +158,92 @@ static int64_t lite_changes(struct db_stmt *q)
     return sqlite3_changes64(LD(q->d)->conn);
 }
 
+static int64_t lite_inserted_id(struct db_stmt *q)
+{
+    return sqlite3_last_insert_rowid(LD(q->d)->conn);
+}
+
+static int lite_exec(struct db *base, const char *sql, struct err *e)
+{
+    struct ldb *d = LD(base);
+    char *msg = NULL;
+    if (sqlite3_exec(d->conn, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        err_set(e, ERR_DB, "", "%s", msg ? msg : sqlite3_errmsg(d->conn));
+        sqlite3_free(msg);
+        return -1;
+    }
+    return 0;
+}
+
+static void lite_close(struct db *base)
+{
+    struct ldb *d = LD(base);
+    for (int i = 0; i < d->ncache; i++)
+        sqlite3_finalize(d->cache[i].st);
+    sqlite3_close(d->conn);
+    free(d);
+}
+
 static const struct db_driver lite_driver = {
+    .engine = DB_SQLITE,
+    /* IMMEDIATE takes the write lock at once, so one writer at a time reads and then
+     * writes; a deferred transaction takes no write lock: writers go on while we read. */
+    .begin = {"BEGIN IMMEDIATE", "BEGIN DEFERRED"},
+    .text =
+        {
+            [DB_HAS_MIGRATIONS] = "SELECT count(*) FROM sqlite_master WHERE type = 'table' "
+                                  "AND name = 'schema_migrations'",
+            [DB_MIGRATIONS_TABLE] = "CREATE TABLE IF NOT EXISTS schema_migrations (version "
+                                    "INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at "
+                                    "INTEGER NOT NULL DEFAULT (unixepoch()))",
+            /* The implicit rowid is the insertion order (appeal_units keep the order
+             * assisting units were given). */
+            [DB_COLUMNS] = "SELECT name, 0 FROM pragma_table_info(?) UNION ALL SELECT 'rowid', 1",
+        },
+    .scan_batch = INT64_MAX,
+    .migrations = embedded_migrations,
+    .close = lite_close,
+    .exec = lite_exec,
     .prep = lite_prep,
     .bind_int = lite_bind_int,
     .bind_text = lite_bind_text,
     .step = lite_step,
     .col_null = lite_col_null,
     .col_int = lite_col_int,
+    .col_ints = lite_col_ints,
     .col_text = lite_col_text,
     .done = lite_done,
+    .free = lite_free,
     .col_count = lite_col_count,
     .col_name = lite_col_name,
     .col_value = lite_col_value,
     .changes = lite_changes,
+    .inserted_id = lite_inserted_id,
 };
 
-struct db *db_sqlite_new(void *conn)
+int db_sqlite_open(struct db **out, const char *path, struct err *e)
 {
+    *out = NULL;
     struct ldb *d = xcalloc(1, sizeof(*d));
-    d->base = (struct db){&lite_driver, DB_SQLITE};
-    d->conn = conn;
-    return &d->base;
-}
-
-void db_sqlite_free(struct db *base)
-{
-    struct ldb *d = LD(base);
-    if (!d)
-        return;
-    for (int i = 0; i < d->ncache; i++)
-        sqlite3_finalize(d->cache[i].st);
-    free(d);
+    d->base = (struct db){.drv = &lite_driver};
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(path, &d->conn, flags, NULL) != SQLITE_OK) {
+        err_set(e, ERR_DB, "db", "cannot open database '%s': %s", path,
+                d->conn ? sqlite3_errmsg(d->conn) : "out of memory");
+        lite_close(&d->base);
+        return -1;
+    }
+    sqlite3_busy_timeout(d->conn, 5000);
+    sqlite3_extended_result_codes(d->conn, 1);
+    if (lite_exec(&d->base,
+                  "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; "
+                  "PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;",
+                  e) < 0) {
+        char msg[200];
+        snprintf(msg, sizeof(msg), "%s", e ? e->msg : "");
+        lite_close(&d->base);
+        return err_set(e, ERR_DB, "db", "cannot use database '%s': %s", path, msg);
+    }
+    *out = &d->base;
+    return 0;
 }

@@ -1,5 +1,6 @@
 /* row.c -- what every part of the store uses: the list and row helpers of store.h, the
- * table list, the fault-injection hook and the driver helpers of ops.h. */
+ * fault-injection hook, the driver helpers of ops.h, and db.h's calls, each sent to the
+ * connection's driver (db_sqlite.c, db_pg.c) or written once for both (transactions). */
 #include "store/db_driver.h"
 #include "store/ops.h"
 
@@ -10,11 +11,6 @@
 #include "util/xalloc.h"
 
 #include "util/banned.h"
-
-struct db *db_of(store_t *st)
-{
-    return st->db;
-}
 
 int db_write_allowed(store_t *st, struct err *e)
 {
@@ -162,9 +158,81 @@ const char *row_text(const struct row *r, const char *name)
 
 /* ---- db.h: each call goes to the connection's driver (db_sqlite.c, db_pg.c) ---- */
 
+int db_open(struct db **out, const char *url, struct err *e)
+{
+    *out = NULL;
+    if (!strncmp(url, "postgresql://", 13) || !strncmp(url, "postgres://", 11))
+        return db_pg_open(out, url, e);
+    return db_sqlite_open(out, url, e);
+}
+
+void db_close(struct db *d)
+{
+    if (d)
+        d->drv->close(d);
+}
+
 int db_engine(const struct db *d)
 {
-    return d->engine;
+    return d->drv->engine;
+}
+
+int db_exec(struct db *d, const char *sql, struct err *e)
+{
+    return d->drv->exec(d, sql, e);
+}
+
+const char *db_text(const struct db *d, int which)
+{
+    return d->drv->text[which];
+}
+
+int64_t db_scan_batch(const struct db *d)
+{
+    return d->drv->scan_batch;
+}
+
+const struct embedded_file *db_migrations(const struct db *d)
+{
+    return d->drv->migrations;
+}
+
+int db_migrating(struct db *d, int start, struct err *e)
+{
+    return d->drv->migrating ? d->drv->migrating(d, start, e) : 0;
+}
+
+/* The savepoint statements are the same on both engines; only the outermost BEGIN is the
+ * driver's (its locking and isolation). */
+int db_begin(struct db *d, int read_only, struct err *e)
+{
+    if (d->drv->exec(d, d->depth ? "SAVEPOINT nested" : d->drv->begin[!!read_only], e) < 0)
+        return -1;
+    d->depth++;
+    return 0;
+}
+
+int db_commit(struct db *d, struct err *e)
+{
+    if (d->depth <= 0)
+        return err_set(e, ERR_DB, "", "commit without a transaction");
+    if (d->drv->exec(d, d->depth > 1 ? "RELEASE nested" : "COMMIT", e) < 0)
+        return -1;
+    d->depth--;
+    return 0;
+}
+
+void db_rollback(struct db *d)
+{
+    if (d->depth <= 0)
+        return;
+    d->drv->exec(d, d->depth > 1 ? "ROLLBACK TO nested; RELEASE nested" : "ROLLBACK", NULL);
+    d->depth--;
+}
+
+int db_depth(const struct db *d)
+{
+    return d->depth;
 }
 
 struct db_stmt *db_prep(struct db *d, const char *sql, int flags, struct err *e)
@@ -213,6 +281,11 @@ int64_t db_col_int(struct db_stmt *q, int col)
     return q->d->drv->col_int(q, col);
 }
 
+void db_col_ints(struct db_stmt *q, int col, int n, int64_t *out)
+{
+    q->d->drv->col_ints(q, col, n, out);
+}
+
 const char *db_col_text(struct db_stmt *q, int col)
 {
     return q->d->drv->col_text(q, col);
@@ -221,6 +294,12 @@ const char *db_col_text(struct db_stmt *q, int col)
 void db_done(struct db_stmt *q)
 {
     q->d->drv->done(q);
+}
+
+void db_free(struct db_stmt *q)
+{
+    if (q)
+        q->d->drv->free(q);
 }
 
 int db_col_count(struct db_stmt *q)
@@ -241,4 +320,9 @@ void db_col_value(struct db_stmt *q, int col, struct value *v)
 int64_t db_changes(struct db_stmt *q)
 {
     return q->d->drv->changes(q);
+}
+
+int64_t db_inserted_id(struct db_stmt *q)
+{
+    return q->d->drv->inserted_id(q);
 }

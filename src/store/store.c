@@ -1,139 +1,172 @@
-/* store.c -- the dispatcher behind store.h: picks a backend by URL and forwards every call
- * to it. Lists and their release functions are backend-neutral and live here too. */
-#include "store/backend.h"
-#include "store/db.h"
+/* store.c -- the store's handle: opening a database, its migrations and its transactions,
+ * written once over the driver (db.h); and the site's list of tables. */
+#include "store/ops.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/buf.h"
+#include "util/embedded.h"
+#include "util/xalloc.h"
 
 #include "util/banned.h"
-
 
 int store_open(store_t **out, const char *url, struct err *e)
 {
     *out = NULL;
     if (!url || !*url)
         return err_set(e, ERR_INVALID, "db", "no database given");
-    if (!strncmp(url, "postgresql://", 13) || !strncmp(url, "postgres://", 11))
-        return pg_store_open(out, url, e);
-    return sqlite_store_open(out, url, e);
+    struct db *d;
+    if (db_open(&d, url, e) < 0)
+        return -1;
+    store_t *st = xcalloc(1, sizeof(*st));
+    st->db = d;
+    *out = st;
+    return 0;
 }
-
-
 
 void store_close(store_t *st)
 {
-    if (st)
-        st->ops->close(st);
+    if (!st)
+        return;
+    copy_free(st);
+    db_close(st->db);
+    free(st);
 }
 
-int store_migrate(store_t *st, struct err *e)
-{
-    return st->ops->migrate(st, e);
-}
+/* ---- migrations ---- */
 
-int store_migrate_to(store_t *st, int target, struct err *e)
+static int migration_number(const char *name)
 {
-    return st->ops->migrate_to(st, target, e);
+    return (int)strtol(name, NULL, 10);
 }
 
 int store_schema_version(store_t *st, int *applied, int *known, struct err *e)
 {
-    return st->ops->schema_version(st, applied, known, e);
+    /* Not cached: the statement must not outlive a schema it was planned against. */
+    static const char sql_max[] = "SELECT coalesce(max(version), 0) FROM schema_migrations";
+    *known = 0;
+    for (const struct embedded_file *f = db_migrations(st->db); f->name; f++)
+        if (migration_number(f->name) > *known)
+            *known = migration_number(f->name);
+    *applied = 0;
+    struct db_stmt *q = db_prep(st->db, db_text(st->db, DB_HAS_MIGRATIONS), 0, e);
+    int rc = q ? db_step(q, "cannot read schema version", e) : -1;
+    if (rc < 0)
+        return -1;
+    int has = rc > 0 && db_col_int(q, 0) > 0;
+    db_done(q);
+    if (!has)
+        return 0;
+    q = db_prep(st->db, sql_max, DB_ONCE, e);
+    rc = q ? db_step(q, "cannot read schema version", e) : -1;
+    if (rc < 0)
+        return -1;
+    *applied = rc > 0 ? (int)db_col_int(q, 0) : 0;
+    db_done(q);
+    return 0;
+}
+
+/* One migration in its own transaction, recorded under its shared file name. */
+static int migrate_one(store_t *st, const struct embedded_file *f, struct err *e)
+{
+    static const char sql_record[] =
+        "INSERT INTO schema_migrations (version, name) VALUES (?, ?)";
+    if (db_begin(st->db, 0, e) < 0)
+        return -1;
+    if (db_exec(st->db, (const char *)f->data, e) < 0) {
+        char msg[200];
+        snprintf(msg, sizeof(msg), "%s", e ? e->msg : "");
+        db_rollback(st->db);
+        return err_set(e, ERR_DB, "db", "migration %s failed: %s", f->name, msg);
+    }
+    struct db_stmt *q = db_prep(st->db, sql_record, DB_ONCE, e);
+    if (q) {
+        db_bind_int(q, 1, migration_number(f->name));
+        db_bind_text(q, 2, f->name);
+    }
+    if (!q || db_run(q, "cannot record migration", e) < 0 || db_commit(st->db, e) < 0) {
+        db_rollback(st->db);
+        return -1;
+    }
+    return 0;
+}
+
+static int migrate_locked(store_t *st, int target, struct err *e)
+{
+    if (db_exec(st->db, db_text(st->db, DB_MIGRATIONS_TABLE), e) < 0)
+        return -1;
+    int applied, known;
+    if (store_schema_version(st, &applied, &known, e) < 0)
+        return -1;
+    if (applied > known)
+        return err_set(e, ERR_DB, "db",
+                       "database schema version %d is newer than this program (%d): upgrade "
+                       "shishi",
+                       applied, known);
+    for (const struct embedded_file *f = db_migrations(st->db); f->name; f++) {
+        int v = migration_number(f->name);
+        if (v > applied && v <= target && migrate_one(st, f, e) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int store_migrate_to(store_t *st, int target, struct err *e)
+{
+    if (db_migrating(st->db, 1, e) < 0)
+        return -1;
+    int rc = migrate_locked(st, target, e);
+    db_migrating(st->db, 0, NULL);
+    return rc;
+}
+
+int store_migrate(store_t *st, struct err *e)
+{
+    return store_migrate_to(st, 1 << 30, e);
+}
+
+/* ---- transactions ---- */
+
+static int begin(store_t *st, int read_only, struct err *e)
+{
+    if (db_begin(st->db, read_only, e) < 0)
+        return -1;
+    if (db_depth(st->db) == 1) {
+        st->tx_write = !read_only;
+        chain_forget(st);
+    }
+    return 0;
 }
 
 int store_begin(store_t *st, struct err *e)
 {
-    return st->ops->begin(st, e);
+    return begin(st, 0, e);
 }
 
 int store_begin_read(store_t *st, struct err *e)
 {
-    return st->ops->begin_read(st, e);
+    return begin(st, 1, e);
 }
 
 int store_commit(store_t *st, struct err *e)
 {
-    return st->ops->commit(st, e);
+    if (db_depth(st->db) == 1 && chain_commit(st, e) < 0)
+        return -1;
+    if (db_commit(st->db, e) < 0)
+        return -1;
+    if (db_depth(st->db) == 0)
+        chain_forget(st);
+    return 0;
 }
 
 void store_rollback(store_t *st)
 {
-    st->ops->rollback(st);
+    db_rollback(st->db);
+    chain_rollback(st);
 }
 
-int store_appeal_insert(store_t *st, struct appeal *a, struct err *e)
-{
-    return st->ops->appeal_insert(st, a, e);
-}
-
-int store_appeal_update(store_t *st, const struct appeal *a, int64_t expected_version,
-                        struct err *e)
-{
-    return st->ops->appeal_update(st, a, expected_version, e);
-}
-
-int store_appeal_get(store_t *st, int64_t id, struct appeal *a, struct err *e)
-{
-    return st->ops->appeal_get(st, id, a, e);
-}
-
-int store_appeal_by_code(store_t *st, const char *code, struct appeal *a, struct err *e)
-{
-    return st->ops->appeal_by_code(st, code, a, e);
-}
-
-int store_appeal_list(store_t *st, const struct appeal_filter *f, struct appeal_list *out,
-                      struct err *e)
-{
-    return st->ops->appeal_list(st, f, out, e);
-}
-
-int store_fact_scan(store_t *st, int64_t from, int64_t to, int flags,
-                    int (*cb)(const struct appeal_fact *f, void *ctx), void *ctx, struct err *e)
-{
-    return st->ops->fact_scan(st, from, to, flags, cb, ctx, e);
-}
-
-
-int store_chain_head(store_t *st, int64_t *last_id, char hash[65], struct err *e)
-{
-    return st->ops->chain_head(st, last_id, hash, e);
-}
-
-int store_event_append(store_t *st, const struct event *ev, struct err *e)
-{
-    return st->ops->event_append(st, ev, e);
-}
-
-int store_events_of(store_t *st, int64_t appeal_id, struct event_list *out, struct err *e)
-{
-    return st->ops->events_of(st, "", appeal_id, out, e);
-}
-
-int store_subject_events(store_t *st, const char *subject, int64_t id, struct event_list *out,
-                         struct err *e)
-{
-    if (!subject || !subject[0])
-        return err_set(e, ERR_INVALID, "subject", "no subject named for its events");
-    return st->ops->events_of(st, subject, id, out, e);
-}
-
-int store_event_scan(store_t *st, int (*cb)(const struct event *ev, void *ctx), void *ctx,
-                     struct err *e)
-{
-    return st->ops->event_scan(st, cb, ctx, e);
-}
-
-int store_appeal_scan(store_t *st, int (*cb)(const struct appeal *a, void *ctx), void *ctx,
-                      struct err *e)
-{
-    return st->ops->appeal_scan(st, cb, ctx, e);
-}
-
-/* ---- moving a whole site ---- */
+/* ---- the site's tables ---- */
 
 /* `rec`: a table open to store_rec_*(): the campaign tables (migrations 0008-0011), and
  * users, a subject of the chain since 0013 (service/user_svc.c). */
@@ -157,79 +190,3 @@ const struct store_table *store_tables(void)
 {
     return tables;
 }
-
-/* Backends put table names into SQL: only the names of the list get there. */
-static int known_table(const char *table, struct err *e)
-{
-    for (const struct store_table *t = tables; t->name; t++)
-        if (!strcmp(t->name, table))
-            return 0;
-    return err_set(e, ERR_INVALID, "table", "unknown table '%s'", table);
-}
-
-int store_rows_scan(store_t *st, const char *table, int (*cb)(const struct row *r, void *ctx),
-                    void *ctx, struct err *e)
-{
-    if (known_table(table, e) < 0)
-        return -1;
-    return st->ops->rows_scan(st, table, cb, ctx, e);
-}
-
-int store_rows_count(store_t *st, const char *table, int64_t *n, struct err *e)
-{
-    *n = 0;
-    if (known_table(table, e) < 0)
-        return -1;
-    struct buf sql = BUF_INIT;
-    buf_addf(&sql, "SELECT count(*) FROM \"%s\"", table);
-    struct db_stmt *q = db_prep(st->db, sql.ptr, DB_ONCE, e);
-    int rc = q ? db_step(q, "cannot count rows", e) : -1;
-    if (rc >= 0) {
-        *n = rc > 0 ? db_col_int(q, 0) : 0;
-        db_done(q);
-    }
-    buf_release(&sql);
-    return rc < 0 ? -1 : 0;
-}
-
-/* Empties a table of store_tables() (children first: store_copy_begin()). */
-static int rows_clear(store_t *st, const char *table, struct err *e)
-{
-    struct buf sql = BUF_INIT;
-    buf_addf(&sql, "DELETE FROM \"%s\"", table);
-    struct db_stmt *q = db_prep(st->db, sql.ptr, DB_ONCE, e);
-    int rc = q ? db_run(q, "cannot empty the table", e) : -1;
-    buf_release(&sql);
-    return rc;
-}
-
-int store_copy_begin(store_t *st, struct err *e)
-{
-    if (st->ops->copy_begin(st, e) < 0)
-        return -1;
-    size_t n = 0;
-    while (tables[n].name)
-        n++;
-    while (n-- > 0) /* children before parents */
-        if (rows_clear(st, tables[n].name, e) < 0)
-            return -1;
-    return 0;
-}
-
-int store_row_insert(store_t *st, const char *table, const struct row *r, struct err *e)
-{
-    if (known_table(table, e) < 0)
-        return -1;
-    return st->ops->row_insert(st, table, r, e);
-}
-
-int store_copy_finish(store_t *st, struct err *e)
-{
-    return st->ops->copy_finish(st, e);
-}
-
-/* ---- records ----------------------------------------------------------------------------- */
-
-
-
-

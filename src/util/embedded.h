@@ -12,8 +12,9 @@ struct embedded_file {
 };
 
 extern const struct embedded_file embedded_holidays[];      /* data/holidays, one file a year */
-extern const struct embedded_file embedded_migrations[];    /* src/store/migrations, in order */
-extern const struct embedded_file embedded_migrations_pg[]; /* src/store/migrations_pg, same */
+/* src/store/migrations, in order, as each engine runs them (cmake/embed.cmake) */
+extern const struct embedded_file embedded_migrations[];    /* SQLite */
+extern const struct embedded_file embedded_migrations_pg[]; /* PostgreSQL */
 
 /* The built web console (web/dist), by path relative to it ("index.html", "assets/x.js",
  * "h5/index.html"); pre-compressed twins end in ".gz". Empty when the console was not built. */

@@ -2,4 +2,4 @@
 -- makes (password, disable/enable, unit, role) is an event of subject 'user', sealed with the
 -- digest of the row as it then stands. last_seq counts those events; 0 is a user as it was
 -- added, with no change yet.
-ALTER TABLE users ADD COLUMN last_seq INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN last_seq BIGINT NOT NULL DEFAULT 0;
