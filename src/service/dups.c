@@ -19,7 +19,7 @@
 #define DUP_WINDOW_DAYS 30       /* either side of the appeal, unless the site sets one */
 #define DAY_SECONDS (24 * 3600)
 
-_Static_assert(SKETCH_BANDS == 16, "store/ops_dups.c binds 16 bands");
+_Static_assert(SKETCH_BANDS == 16, "store/ops_text.c binds 16 bands");
 
 static void shingles_of(const struct appeal *a, struct shingles *s)
 {
