@@ -199,7 +199,8 @@ int store_file_get(store_t *st, const char *sha256, char *mime, size_t mime_size
                    struct err *e);
 
 /* ---- likely duplicates (migration 0015, text/sketch.h) ---- */
-/* Replaces an appeal's MinHash bands (n may be 0: it has none). */
+/* Adds a new appeal's MinHash bands: n is 0 (a text without shingles) or 16. A changed
+ * text is sketched again by clearing all (store_bands_clear) and putting each anew. */
 int store_bands_put(store_t *st, int64_t appeal_id, const int64_t *bands, int n, struct err *e);
 /* Forgets every appeal's bands, before they are all computed again. */
 int store_bands_clear(store_t *st, struct err *e);
