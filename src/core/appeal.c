@@ -391,6 +391,8 @@ static int check_id_number(struct ctx *c, const char *s)
     return 0;
 }
 
+static int add_evidence_as(struct ctx *c, int handling);
+
 static int do_register(struct ctx *c)
 {
     const struct appeal *a = c->cur;
@@ -415,7 +417,8 @@ static int do_register(struct ctx *c)
     json_object_set_new(c->details, "channel_id", json_integer(a->channel_id));
     if (a->area_id)
         json_object_set_new(c->details, "area_id", json_integer(a->area_id));
-    return 0;
+    /* Photos the caller sent with the appeal: sealed with it, no evidence of handling. */
+    return add_evidence_as(c, 0);
 }
 
 static int set_units(struct ctx *c)
@@ -582,7 +585,9 @@ static int do_urge(struct ctx *c)
     return 0;
 }
 
-static int add_evidence(struct ctx *c)
+/* Writes the action's evidence into its details. `handling`: it is evidence of the handling,
+ * which a close-out needs (a citizen's photo at registration is not). */
+static int add_evidence_as(struct ctx *c, int handling)
 {
     if (c->act->n_evidence < 0 || c->act->n_evidence > APPEAL_MAX_EVIDENCE)
         return err_set(c->e, ERR_INVALID, "evidence", "at most %d evidence references",
@@ -598,8 +603,14 @@ static int add_evidence(struct ctx *c)
         json_array_append_new(arr, json_string(c->act->evidence[i]));
     }
     json_object_set_new(c->details, "evidence", arr);
-    c->next->evidence_count += c->act->n_evidence;
+    if (handling)
+        c->next->evidence_count += c->act->n_evidence;
     return 0;
+}
+
+static int add_evidence(struct ctx *c)
+{
+    return add_evidence_as(c, 1);
 }
 
 static int do_reply(struct ctx *c)

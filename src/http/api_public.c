@@ -35,20 +35,19 @@ json_t *public_submit(struct request *r, struct err *e)
         err_set(e, ERR_INVALID, "phone", "a phone number is required to follow the appeal");
         goto out;
     }
+    const char *photo;
     if (req_str(b, "title", &q.title, e) < 0 || req_str(b, "content", &q.content, e) < 0 ||
         req_str(b, "kind", &q.kind, e) < 0 || req_str(b, "area", &q.area, e) < 0 ||
         req_str(b, "citizen_name", &q.citizen_name, e) < 0 ||
-        req_str(b, "address", &q.address, e) < 0)
+        req_str(b, "address", &q.address, e) < 0 || req_str(b, "photo", &photo, e) < 0)
         goto out;
-    struct actor citizen;
-    svc_citizen(&citizen, NULL);
     q.channel = "web"; /* citizens always come in through the web/H5 channel */
     q.phone = phone;
     if (!q.kind)
         q.kind = "求助";
     q.at = r->now;
     struct appeal a;
-    if (svc_register(r->svc, &citizen, &q, &a, e) == 0) {
+    if (svc_public_submit(r->svc, &q, photo, &a, e) == 0) {
         doc = json_pack("{s:s, s:s, s:s}", "code", a.code, "status", state_code(a.state), "message",
                         "已受理。请凭编号和手机号后四位查询办理进度。");
         r->status = 201;

@@ -72,6 +72,18 @@ static int do_register(struct service *svc, const struct actor *who,
     draft.id_number = (char *)req->id_number;
     draft.address = (char *)req->address;
     struct action act = {.type = ACT_REGISTER, .at = req->at, .actor = *who};
+    if (req->n_photo < 0 || req->n_photo > APPEAL_MAX_EVIDENCE)
+        return err_set(e, ERR_INVALID, "photo", "at most %d photos", APPEAL_MAX_EVIDENCE);
+    for (int i = 0; i < req->n_photo; i++) {
+        /* A photo is one the store holds, unchanged; nothing else stands in for one. */
+        if (strncmp(req->photo[i], "sha256:", 7) != 0)
+            return err_set(e, ERR_INVALID, "photo", "a photo is a stored file (sha256:...), not '%.40s'",
+                           req->photo[i]);
+        if (svc_file_check(svc, req->photo[i], e) < 0)
+            return -1;
+        act.evidence[i] = req->photo[i];
+    }
+    act.n_evidence = req->n_photo;
     if (appeal_apply(&draft, &act, &svc->limits, &next, &ev, e) < 0)
         return -1;
     char prefix[16] = "SS", counter[32], date[11];

@@ -44,25 +44,21 @@ static void hex_sha256(const unsigned char *data, size_t len, char out[65])
     sodium_bin2hex(out, 65, d, sizeof(d));
 }
 
-int svc_file_put(struct service *svc, const struct actor *who, const char *claimed_mime,
-                 const unsigned char *data, size_t len, int64_t now, char *ref, size_t ref_size,
-                 struct err *e)
+/* Checks and stores the bytes of one file; `photos_only` refuses a PDF. */
+static int put_bytes(struct service *svc, const char *claimed_mime, const unsigned char *data,
+                     size_t len, int photos_only, int64_t now, char *ref, size_t ref_size,
+                     struct err *e)
 {
-    /* Whoever may reply to or close out an appeal may attach evidence. */
-    if (guard(who, SUBJ_APPEAL, "reply", e) < 0) {
-        struct err e2;
-        if (guard(who, SUBJ_APPEAL, "close", &e2) < 0)
-            return -1;
-    }
     if (!len)
         return err_set(e, ERR_INVALID, "body", "the file is empty");
     if (len > SVC_FILE_MAX)
         return err_set(e, ERR_TOO_BIG, "body", "a file may hold at most %d bytes (1 MiB)",
                        SVC_FILE_MAX);
     const struct file_type *t = sniff(data, len);
-    if (!t)
+    if (!t || (photos_only && strncmp(t->mime, "image/", 6) != 0))
         return err_set(e, ERR_INVALID, "Content-Type",
-                       "only JPEG and PNG photos and PDF documents are accepted");
+                       photos_only ? "only JPEG and PNG photos are accepted"
+                                   : "only JPEG and PNG photos and PDF documents are accepted");
     if (claimed_mime && strcmp(claimed_mime, t->mime) != 0)
         return err_set(e, ERR_INVALID, "Content-Type",
                        "the file is %s but was sent as %s", t->mime, claimed_mime);
@@ -76,6 +72,66 @@ int svc_file_put(struct service *svc, const struct actor *who, const char *claim
     if (rc < 0)
         return -1;
     snprintf(ref, ref_size, "sha256:%s.%s", hex, t->ext);
+    return 0;
+}
+
+int svc_file_put(struct service *svc, const struct actor *who, const char *claimed_mime,
+                 const unsigned char *data, size_t len, int64_t now, char *ref, size_t ref_size,
+                 struct err *e)
+{
+    /* Whoever may reply to or close out an appeal may attach evidence. */
+    if (guard(who, SUBJ_APPEAL, "reply", e) < 0) {
+        struct err e2;
+        if (guard(who, SUBJ_APPEAL, "close", &e2) < 0)
+            return -1;
+    }
+    return put_bytes(svc, claimed_mime, data, len, 0, now, ref, ref_size, e);
+}
+
+int svc_public_submit(struct service *svc, struct register_req *req, const char *photo_b64,
+                      struct appeal *out, struct err *e)
+{
+    struct actor citizen;
+    svc_citizen(&citizen, NULL);
+    char ref[96];
+    unsigned char *bytes = NULL;
+    size_t len = 0;
+    if (photo_b64 && *photo_b64) {
+        /* A data: URL as a browser's FileReader or canvas gives it, or bare base64. */
+        const char *comma = strncmp(photo_b64, "data:", 5) ? NULL : strchr(photo_b64, ',');
+        const char *b64 = comma ? comma + 1 : photo_b64;
+        size_t blen = strlen(b64), cap = blen / 4 * 3 + 3;
+        if (cap > SVC_FILE_MAX + 3)
+            return err_set(e, ERR_TOO_BIG, "photo", "a photo may hold at most %d bytes (1 MiB)",
+                           SVC_FILE_MAX);
+        bytes = xmalloc(cap);
+        if (sodium_base642bin(bytes, cap, b64, blen, "\r\n", &len, NULL,
+                              sodium_base64_VARIANT_ORIGINAL) != 0) {
+            free(bytes);
+            return err_set(e, ERR_INVALID, "photo", "the photo is not valid base64");
+        }
+    }
+    if (store_begin(svc->st, e) < 0) {
+        free(bytes);
+        return -1;
+    }
+    int rc = 0;
+    if (bytes) {
+        rc = put_bytes(svc, NULL, bytes, len, 1, req->at, ref, sizeof(ref), e);
+        if (rc < 0 && !strcmp(e->field, "Content-Type"))
+            snprintf(e->field, sizeof(e->field), "photo");
+        if (rc == 0) {
+            req->photo[0] = ref;
+            req->n_photo = 1;
+        }
+    }
+    free(bytes);
+    if (rc < 0 || svc_register(svc, &citizen, req, out, e) < 0 || store_commit(svc->st, e) < 0) {
+        store_rollback(svc->st);
+        req->n_photo = 0;
+        return -1;
+    }
+    req->n_photo = 0; /* ref was this call's */
     return 0;
 }
 

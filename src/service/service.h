@@ -105,10 +105,18 @@ struct register_req {
     const char *urgency; /* NULL: normal */
     const char *area;    /* NULL: none yet */
     const char *citizen_name, *phone, *id_number, *address;
+    const char *photo[APPEAL_MAX_EVIDENCE]; /* stored files (sha256:<hex>.<ext>) sent with it */
+    int n_photo;
     int64_t at;
 };
 int svc_register(struct service *svc, const struct actor *who, const struct register_req *req,
                  struct appeal *out, struct err *e);
+
+/* A citizen's own appeal from the public page, with at most one photo (JPEG or PNG, base64,
+ * NULL for none): the photo is stored and the appeal registered in one transaction, or
+ * neither. The actor is the citizen's (svc_citizen). */
+int svc_public_submit(struct service *svc, struct register_req *req, const char *photo_b64,
+                      struct appeal *out, struct err *e);
 
 /* An action named by strings, as interfaces receive it. */
 struct act_req {

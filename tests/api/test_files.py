@@ -117,6 +117,34 @@ def run(site):
     expect(call("POST", f"/api/v1/appeals/{code}/close", {"version": full["version"]}, disp), 200,
            "close-out with the reply's photo as evidence")
 
+    # A citizen's photo with the appeal: stored with it in one transaction, sealed by its
+    # register event, shown to staff; no evidence of handling; bad photos refused whole.
+    import base64
+    pub = {"title": "井盖缺失", "content": "解放路口井盖缺失，很危险。", "phone": "13900001234",
+           "address": "解放路口"}
+    before = site.cli("list", "--format", "json").count('"code"')
+    expect(call("POST", "/api/v1/public/appeals", dict(pub, photo="not base64 !!")), 400,
+           "a photo that is not base64", "photo")
+    expect(call("POST", "/api/v1/public/appeals",
+                dict(pub, photo=base64.b64encode(b"%PDF-1.4 hello").decode())), 400,
+           "a PDF is no photo", "photo")
+    eq(site.cli("list", "--format", "json").count('"code"'), before,
+       "a refused photo registers nothing")
+    pic = png(12)
+    got = expect(call("POST", "/api/v1/public/appeals",
+                      dict(pub, photo="data:image/png;base64," + base64.b64encode(pic).decode())),
+                 201, "a citizen submits with a photo")
+    if got:
+        seen = expect(call("GET", f"/api/v1/appeals/{got['code']}", token=disp), 200,
+                      "staff read the citizen's appeal")
+        refs = seen and seen["history"][0]["details"].get("evidence")
+        check(refs and refs[0].startswith("sha256:") and refs[0].endswith(".png"),
+              "the register event cites the photo", seen and seen["history"][0])
+        st, h, body = raw("GET", "/api/v1/files/" + refs[0][7:], headers={"Authorization": "Bearer " + disp})
+        check(st == 200 and body == pic, "the photo reads back byte for byte", st)
+        eq(seen["evidence_count"] if "evidence_count" in seen else 0, 0,
+           "a citizen's photo is no evidence of the handling")
+
     out = site.cli("audit", "verify")
     check("audit ok" in out, "audit verify passes with the photo", out)
     if not os.environ.get("SHISHI_TEST_DB_URL"):

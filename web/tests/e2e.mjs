@@ -1,5 +1,5 @@
 // e2e.mjs SHISHI OUTDIR -- the life of an appeal in a real browser (Debian's chromium driven
-// by playwright-core; no browser is downloaded): a citizen submits on a 375 px page, the
+// by playwright-core; no browser is downloaded): a citizen submits with a photo on a 375 px page, the
 // dispatcher dispatches, the unit's handler signs and replies with a photo, the citizen
 // rates it, the dispatcher closes it out and the dashboard's counts change. Also: a handler
 // never sees another unit's appeal, a wrong password shows the error, a stale action shows
@@ -136,6 +136,8 @@ try {
   await cit.fill('#content', '幸福小区3号楼前的路灯坏了两周，夜里看不见路，老人出门很不方便。')
   await cit.fill('#name', '张三')
   await cit.fill('#phone', '13812345678')
+  await cit.setInputFiles('[data-test=photo]', { name: 'lamp.png', mimeType: 'image/png', buffer: png() })
+  await cit.locator('[data-test=photo-note]', { hasText: '已选择照片' }).waitFor()
   await shot(cit, 'h5-submit')
   await cit.click('button[type=submit]')
   await cit.locator('.err').waitFor()
@@ -163,6 +165,9 @@ try {
   await shot(ledger, 'ledger')
   await disp.click(`text=${code}`)
   await disp.waitForSelector('[data-test=actions] [data-action=dispatch]')
+  await disp.waitForSelector('[data-test=thumbs] img')
+  ok(await disp.locator('[data-test=thumbs] img').first().evaluate((i) => i.complete && i.naturalWidth === 16),
+    'the citizen\'s photo came with the appeal and shows on its page')
   ok((await disp.locator('[data-test=phone]').textContent()).includes('138****5678'), 'the phone number comes masked, even to the dispatcher')
   await disp.click('[data-test=disclose]')
   await disp.waitForFunction(() => document.querySelector('[data-test=phone]')?.textContent.includes('13812345678'))
@@ -223,8 +228,8 @@ try {
     await dlg.locator('text=已上传').waitFor()
   })
   await hand.waitForFunction(() => document.querySelector('[data-test=status]')?.textContent.includes('已答复'))
-  await hand.waitForSelector('[data-test=thumbs] img')
-  ok(await hand.locator('[data-test=thumbs] img').evaluate((i) => i.complete && i.naturalWidth === 16), 'replied with a photo; its thumbnail shows')
+  await hand.waitForFunction(() => document.querySelectorAll('[data-test=thumbs] img').length === 2)
+  ok(await hand.locator('[data-test=thumbs] img').last().evaluate((i) => i.complete && i.naturalWidth === 16), 'replied with a photo; its thumbnail shows beside the citizen\'s')
   await shot(hand, 'detail')
 
   // 5b. A second call about the same lamp: the dispatcher's intake warns of a likely
