@@ -236,6 +236,14 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* a + b for counts that cannot be negative, stopping at INT64_MAX. */
+static int64_t add_sat(int64_t a, int64_t b)
+{
+    if (b < 0)
+        b = 0;
+    return a > INT64_MAX - b ? INT64_MAX : a + b;
+}
+
 /* The figures of one group; its members are already collected. */
 static void measure(struct hs_group *g, const struct hs_doc *docs, const struct shingles *all,
                     int growth)
@@ -261,8 +269,8 @@ static void measure(struct hs_group *g, const struct hs_doc *docs, const struct 
         if (!g->appeals || d->at > g->last)
             g->last = d->at;
         g->appeals++;
-        g->likes += d->likes;
-        g->dislikes += d->dislikes;
+        g->likes = add_sat(g->likes, d->likes);
+        g->dislikes = add_sat(g->dislikes, d->dislikes);
         if (d->caller && *d->caller)
             who[nwho++] = d->caller;
         else

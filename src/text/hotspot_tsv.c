@@ -18,11 +18,13 @@ static const char *const tsv_head[] = {"留言编号", "留言用户", "留言�
                                        "留言详情", "点赞数",   "反对数"};
 #define TSV_COLS 7
 
+/* A count in 0..TSV_INT_MAX (likes a message can have; an id). */
+#define TSV_INT_MAX 1000000000000LL
 static int tsv_int(const char *s, int64_t *v)
 {
     char *end;
     long long x = strtoll(s, &end, 10);
-    if (!*s || *end || x < 0)
+    if (!*s || *end || x < 0 || x > TSV_INT_MAX)
         return -1;
     *v = x;
     return 0;
