@@ -16,6 +16,9 @@
 #include "util/banned.h"
 
 #define HOTSPOT_SPAN_MAX 366 /* days a period may span */
+/* The score from which a group is an alert, unless the site sets hotspot_alert_score: ten
+ * callers about one matter in the period, or fewer growing fast. */
+#define HOTSPOT_ALERT_SCORE 10.0
 
 void svc_hotspots_release(struct hotspots *h)
 {
@@ -106,6 +109,15 @@ int svc_hotspots(struct service *svc, const struct actor *who, const char *from,
     memset(out, 0, sizeof(*out));
     if (guard_to(who, SUBJ_APPEAL, "hotspots", NULL, e) < 0 || period(from, to, out, e) < 0)
         return -1;
+    out->alert_score = HOTSPOT_ALERT_SCORE;
+    char v[32];
+    struct err ignore;
+    if (store_setting_get(svc->st, "hotspot_alert_score", v, sizeof(v), &ignore) == 0) {
+        char *end;
+        double x = strtod(v, &end);
+        if (!*end && x > 0 && x < 1e6)
+            out->alert_score = x;
+    }
     if (store_begin_read(svc->st, e) < 0)
         return -1;
     int rc = store_appeal_scan(svc->st, take_appeal, out, e);
@@ -122,6 +134,7 @@ int svc_hotspots_tsv(char *data, size_t len, const char *from, const char *to,
                      struct hotspots *out, struct err *e)
 {
     memset(out, 0, sizeof(*out));
+    out->alert_score = HOTSPOT_ALERT_SCORE;
     if (period(from, to, out, e) < 0 ||
         hotspot_tsv_read(data, len, out->before, out->from, out->to, &out->docs, &out->ndocs, e) < 0)
         return -1;
@@ -135,6 +148,9 @@ int svc_hotspots_tsv(char *data, size_t len, const char *from, const char *to,
 json_t *svc_hotspots_json(const struct hotspots *h, size_t top)
 {
     json_t *arr = json_array();
+    json_int_t alerts = 0;
+    for (size_t i = 0; i < h->ngroups; i++)
+        alerts += h->groups[i].score >= h->alert_score;
     for (size_t i = 0; i < h->ngroups && i < top; i++) {
         const struct hs_group *g = &h->groups[i];
         const struct hs_doc *rep = &h->docs[g->rep];
@@ -157,6 +173,9 @@ json_t *svc_hotspots_json(const struct hotspots *h, size_t top)
                            (json_int_t)g->previous, "trend", g->trend, "likes",
                            (json_int_t)g->likes, "dislikes", (json_int_t)g->dislikes, "codes",
                            codes));
+        json_object_set_new(json_array_get(arr, json_array_size(arr) - 1), "alert",
+                            json_boolean(g->score >= h->alert_score));
     }
-    return json_pack("{s:I, s:o}", "groups", (json_int_t)h->ngroups, "hotspots", arr);
+    return json_pack("{s:I, s:I, s:f, s:o}", "groups", (json_int_t)h->ngroups, "alerts", alerts,
+                     "alert_score", h->alert_score, "hotspots", arr);
 }

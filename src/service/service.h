@@ -188,6 +188,7 @@ struct hotspots {
     size_t ndocs, cap;
     struct hs_group *groups; /* best first */
     size_t ngroups;
+    double alert_score; /* a group scoring this or more is an alert (热点预警) */
 };
 /* The hot spots of the ledger's appeals received from `from` to `to` (dates, inclusive; both
  * NULL: all), grown against the period before of the same length (policy appeal.hotspots). */

@@ -62,7 +62,8 @@ json_t *svc_duplicates_json(const struct dup_list *l);
 /* {code, window_days, duplicates} of appeal `code`, the list also into *out. */
 json_t *svc_duplicates_doc(struct service *svc, const struct actor *who, const char *code,
                            struct dup_list *out, struct err *e);
-/* {groups, hotspots}: how many groups, and the `top` best: rank, score, title (the representative's), place, first, last,
+/* {groups, alerts, alert_score, hotspots}: how many groups and how many score alert_score or
+ * more (热点预警), and the `top` best, each with `alert`: rank, score, title (the representative's), place, first, last,
  * appeals, callers, previous, trend, likes, dislikes, codes (of the period). */
 json_t *svc_hotspots_json(const struct hotspots *h, size_t top);
 /* {unit: [{name, confidence}...3], area: [...]}: the models' likeliest answers for an appeal

@@ -43,6 +43,13 @@ check_eq "the night market second, two appeals in the period" "$(json_get "$T/h.
 check_eq "... one in the period before" "$(json_get "$T/h.json" hotspots.1.previous)" "1"
 check_eq "... a trend of +100 %" "$(json_get "$T/h.json" hotspots.1.trend)" "1.0"
 check_not "no personal data in hot spots" "$OUT" "138123"
+check_eq "no alert at the default score of 10 (7.5 and 5.0 here)" "$(json_get "$T/h.json" alerts)" "0"
+dbq "$DB" "INSERT INTO settings (key, value) VALUES ('hotspot_alert_score', '6')" >/dev/null
+ss hotspots --from 2026-11-01 --to 2026-11-30 --format json
+printf '%s\n' "$OUT" >"$T/h2.json"
+check_eq "a site's own alert score: the mixing plant (7.5) is an alert" "$(json_get "$T/h2.json" alerts)" "1"
+check_eq "... marked on the group" "$(json_get "$T/h2.json" hotspots.0.alert)" "true"
+check_eq "... and the night market (5.0) is not" "$(json_get "$T/h2.json" hotspots.1.alert)" "false"
 ss hotspots --from 2026-11-01 --to 2026-11-30 --top 1
 check_has "the table names the place" "$OUT" "丽发新城小区"
 check_not "--top 1 lists one" "$OUT" "魅力之城"

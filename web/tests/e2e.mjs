@@ -279,6 +279,15 @@ try {
   await disp.goto(base + '/appeals/new')
   await disp.waitForSelector('[data-test=intake]')
   await shot(disp, 'intake')
+  const alerts = await count(disp, 'hotalert')
+  const api = await disp.evaluate(async (span) => (await (await fetch(`/api/v1/hotspots?from=${span[0]}&to=${span[1]}&top=1`)).json()).alerts,
+    (() => { const m = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 7); const [y, mo] = m.split('-').map(Number); return [`${m}-01`, `${m}-${String(new Date(Date.UTC(y, mo, 0)).getUTCDate()).padStart(2, '0')}`] })())
+  ok(alerts === api, `the workbench's 热点预警 is this month's alerts (${alerts})`)
+  await disp.goto(base + '/hotspots?month=2021-07')
+  await disp.waitForSelector('[data-test=hotspots] .el-table__body .el-table__row')
+  const hot = await disp.locator('[data-test=hotspots] .el-table__body').textContent()
+  ok(/YD202107\d{6}/.test(hot), 'the hot spots of July 2021 list their appeals')
+  await shot(disp, 'hotspots')
 
   // 8. The citizens' rate limit (3 submissions a minute here) has a clear message.
   await cit.goto(base + '/h5/')

@@ -26,3 +26,15 @@ export function workdaysLeft(deadline, now = new Date()) {
   for (const x = new Date(d); x <= end; x.setDate(x.getDate() + 1)) if (x.getDay() % 6) n++
   return n
 }
+
+// This month in the site's zone (UTC+08:00), "YYYY-MM".
+export function siteMonth() {
+  return new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 7)
+}
+
+// The period of a month "YYYY-MM": its first and last day, as the API's from and to.
+export function monthSpan(m) {
+  const [y, mo] = m.split('-').map(Number)
+  const last = new Date(Date.UTC(y, mo, 0)).getUTCDate()
+  return { from: `${m}-01`, to: `${m}-${String(last).padStart(2, '0')}` }
+}

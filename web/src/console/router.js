@@ -8,6 +8,7 @@ import Home from './views/Home.vue'
 import Ledger from './views/Ledger.vue'
 import Detail from './views/Detail.vue'
 import Intake from './views/Intake.vue'
+import Hotspots from './views/Hotspots.vue'
 
 const routes = [
   { path: '/login', component: Login, meta: { public: true, title: '登录' } },
@@ -17,6 +18,7 @@ const routes = [
       { path: 'appeals', component: Ledger, meta: { title: '诉求台账', perm: 'appeal.read' } },
       { path: 'appeals/new', component: Intake, meta: { title: '诉求登记', perm: 'appeal.register' } },
       { path: 'appeals/:code', component: Detail, meta: { title: '诉求详情', perm: 'appeal.read' } },
+      { path: 'hotspots', component: Hotspots, meta: { title: '热点诉求', perm: 'appeal.hotspots' } },
     ],
   },
   { path: '/:rest(.*)*', redirect: '/' },
