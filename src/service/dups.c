@@ -15,7 +15,7 @@
 
 #include "util/banned.h"
 
-#define DUP_CANDIDATES 200       /* compared exactly, newest first */
+#define DUP_CANDIDATES 100 /* compared exactly, those sharing most bands first */
 #define DUP_WINDOW_DAYS 30       /* either side of the appeal, unless the site sets one */
 #define DAY_SECONDS (24 * 3600)
 
@@ -36,7 +36,7 @@ int svc_sketch_appeal(struct service *svc, const struct appeal *a, struct err *e
     shingles_of(a, &s);
     int n = shingles_bands(&s, bands);
     shingles_release(&s);
-    return store_bands_put(svc->st, a->id, bands, n, e);
+    return store_bands_put(svc->st, a->id, a->received_at, bands, n, e);
 }
 
 static int sketch_one(const struct appeal *a, void *ctx)

@@ -201,12 +201,13 @@ int store_file_get(store_t *st, const char *sha256, char *mime, size_t mime_size
 /* ---- likely duplicates (migration 0015, text/sketch.h) ---- */
 /* Adds a new appeal's MinHash bands: n is 0 (a text without shingles) or 16. A changed
  * text is sketched again by clearing all (store_bands_clear) and putting each anew. */
-int store_bands_put(store_t *st, int64_t appeal_id, const int64_t *bands, int n, struct err *e);
+int store_bands_put(store_t *st, int64_t appeal_id, int64_t received_at, const int64_t *bands,
+                    int n, struct err *e);
 /* Forgets every appeal's bands, before they are all computed again. */
 int store_bands_clear(store_t *st, struct err *e);
-/* The ids (newest first, at most `max`) of the appeals other than `self`, received in
- * [from, to], that share a band (SKETCH_BANDS of them, or n == 0 for none), the phone or
- * the address (NULL or "" for none). */
+/* The ids (at most `max`) of the appeals other than `self`, received in [from, to], that
+ * share a band (SKETCH_BANDS of them, or n == 0 for none), the phone or the address (NULL or
+ * "" for none): those sharing most first, then the newest. */
 int store_dup_candidates(store_t *st, int64_t self, const int64_t *bands, int n,
                          const char *phone, const char *address, int64_t from, int64_t to,
                          int64_t *ids, size_t max, size_t *found, struct err *e);

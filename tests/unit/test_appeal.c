@@ -1257,12 +1257,20 @@ static void test_lifecycle_events(void)
     draft.channel_id = 3;
     struct action reg = base(ACT_REGISTER, "2021-01-04T09:00:00+08:00");
     reg.actor = who(ROLE_CITIZEN, 0);
+    /* The citizen's photo is sealed with the registration, and is no evidence of handling. */
     char *det = details_of(&draft, &reg);
+    CHECK_STR(det, "{\"channel_id\":3,\"content\":\"路灯坏了\",\"evidence\":[\"现场照片.jpg\"],"
+                   "\"kind\":\"help\",\"title\":\"路灯不亮\",\"urgency\":\"normal\"}");
+    free(det);
+    reg.n_evidence = 0;
+    det = details_of(&draft, &reg);
     CHECK_STR(det, "{\"channel_id\":3,\"content\":\"路灯坏了\",\"kind\":\"help\","
                    "\"title\":\"路灯不亮\",\"urgency\":\"normal\"}");
     free(det);
+    reg.n_evidence = 1;
     expect_ok(&draft, &reg, ST_RECEIVED);
     struct appeal a = draft;
+    CHECK_INT(a.evidence_count, 0);
     CHECK_INT(a.version, 1);
     CHECK_INT(a.last_seq, 1);
     CHECK_INT(a.received_at, T("2021-01-04T09:00:00+08:00"));
