@@ -52,7 +52,7 @@ static const struct command commands[] = {
     {"learn", cmd_learn, "train the dispatch suggestions (lead unit, focus area) from the ledger"},
     {"reindex", cmd_reindex, "rebuild the text sketches duplicates are found by"},
     {"list", cmd_list,
-     "appeals: [--status S] [--unit U] [--area A] [--channel C] [--overdue] [--from D] [--to D] "
+     "appeals: [--status S] [--unit U] [--area A] [--channel C] [--overdue] [--suspect] [--from D] [--to D] "
      "[--sort KEY] [--format table|json|csv]"},
     {"report", cmd_report,
      "report: --from D --to D [--rules N] [--explain RATE [--unit U]] [--format table|json|csv]"},

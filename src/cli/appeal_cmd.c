@@ -71,7 +71,8 @@ int cmd_register(struct cli *c, int argc, char **argv)
     }
     struct actor who;
     struct appeal a;
-    if (svc_actor(&c->svc, c->as, &who, &e) < 0 || svc_register(&c->svc, &who, &req, &a, &e) < 0)
+    if (svc_actor(&c->svc, c->as, &who, &e) < 0 ||
+        svc_register_checked(&c->svc, &who, &req, &a, &e) < 0)
         return cli_fail(&e);
     /* Likely duplicates never block the registration: JSON carries them, a person at a
      * terminal is told on stderr, a script reading the code is left alone. */
@@ -247,7 +248,8 @@ int cmd_list(struct cli *c, int argc, char **argv)
         COMMON_OPTS,         {"status", OPT_VALUE}, {"unit", OPT_VALUE},  {"area", OPT_VALUE},
         {"channel", OPT_VALUE}, {"overdue", OPT_FLAG}, {"from", OPT_VALUE}, {"to", OPT_VALUE},
         {"sort", OPT_VALUE}, {"limit", OPT_VALUE},  {"offset", OPT_VALUE}, {"format", OPT_VALUE},
-        {"q", OPT_VALUE},    {"due-soon", OPT_FLAG}, {"ext-pending", OPT_FLAG}, {0, 0}};
+        {"q", OPT_VALUE},    {"due-soon", OPT_FLAG}, {"ext-pending", OPT_FLAG}, {"suspect", OPT_FLAG},
+        {0, 0}};
     struct opts o;
     struct err e = {0};
     const char *format;
@@ -265,6 +267,7 @@ int cmd_list(struct cli *c, int argc, char **argv)
         .overdue = opt_flag(&o, "overdue"),
         .due_soon = opt_flag(&o, "due-soon"),
         .ext_pending = opt_flag(&o, "ext-pending"),
+        .suspect = opt_flag(&o, "suspect"),
         .q = opt_get(&o, "q"),
         .now = c->now,
         .from = opt_get(&o, "from"),

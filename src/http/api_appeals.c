@@ -27,6 +27,7 @@ json_t *appeals_list(struct request *r, struct err *e)
     q.overdue = req_query_flag(r, "overdue");
     q.due_soon = req_query_flag(r, "due_soon");
     q.ext_pending = req_query_flag(r, "ext_pending");
+    q.suspect = req_query_flag(r, "suspect");
     long limit = 50, offset = 0;
     const char *l = req_query(r, "limit"), *cur = req_query(r, "cursor");
     char *end;
@@ -68,7 +69,7 @@ json_t *appeal_register(struct request *r, struct err *e)
         return err_set(e, ERR_INVALID, "kind", "kind is required (咨询 求助 投诉 举报 建议)"), NULL;
     q.at = r->now;
     struct appeal a;
-    if (svc_register(r->svc, &r->actor, &q, &a, e) < 0)
+    if (svc_register_checked(r->svc, &r->actor, &q, &a, e) < 0)
         return NULL;
     json_t *doc = svc_appeal_doc(r->svc, &r->actor, &a, NULL, UNMASK_NO, r->now, e);
     if (doc)

@@ -45,7 +45,7 @@ static const struct route routes[] = {
     {GET,    "/api/v1/public/areas",                  public_areas,        PUBLIC, ""},
     /* api_appeals.c */
     {GET,    "/api/v1/appeals",                       appeals_list,        SNAPSHOT,
-            "status unit area channel from to sort overdue due_soon ext_pending q limit cursor"},
+            "status unit area channel from to sort overdue due_soon ext_pending suspect q limit cursor"},
     {POST,   "/api/v1/appeals",                       appeal_register,     WRITE | BODY, ""},
     {GET,    "/api/v1/appeals/{code}",                appeal_show,         SNAPSHOT, ""},
     {GET,    "/api/v1/appeals/{code}/duplicates",     appeal_duplicates,   SNAPSHOT, ""},

@@ -370,6 +370,7 @@ int svc_list(struct service *svc, const struct actor *who, const struct list_req
     }
     f.due_soon = req->due_soon;
     f.ext_pending = req->ext_pending;
+    f.suspect = req->suspect;
     if (req->state && *req->state && !(f.state = state_parse(req->state)))
         return err_set(e, ERR_INVALID, "status", "unknown status '%s'", req->state);
     if (req->unit && *req->unit) {

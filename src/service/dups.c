@@ -235,3 +235,36 @@ json_t *svc_duplicates_doc(struct service *svc, const struct actor *who, const c
     appeal_release(&a);
     return doc;
 }
+
+/* Flags `a` when it has a likely duplicate among all appeals; a failure only skips the flag. */
+static void check_new(struct service *svc, const struct appeal *a)
+{
+    struct dup_list d;
+    struct err e = {0};
+    if (svc_duplicates(svc, &svc_system, a, &d, &e) < 0)
+        return;
+    for (size_t i = 0; i < d.n; i++) /* best first */
+        if (d.items[i].score >= DUP_LIKELY_MIN && !d.items[i].merged_into) {
+            if (store_begin(svc->st, &e) < 0)
+                return;
+            if (store_suspect_put(svc->st, a->id, d.items[i].id,
+                                  (int)(d.items[i].score * 1000 + 0.5), &e) < 0 ||
+                store_commit(svc->st, &e) < 0)
+                store_rollback(svc->st);
+            return;
+        }
+}
+
+int svc_register_checked(struct service *svc, const struct actor *who,
+                         const struct register_req *req, struct appeal *out, struct err *e)
+{
+    if (svc_register(svc, who, req, out, e) < 0)
+        return -1;
+    check_new(svc, out);
+    return 0;
+}
+
+void svc_check_registered(struct service *svc, const struct appeal *a)
+{
+    check_new(svc, a);
+}

@@ -132,6 +132,7 @@ int svc_public_submit(struct service *svc, struct register_req *req, const char 
         return -1;
     }
     req->n_photo = 0; /* ref was this call's */
+    svc_check_registered(svc, out);
     return 0;
 }
 

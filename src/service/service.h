@@ -111,12 +111,20 @@ struct register_req {
 };
 int svc_register(struct service *svc, const struct actor *who, const struct register_req *req,
                  struct appeal *out, struct err *e);
+/* svc_register as the interfaces call it, one appeal at a time: then the appeal is held
+ * against every other (svc_duplicates as the system) and flagged 疑似重复 when one scores
+ * DUP_LIKELY_MIN or more. The check never undoes or blocks the registration. Bulk loads call
+ * svc_register alone: the check costs a third of a registration. */
+int svc_register_checked(struct service *svc, const struct actor *who,
+                         const struct register_req *req, struct appeal *out, struct err *e);
+/* The same check for an appeal registered by other means (the citizens' submit). */
+void svc_check_registered(struct service *svc, const struct appeal *a);
 
 /* A citizen's own appeal from the public page, with at most one photo (JPEG or PNG, base64,
  * NULL for none): the photo is stored and the appeal registered in one transaction, or
  * neither. The actor is the citizen's (svc_citizen). */
 int svc_public_submit(struct service *svc, struct register_req *req, const char *photo_b64,
-                      struct appeal *out, struct err *e);
+                      struct appeal *out, struct err *e); /* checked, as svc_register_checked */
 
 /* An action named by strings, as interfaces receive it. */
 struct act_req {
@@ -215,6 +223,7 @@ struct list_req {
     const char *state, *unit, *area, *channel;
     const char *q; /* the code, title or content contains it */
     int overdue, due_soon, ext_pending;
+    int suspect; /* flagged 疑似重复 at registration (svc_register_checked) */
     int64_t now;
     const char *from, *to; /* dates, inclusive */
     const char *sort;      /* received, deadline, code, state; '-' prefix: descending */

@@ -294,6 +294,8 @@ static void filter_where(store_t *st, const struct appeal_filter *f, struct wher
     }
     if (f->ext_pending)
         buf_adds(&w->sql, " AND state = 3 AND ext_requested > 0");
+    if (f->suspect)
+        buf_adds(&w->sql, " AND id IN (SELECT appeal_id FROM appeal_suspects)");
     if (f->q && *f->q) {
         buf_adds(&w->sql, db_engine(st->db) == DB_PG ? pg_q : lite_q);
         for (int k = 0; k < 3; k++) /* code, title, content */

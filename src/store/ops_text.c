@@ -142,6 +142,23 @@ int store_dup_candidates(store_t *st, int64_t self, const int64_t *bands, int n,
     return 0;
 }
 
+int store_suspect_put(store_t *st, int64_t appeal_id, int64_t other_id, int score_milli,
+                      struct err *e)
+{
+    static const char sql[] = "INSERT INTO appeal_suspects (appeal_id, other_id, score) "
+                              "VALUES (?, ?, ?) ON CONFLICT (appeal_id) DO UPDATE SET "
+                              "other_id = excluded.other_id, score = excluded.score";
+    if (db_write_allowed(st, e) < 0)
+        return -1;
+    struct db_stmt *q = db_prep(st->db, sql, 0, e);
+    if (!q)
+        return -1;
+    db_bind_int(q, 1, appeal_id);
+    db_bind_int(q, 2, other_id);
+    db_bind_int(q, 3, score_milli);
+    return db_run(q, "cannot flag the appeal", e);
+}
+
 /* ---- suggestion models (migration 0016) ---- */
 int store_model_put(store_t *st, const char *name, int64_t trained_at, int64_t examples,
                     const char *data, struct err *e)

@@ -104,6 +104,7 @@ struct appeal_filter {
     const char *q;      /* code, title or content contains this text */
     int due_soon;       /* not replied, deadline in [now, now + DUE_SOON_SECONDS) */
     int ext_pending;    /* an extension request awaits its decision */
+    int suspect;        /* flagged 疑似重复 (appeal_suspects) */
     int sort;         /* enum appeal_sort */
     int desc;
     int limit; /* 0: no limit */
@@ -212,6 +213,10 @@ int store_dup_candidates(store_t *st, int64_t self, const int64_t *bands, int n,
                          const char *phone, const char *address, int64_t from, int64_t to,
                          int64_t *ids, size_t max, size_t *found, struct err *e);
 
+
+/* Flags an appeal that had a likely duplicate (the best, its score x 1000). */
+int store_suspect_put(store_t *st, int64_t appeal_id, int64_t other_id, int score_milli,
+                      struct err *e);
 
 /* ---- suggestion models (migration 0016, text/classify.h) ---- */
 /* Stores (or replaces) model `name` as text. */

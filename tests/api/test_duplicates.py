@@ -50,6 +50,9 @@ def run(site):
           "no one else's phone in the answer")
     c = reg(disp, "学校门口拥堵", "学校门口早晚高峰拥堵，家长接送车辆乱停。", "13700002222")
     eq(c["duplicates"], [], "an unrelated appeal has none")
+    r = expect(call("GET", "/api/v1/appeals?status=received&suspect=1", token=disp), 200,
+               "the workbench's 疑似重复 list")
+    eq(r and [x["code"] for x in r["items"]], [b["code"]], "it holds the near-copy alone")
 
     r = expect(call("GET", f"/api/v1/appeals/{a['code']}/duplicates", token=disp), 200,
                "GET duplicates of the original")
@@ -69,6 +72,9 @@ def run(site):
                "the dispatcher asks about the citizen's appeal")
     check(r and {a["code"], b["code"]} <= {d["code"] for d in r["duplicates"]},
           "the citizen's near-copy finds both", r)
+    r = call("GET", "/api/v1/appeals?suspect=1", token=disp)
+    check(p["code"] in [x["code"] for x in r.json["items"]],
+          "a citizen's near-copy is flagged for the dispatcher too", r.json)
 
     # Scope: the handler of 住建局 reads A once dispatched; B stays another matter.
     expect(call("POST", f"/api/v1/appeals/{a['code']}/dispatch",

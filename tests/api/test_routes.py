@@ -153,7 +153,7 @@ def run(site):
     eq(res.json and res.json["error"], {
         "code": "invalid", "field": "foo",
         "message": "unknown query parameter 'foo' (this endpoint takes: status, unit, area, "
-                   "channel, from, to, sort, overdue, due_soon, ext_pending, q, limit, cursor)"},
+                   "channel, from, to, sort, overdue, due_soon, ext_pending, suspect, q, limit, cursor)"},
        "GET /appeals?foo=1: the error in full")
     # a typo is refused rather than ignored: ?form= for ?from= on the report
     expect(call("GET", "/api/v1/report?form=2021-01-01&to=2021-01-31", None, disp), 400,

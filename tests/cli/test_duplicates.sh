@@ -2,7 +2,8 @@
 # test_duplicates.sh -- likely duplicates (疑似重复): a near-copy of a registered appeal is
 # returned as its duplicate at registration and by `shishi duplicates`, an unrelated one is
 # not; the same caller and the same address are reasons; the window of days holds; a reader
-# sees only what it may read; `reindex` rebuilds the sketches from the appeals.
+# sees only what it may read; `reindex` rebuilds the sketches from the appeals; the appeals
+# that had a 疑似重复 when registered are flagged for the workbench (list --suspect).
 # usage: bash tests/cli/test_duplicates.sh /path/to/shishi
 set -euo pipefail
 # shellcheck source=tests/cli/lib.sh
@@ -52,6 +53,15 @@ ss register --channel 12345热线 --kind 投诉 --title 幸福小区3号楼路�
 check_match "a plain registration still prints the code alone (no terminal)" "$OUT" '^YD[0-9]{12}$'
 check_eq "... and nothing on stderr" "$ERR" ""
 E=$OUT
+
+ss list --suspect --format json
+got=$("$PY" -c 'import json,sys; print(" ".join(sorted(a["code"] for a in json.load(sys.stdin)["items"])))' <<<"$OUT")
+check_eq "list --suspect: the appeals that had a 疑似重复 at registration (not the first, not the same caller's other matter)" \
+    "$got" "$(printf '%s\n' "$B" "$E" | sort | tr '\n' ' ' | sed 's/ $//')"
+ss list --suspect --status received --format json
+check_has "--suspect combines with the other filters" "$OUT" "\"total\": 2"
+check_eq "the flag keeps the best match and its score" \
+    "$(dbq "$DB" "SELECT count(*) FROM appeal_suspects WHERE score >= 500")" "2"
 
 ss duplicates "$A" --format json
 printf '%s\n' "$OUT" >"$T/dups.json"

@@ -6,3 +6,11 @@
 -- itself is each engine's part (0015_duplicates.*.sql).
 CREATE INDEX IF NOT EXISTS appeals_phone ON appeals (phone, received_at);
 CREATE INDEX IF NOT EXISTS appeals_address ON appeals (address, received_at);
+-- An appeal that had a likely duplicate (疑似重复, a score of 0.5 or more by dup_score()) when
+-- it was registered through an interface: the best one and its score in thousandths. The
+-- dispatcher's workbench lists these while they wait for dispatch.
+CREATE TABLE IF NOT EXISTS appeal_suspects (
+    appeal_id BIGINT PRIMARY KEY,
+    other_id  BIGINT NOT NULL,
+    score     BIGINT NOT NULL
+);
