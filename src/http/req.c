@@ -4,6 +4,7 @@
 #include <microhttpd.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util/buf.h"
 
@@ -91,8 +92,11 @@ void req_cookie(struct request *r, const char *name, char *out, size_t size)
 
 json_t *req_body(struct request *r, struct err *e)
 {
+    /* The media type exactly (any case), then nothing or its parameters: not
+     * "application/jsonp" or "application/json-seq". */
     const char *ct = req_header(r, "Content-Type");
-    if (!ct || strncmp(ct, "application/json", 16) != 0) {
+    if (!ct || strncasecmp(ct, "application/json", 16) != 0 ||
+        (ct[16] && ct[16] != ';' && ct[16] != ' ' && ct[16] != '\t')) {
         err_set(e, ERR_MEDIA, "Content-Type", "send the body as application/json");
         return NULL;
     }

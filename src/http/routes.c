@@ -202,9 +202,12 @@ const struct route *route_find(struct request *r, struct err *e)
     char *seg[MAX_SEGS];
     snprintf(r->segs, sizeof(r->segs), "%s", r->path);
     int n = split(r->segs, seg);
+    /* HEAD is GET without the body (the server sends the headers alone): a monitor's HEAD
+     * /healthz finds the GET row. */
+    const char *method = strcmp(r->method, "HEAD") ? r->method : "GET";
     for (size_t i = 0; n >= 0 && i < sizeof(routes) / sizeof(routes[0]); i++) {
         const char *arg[ROUTE_MAX_ARGS] = {0};
-        if (strcmp(routes[i].method, r->method) != 0 || !match(routes[i].pattern, seg, n, arg))
+        if (strcmp(routes[i].method, method) != 0 || !match(routes[i].pattern, seg, n, arg))
             continue;
         memcpy(r->arg, arg, sizeof(r->arg));
         return &routes[i];

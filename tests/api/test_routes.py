@@ -9,7 +9,8 @@ walked: every row answers its method with something other than the dispatcher's 
 such endpoint" (field "path"); every query parameter a row names is taken, and one it does
 not name is refused with 400 naming it and listing what the endpoint takes, on several
 endpoints; docs/api.md's endpoint table lists exactly the table's rows. Also checks the q
-filter of GET /api/v1/appeals and the public areas (GET /api/v1/public/areas, no session).
+filter of GET /api/v1/appeals and the public areas (GET /api/v1/public/areas, no session),
+HEAD as GET without a body, and the body's Content-Type matched as a media type, not a prefix.
 Standard library only; prints one line per failed check and "N passed, M failed".
 """
 
@@ -220,6 +221,28 @@ def run(site):
         if expect(staff, 200, "the staff's GET /areas"):
             eq(len(staff.json), len(r.json) + 1, "staff see the disabled area too")
     expect(call("GET", "/api/v1/areas"), 401, "the staff's list still needs a session")
+
+    # HEAD is GET without a body; a JSON body is sent as application/json and nothing like it.
+    import http.client
+
+    def raw(method, path, body=None, headers=None):
+        conn = http.client.HTTPConnection("127.0.0.1", apilib.PORT, timeout=30)
+        try:
+            conn.request(method, path, body=body, headers=headers or {})
+            res = conn.getresponse()
+            return res.status, res.read()
+        finally:
+            conn.close()
+    st, body = raw("HEAD", "/healthz")
+    eq((st, body), (200, b""), "HEAD /healthz: 200 and no body")
+    st, _ = raw("HEAD", "/api/v1/appeals")
+    eq(st, 401, "HEAD on an endpoint that needs a session: 401, as its GET")
+    login = b'{"username": "paidan", "password": "wrong"}'
+    for ctype, want in (("application/jsonx", 415), ("application/json-seq", 415),
+                        ("text/plain", 415), ("Application/JSON; charset=utf-8", 401),
+                        ("application/json;charset=utf-8", 401)):
+        st, body = raw("POST", "/api/v1/session", login, {"Content-Type": ctype})
+        eq(st, want, f"POST /session as {ctype}: {want}")
 
 
 if __name__ == "__main__":
