@@ -32,6 +32,9 @@ static const char *const filler[] = {
     "严重", "影响", "导致", "不能", "无法", "需要", "进行", "有关", "工作", "办理", "落实",
     "诉求", "我为", "为群", "众办", "办实", "实事", "帮助", "申请", "多次", "至今", "目前",
     "附近", "周边", "一些", "有人", "个别", "不少", "经常", "现在", "今年", "去年",
+    /* Measured on the 2,946 titles of messages.tsv: ranked in the top 40 and say nothing of
+     * the matter. */
+    "时间", "服务", "何时", "为何", "请问", "人员", "管理", "有限", "限公",
 };
 
 static int is_han(uint32_t cp)
@@ -66,12 +69,18 @@ static int straddles(uint64_t key)
     static const uint32_t suffix[] = {0x533A, 0x9547, 0x6751, 0x4E61, 0x8857, 0x5E02}; /* 区镇村乡街市 */
     static const uint32_t particle[] = {0x4E00, 0x7684, 0x4E86, 0x5728, 0x548C, 0x4E0E,
                                         0x53CA, 0x662F}; /* 一的了在和与及是 */
+    /* Function characters that start no word of a matter either: "的问" of "的问题". */
+    static const uint32_t leading[] = {0x7684, 0x4E86, 0x548C, 0x4E0E, 0x53CA, 0x5417,
+                                       0x5462, 0x88AB, 0x628A}; /* 的了和与及吗呢被把 */
     uint32_t a = (uint32_t)(key >> 21), b = (uint32_t)(key & 0x1FFFFF);
     for (size_t i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++)
         if (a == suffix[i])
             return 1;
     for (size_t i = 0; i < sizeof(particle) / sizeof(particle[0]); i++)
         if (b == particle[i])
+            return 1;
+    for (size_t i = 0; i < sizeof(leading) / sizeof(leading[0]); i++)
+        if (a == leading[i])
             return 1;
     return 0;
 }

@@ -229,6 +229,21 @@ static void test_terms(void)
     CHECK_STR(top[1].text, "漏水");
     CHECK_INT(top[1].count, 2);
     terms_free(t);
+
+    /* Words every title has are no recurring problem: 时间, 服务, 何时, and the pair a
+     * particle starts ("的问" of "的问题"). */
+    t = terms_new();
+    static const char *const titles[] = {"办事时间太长的问题", "何时提供上门服务的问题",
+                                         "服务时间何时延长的问题"};
+    for (int i = 0; i < 3; i++)
+        terms_add(t, i + 1, titles[i]);
+    n = terms_top(t, top, 4, 2);
+    for (size_t i = 0; i < n; i++) {
+        CHECK(strcmp(top[i].text, "时间") != 0 && strcmp(top[i].text, "服务") != 0);
+        CHECK(strcmp(top[i].text, "何时") != 0 && strcmp(top[i].text, "的问") != 0);
+    }
+    CHECK_INT(n, 0);
+    terms_free(t);
 }
 
 int main(void)
