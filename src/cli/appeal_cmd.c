@@ -71,8 +71,9 @@ int cmd_register(struct cli *c, int argc, char **argv)
     }
     struct actor who;
     struct appeal a;
+    struct dup_list d;
     if (svc_actor(&c->svc, c->as, &who, &e) < 0 ||
-        svc_register_checked(&c->svc, &who, &req, &a, &e) < 0)
+        svc_register_checked(&c->svc, &who, &req, &a, &d, &e) < 0)
         return cli_fail(&e);
     /* Likely duplicates never block the registration: JSON carries them, a person at a
      * terminal is told on stderr, a script reading the code is left alone. */
@@ -82,14 +83,12 @@ int cmd_register(struct cli *c, int argc, char **argv)
             appeal_release(&a);
             return cli_fail(&e);
         }
-        json_object_set_new(j, "duplicates", svc_register_dups_json(&c->svc, &who, &a));
+        json_object_set_new(j, "duplicates", svc_duplicates_json(&d));
         cli_print_json(j);
         appeal_release(&a);
         return 0;
     }
-    struct dup_list d;
-    struct err ignore = {0};
-    if (isatty(STDERR_FILENO) && svc_duplicates(&c->svc, &who, &a, &d, &ignore) == 0)
+    if (isatty(STDERR_FILENO))
         cli_print_dups(stderr, &d, 3);
     return print_appeal(c, &a, format, 1);
 }

@@ -112,16 +112,9 @@ int cmd_hotspots(struct cli *c, int argc, char **argv)
     if (cli_parse(c, argc, argv, spec, &o, &e) < 0 ||
         opt_format(&o, "table|json", &format, &e) < 0)
         return cli_fail(&e);
-    long top = 10;
-    const char *ts = opt_get(&o, "top");
-    if (ts) {
-        char *end;
-        top = strtol(ts, &end, 10);
-        if (!*ts || *end || top < 1 || top > 1000) {
-            err_set(&e, ERR_INVALID, "top", "--top must be 1..1000, not '%s'", ts);
-            return cli_fail(&e);
-        }
-    }
+    size_t top;
+    if (svc_hotspots_top(opt_get(&o, "top"), &top, &e) < 0)
+        return cli_fail(&e);
     if (o.nargs) {
         err_set(&e, ERR_INVALID, "",
                 "usage: shishi hotspots [--from D --to D] [--top N] [--tsv FILE] [--format json]");
@@ -136,18 +129,13 @@ int cmd_hotspots(struct cli *c, int argc, char **argv)
         if (rc == 0)
             rc = svc_hotspots_tsv(text.ptr, text.len, from, to, &h, &e);
     } else {
-        if (!from || !to) {
-            err_set(&e, ERR_INVALID, from ? "to" : "from",
-                    "hot spots of the ledger need --from and --to (dates)");
-            return cli_fail(&e);
-        }
         rc = cli_open(c, 0, &e) < 0 ? -1 : svc_hotspots(&c->svc, &c->who, from, to, &h, &e);
     }
     if (rc < 0) {
         buf_release(&text);
         return cli_fail(&e);
     }
-    json_t *all = svc_hotspots_json(&h, (size_t)top), *doc = json_object_get(all, "hotspots");
+    json_t *all = svc_hotspots_json(&h, top), *doc = json_object_get(all, "hotspots");
     if (!strcmp(format, "json")) {
         cli_print_json(all);
     } else {

@@ -69,11 +69,12 @@ json_t *appeal_register(struct request *r, struct err *e)
         return err_set(e, ERR_INVALID, "kind", "kind is required (咨询 求助 投诉 举报 建议)"), NULL;
     q.at = r->now;
     struct appeal a;
-    if (svc_register_checked(r->svc, &r->actor, &q, &a, e) < 0)
+    struct dup_list d;
+    if (svc_register_checked(r->svc, &r->actor, &q, &a, &d, e) < 0)
         return NULL;
     json_t *doc = svc_appeal_doc(r->svc, &r->actor, &a, NULL, UNMASK_NO, r->now, e);
     if (doc)
-        json_object_set_new(doc, "duplicates", svc_register_dups_json(r->svc, &r->actor, &a));
+        json_object_set_new(doc, "duplicates", svc_duplicates_json(&d));
     appeal_release(&a);
     r->status = 201;
     return doc;
@@ -117,19 +118,12 @@ json_t *appeal_duplicates(struct request *r, struct err *e)
 /* GET /api/v1/hotspots?from=&to=&top=: hot spots (热点) of the period, best first. */
 json_t *appeal_hotspots(struct request *r, struct err *e)
 {
-    const char *ts = req_query(r, "top");
-    char *end;
-    long top = ts ? strtol(ts, &end, 10) : 10;
-    if (ts && (!*ts || *end || top < 1 || top > 1000))
-        return err_set(e, ERR_INVALID, "top", "top must be 1..1000, not '%s'", ts), NULL;
-    const char *from = req_query(r, "from"), *to = req_query(r, "to");
-    if (!from || !to)
-        return err_set(e, ERR_INVALID, from ? "to" : "from", "from and to (dates) are required"),
-               NULL;
+    size_t top;
     struct hotspots h;
-    if (svc_hotspots(r->svc, &r->actor, from, to, &h, e) < 0)
+    if (svc_hotspots_top(req_query(r, "top"), &top, e) < 0 ||
+        svc_hotspots(r->svc, &r->actor, req_query(r, "from"), req_query(r, "to"), &h, e) < 0)
         return NULL;
-    json_t *doc = svc_hotspots_json(&h, (size_t)top);
+    json_t *doc = svc_hotspots_json(&h, top);
     svc_hotspots_release(&h);
     return doc;
 }

@@ -39,22 +39,26 @@ int svc_sketch_appeal(struct service *svc, const struct appeal *a, struct err *e
     return store_bands_put(svc->st, a->id, a->received_at, bands, n, e);
 }
 
+struct sketch_ctx {
+    struct service *svc;
+    struct err *e;
+    int64_t *n;
+};
+
 static int sketch_one(const struct appeal *a, void *ctx)
 {
-    struct service *svc = ((void **)ctx)[0];
-    struct err *e = ((void **)ctx)[1];
-    int64_t *n = ((void **)ctx)[2];
-    (*n)++;
-    return svc_sketch_appeal(svc, a, e);
+    struct sketch_ctx *k = ctx;
+    (*k->n)++;
+    return svc_sketch_appeal(k->svc, a, k->e);
 }
 
 int svc_sketch_all(struct service *svc, int64_t *n, struct err *e)
 {
     *n = 0;
-    void *ctx[3] = {svc, e, n};
+    struct sketch_ctx ctx = {svc, e, n};
     if (store_begin(svc->st, e) < 0)
         return -1;
-    if (store_bands_clear(svc->st, e) < 0 || store_appeal_scan(svc->st, sketch_one, ctx, e) < 0 ||
+    if (store_bands_clear(svc->st, e) < 0 || store_appeal_scan(svc->st, sketch_one, &ctx, e) < 0 ||
         store_commit(svc->st, e) < 0) {
         store_rollback(svc->st);
         return -1;
@@ -213,15 +217,6 @@ json_t *svc_duplicates_json(const struct dup_list *l)
     return arr;
 }
 
-json_t *svc_register_dups_json(struct service *svc, const struct actor *who, const struct appeal *a)
-{
-    struct dup_list d;
-    struct err ignore = {0};
-    if (svc_duplicates(svc, who, a, &d, &ignore) < 0)
-        return json_array(); /* a reader who may not see duplicates registers all the same */
-    return svc_duplicates_json(&d);
-}
-
 json_t *svc_duplicates_doc(struct service *svc, const struct actor *who, const char *code,
                            struct dup_list *out, struct err *e)
 {
@@ -236,35 +231,44 @@ json_t *svc_duplicates_doc(struct service *svc, const struct actor *who, const c
     return doc;
 }
 
-/* Flags `a` when it has a likely duplicate among all appeals; a failure only skips the flag. */
-static void check_new(struct service *svc, const struct appeal *a)
+/* Flags `a` with the best likely duplicate of `all` (its duplicates among every appeal); a
+ * failure only skips the flag. */
+static void flag_best(struct service *svc, const struct appeal *a, const struct dup_list *all)
 {
-    struct dup_list d;
     struct err e = {0};
-    if (svc_duplicates(svc, &svc_system, a, &d, &e) < 0)
-        return;
-    for (size_t i = 0; i < d.n; i++) /* best first */
-        if (d.items[i].score >= DUP_LIKELY_MIN && !d.items[i].merged_into) {
+    for (size_t i = 0; i < all->n; i++) /* best first */
+        if (all->items[i].score >= DUP_LIKELY_MIN && !all->items[i].merged_into) {
             if (store_begin(svc->st, &e) < 0)
                 return;
-            if (store_suspect_put(svc->st, a->id, d.items[i].id,
-                                  (int)(d.items[i].score * 1000 + 0.5), &e) < 0 ||
+            if (store_suspect_put(svc->st, a->id, all->items[i].id,
+                                  (int)(all->items[i].score * 1000 + 0.5), &e) < 0 ||
                 store_commit(svc->st, &e) < 0)
                 store_rollback(svc->st);
             return;
         }
 }
 
+void svc_check_registered(struct service *svc, const struct appeal *a)
+{
+    struct dup_list all;
+    struct err e = {0};
+    if (svc_duplicates(svc, &svc_system, a, &all, &e) == 0)
+        flag_best(svc, a, &all);
+}
+
 int svc_register_checked(struct service *svc, const struct actor *who,
-                         const struct register_req *req, struct appeal *out, struct err *e)
+                         const struct register_req *req, struct appeal *out,
+                         struct dup_list *dups, struct err *e)
 {
     if (svc_register(svc, who, req, out, e) < 0)
         return -1;
-    check_new(svc, out);
+    struct err ignore = {0};
+    if (svc_duplicates(svc, who, out, dups, &ignore) < 0)
+        memset(dups, 0, sizeof(*dups)); /* one who may not see duplicates registers all the same */
+    /* A reader of every appeal has just computed the list the flag needs. */
+    if (policy_scope(who, SUBJ_APPEAL, "duplicates") == SCOPE_ANY)
+        flag_best(svc, out, dups);
+    else
+        svc_check_registered(svc, out);
     return 0;
-}
-
-void svc_check_registered(struct service *svc, const struct appeal *a)
-{
-    check_new(svc, a);
 }

@@ -10,12 +10,13 @@
 #include "service/guard.h"
 #include "service/view.h"
 #include "util/civil.h"
-#include "util/utf8.h"
 #include "util/xalloc.h"
 
 #include "util/banned.h"
 
 #define HOTSPOT_SPAN_MAX 366 /* days a period may span */
+#define HOTSPOT_TOP_DEFAULT 10
+#define HOTSPOT_TOP_MAX 1000
 /* The score from which a group is an alert, unless the site sets hotspot_alert_score: ten
  * callers about one matter in the period, or fewer growing fast. */
 #define HOTSPOT_ALERT_SCORE 10.0
@@ -28,6 +29,19 @@ void svc_hotspots_release(struct hotspots *h)
     free(h->own);
     free(h->docs);
     memset(h, 0, sizeof(*h));
+}
+
+int svc_hotspots_top(const char *s, size_t *top, struct err *e)
+{
+    *top = HOTSPOT_TOP_DEFAULT;
+    if (!s)
+        return 0;
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (!*s || *end || v < 1 || v > HOTSPOT_TOP_MAX)
+        return err_set(e, ERR_INVALID, "top", "top must be 1..%d, not '%.20s'", HOTSPOT_TOP_MAX, s);
+    *top = (size_t)v;
+    return 0;
 }
 
 /* Turns --from/--to into [from, to) seconds and the period before, of the same length.
@@ -107,7 +121,13 @@ int svc_hotspots(struct service *svc, const struct actor *who, const char *from,
                  struct hotspots *out, struct err *e)
 {
     memset(out, 0, sizeof(*out));
-    if (guard_to(who, SUBJ_APPEAL, "hotspots", NULL, e) < 0 || period(from, to, out, e) < 0)
+    if (guard_to(who, SUBJ_APPEAL, "hotspots", NULL, e) < 0)
+        return -1;
+    /* The ledger has years of appeals: its hot spots are always of a period. */
+    if (!from || !to)
+        return err_set(e, ERR_INVALID, from ? "to" : "from",
+                       "hot spots of the ledger need from and to (dates)");
+    if (period(from, to, out, e) < 0)
         return -1;
     out->alert_score = HOTSPOT_ALERT_SCORE;
     char v[32];

@@ -111,14 +111,6 @@ struct register_req {
 };
 int svc_register(struct service *svc, const struct actor *who, const struct register_req *req,
                  struct appeal *out, struct err *e);
-/* svc_register as the interfaces call it, one appeal at a time: then the appeal is held
- * against every other (svc_duplicates as the system) and flagged 疑似重复 when one scores
- * DUP_LIKELY_MIN or more. The check never undoes or blocks the registration. Bulk loads call
- * svc_register alone: the check costs a third of a registration. */
-int svc_register_checked(struct service *svc, const struct actor *who,
-                         const struct register_req *req, struct appeal *out, struct err *e);
-/* The same check for an appeal registered by other means (the citizens' submit). */
-void svc_check_registered(struct service *svc, const struct appeal *a);
 
 /* A citizen's own appeal from the public page, with at most one photo (JPEG or PNG, base64,
  * NULL for none): the photo is stored and the appeal registered in one transaction, or
@@ -170,6 +162,16 @@ int svc_duplicates(struct service *svc, const struct actor *who, const struct ap
                    struct dup_list *out, struct err *e);
 const char *svc_dup_level(const struct dup *d);                 /* 疑似重复 or 可能相关 */
 void svc_dup_reasons(const struct dup *d, char *out, size_t size); /* 内容相似、同一来电号码 */
+/* svc_register as the interfaces call it, one appeal at a time: *dups gets the appeal's
+ * likely duplicates `who` may see (none when `who` may see none), and the appeal is flagged
+ * 疑似重复 when one among every appeal scores DUP_LIKELY_MIN or more. Neither blocks or
+ * undoes the registration. Bulk loads call svc_register alone: the check costs a third of a
+ * registration. */
+int svc_register_checked(struct service *svc, const struct actor *who,
+                         const struct register_req *req, struct appeal *out,
+                         struct dup_list *dups, struct err *e);
+/* The same check for an appeal registered by other means (the citizens' submit). */
+void svc_check_registered(struct service *svc, const struct appeal *a);
 /* Keeps the text sketch of one appeal (at registration, inside its transaction), of all of
  * them (upgrade, restore: *n appeals), or of all of them for `who` (shishi reindex). */
 int svc_sketch_appeal(struct service *svc, const struct appeal *a, struct err *e);
@@ -198,8 +200,8 @@ struct hotspots {
     size_t ngroups;
     double alert_score; /* a group scoring this or more is an alert (热点预警) */
 };
-/* The hot spots of the ledger's appeals received from `from` to `to` (dates, inclusive; both
- * NULL: all), grown against the period before of the same length (policy appeal.hotspots). */
+/* The hot spots of the ledger's appeals received from `from` to `to` (dates, inclusive, both
+ * required), grown against the period before of the same length (policy appeal.hotspots). */
 int svc_hotspots(struct service *svc, const struct actor *who, const char *from, const char *to,
                  struct hotspots *out, struct err *e);
 /* The same over an outside file of messages (the columns of hotspot.tsv: 留言编号, 留言用户,
@@ -208,6 +210,8 @@ int svc_hotspots(struct service *svc, const struct actor *who, const char *from,
 int svc_hotspots_tsv(char *data, size_t len, const char *from, const char *to,
                      struct hotspots *out, struct err *e);
 void svc_hotspots_release(struct hotspots *h);
+/* How many groups to list, from the interface's text (NULL: 10); 1..1000 or ERR_INVALID. */
+int svc_hotspots_top(const char *s, size_t *top, struct err *e);
 
 /* Appeal `code` with its history (hist may be NULL), if `who` may read it. */
 int svc_show(struct service *svc, const struct actor *who, const char *code, struct appeal *a,

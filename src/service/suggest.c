@@ -35,6 +35,12 @@ void svc_models_release(struct service *svc)
     svc->models = NULL;
 }
 
+/* What the models read of an appeal: its title and content (the same in training and use). */
+static void appeal_text(const struct appeal *a, char *out, size_t size)
+{
+    snprintf(out, size, "%s %s", a->title ? a->title : "", a->content ? a->content : "");
+}
+
 struct learn_ctx {
     struct service *svc;
     const struct names *n;
@@ -47,7 +53,7 @@ static int learn_one(const struct appeal *a, void *ctx)
 {
     struct learn_ctx *l = ctx;
     char text[8192];
-    snprintf(text, sizeof(text), "%s %s", a->title ? a->title : "", a->content ? a->content : "");
+    appeal_text(a, text, sizeof(text));
     const char *label[MODEL_COUNT] = {
         a->lead_unit_id ? names_unit(l->n, a->lead_unit_id) : "",
         a->area_id ? names_area(l->n, a->area_id) : "",
@@ -127,7 +133,7 @@ json_t *svc_suggest_json(struct service *svc, const struct actor *who, const str
     if (!guard_appeal_ok(svc, who, "dispatch", a))
         return NULL;
     char text[8192];
-    snprintf(text, sizeof(text), "%s %s", a->title ? a->title : "", a->content ? a->content : "");
+    appeal_text(a, text, sizeof(text));
     json_t *doc = NULL;
     for (int m = 0; m < MODEL_COUNT; m++) {
         const struct classifier *c = model(svc, m);

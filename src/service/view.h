@@ -69,9 +69,6 @@ json_t *svc_hotspots_json(const struct hotspots *h, size_t top);
 /* {unit: [{name, confidence}...3], area: [...]}: the models' likeliest answers for an appeal
  * `who` may dispatch; NULL when `who` may not, or nothing was ever learnt. */
 json_t *svc_suggest_json(struct service *svc, const struct actor *who, const struct appeal *a);
-/* What a registration answers besides the appeal: its likely duplicates for `who`, or an
- * empty array when `who` may not see them. Never NULL. */
-json_t *svc_register_dups_json(struct service *svc, const struct actor *who, const struct appeal *a);
 
 /* What a citizen sees of their own appeal: code, status, title, times, the public reply and a
  * timeline of the steps (action names and times only: no actors, notes or records). */
