@@ -705,6 +705,19 @@ static int do_close(struct ctx *c)
     return 0;
 }
 
+/* An appeal others were merged into carries them: rejecting it or merging it on would leave
+ * them merged into an appeal nobody handles (issue 16, item 1), so it is handled itself. */
+static int check_not_joined(struct ctx *c, const char *what)
+{
+    if (c->act->joined <= 0)
+        return 0;
+    return err_set(c->e, ERR_STATE, "state",
+                   "cannot %s (%s) appeal %s: %lld appeal%s merged (并单) into it and would be "
+                   "left unhandled; handle this appeal instead",
+                   what, strcmp(what, "merge") ? "不予受理" : "并单", appeal_name(c->cur),
+                   (long long)c->act->joined, c->act->joined == 1 ? " is" : "s are");
+}
+
 static int do_merge(struct ctx *c)
 {
     const struct action *act = c->act;
@@ -716,6 +729,8 @@ static int do_merge(struct ctx *c)
                        "cannot merge appeal %s into %s: that appeal is %s (%s)",
                        appeal_name(c->cur), act->target_code ? act->target_code : "?",
                        state_code(act->target_state), state_label(act->target_state));
+    if (check_not_joined(c, "merge") < 0)
+        return -1;
     c->next->state = ST_MERGED;
     c->next->merged_into = act->target_id;
     json_object_set_new(c->details, "into", json_integer(act->target_id));
@@ -726,7 +741,8 @@ static int do_merge(struct ctx *c)
 
 static int do_reject(struct ctx *c)
 {
-    if (check_text(c, "reason", c->act->reason, REASON_MAX, 1) < 0)
+    if (check_text(c, "reason", c->act->reason, REASON_MAX, 1) < 0 ||
+        check_not_joined(c, "reject") < 0)
         return -1;
     c->next->state = ST_REJECTED;
     set_str(c->details, "reason", c->act->reason);

@@ -136,6 +136,7 @@ struct action {
     int64_t target_id; /* merge: the appeal this one joins; visit of a merged appeal */
     int target_state;  /* the target's state, loaded by the caller */
     const char *target_code;
+    int64_t joined;    /* merge, reject: how many appeals are merged into this one */
     const struct unit_tree *units; /* for a leader's scope (core/policy.h); NULL: none */
     const char *phone_last4;       /* a citizen's proof that the appeal is theirs */
 };

@@ -187,6 +187,9 @@ static int build_action(struct service *svc, const struct actor *who, const stru
                            req->satisfaction);
     }
     act->no_redo = req->no_redo;
+    if ((req->type == ACT_MERGE || req->type == ACT_REJECT) &&
+        store_appeal_joined(svc->st, cur->id, &act->joined, e) < 0)
+        return -1;
     if (req->type == ACT_MERGE) {
         if (!req->into || !*req->into)
             return err_set(e, ERR_INVALID, "into", "merge needs the appeal to merge into");
@@ -241,6 +244,10 @@ static int do_act(struct service *svc, const struct actor *who, const struct act
         return err_set(e, ERR_INVALID, "action", "unknown action");
     if (!req->code || !*req->code)
         return err_set(e, ERR_INVALID, "code", "which appeal? an appeal code is required");
+    /* A merge reads its target's state: both rows are locked first (store_appeals_lock). */
+    if (req->type == ACT_MERGE && req->into && *req->into &&
+        store_appeals_lock(svc->st, req->code, req->into, e) < 0)
+        return -1;
     if (store_appeal_by_code(svc->st, req->code, &cur, e) < 0)
         return -1;
     int rc = -1;

@@ -24,6 +24,7 @@ struct seen {
     unsigned char digest[32]; /* of the row the appeal's last event left behind */
     int64_t first_event;      /* the appeal's first event, to name it if its row is gone */
     int has_row;
+    int64_t merged_into; /* the row's, for the merge check after the scan */
 };
 
 /* The same per subject kind (projects, list items, vote sessions), indexed by row id. */
@@ -191,8 +192,10 @@ static int check_appeal(const struct appeal *a, void *ctx)
     w->res->appeals++;
     struct seen *s = seen_at(w, a->id);
     char what[160];
-    if (s)
+    if (s) {
         s->has_row = 1;
+        s->merged_into = a->state == ST_MERGED ? a->merged_into : 0;
+    }
     if (s && s->seq == 0)
         return row_mismatch(w, a, "it has no events: the row was made outside the workflow");
     if (!s || s->seq != a->last_seq || s->state != a->state) {
@@ -351,6 +354,32 @@ int svc_audit_verify(struct service *svc, const struct actor *who, struct audit_
                      "deleted",
                      id, (long long)w.seen[id].seq, (long long)w.seen[id].first_event);
         }
+    /* A merged appeal follows its target: a target itself merged or rejected leaves it
+     * unhandled (an orphaned merge), and a chain that comes back is a cycle. */
+    for (size_t id = 1; res->ok && id < w.nseen; id++) {
+        int64_t to = w.seen[id].merged_into;
+        if (!to)
+            continue;
+        if (to < 0 || (size_t)to >= w.nseen || !w.seen[to].has_row) {
+            res->ok = 0;
+            snprintf(res->problem, sizeof(res->problem),
+                     "appeal id %zu is merged into appeal id %lld, which does not exist", id,
+                     (long long)to);
+        } else if (w.seen[to].state == ST_MERGED || w.seen[to].state == ST_REJECTED) {
+            size_t at = (size_t)to;
+            int steps = 0;
+            while (steps++ < 64 && at != id && w.seen[at].merged_into > 0 &&
+                   (size_t)w.seen[at].merged_into < w.nseen)
+                at = (size_t)w.seen[at].merged_into;
+            res->ok = 0;
+            snprintf(res->problem, sizeof(res->problem),
+                     at == id ? "appeal id %zu is in a merge cycle (并单成环) through appeal id "
+                                "%lld: nobody handles either"
+                              : "appeal id %zu is merged into appeal id %lld, which is %s: an "
+                                "orphaned merge nobody handles",
+                     id, (long long)to, state_code(w.seen[to].state));
+        }
+    }
     int k = 0;
     for (const struct subject_kind *sk = subject_kinds(); res->ok && sk->name; sk++, k++)
         if (check_subjects(svc, &w, sk, &w.kinds[k], e) < 0)

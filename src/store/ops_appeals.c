@@ -239,6 +239,37 @@ int store_appeal_by_code(store_t *st, const char *code, struct appeal *a, struct
     return rc < 0 ? -1 : 0;
 }
 
+/* Override: the row locks; SQLite has no FOR UPDATE and needs none (BEGIN IMMEDIATE). */
+#define MERGE_LOCK_SQL "SELECT id FROM appeals WHERE code IN (?, ?) ORDER BY id"
+static const char pg_merge_lock[] = MERGE_LOCK_SQL " FOR UPDATE";
+
+int store_appeals_lock(store_t *st, const char *a, const char *b, struct err *e)
+{
+    struct db_stmt *q = db_prep(st->db, db_engine(st->db) == DB_PG ? pg_merge_lock : MERGE_LOCK_SQL, 0, e);
+    if (!q)
+        return -1;
+    db_bind_text(q, 1, a);
+    db_bind_text(q, 2, b);
+    int rc;
+    while ((rc = db_step(q, "cannot lock the appeals", e)) > 0)
+        ;
+    db_done(q);
+    return rc < 0 ? -1 : 0;
+}
+
+int store_appeal_joined(store_t *st, int64_t id, int64_t *n, struct err *e)
+{
+    struct db_stmt *q =
+        db_prep(st->db, "SELECT count(*) FROM appeals WHERE merged_into = ?", 0, e);
+    if (!q)
+        return -1;
+    db_bind_int(q, 1, id);
+    int rc = db_step(q, "cannot count the merged appeals", e);
+    *n = rc > 0 ? db_col_int(q, 0) : 0;
+    db_done(q);
+    return rc < 0 ? -1 : 0;
+}
+
 /* ---- the filtered list ---- */
 
 /* A list query's WHERE clause and its values, in the order they are bound. */

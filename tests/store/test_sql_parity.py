@@ -34,6 +34,10 @@ OVERRIDES = {
                 "SQLite's BEGIN IMMEDIATE admits one writer at a time"),
     "pg_head_lock": (None, "chain head: the row lock that keeps one chain under several "
                      "writers; SQLite reads the shared text inside BEGIN IMMEDIATE"),
+    "pg_merge_lock": (None, "merge: both appeals' rows locked in id order before the target's "
+                      "state is read; under READ COMMITTED A into B and B into A passed together "
+                      "(12 of 12 rounds, tests/cli/test_merge_cycle.sh); SQLite reads the shared "
+                      "text inside BEGIN IMMEDIATE"),
     "lite_insert": ("pg_insert", "appeal insert: PostgreSQL names the id by RETURNING, SQLite's "
                     "rowid is free and its RETURNING costs an ephemeral table"),
     "pg_insert": ("lite_insert", "see lite_insert"),
