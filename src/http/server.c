@@ -21,6 +21,10 @@
 
 #include "util/banned.h"
 
+/* Connections one client address may hold open at once: one host cannot take all of
+ * MHD_OPTION_CONNECTION_LIMIT with idle sockets and lock every other client out. */
+#define SERVER_PER_IP_CONNECTIONS 64u
+
 static pthread_key_t svc_key;
 static const struct server_config *config;
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -356,7 +360,8 @@ int server_run(const struct server_config *cfg, struct err *e)
         on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_THREAD_POOL_SIZE, threads ? threads : 1u, MHD_OPTION_CONNECTION_TIMEOUT,
         cfg->timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
-        MHD_OPTION_CONNECTION_LIMIT, 1000u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_CONNECTION_LIMIT, 1000u, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        SERVER_PER_IP_CONNECTIONS, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
         MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_END);
     if (!d) {
         pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
