@@ -25,6 +25,11 @@
  * MHD_OPTION_CONNECTION_LIMIT with idle sockets and lock every other client out. */
 #define SERVER_PER_IP_CONNECTIONS 64u
 
+/* The request line and headers together, in bytes; past this the answer is our JSON 431.
+ * It is well below MHD_OPTION_CONNECTION_MEMORY_LIMIT (64 KiB), past which libmicrohttpd
+ * answers 431 itself with its HTML page before calling on_request. */
+#define SERVER_MAX_HEADER_BYTES 16384u
+
 static pthread_key_t svc_key;
 static const struct server_config *config;
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -243,6 +248,22 @@ static void log_value(char *out, size_t size, const char *in)
     out[o] = '\0';
 }
 
+static enum MHD_Result add_header_len(void *cls, enum MHD_ValueKind kind, const char *key,
+                                      const char *value)
+{
+    (void)kind;
+    *(size_t *)cls += strlen(key) + (value ? strlen(value) : 0) + 4; /* ": " and CRLF */
+    return MHD_YES;
+}
+
+/* The request line and headers' size, as sent (near enough: whitespace is not counted). */
+static size_t header_bytes(struct MHD_Connection *conn, const char *url, const char *method)
+{
+    size_t n = strlen(method) + strlen(url) + 12;
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, add_header_len, &n);
+    return n;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_size, void **con_cls)
@@ -261,6 +282,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         buf_init(&r->body, config->max_body);
         client_addr(conn, r->addr, sizeof(r->addr));
         *con_cls = r;
+        /* Answered at once, on the first call: the connection closes after it. */
+        if (header_bytes(conn, url, method) > SERVER_MAX_HEADER_BYTES) {
+            struct err e;
+            char msg[160];
+            snprintf(msg, sizeof(msg),
+                     "请求头过大，超过 %u 字节 (the request headers are larger than %u bytes)",
+                     SERVER_MAX_HEADER_BYTES, SERVER_MAX_HEADER_BYTES);
+            err_set(&e, ERR_TOO_BIG, "headers", "%s", msg);
+            json_t *doc = api_error(r, &e);
+            r->status = 431; /* api_error's 413 is for bodies */
+            return send_json(r, doc);
+        }
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
         if (cl && strtoull(cl, NULL, 10) > config->max_body)
             r->too_big = 1;
