@@ -2,7 +2,10 @@
  * a size cap, one store connection per worker thread, an access log line per request, and
  * a graceful stop on SIGINT/SIGTERM.
  * Invariant: a response is queued only once the whole request has been read (the second
- * or later call of the access handler); queueing on the first call loses keep-alive. */
+ * or later call of the access handler); queueing on the first call loses keep-alive. The
+ * two exceptions, which close the connection on purpose: headers past
+ * SERVER_MAX_HEADER_BYTES (431), and a body past the limit announced with
+ * `Expect: 100-continue` (413 instead of 100 Continue). */
 #include "http/server.h"
 
 #include <arpa/inet.h>
@@ -12,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -205,6 +209,14 @@ static enum MHD_Result fail(struct request *r, int code, const char *field, cons
     return send_json(r, api_error(r, &e));
 }
 
+static enum MHD_Result fail_too_big(struct request *r)
+{
+    char msg[160];
+    snprintf(msg, sizeof(msg), "请求体过大，超过 %zu 字节 (the request body is larger than %zu bytes)",
+             config->max_body, config->max_body);
+    return fail(r, ERR_TOO_BIG, "body", msg);
+}
+
 /* Percent-decoding as libmicrohttpd does it, but a decoded NUL becomes DEL: a "%00" must not
  * cut a path short (".../YD202101010001%00x" read as the appeal), and on_request refuses
  * any control character in a path. */
@@ -295,8 +307,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return send_json(r, doc);
         }
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-        if (cl && strtoull(cl, NULL, 10) > config->max_body)
+        if (cl && strtoull(cl, NULL, 10) > config->max_body) {
             r->too_big = 1;
+            /* A client waiting for "100 Continue" is answered now, so it never sends the
+             * body; queued on this first call, libmicrohttpd sends no 100 Continue. */
+            const char *expect = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Expect");
+            if (expect && !strcasecmp(expect, "100-continue"))
+                return fail_too_big(r);
+        }
         return MHD_YES;
     }
     if (*upload_size) {
@@ -313,11 +331,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     /* r->path holds a cut copy of a longer path; routing that could reach another endpoint. */
     if (strlen(url) >= sizeof(r->path))
         return fail(r, ERR_NOT_FOUND, "path", "no such endpoint: the path is too long");
-    if (r->too_big) {
-        char msg[120];
-        snprintf(msg, sizeof(msg), "request body is larger than %zu bytes", config->max_body);
-        return fail(r, ERR_TOO_BIG, "body", msg);
-    }
+    if (r->too_big)
+        return fail_too_big(r);
     if (static_owns(r->path))
         return static_serve(conn, method, r->path, &r->status, &r->bytes) == MHD_YES ? MHD_YES
                                                                                     : MHD_NO;
