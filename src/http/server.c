@@ -135,13 +135,14 @@ void server_client_addr(const struct server_config *cfg, const char *peer, const
         snprintf(out, size, "%s", hop);
 }
 
-static void client_addr(struct MHD_Connection *c, char *out, size_t size)
+/* The client's address into out; returns whether the TCP peer is a trusted proxy. */
+static int client_addr(struct MHD_Connection *c, char *out, size_t size)
 {
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     char peer[64] = "-";
     snprintf(out, size, "-");
     if (!ci || !ci->client_addr)
-        return;
+        return 0;
     const struct sockaddr *sa = ci->client_addr;
     if (sa->sa_family == AF_INET)
         inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, peer,
@@ -152,6 +153,18 @@ static void client_addr(struct MHD_Connection *c, char *out, size_t size)
     server_client_addr(config, peer,
                        MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For"),
                        MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Real-IP"), out, size);
+    return is_trusted(config, peer);
+}
+
+/* Whether the client reached us over TLS: our own (the daemon runs without TLS today, so
+ * the connection info says so) or a trusted proxy's, as its X-Forwarded-Proto says. */
+static int over_https(struct MHD_Connection *c, int via_trusted_proxy)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_PROTOCOL);
+    if (ci && ci->protocol != 0)
+        return 1; /* a GnuTLS protocol: only TLS connections have one */
+    const char *proto = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-Proto");
+    return via_trusted_proxy && proto && !strcasecmp(proto, "https");
 }
 
 /* Queues `len` bytes of `body` (malloc'ed; taken here) with the headers every answer has. */
@@ -292,7 +305,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r->status = 200;
         snprintf(r->path, sizeof(r->path), "%s", url);
         buf_init(&r->body, config->max_body);
-        client_addr(conn, r->addr, sizeof(r->addr));
+        r->https = over_https(conn, client_addr(conn, r->addr, sizeof(r->addr)));
         *con_cls = r;
         /* Answered at once, on the first call: the connection closes after it. */
         if (header_bytes(conn, url, method) > SERVER_MAX_HEADER_BYTES) {
