@@ -24,11 +24,14 @@ json_t *session_login(struct request *r, struct err *e)
         req_str(r->json, "password", &password, e) < 0 ||
         svc_login(r->svc, username, password, r->addr, r->now, &lg, e) < 0)
         return NULL;
+    /* Secure only over https: on plain http a browser would drop a Secure cookie. */
+    const char *secure = r->https ? "; Secure" : "";
     snprintf(r->cookies[0], sizeof(r->cookies[0]),
-             "shishi_session=%s; Path=/; Max-Age=%d; HttpOnly; SameSite=Strict", lg.token,
-             SESSION_TTL);
+             "shishi_session=%s; Path=/; Max-Age=%d; HttpOnly; SameSite=Strict%s", lg.token,
+             SESSION_TTL, secure);
     snprintf(r->cookies[1], sizeof(r->cookies[1]),
-             "shishi_csrf=%s; Path=/; Max-Age=%d; SameSite=Strict", lg.csrf, SESSION_TTL);
+             "shishi_csrf=%s; Path=/; Max-Age=%d; SameSite=Strict%s", lg.csrf, SESSION_TTL,
+             secure);
     r->ncookies = 2;
     r->authed = 1;
     r->actor = lg.actor;
@@ -54,9 +57,10 @@ json_t *session_logout(struct request *r, struct err *e)
     if (svc_logout(r->svc, r->token, e) < 0)
         return NULL;
     snprintf(r->cookies[0], sizeof(r->cookies[0]),
-             "shishi_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
+             "shishi_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict%s",
+             r->https ? "; Secure" : "");
     snprintf(r->cookies[1], sizeof(r->cookies[1]),
-             "shishi_csrf=; Path=/; Max-Age=0; SameSite=Strict");
+             "shishi_csrf=; Path=/; Max-Age=0; SameSite=Strict%s", r->https ? "; Secure" : "");
     r->ncookies = 2;
     return json_pack("{s:b}", "logged_out", 1);
 }

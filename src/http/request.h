@@ -27,6 +27,7 @@ struct request {
     int too_big;
     int started; /* the access handler has seen the headers */
     char addr[64];
+    int https; /* came over TLS, or a trusted proxy says X-Forwarded-Proto: https */
     struct service *svc;
     int64_t now;
     /* who is asking */

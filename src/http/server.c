@@ -2,7 +2,10 @@
  * a size cap, one store connection per worker thread, an access log line per request, and
  * a graceful stop on SIGINT/SIGTERM.
  * Invariant: a response is queued only once the whole request has been read (the second
- * or later call of the access handler); queueing on the first call loses keep-alive. */
+ * or later call of the access handler); queueing on the first call loses keep-alive. The
+ * two exceptions, which close the connection on purpose: headers past
+ * SERVER_MAX_HEADER_BYTES (431), and a body past the limit announced with
+ * `Expect: 100-continue` (413 instead of 100 Continue). */
 #include "http/server.h"
 
 #include <arpa/inet.h>
@@ -12,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -20,6 +24,15 @@
 #include "util/xalloc.h"
 
 #include "util/banned.h"
+
+/* Connections one client address may hold open at once: one host cannot take all of
+ * MHD_OPTION_CONNECTION_LIMIT with idle sockets and lock every other client out. */
+#define SERVER_PER_IP_CONNECTIONS 64u
+
+/* The request line and headers together, in bytes; past this the answer is our JSON 431.
+ * It is well below MHD_OPTION_CONNECTION_MEMORY_LIMIT (64 KiB), past which libmicrohttpd
+ * answers 431 itself with its HTML page before calling on_request. */
+#define SERVER_MAX_HEADER_BYTES 16384u
 
 static pthread_key_t svc_key;
 static const struct server_config *config;
@@ -122,13 +135,14 @@ void server_client_addr(const struct server_config *cfg, const char *peer, const
         snprintf(out, size, "%s", hop);
 }
 
-static void client_addr(struct MHD_Connection *c, char *out, size_t size)
+/* The client's address into out; returns whether the TCP peer is a trusted proxy. */
+static int client_addr(struct MHD_Connection *c, char *out, size_t size)
 {
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     char peer[64] = "-";
     snprintf(out, size, "-");
     if (!ci || !ci->client_addr)
-        return;
+        return 0;
     const struct sockaddr *sa = ci->client_addr;
     if (sa->sa_family == AF_INET)
         inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, peer,
@@ -139,6 +153,18 @@ static void client_addr(struct MHD_Connection *c, char *out, size_t size)
     server_client_addr(config, peer,
                        MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For"),
                        MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Real-IP"), out, size);
+    return is_trusted(config, peer);
+}
+
+/* Whether the client reached us over TLS: our own (the daemon runs without TLS today, so
+ * the connection info says so) or a trusted proxy's, as its X-Forwarded-Proto says. */
+static int over_https(struct MHD_Connection *c, int via_trusted_proxy)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_PROTOCOL);
+    if (ci && ci->protocol != 0)
+        return 1; /* a GnuTLS protocol: only TLS connections have one */
+    const char *proto = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-Proto");
+    return via_trusted_proxy && proto && !strcasecmp(proto, "https");
 }
 
 /* Queues `len` bytes of `body` (malloc'ed; taken here) with the headers every answer has. */
@@ -196,6 +222,14 @@ static enum MHD_Result fail(struct request *r, int code, const char *field, cons
     return send_json(r, api_error(r, &e));
 }
 
+static enum MHD_Result fail_too_big(struct request *r)
+{
+    char msg[160];
+    snprintf(msg, sizeof(msg), "请求体过大，超过 %zu 字节 (the request body is larger than %zu bytes)",
+             config->max_body, config->max_body);
+    return fail(r, ERR_TOO_BIG, "body", msg);
+}
+
 /* Percent-decoding as libmicrohttpd does it, but a decoded NUL becomes DEL: a "%00" must not
  * cut a path short (".../YD202101010001%00x" read as the appeal), and on_request refuses
  * any control character in a path. */
@@ -239,6 +273,22 @@ static void log_value(char *out, size_t size, const char *in)
     out[o] = '\0';
 }
 
+static enum MHD_Result add_header_len(void *cls, enum MHD_ValueKind kind, const char *key,
+                                      const char *value)
+{
+    (void)kind;
+    *(size_t *)cls += strlen(key) + (value ? strlen(value) : 0) + 4; /* ": " and CRLF */
+    return MHD_YES;
+}
+
+/* The request line and headers' size, as sent (near enough: whitespace is not counted). */
+static size_t header_bytes(struct MHD_Connection *conn, const char *url, const char *method)
+{
+    size_t n = strlen(method) + strlen(url) + 12;
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, add_header_len, &n);
+    return n;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_size, void **con_cls)
@@ -255,11 +305,29 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r->status = 200;
         snprintf(r->path, sizeof(r->path), "%s", url);
         buf_init(&r->body, config->max_body);
-        client_addr(conn, r->addr, sizeof(r->addr));
+        r->https = over_https(conn, client_addr(conn, r->addr, sizeof(r->addr)));
         *con_cls = r;
+        /* Answered at once, on the first call: the connection closes after it. */
+        if (header_bytes(conn, url, method) > SERVER_MAX_HEADER_BYTES) {
+            struct err e;
+            char msg[160];
+            snprintf(msg, sizeof(msg),
+                     "请求头过大，超过 %u 字节 (the request headers are larger than %u bytes)",
+                     SERVER_MAX_HEADER_BYTES, SERVER_MAX_HEADER_BYTES);
+            err_set(&e, ERR_TOO_BIG, "headers", "%s", msg);
+            json_t *doc = api_error(r, &e);
+            r->status = 431; /* api_error's 413 is for bodies */
+            return send_json(r, doc);
+        }
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-        if (cl && strtoull(cl, NULL, 10) > config->max_body)
+        if (cl && strtoull(cl, NULL, 10) > config->max_body) {
             r->too_big = 1;
+            /* A client waiting for "100 Continue" is answered now, so it never sends the
+             * body; queued on this first call, libmicrohttpd sends no 100 Continue. */
+            const char *expect = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Expect");
+            if (expect && !strcasecmp(expect, "100-continue"))
+                return fail_too_big(r);
+        }
         return MHD_YES;
     }
     if (*upload_size) {
@@ -276,11 +344,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     /* r->path holds a cut copy of a longer path; routing that could reach another endpoint. */
     if (strlen(url) >= sizeof(r->path))
         return fail(r, ERR_NOT_FOUND, "path", "no such endpoint: the path is too long");
-    if (r->too_big) {
-        char msg[120];
-        snprintf(msg, sizeof(msg), "request body is larger than %zu bytes", config->max_body);
-        return fail(r, ERR_TOO_BIG, "body", msg);
-    }
+    if (r->too_big)
+        return fail_too_big(r);
     if (static_owns(r->path))
         return static_serve(conn, method, r->path, &r->status, &r->bytes) == MHD_YES ? MHD_YES
                                                                                     : MHD_NO;
@@ -356,7 +421,8 @@ int server_run(const struct server_config *cfg, struct err *e)
         on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_THREAD_POOL_SIZE, threads ? threads : 1u, MHD_OPTION_CONNECTION_TIMEOUT,
         cfg->timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
-        MHD_OPTION_CONNECTION_LIMIT, 1000u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_CONNECTION_LIMIT, 1000u, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        SERVER_PER_IP_CONNECTIONS, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
         MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_END);
     if (!d) {
         pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
