@@ -56,11 +56,11 @@ json_t *session_logout(struct request *r, struct err *e)
 {
     if (svc_logout(r->svc, r->token, e) < 0)
         return NULL;
+    const char *secure = r->https ? "; Secure" : ""; /* as the login set them */
     snprintf(r->cookies[0], sizeof(r->cookies[0]),
-             "shishi_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict%s",
-             r->https ? "; Secure" : "");
+             "shishi_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict%s", secure);
     snprintf(r->cookies[1], sizeof(r->cookies[1]),
-             "shishi_csrf=; Path=/; Max-Age=0; SameSite=Strict%s", r->https ? "; Secure" : "");
+             "shishi_csrf=; Path=/; Max-Age=0; SameSite=Strict%s", secure);
     r->ncookies = 2;
     return json_pack("{s:b}", "logged_out", 1);
 }

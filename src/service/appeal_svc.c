@@ -244,9 +244,13 @@ static int do_act(struct service *svc, const struct actor *who, const struct act
         return err_set(e, ERR_INVALID, "action", "unknown action");
     if (!req->code || !*req->code)
         return err_set(e, ERR_INVALID, "code", "which appeal? an appeal code is required");
-    /* A merge reads its target's state: both rows are locked first (store_appeals_lock). */
-    if (req->type == ACT_MERGE && req->into && *req->into &&
-        store_appeals_lock(svc->st, req->code, req->into, e) < 0)
+    /* A merge reads its target's state, and a merge or rejection counts the appeals merged
+     * into this one (a merge into it may be committing now): the rows are locked first. */
+    if ((req->type == ACT_MERGE || req->type == ACT_REJECT) &&
+        store_appeals_lock(svc->st, req->code,
+                           req->type == ACT_MERGE && req->into && *req->into ? req->into
+                                                                             : req->code,
+                           e) < 0)
         return -1;
     if (store_appeal_by_code(svc->st, req->code, &cur, e) < 0)
         return -1;

@@ -239,13 +239,16 @@ int store_appeal_by_code(store_t *st, const char *code, struct appeal *a, struct
     return rc < 0 ? -1 : 0;
 }
 
-/* Override: the row locks; SQLite has no FOR UPDATE and needs none (BEGIN IMMEDIATE). */
-#define MERGE_LOCK_SQL "SELECT id FROM appeals WHERE code IN (?, ?) ORDER BY id"
-static const char pg_merge_lock[] = MERGE_LOCK_SQL " FOR UPDATE";
+/* Override: the row locks, on PostgreSQL only. SQLite has no FOR UPDATE and needs none: the
+ * caller's BEGIN IMMEDIATE already holds the one write lock, so there nothing is run. */
+static const char pg_merge_lock[] =
+    "SELECT id FROM appeals WHERE code IN (?, ?) ORDER BY id FOR UPDATE";
 
 int store_appeals_lock(store_t *st, const char *a, const char *b, struct err *e)
 {
-    struct db_stmt *q = db_prep(st->db, db_engine(st->db) == DB_PG ? pg_merge_lock : MERGE_LOCK_SQL, 0, e);
+    if (db_engine(st->db) != DB_PG)
+        return 0;
+    struct db_stmt *q = db_prep(st->db, pg_merge_lock, 0, e);
     if (!q)
         return -1;
     db_bind_text(q, 1, a);

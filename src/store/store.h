@@ -84,11 +84,12 @@ int store_appeal_update(store_t *st, const struct appeal *a, int64_t expected_ve
                         struct err *e);
 int store_appeal_get(store_t *st, int64_t id, struct appeal *a, struct err *e);
 int store_appeal_by_code(store_t *st, const char *code, struct appeal *a, struct err *e);
-/* Locks the rows of appeals `a` and `b` (codes) until the transaction ends, in id order so
- * two transactions locking the same pair cannot deadlock: a merge reads its target's state
- * only after this, so A into B and B into A at once cannot both pass. Unknown codes lock
- * nothing (the reads after say which is unknown). SQLite's write transaction already
- * excludes every other writer; there this only reads. */
+/* Locks the rows of appeals `a` and `b` (codes; the same code twice for one) until the
+ * transaction ends, in id order so two transactions locking the same pair cannot deadlock.
+ * A merge reads its target's state and a merge or rejection counts who joined the appeal
+ * only after this, so neither decides on a row another writer is changing. Unknown codes
+ * lock nothing (the reads after say which is unknown). SQLite's write transaction already
+ * excludes every other writer; there this does nothing. */
 int store_appeals_lock(store_t *st, const char *a, const char *b, struct err *e);
 /* How many appeals are merged into appeal `id`. */
 int store_appeal_joined(store_t *st, int64_t id, int64_t *n, struct err *e);

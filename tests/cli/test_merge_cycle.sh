@@ -4,7 +4,8 @@
 #     order, before it reads its target's state; on PostgreSQL under READ COMMITTED the two
 #     used to pass together, each having read the other still open);
 #   * an appeal others joined cannot be rejected or merged on: they would stay merged into
-#     an appeal nobody handles. It is handled itself, and they follow it.
+#     an appeal nobody handles. It is handled itself, and they follow it; a merge into Y and
+#     the rejection of Y at once never both pass either.
 # Runs on SQLite, and on PostgreSQL through tests/pg/run_test.sh.
 # usage: bash tests/cli/test_merge_cycle.sh /path/to/shishi
 set -euo pipefail
@@ -47,6 +48,25 @@ for i in $(seq 1 "$rounds"); do
 done
 check_eq "no round merged two appeals into each other" "$both" 0
 check_eq "every round merged exactly one of the two" "$one" "$rounds"
+# The same for a merge into Y and the rejection of Y at once: never both (Y rejected with an
+# appeal merged into it, which nobody would handle).
+orphans=0
+for i in $(seq 1 "$rounds"); do
+    X=$(reg)
+    Y=$(reg)
+    rx=0
+    ry=0
+    "$BIN" --db "$DB" merge "$X" --into "$Y" >/dev/null 2>"$T/x.err" &
+    px=$!
+    "$BIN" --db "$DB" reject "$Y" --reason 不属于受理范围 >/dev/null 2>"$T/y.err" &
+    py=$!
+    wait "$px" || rx=$?
+    wait "$py" || ry=$?
+    if [ "$rx" -eq 0 ] && [ "$ry" -eq 0 ]; then
+        orphans=$((orphans + 1))
+    fi
+done
+check_eq "no round both merged into an appeal and rejected it" "$orphans" 0
 cycles=$(dbq "$DB" "SELECT count(*) FROM appeals a JOIN appeals b ON b.id = a.merged_into
                     WHERE b.merged_into = a.id")
 check_eq "no cycle in the ledger" "$cycles" 0

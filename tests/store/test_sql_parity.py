@@ -36,8 +36,9 @@ OVERRIDES = {
                      "writers; SQLite reads the shared text inside BEGIN IMMEDIATE"),
     "pg_merge_lock": (None, "merge: both appeals' rows locked in id order before the target's "
                       "state is read; under READ COMMITTED A into B and B into A passed together "
-                      "(12 of 12 rounds, tests/cli/test_merge_cycle.sh); SQLite reads the shared "
-                      "text inside BEGIN IMMEDIATE"),
+                      "(12 of 12 rounds, tests/cli/test_merge_cycle.sh), and a rejection counted who "
+                      "joined while a merge into it committed; SQLite runs nothing, its BEGIN "
+                      "IMMEDIATE admits one writer"),
     "lite_insert": ("pg_insert", "appeal insert: PostgreSQL names the id by RETURNING, SQLite's "
                     "rowid is free and its RETURNING costs an ephemeral table"),
     "pg_insert": ("lite_insert", "see lite_insert"),
