@@ -14,6 +14,7 @@
 #include "util/banned.h"
 
 #define STMT_CACHE 64
+#define PATH_MAX_URI 4200 /* "file:" + a percent-encoded path + "?immutable=1" */
 
 struct lstmt {
     struct db_stmt base; /* first */
@@ -34,6 +35,8 @@ struct ldb {
 
 static int fail(struct ldb *d, int rc, const char *what, struct err *e)
 {
+    if ((rc & 0xff) == SQLITE_READONLY)
+        return err_set(e, ERR_DB, "db", "数据库只读，不能写入 (the database is read-only): %s", what);
     return err_set(e, (rc & 0xff) == SQLITE_CONSTRAINT ? ERR_CONFLICT : ERR_DB, "", "%s: %s",
                    what, sqlite3_errmsg(d->conn));
 }
@@ -221,23 +224,68 @@ static const struct db_driver lite_driver = {
     .inserted_id = lite_inserted_id,
 };
 
+/* The URI that opens `path` as immutable: read-only media, where SQLite can neither write
+ * the database nor create the -shm file a WAL database is read through. */
+static int immutable_uri(char *out, size_t size, const char *path)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t o = (size_t)snprintf(out, size, "file:");
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if (o + 4 > size - sizeof("?immutable=1"))
+            return -1; /* too long: never open a cut path */
+        if (*p == '%' || *p == '?' || *p == '#' || *p < 0x20) {
+            out[o++] = '%';
+            out[o++] = hex[*p >> 4];
+            out[o++] = hex[*p & 15];
+        } else {
+            out[o++] = (char)*p;
+        }
+    }
+    return (size_t)snprintf(out + o, size - o, "?immutable=1") < size - o ? 0 : -1;
+}
+
+static int lite_connect(struct ldb *d, const char *path, int flags, struct err *e)
+{
+    if (sqlite3_open_v2(path, &d->conn, flags | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK)
+        return 0;
+    err_set(e, ERR_DB, "db", "cannot open database '%s': %s", path,
+            d->conn ? sqlite3_errmsg(d->conn) : "out of memory");
+    sqlite3_close(d->conn);
+    d->conn = NULL;
+    return -1;
+}
+
+/* Opens read-write, or read-only when the file cannot be written (a 0444 backup, a
+ * read-only mount): then nothing is set that would write, and when SQLite cannot even
+ * read it (a WAL database whose -shm cannot be created there) it opens as immutable.
+ * Writes to such a database fail with SQLite's "attempt to write a readonly database". */
 int db_sqlite_open(struct db **out, const char *path, struct err *e)
 {
     *out = NULL;
     struct ldb *d = xcalloc(1, sizeof(*d));
     d->base = (struct db){.drv = &lite_driver};
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-    if (sqlite3_open_v2(path, &d->conn, flags, NULL) != SQLITE_OK) {
-        err_set(e, ERR_DB, "db", "cannot open database '%s': %s", path,
-                d->conn ? sqlite3_errmsg(d->conn) : "out of memory");
-        lite_close(&d->base);
-        return -1;
+    if (lite_connect(d, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, e) < 0)
+        goto fail;
+    int readonly = sqlite3_db_readonly(d->conn, "main") == 1;
+    if (readonly && sqlite3_exec(d->conn, "SELECT count(*) FROM sqlite_schema", NULL, NULL,
+                                 NULL) != SQLITE_OK) {
+        char uri[PATH_MAX_URI];
+        sqlite3_close(d->conn);
+        d->conn = NULL;
+        if (immutable_uri(uri, sizeof(uri), path) < 0) {
+            err_set(e, ERR_DB, "db", "cannot open database '%s': read-only, and its path is too long",
+                    path);
+            goto fail;
+        }
+        if (lite_connect(d, uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, e) < 0)
+            goto fail;
     }
     sqlite3_busy_timeout(d->conn, 5000);
     sqlite3_extended_result_codes(d->conn, 1);
     if (lite_exec(&d->base,
-                  "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; "
-                  "PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;",
+                  readonly ? "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;"
+                           : "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; "
+                             "PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;",
                   e) < 0) {
         char msg[200];
         snprintf(msg, sizeof(msg), "%s", e ? e->msg : "");
@@ -246,4 +294,7 @@ int db_sqlite_open(struct db **out, const char *path, struct err *e)
     }
     *out = &d->base;
     return 0;
+fail:
+    lite_close(&d->base);
+    return -1;
 }
