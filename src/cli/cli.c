@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/text.h"
 #include "util/buf.h"
 #include "util/civil.h"
 #include "util/utf8.h"
@@ -96,9 +97,8 @@ int opt_int(const struct opts *o, const char *name, long min, long max, long def
         *out = def;
         return 0;
     }
-    char *end;
-    long n = strtol(v, &end, 10);
-    if (*v == '\0' || *end != '\0' || n < min || n > max)
+    long n;
+    if (text_whole(v, min, max, &n) < 0)
         return err_set(e, ERR_INVALID, name, "--%s must be a whole number from %ld to %ld, not '%s'",
                        name, min, max, v);
     *out = n;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/text.h"
 #include "service/project.h"
 #include "util/civil.h"
 
@@ -299,9 +300,8 @@ int cmd_project(struct cli *c, int argc, char **argv)
             return 0;
         }
         if (!strcmp(what, "done") && o.nargs == 4) {
-            char *end;
-            long seq = strtol(o.args[3], &end, 10);
-            if (*end || seq < 1 || seq > 100000)
+            long seq;
+            if (text_whole(o.args[3], 1, 100000, &seq) < 0)
                 return usage("milestone number must be a positive integer");
             if (svc_project_milestone_done(&c->svc, &who, o.args[2], (int)seq, opt_get(&o, "on"),
                                            c->now, &e) < 0)

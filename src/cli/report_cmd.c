@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/text.h"
 #include "report/layout.h"
 #include "util/buf.h"
 #include "util/civil.h"
@@ -244,10 +245,7 @@ int cmd_rules(struct cli *c, int argc, char **argv)
     }
     if (!strcmp(sub, "show")) {
         long v = 0;
-        char *end = NULL;
-        if (o.nargs == 2)
-            v = strtol(o.args[1], &end, 10);
-        if (o.nargs > 2 || (o.nargs == 2 && (*end || v < 1))) {
+        if (o.nargs > 2 || (o.nargs == 2 && text_whole(o.args[1], 1, 1000000, &v) < 0)) {
             err_set(&e, ERR_INVALID, "version", "usage: shishi rules show [VERSION]");
             return cli_fail(&e);
         }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/text.h"
 #include "http/server.h"
 
 #include "util/banned.h"
@@ -30,9 +31,8 @@ int cmd_serve(struct cli *c, int argc, char **argv)
     const char *listen = opt_get(&o, "listen") ? opt_get(&o, "listen") : "127.0.0.1:8080";
     char host[64];
     const char *colon = strrchr(listen, ':');
-    char *end;
-    long port = colon ? strtol(colon + 1, &end, 10) : -1;
-    if (!colon || !colon[1] || *end || port < 1 || port > 65535 ||
+    long port;
+    if (!colon || text_whole(colon + 1, 1, 65535, &port) < 0 ||
         (size_t)(colon - listen) >= sizeof(host)) {
         err_set(&e, ERR_INVALID, "listen", "--listen must be HOST:PORT, not '%s'", listen);
         return cli_fail(&e);

@@ -1,11 +1,11 @@
 /* vote_cmd.c -- `shishi vote ...`: the deputies' vote on livelihood projects (人大票决制). */
 #include "cli/cli.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/text.h"
 #include "service/vote.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
@@ -164,10 +164,8 @@ static int read_ballots(const char *path, struct buf *text, struct vote_ballot_r
             return err_set(e, ERR_INVALID, "file", "%s line %d: expected deputy,candidate,choice",
                            path, line);
         *f1 = *f2 = '\0';
-        char *end;
-        errno = 0;
-        long seq = strtol(f1 + 1, &end, 10);
-        if (end == f1 + 1 || *end || errno || seq < 1)
+        long seq;
+        if (text_whole(f1 + 1, 1, 1000000, &seq) < 0)
             return err_set(e, ERR_INVALID, "file", "%s line %d: candidate '%s' is not a number",
                            path, line, f1 + 1);
         if (*n >= BALLOTS_MAX)

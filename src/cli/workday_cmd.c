@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/text.h"
 #include "util/civil.h"
 
 #include "util/banned.h"
@@ -27,9 +28,8 @@ static int load_calendar(struct cli *c, struct calendar *own, const struct calen
 
 static int parse_n(const char *s, int *n, struct err *e)
 {
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (!*s || *end || v < -3660 || v > 3660)
+    long v;
+    if (text_whole(s, -3660, 3660, &v) < 0)
         return err_set(e, ERR_INVALID, "n", "bad number of working days '%s' (-3660..3660)", s);
     *n = (int)v;
     return 0;
@@ -122,9 +122,8 @@ int cmd_calendar(struct cli *c, int argc, char **argv)
         return 0;
     }
     if (!strcmp(sub, "set-weekends") && o.nargs == 2) {
-        char *end;
-        long y = strtol(o.args[1], &end, 10);
-        if (*end || y < CAL_MIN_YEAR || y > CAL_MAX_YEAR) {
+        long y;
+        if (text_whole(o.args[1], CAL_MIN_YEAR, CAL_MAX_YEAR, &y) < 0) {
             err_set(&e, ERR_INVALID, "year", "bad year '%s'", o.args[1]);
             return cli_fail(&e);
         }

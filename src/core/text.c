@@ -67,3 +67,25 @@ int text_check(const char *field, const char *s, size_t max, int required, struc
         return err_set(e, ERR_INVALID, field, "%s is blank: write what it should say", field);
     return 0;
 }
+
+int text_whole(const char *s, long min, long max, long *out)
+{
+    if (!s)
+        return -1;
+    const char *p = s + (*s == '-');
+    long long v = 0;
+    int digits = 0;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        if (++digits > 18) /* past any range we take, and long long cannot overflow */
+            return -1;
+        v = v * 10 + (*p - '0');
+    }
+    if (!digits || *p)
+        return -1;
+    if (*s == '-')
+        v = -v;
+    if (v < min || v > max)
+        return -1;
+    *out = (long)v;
+    return 0;
+}

@@ -14,5 +14,9 @@
 int text_check(const char *field, const char *s, size_t max, int required, struct err *e);
 /* Nonzero when s holds nothing visible (NULL, "", or only blanks and invisible characters). */
 int text_blank(const char *s);
+/* 0 when s is a whole number in decimal digits, an optional '-' before them, and nothing
+ * else (no sign '+', no space, no "0x"), from min to max; its value into *out. Else -1.
+ * The one reading of a number a user types: options, query parameters, path segments. */
+int text_whole(const char *s, long min, long max, long *out);
 
 #endif

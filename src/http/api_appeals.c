@@ -28,19 +28,10 @@ json_t *appeals_list(struct request *r, struct err *e)
     q.due_soon = req_query_flag(r, "due_soon");
     q.ext_pending = req_query_flag(r, "ext_pending");
     q.suspect = req_query_flag(r, "suspect");
-    long limit = 50, offset = 0;
-    const char *l = req_query(r, "limit"), *cur = req_query(r, "cursor");
-    char *end;
-    if (l) {
-        limit = strtol(l, &end, 10);
-        if (!*l || *end || limit < 1 || limit > 500)
-            return err_set(e, ERR_INVALID, "limit", "limit must be 1..500"), NULL;
-    }
-    if (cur) {
-        offset = strtol(cur, &end, 10);
-        if (!*cur || *end || offset < 0 || offset > 100000000)
-            return err_set(e, ERR_INVALID, "cursor", "bad cursor '%s'", cur), NULL;
-    }
+    long limit, offset;
+    if (req_query_int(r, "limit", 1, 500, 50, &limit, e) < 0 ||
+        req_query_int(r, "cursor", 0, 100000000, 0, &offset, e) < 0)
+        return NULL;
     q.limit = (int)limit;
     q.offset = (int)offset;
     struct appeal_list lst;

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/text.h"
 #include "http/handlers.h"
 #include "http/req.h"
 #include "report/layout.h"
@@ -22,14 +23,9 @@
 /* A rule set version from the query: absent means the newest (0). */
 static int rules_param(struct request *r, int *version, struct err *e)
 {
-    const char *v = req_query(r, "rules");
-    char *end;
-    *version = 0;
-    if (!v || !*v)
-        return 0;
-    long x = strtol(v, &end, 10);
-    if (*end || x < 1 || x > 1000000)
-        return err_set(e, ERR_INVALID, "rules", "rules must be a version number, not '%s'", v);
+    long x;
+    if (req_query_int(r, "rules", 1, 1000000, 0, &x, e) < 0)
+        return -1;
     *version = (int)x;
     return 0;
 }
@@ -99,10 +95,9 @@ json_t *rules_list(struct request *r, struct err *e)
 json_t *rules_get(struct request *r, struct err *e)
 {
     const char *version = r->arg[0];
-    char *end;
-    long v = strtol(version, &end, 10);
+    long v;
     struct ruleset rs;
-    if (*end || v < 1 || v > 1000000)
+    if (text_whole(version, 1, 1000000, &v) < 0)
         return err_set(e, ERR_NOT_FOUND, "version", "no rule set version '%s'", version), NULL;
     if (svc_rules_get(r->svc, &r->actor, (int)v, &rs, e) < 0)
         return NULL;

@@ -209,11 +209,11 @@ json_t *calendar_add(struct request *r, struct err *e)
     int64_t d, out;
     if (civil_parse_date_checked(req_query(r, "date"), &d, e) < 0)
         return NULL;
-    const char *ns = req_query(r, "n");
-    char *end;
-    long n = ns ? strtol(ns, &end, 10) : 0;
-    if (!ns || !*ns || *end || n < -3660 || n > 3660)
+    long n;
+    if (!req_query(r, "n"))
         return err_set(e, ERR_INVALID, "n", "n must be a whole number of working days"), NULL;
+    if (req_query_int(r, "n", -3660, 3660, 0, &n, e) < 0)
+        return NULL;
     if (svc_workday_add(r->svc, &r->actor, d, (int)n, &out, e) < 0)
         return NULL;
     char s[11];

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/text.h"
 #include "http/handlers.h"
 #include "http/req.h"
 #include "service/project.h"
@@ -32,19 +33,12 @@ static int query_of(struct request *r, struct project_query *q, struct err *e)
 {
     memset(q, 0, sizeof(*q));
     const char *s;
-    char *end;
-    if ((s = req_query(r, "year"))) {
-        long v = strtol(s, &end, 10);
-        if (*end || v < 2000 || v > 2100)
-            return err_set(e, ERR_INVALID, "year", "bad year '%s'", s);
-        q->year = (int)v;
-    }
-    if ((s = req_query(r, "batch"))) {
-        long v = strtol(s, &end, 10);
-        if (*end || v < 1 || v > 1000)
-            return err_set(e, ERR_INVALID, "batch", "bad batch '%s'", s);
-        q->batch = (int)v;
-    }
+    long year, batch;
+    if (req_query_int(r, "year", 2000, 2100, 0, &year, e) < 0 ||
+        req_query_int(r, "batch", 1, 1000, 0, &batch, e) < 0)
+        return -1;
+    q->year = (int)year;
+    q->batch = (int)batch;
     q->area = req_query(r, "area");
     q->unit = req_query(r, "unit");
     q->as_of = civil_site_date(r->now);
@@ -158,11 +152,10 @@ json_t *project_milestone_add(struct request *r, struct err *e)
 json_t *project_milestone_done(struct request *r, struct err *e)
 {
     const char *on;
-    char *end;
-    long seq = strtol(r->arg[1], &end, 10);
+    long seq;
     if (req_str(r->json, "on", &on, e) < 0)
         return NULL;
-    if (*end || seq < 1 || seq > 100000)
+    if (text_whole(r->arg[1], 1, 100000, &seq) < 0)
         return err_set(e, ERR_INVALID, "seq", "bad milestone number '%s'", r->arg[1]), NULL;
     if (svc_project_milestone_done(r->svc, &r->actor, r->arg[0], (int)seq, on, r->now, e) < 0)
         return NULL;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/text.h"
 #include "util/buf.h"
 
 #include "util/banned.h"
@@ -13,6 +14,19 @@
 const char *req_query(struct request *r, const char *key)
 {
     return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, key);
+}
+
+int req_query_int(struct request *r, const char *key, long min, long max, long def, long *out,
+                  struct err *e)
+{
+    const char *v = req_query(r, key);
+    *out = def;
+    if (v && text_whole(v, min, max, out) < 0)
+        return err_set(e, ERR_INVALID, key,
+                       "查询参数 %s 须为 %ld 到 %ld 的整数 (%s must be a whole number from %ld to "
+                       "%ld, not '%s')",
+                       key, min, max, key, min, max, v);
+    return 0;
 }
 
 int req_query_flag(struct request *r, const char *key)
@@ -40,7 +54,7 @@ static int listed(const char *allowed, const char *key)
 struct unknown {
     const char *allowed;
     char name[64];
-    int found;
+    int found; /* 1: not taken here; 2: taken, but given without a value */
 };
 
 static enum MHD_Result first_unknown(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -49,10 +63,11 @@ static enum MHD_Result first_unknown(void *cls, enum MHD_ValueKind kind, const c
     struct unknown *u = cls;
     (void)kind;
     (void)value;
-    if (listed(u->allowed, key ? key : ""))
+    int taken = listed(u->allowed, key ? key : "");
+    if (taken && value && *value)
         return MHD_YES;
     snprintf(u->name, sizeof(u->name), "%s", key ? key : "");
-    u->found = 1;
+    u->found = taken ? 2 : 1;
     return MHD_NO;
 }
 
@@ -62,6 +77,12 @@ int req_query_known(struct request *r, const char *allowed, struct err *e)
     MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, first_unknown, &u);
     if (!u.found)
         return 0;
+    /* "from=" must not read as "from the beginning": an empty value is refused, not ignored. */
+    if (u.found == 2)
+        return err_set(e, ERR_INVALID, u.name,
+                       "查询参数 %s 为空：请给出值或去掉它 (the query parameter '%s' is empty: "
+                       "give it a value or leave it out)",
+                       u.name, u.name);
     struct buf takes = BUF_INIT;
     for (const char *p = allowed ? allowed : ""; *p;) {
         while (*p == ' ')

@@ -11,10 +11,15 @@
 
 /* A query-string parameter, or NULL when absent. */
 const char *req_query(struct request *r, const char *key);
+/* A whole-number query parameter from min to max (text_whole: digits only, no sign '+' or
+ * space), def when absent; else -1 with ERR_INVALID naming it. */
+int req_query_int(struct request *r, const char *key, long min, long max, long def, long *out,
+                  struct err *e);
 /* A yes/no query parameter: 1 for "1" or "true", else 0 (also when absent). */
 int req_query_flag(struct request *r, const char *key);
 /* 0 when every query parameter is one of `allowed` (names separated by spaces; "" or NULL
- * for none); else -1 with ERR_INVALID naming the first unknown one and what is taken. */
+ * for none) and has a value; else -1 with ERR_INVALID naming the first unknown or empty one
+ * (and, for an unknown one, what is taken). */
 int req_query_known(struct request *r, const char *allowed, struct err *e);
 /* A request header, or NULL. */
 const char *req_header(struct request *r, const char *key);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/text.h"
 #include "service/guard.h"
 #include "service/view.h"
 #include "util/civil.h"
@@ -36,9 +37,8 @@ int svc_hotspots_top(const char *s, size_t *top, struct err *e)
     *top = HOTSPOT_TOP_DEFAULT;
     if (!s)
         return 0;
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (!*s || *end || v < 1 || v > HOTSPOT_TOP_MAX)
+    long v;
+    if (text_whole(s, 1, HOTSPOT_TOP_MAX, &v) < 0)
         return err_set(e, ERR_INVALID, "top", "top must be 1..%d, not '%.20s'", HOTSPOT_TOP_MAX, s);
     *top = (size_t)v;
     return 0;

@@ -10,7 +10,9 @@ such endpoint" (field "path"); every query parameter a row names is taken, and o
 not name is refused with 400 naming it and listing what the endpoint takes, on several
 endpoints; docs/api.md's endpoint table lists exactly the table's rows. Also checks the q
 filter of GET /api/v1/appeals and the public areas (GET /api/v1/public/areas, no session),
-HEAD as GET without a body, and the body's Content-Type matched as a media type, not a prefix.
+HEAD as GET without a body, the body's Content-Type matched as a media type, not a prefix,
+an empty query parameter refused, numbers read as digits only, and areas added with or
+without a code.
 Standard library only; prints one line per failed check and "N passed, M failed".
 """
 
@@ -125,6 +127,12 @@ def run(site):
             res = call(method, qs(fill(pattern), **{p: "1"}), body, token)
             check(not (res.status == 400 and "unknown query parameter" in str(res)),
                   f"{method} {pattern} takes ?{p}", str(res))
+        # ... but not empty: "from=" must not read as "from the beginning" (issue 16, item 7)
+        for p in params:
+            res = call(method, qs(fill(pattern), **{p: ""}), body, token)
+            if expect(res, 400, f"{method} {pattern}?{p}= is refused", code="invalid",
+                      has=f"the query parameter '{p}' is empty"):
+                eq(res.json["error"]["field"], p, f"{method} {pattern}?{p}= names it")
         # and one it does not name is refused, naming it and what the endpoint takes
         res = call(method, qs(fill(pattern), nosuch="1"), body, token)
         takes = ", ".join(params) if params else "none"
@@ -135,6 +143,33 @@ def run(site):
         if method == "DELETE":
             res = call(method, fill(pattern), None, site.tok["spare"])
             expect(res, 200, f"{method} {pattern} ({handler}) is routed")
+
+    # a number is digits: "%2010" is " 10", not 10; nor "+10", "10 " or "0x10"
+    for path, field in [("/api/v1/appeals?limit=%2010", "limit"), ("/api/v1/appeals?limit=+10",
+                        "limit"), ("/api/v1/appeals?limit=10%20", "limit"),
+                        ("/api/v1/appeals?cursor=0x10", "cursor"),
+                        ("/api/v1/report?from=2021-01-01&to=2021-12-31&rules=%201", "rules"),
+                        ("/api/v1/calendar/add?date=2021-10-08&n=+1", "n"),
+                        ("/api/v1/projects?year=%202021", "year"),
+                        ("/api/v1/projects?batch=1e0", "batch")]:
+        res = call("GET", path, None, admin)
+        if expect(res, 400, f"GET {path} is refused", code="invalid",
+                  has="must be a whole number"):
+            eq(res.json["error"]["field"], field, f"GET {path} names {field}")
+    expect(call("GET", "/api/v1/appeals?limit=10", None, admin), 200, "GET /appeals?limit=10")
+
+    # an area or a channel added without a code gets one (as `shishi area add` does)
+    res = call("POST", "/api/v1/areas", {"name": "停车难"}, admin)
+    doc = expect(res, 201, "POST /areas without a code")
+    if doc:
+        check(re.fullmatch(r"area\d+", doc["code"]) is not None, "it gets a code areaN", str(doc))
+        listed = {a["code"]: a["name"] for a in call("GET", "/api/v1/areas", None, admin).json}
+        eq(listed.get(doc["code"]), "停车难", "GET /areas lists it under that code")
+    doc = expect(call("POST", "/api/v1/areas", {"name": "供暖", "code": "heating"}, admin), 201,
+                 "POST /areas with a code")
+    eq(doc and doc["code"], "heating", "the code given is kept")
+    expect(call("POST", "/api/v1/areas", {"code": "nameless"}, admin), 400,
+           "POST /areas without a name", code="invalid")
 
     # an unknown last segment names what the rows beside it take
     expect(call("POST", "/api/v1/votes/NOSUCH1/frobnicate", {}, admin), 404,

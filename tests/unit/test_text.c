@@ -60,5 +60,31 @@ int main(void)
     CHECK(text_check("note", big, 1000, 0, &e) < 0 && strstr(e.msg, "longer than 1000"));
     free(big);
     CHECK(text_blank(NULL) && text_blank("") && text_blank(" \u3000") && !text_blank(" 字 "));
+
+    /* text_whole: digits and an optional '-', in range; "%2010" decodes to " 10" */
+    static const struct {
+        const char *s;
+        long min, max;
+        int ok;
+        long want;
+    } nums[] = {
+        {"10", 1, 500, 1, 10},     {"-3", -10, 10, 1, -3},  {"0", 0, 0, 1, 0},
+        {"500", 1, 500, 1, 500},   {"501", 1, 500, 0, 0},   {"0", 1, 500, 0, 0},
+        {" 10", 1, 500, 0, 0},     {"10 ", 1, 500, 0, 0},   {"+10", 1, 500, 0, 0},
+        {"", 1, 500, 0, 0},        {"-", -5, 5, 0, 0},      {"1e3", 1, 5000, 0, 0},
+        {"0x10", 0, 99, 0, 0},     {"１０", 1, 500, 0, 0},  {"--1", -5, 5, 0, 0},
+        {"0000000000000000000001", 0, 5, 0, 0}, /* past 18 digits */
+        {"99999999999999999999", 0, 2147483647, 0, 0},
+        {"007", 0, 10, 1, 7},
+    };
+    for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
+        long v = -999;
+        int rc = text_whole(nums[i].s, nums[i].min, nums[i].max, &v);
+        int ok = nums[i].ok ? rc == 0 && v == nums[i].want : rc < 0;
+        if (!ok)
+            fprintf(stderr, "whole %zu '%s': rc %d v %ld\n", i, nums[i].s, rc, v);
+        CHECK(ok);
+    }
+    CHECK(text_whole(NULL, 0, 1, &(long){0}) < 0);
     return test_done("test_text");
 }
