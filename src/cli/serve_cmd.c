@@ -15,14 +15,20 @@ int cmd_serve(struct cli *c, int argc, char **argv)
     static const struct opt_spec spec[] = {COMMON_OPTS,           {"listen", OPT_VALUE},
                                            {"threads", OPT_VALUE}, {"max-body", OPT_VALUE},
                                            {"quiet", OPT_FLAG},    {"public-per-minute", OPT_VALUE},
-                                           {"trusted-proxy", OPT_MULTI}, {0, 0}};
+                                           {"trusted-proxy", OPT_MULTI},
+                                           {"header-timeout", OPT_VALUE},
+                                           {"body-timeout", OPT_VALUE},
+                                           {"heavy-threads", OPT_VALUE}, {0, 0}};
     struct opts o;
     struct err e = {0};
-    long threads, max_body, per_minute;
+    long threads, max_body, per_minute, header_timeout, body_timeout, heavy;
     if (cli_parse(c, argc, argv, spec, &o, &e) < 0 ||
         opt_int(&o, "threads", 0, 256, 0, &threads, &e) < 0 ||
         opt_int(&o, "max-body", 1024, 64L << 20, 1L << 20, &max_body, &e) < 0 ||
-        opt_int(&o, "public-per-minute", 1, 100000, 5, &per_minute, &e) < 0)
+        opt_int(&o, "public-per-minute", 1, 100000, 5, &per_minute, &e) < 0 ||
+        opt_int(&o, "header-timeout", 1, 3600, 10, &header_timeout, &e) < 0 ||
+        opt_int(&o, "body-timeout", 1, 3600, 20, &body_timeout, &e) < 0 ||
+        opt_int(&o, "heavy-threads", 0, 64, 1, &heavy, &e) < 0)
         return cli_fail(&e);
     if (!c->db) {
         err_set(&e, ERR_INVALID, "db", "serve needs --db FILE");
@@ -45,6 +51,9 @@ int cmd_serve(struct cli *c, int argc, char **argv)
         .threads = (unsigned)threads,
         .max_body = (size_t)max_body,
         .timeout = 30,
+        .header_timeout = (unsigned)header_timeout,
+        .body_timeout = (unsigned)body_timeout,
+        .heavy_threads = (unsigned)heavy,
         .public_per_minute = (int)per_minute,
         .quiet = opt_flag(&o, "quiet"),
     };

@@ -42,6 +42,9 @@ struct request {
     int ncookies;
     size_t bytes;
     int64_t start_ns;
+    /* a heavy route's answer, made on the heavy-work pool while the connection waits */
+    int queued;
+    json_t *answer; /* NULL with queued set: a download, in `download` */
     /* a download (GET /api/v1/bulletin): set only once the whole body is ready */
     struct {
         char *data; /* malloc'ed; the server takes it, or frees it with the request */
@@ -52,6 +55,9 @@ struct request {
     } download;
 };
 
+/* Whether the route r asks for is ROUTE_HEAVY (http/routes.h): the server then runs
+ * api_handle() on its heavy-work pool. */
+int api_heavy(struct request *r);
 /* Routes and handles a complete request: returns the JSON to send (new reference) with
  * r->status set, or NULL when the route filled r->download (status 200) instead. */
 json_t *api_handle(struct request *r);

@@ -24,6 +24,7 @@
 #define WRITE    ROUTE_WRITE
 #define BODY     ROUTE_BODY
 #define DOWNLOAD ROUTE_DOWNLOAD
+#define HEAVY    ROUTE_HEAVY
 #define GET      "GET"
 #define POST     "POST"
 #define DELETE   "DELETE"
@@ -49,7 +50,7 @@ static const struct route routes[] = {
     {POST,   "/api/v1/appeals",                       appeal_register,     WRITE | BODY, ""},
     {GET,    "/api/v1/appeals/{code}",                appeal_show,         SNAPSHOT, ""},
     {GET,    "/api/v1/appeals/{code}/duplicates",     appeal_duplicates,   SNAPSHOT, ""},
-    {GET,    "/api/v1/hotspots",                      appeal_hotspots,     SNAPSHOT, "from to top"},
+    {GET,    "/api/v1/hotspots",                      appeal_hotspots,     SNAPSHOT | HEAVY, "from to top"},
     {POST,   "/api/v1/appeals/{code}/disclose",       appeal_disclose,     WRITE, ""},
     {POST,   "/api/v1/appeals/{code}/{action}",       appeal_act,          WRITE | BODY, ""},
     /* api_files.c */
@@ -72,14 +73,14 @@ static const struct route routes[] = {
     {GET,    "/api/v1/calendar/add",                  calendar_add,        SNAPSHOT, "date n"},
     {GET,    "/api/v1/calendar/is",                   calendar_is,         SNAPSHOT, "date"},
     /* api_assess.c */
-    {GET,    "/api/v1/report",                        report_get,          SNAPSHOT,
+    {GET,    "/api/v1/report",                        report_get,          SNAPSHOT | HEAVY,
             "from to rules explain unit area channel town"},
     {GET,    "/api/v1/rules",                         rules_list,          SNAPSHOT, ""},
     {GET,    "/api/v1/rules/{version}",               rules_get,           SNAPSHOT, ""},
     {POST,   "/api/v1/rules",                         rules_add,           WRITE | BODY, ""},
-    {GET,    "/api/v1/bulletin",                      bulletin_get,        SNAPSHOT | DOWNLOAD,
+    {GET,    "/api/v1/bulletin",                      bulletin_get,        SNAPSHOT | DOWNLOAD | HEAVY,
             "month from to format rules"},
-    {GET,    "/api/v1/audit/verify",                  audit_verify,        SNAPSHOT, ""},
+    {GET,    "/api/v1/audit/verify",                  audit_verify,        SNAPSHOT | HEAVY, ""},
     /* api_projects.c */
     {GET,    "/api/v1/projects",                      projects_list,       SNAPSHOT,
             "year batch area unit month"},

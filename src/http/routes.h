@@ -17,6 +17,8 @@ enum route_flags {
     ROUTE_WRITE = 1 << 2,    /* changes something: a cookie session must send X-CSRF-Token */
     ROUTE_BODY = 1 << 3,     /* r->json holds the body, a JSON object, parsed and checked */
     ROUTE_DOWNLOAD = 1 << 4, /* answers with a file in r->download; errors stay JSON */
+    ROUTE_HEAVY = 1 << 5,    /* may read the whole ledger: runs on the server's heavy-work
+                                pool, never on a thread that serves connections */
 };
 
 /* A handler: the captures are r->arg[], a BODY route's body r->json. Returns the JSON to

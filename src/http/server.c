@@ -1,6 +1,11 @@
 /* server.c -- the HTTP server: libmicrohttpd's thread pool with epoll, request bodies with
  * a size cap, one store connection per worker thread, an access log line per request, and
  * a graceful stop on SIGINT/SIGTERM.
+ * Two guards keep a few clients from taking the server: a watchdog closes a connection whose
+ * headers or body do not arrive in time (libmicrohttpd's own timeout only counts silence, so
+ * one header line every 2 s held a connection forever), and heavy routes (ROUTE_HEAVY) run on
+ * a pool of their own while their connection is suspended, so a year's bulletin holds no
+ * thread that serves connections; past a bounded queue they are answered 503.
  * Invariant: a response is queued only once the whole request has been read (the second
  * or later call of the access handler); queueing on the first call loses keep-alive. The
  * two exceptions, which close the connection on purpose: headers past
@@ -16,9 +21,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "http/pool.h"
 #include "http/request.h"
 #include "http/static.h"
 #include "util/xalloc.h"
@@ -34,15 +41,176 @@
  * answers 431 itself with its HTML page before calling on_request. */
 #define SERVER_MAX_HEADER_BYTES 16384u
 
+/* Heavy requests that may wait for a pool thread; one more is answered 503 at once. */
+#define SERVER_HEAVY_QUEUE 8u
+
+/* A body is given body_timeout seconds, and one more for every this many bytes received
+ * (a slow phone uploading a photo), but never more than SERVER_BODY_MAX_FACTOR times. */
+#define SERVER_BODY_MIN_RATE 1000
+#define SERVER_BODY_MAX_FACTOR 30
+
 static pthread_key_t svc_key;
 static const struct server_config *config;
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct pool *heavy_pool;
 
 static int64_t mono_ns(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* The TCP peer's address as text, or "-". */
+static void peer_text(const struct sockaddr *sa, char *out, size_t size)
+{
+    snprintf(out, size, "-");
+    if (sa && sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
+                  (socklen_t)size);
+    else if (sa && sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
+                  (socklen_t)size);
+}
+
+/* ---- the watchdog: deadlines for headers and bodies ---- */
+
+enum stage {
+    STAGE_HEADERS, /* waiting for a request's headers: the first, or the next on keep-alive */
+    STAGE_BODY,    /* the headers came; the body is arriving */
+    STAGE_BUSY,    /* the whole request came: ours to answer, no deadline */
+};
+
+/* One per TCP connection (libmicrohttpd's socket context), on a list the watchdog walks. */
+struct watch {
+    struct watch *prev, *next;
+    int fd;
+    enum stage stage;
+    int64_t since_ns;    /* when the stage began */
+    int64_t deadline_ns; /* past it, the connection is shut; INT64_MAX: none */
+    size_t received;     /* body bytes so far */
+    char peer[64];
+};
+
+static pthread_mutex_t watch_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct watch *watches;
+static pthread_t watchdog_thread;
+static int watchdog_stop; /* under watch_lock */
+static pthread_cond_t watchdog_wake = PTHREAD_COND_INITIALIZER;
+
+#define SEC_NS ((int64_t)1000000000)
+
+/* Moves w to stage s from now on, with the deadline that stage has. */
+static void watch_stage(struct watch *w, enum stage s)
+{
+    if (!w)
+        return;
+    int64_t now = mono_ns();
+    pthread_mutex_lock(&watch_lock);
+    w->stage = s;
+    w->since_ns = now;
+    w->received = 0;
+    if (s == STAGE_HEADERS) /* the idle timeout, then the headers' own time */
+        w->deadline_ns = now + (int64_t)(config->timeout + config->header_timeout) * SEC_NS;
+    else if (s == STAGE_BODY)
+        w->deadline_ns = now + (int64_t)config->body_timeout * SEC_NS;
+    else
+        w->deadline_ns = INT64_MAX;
+    pthread_mutex_unlock(&watch_lock);
+}
+
+/* n more body bytes came: the body's deadline moves on by n / SERVER_BODY_MIN_RATE s. */
+static void watch_body(struct watch *w, size_t n)
+{
+    if (!w)
+        return;
+    pthread_mutex_lock(&watch_lock);
+    w->received += n;
+    int64_t grace = (int64_t)(w->received / SERVER_BODY_MIN_RATE);
+    if (grace > (int64_t)config->body_timeout * (SERVER_BODY_MAX_FACTOR - 1))
+        grace = (int64_t)config->body_timeout * (SERVER_BODY_MAX_FACTOR - 1);
+    w->deadline_ns = w->since_ns + ((int64_t)config->body_timeout + grace) * SEC_NS;
+    pthread_mutex_unlock(&watch_lock);
+}
+
+static struct watch *watch_of(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci ? ci->socket_context : NULL;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    (void)cls;
+    struct watch *w = *socket_context;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *fd = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        const union MHD_ConnectionInfo *ca = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        w = xcalloc(1, sizeof(*w));
+        w->fd = fd ? fd->connect_fd : -1;
+        peer_text(ca ? ca->client_addr : NULL, w->peer, sizeof(w->peer));
+        int64_t now = mono_ns();
+        w->stage = STAGE_HEADERS;
+        w->since_ns = now;
+        w->deadline_ns = now + (int64_t)config->header_timeout * SEC_NS;
+        pthread_mutex_lock(&watch_lock);
+        w->next = watches;
+        if (watches)
+            watches->prev = w;
+        watches = w;
+        pthread_mutex_unlock(&watch_lock);
+        *socket_context = w;
+        return;
+    }
+    if (!w)
+        return;
+    /* libmicrohttpd closes the socket only after this returns, so the watchdog, which shuts
+     * sockets under watch_lock, never touches a descriptor reused by a newer connection. */
+    pthread_mutex_lock(&watch_lock);
+    if (w->prev)
+        w->prev->next = w->next;
+    else
+        watches = w->next;
+    if (w->next)
+        w->next->prev = w->prev;
+    pthread_mutex_unlock(&watch_lock);
+    free(w);
+    *socket_context = NULL;
+}
+
+/* Every 200 ms: shuts the socket of each connection past its deadline, which
+ * libmicrohttpd then sees as the client gone and closes. */
+static void *watchdog(void *arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&watch_lock);
+    while (!watchdog_stop) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += 200 * 1000000;
+        if (ts.tv_nsec >= 1000000000) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000;
+        }
+        pthread_cond_timedwait(&watchdog_wake, &watch_lock, &ts);
+        int64_t now = mono_ns();
+        for (struct watch *w = watches; w; w = w->next) {
+            if (now < w->deadline_ns || w->fd < 0)
+                continue;
+            shutdown(w->fd, SHUT_RDWR);
+            w->deadline_ns = INT64_MAX;
+            if (!config->quiet) {
+                pthread_mutex_lock(&log_lock);
+                fprintf(stderr, "timeout addr=%s stage=%s ms=%.0f bytes=%zu\n", w->peer,
+                        w->stage == STAGE_HEADERS ? "headers" : "body",
+                        (double)(now - w->since_ns) / 1e6, w->received);
+                pthread_mutex_unlock(&log_lock);
+            }
+        }
+    }
+    pthread_mutex_unlock(&watch_lock);
+    return NULL;
 }
 
 static void close_service(void *p)
@@ -139,17 +307,11 @@ void server_client_addr(const struct server_config *cfg, const char *peer, const
 static int client_addr(struct MHD_Connection *c, char *out, size_t size)
 {
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    char peer[64] = "-";
+    char peer[64];
     snprintf(out, size, "-");
     if (!ci || !ci->client_addr)
         return 0;
-    const struct sockaddr *sa = ci->client_addr;
-    if (sa->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, peer,
-                  (socklen_t)sizeof(peer));
-    else if (sa->sa_family == AF_INET6)
-        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, peer,
-                  (socklen_t)sizeof(peer));
+    peer_text(ci->client_addr, peer, sizeof(peer));
     server_client_addr(config, peer,
                        MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For"),
                        MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Real-IP"), out, size);
@@ -184,6 +346,8 @@ static enum MHD_Result send_body(struct request *r, char *body, size_t len, cons
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     for (int i = 0; i < r->ncookies; i++)
         MHD_add_response_header(resp, "Set-Cookie", r->cookies[i]);
+    if (r->status == 503)
+        MHD_add_response_header(resp, "Retry-After", "5");
     enum MHD_Result ok = MHD_queue_response(r->conn, (unsigned)r->status, resp);
     MHD_destroy_response(resp);
     return ok;
@@ -289,6 +453,48 @@ static size_t header_bytes(struct MHD_Connection *conn, const char *url, const c
     return n;
 }
 
+/* ---- heavy work, on a pool of its own ---- */
+
+/* r's answer, on this thread's service: JSON, or NULL for the download in r->download. */
+static json_t *answer(struct request *r)
+{
+    struct err e = {0};
+    r->svc = thread_service(&e);
+    return r->svc ? api_handle(r) : api_error(r, &e);
+}
+
+static void run_heavy(void *arg)
+{
+    struct request *r = arg;
+    r->answer = answer(r);
+    MHD_resume_connection(r->conn); /* libmicrohttpd calls on_request again, which sends it */
+}
+
+/* Suspends r's connection and queues its work on the pool; the answer goes out when the
+ * pool resumes it. A full queue is a 503 at once; a pool that is stopping (the server is
+ * shutting down) leaves the work to this thread. */
+static enum MHD_Result queue_heavy(struct request *r)
+{
+    /* Suspended first: the job may finish and resume before pool_submit() returns. */
+    MHD_suspend_connection(r->conn);
+    r->queued = 1;
+    int rc = pool_submit(heavy_pool, run_heavy, r);
+    if (rc == 0)
+        return MHD_YES;
+    if (rc == POOL_FULL) {
+        struct err e;
+        err_set(&e, ERR_THROTTLED, "",
+                "服务器正忙于其他大型报表，请稍后重试 (the server is busy with other heavy "
+                "requests: retry in a few seconds)");
+        r->answer = api_error(r, &e);
+        r->status = 503;
+    } else {
+        r->answer = answer(r);
+    }
+    MHD_resume_connection(r->conn);
+    return MHD_YES;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_size, void **con_cls)
@@ -307,6 +513,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         buf_init(&r->body, config->max_body);
         r->https = over_https(conn, client_addr(conn, r->addr, sizeof(r->addr)));
         *con_cls = r;
+        watch_stage(watch_of(conn), STAGE_BODY);
         /* Answered at once, on the first call: the connection closes after it. */
         if (header_bytes(conn, url, method) > SERVER_MAX_HEADER_BYTES) {
             struct err e;
@@ -330,7 +537,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         }
         return MHD_YES;
     }
+    if (r->queued) { /* resumed: the heavy-work pool has the answer */
+        json_t *doc = r->answer;
+        r->answer = NULL;
+        return doc ? send_json(r, doc) : send_download(r);
+    }
     if (*upload_size) {
+        watch_body(watch_of(conn), *upload_size);
         if (!r->too_big) {
             buf_add(&r->body, upload_data, *upload_size);
             if (buf_error(&r->body))
@@ -339,6 +552,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_size = 0;
         return MHD_YES;
     }
+    watch_stage(watch_of(conn), STAGE_BUSY);
     if (has_control(url))
         return fail(r, ERR_INVALID, "path", "the path holds a control character");
     /* r->path holds a cut copy of a longer path; routing that could reach another endpoint. */
@@ -349,8 +563,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (static_owns(r->path))
         return static_serve(conn, method, r->path, &r->status, &r->bytes) == MHD_YES ? MHD_YES
                                                                                     : MHD_NO;
-    struct err e = {0};
     r->now = (int64_t)time(NULL);
+    if (heavy_pool && api_heavy(r))
+        return queue_heavy(r);
+    struct err e = {0};
     r->svc = thread_service(&e);
     if (!r->svc)
         return send_json(r, api_error(r, &e));
@@ -362,7 +578,6 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
     (void)cls;
-    (void)conn;
     struct request *r = *con_cls;
     if (!r)
         return;
@@ -383,8 +598,22 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     }
     buf_release(&r->body);
     free(r->download.data);
+    json_decref(r->answer);
     free(r);
     *con_cls = NULL;
+    watch_stage(watch_of(conn), STAGE_HEADERS);
+}
+
+/* Stops the heavy-work pool (running what it holds; a heavy request after this runs on the
+ * thread that took it) and the watchdog. The pool is freed once the daemon has stopped. */
+static void stop_guards(void)
+{
+    pool_stop(heavy_pool);
+    pthread_mutex_lock(&watch_lock);
+    watchdog_stop = 1;
+    pthread_cond_signal(&watchdog_wake);
+    pthread_mutex_unlock(&watch_lock);
+    pthread_join(watchdog_thread, NULL);
 }
 
 int server_run(const struct server_config *cfg, struct err *e)
@@ -416,26 +645,52 @@ int server_run(const struct server_config *cfg, struct err *e)
     signal(SIGPIPE, SIG_IGN);
 
     unsigned threads = cfg->threads ? cfg->threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+    heavy_pool = cfg->heavy_threads ? pool_start(cfg->heavy_threads, SERVER_HEAVY_QUEUE) : NULL;
+    if (cfg->heavy_threads && !heavy_pool) {
+        pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
+        return err_set(e, ERR_IO, "", "cannot start the heavy-work threads");
+    }
+    watchdog_stop = 0;
+    if (pthread_create(&watchdog_thread, NULL, watchdog, NULL) != 0) {
+        pool_stop(heavy_pool);
+        pool_free(heavy_pool);
+        heavy_pool = NULL;
+        pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
+        return err_set(e, ERR_IO, "", "cannot start the connection watchdog");
+    }
     struct MHD_Daemon *d = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, (uint16_t)cfg->port, NULL, NULL,
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME,
+        (uint16_t)cfg->port, NULL, NULL,
         on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_THREAD_POOL_SIZE, threads ? threads : 1u, MHD_OPTION_CONNECTION_TIMEOUT,
         cfg->timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
         MHD_OPTION_CONNECTION_LIMIT, 1000u, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         SERVER_PER_IP_CONNECTIONS, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-        MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_END);
+        MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_NOTIFY_CONNECTION,
+        on_connection, NULL, MHD_OPTION_END);
     if (!d) {
+        stop_guards();
+        pool_free(heavy_pool);
+        heavy_pool = NULL;
         pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
         return err_set(e, ERR_IO, "listen", "cannot listen on %s:%u (in use, or not allowed)",
                        cfg->host, cfg->port);
     }
-    fprintf(stderr, "shishi: serving %s on http://%s:%u/ with %u threads\n", cfg->db, cfg->host,
-            cfg->port, threads);
+    fprintf(stderr, "shishi: serving %s on http://%s:%u/ with %u threads (%u for heavy work)\n",
+            cfg->db, cfg->host, cfg->port, threads, cfg->heavy_threads);
     int sig = 0;
     sigwait(&sigs, &sig);
     fprintf(stderr, "shishi: %s received, finishing requests in flight\n",
             sig == SIGINT ? "SIGINT" : "SIGTERM");
+    /* No new connections; the heavy work queued finishes and resumes its connections (a
+     * suspended one must not outlive the daemon), then the workers stop. */
+    MHD_socket listener = MHD_quiesce_daemon(d);
+    stop_guards();
     MHD_stop_daemon(d); /* joins the workers; their store connections close on thread exit */
+    if (listener != MHD_INVALID_SOCKET)
+        close(listener);
+    pool_free(heavy_pool);
+    heavy_pool = NULL;
     pthread_key_delete(svc_key);
     pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
     fprintf(stderr, "shishi: stopped\n");
