@@ -10,6 +10,7 @@
 #include "store/db_driver.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,6 +137,15 @@ static int session_setup(struct pdb *d, char *msg, size_t size)
  * transaction does not survive its connection. */
 static int alive(struct pdb *d, struct err *e)
 {
+    /* A connection the server dropped while we were idle (a restart, a terminated backend)
+     * says so: its socket is readable though nothing was asked. Reading it marks it bad, so
+     * it is reset here instead of failing the statement about to be sent on it. */
+    for (int i = 0; i < 3 && d->base.depth == 0 && PQstatus(d->conn) == CONNECTION_OK; i++) {
+        struct pollfd p = {.fd = PQsocket(d->conn), .events = POLLIN};
+        if (poll(&p, 1, 0) <= 0)
+            break;
+        PQconsumeInput(d->conn); /* the FATAL message first, then the end of the stream */
+    }
     if (PQstatus(d->conn) != CONNECTION_BAD)
         return 0;
     if (d->base.depth > 0)
