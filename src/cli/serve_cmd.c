@@ -18,7 +18,8 @@ int cmd_serve(struct cli *c, int argc, char **argv)
                                            {"trusted-proxy", OPT_MULTI},
                                            {"header-timeout", OPT_VALUE},
                                            {"body-timeout", OPT_VALUE},
-                                           {"heavy-threads", OPT_VALUE}, {0, 0}};
+                                           {"heavy-threads", OPT_VALUE},
+                                           {"no-group-commit", OPT_FLAG}, {0, 0}};
     struct opts o;
     struct err e = {0};
     long threads, max_body, per_minute, header_timeout, body_timeout, heavy;
@@ -54,6 +55,7 @@ int cmd_serve(struct cli *c, int argc, char **argv)
         .header_timeout = (unsigned)header_timeout,
         .body_timeout = (unsigned)body_timeout,
         .heavy_threads = (unsigned)heavy,
+        .group_commit = !opt_flag(&o, "no-group-commit"),
         .public_per_minute = (int)per_minute,
         .quiet = opt_flag(&o, "quiet"),
     };

@@ -94,11 +94,11 @@ static json_t *run(struct request *r, const struct route *rt, struct err *e)
     return rt->handler(r, e);
 }
 
-int api_heavy(struct request *r)
+unsigned api_flags(struct request *r)
 {
     struct err e;
     const struct route *rt = route_find(r, &e);
-    return rt && (rt->flags & ROUTE_HEAVY);
+    return rt ? rt->flags : 0;
 }
 
 json_t *api_handle(struct request *r)

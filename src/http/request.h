@@ -42,9 +42,12 @@ struct request {
     int ncookies;
     size_t bytes;
     int64_t start_ns;
-    /* a heavy route's answer, made on the heavy-work pool while the connection waits */
+    /* the answer of a request handed to the heavy-work pool or the writer, made there while
+     * the connection waits, suspended */
     int queued;
-    json_t *answer; /* NULL with queued set: a download, in `download` */
+    json_t *answer;              /* NULL with queued set: a download, in `download` */
+    struct request *next_write;  /* the writer's queue */
+    int group;                   /* committed with this many others and itself (access log) */
     /* a download (GET /api/v1/bulletin): set only once the whole body is ready */
     struct {
         char *data; /* malloc'ed; the server takes it, or frees it with the request */
@@ -55,9 +58,10 @@ struct request {
     } download;
 };
 
-/* Whether the route r asks for is ROUTE_HEAVY (http/routes.h): the server then runs
- * api_handle() on its heavy-work pool. */
-int api_heavy(struct request *r);
+/* The flags (enum route_flags, http/routes.h) of the route r asks for; 0 when none has it.
+ * The server runs ROUTE_HEAVY rows on its heavy-work pool and the other WRITE rows, except
+ * ROUTE_ALONE, on its writer. */
+unsigned api_flags(struct request *r);
 /* Routes and handles a complete request: returns the JSON to send (new reference) with
  * r->status set, or NULL when the route filled r->download (status 200) instead. */
 json_t *api_handle(struct request *r);

@@ -25,6 +25,7 @@
 #define BODY     ROUTE_BODY
 #define DOWNLOAD ROUTE_DOWNLOAD
 #define HEAVY    ROUTE_HEAVY
+#define ALONE    ROUTE_ALONE
 #define GET      "GET"
 #define POST     "POST"
 #define DELETE   "DELETE"
@@ -34,11 +35,11 @@ static const struct route routes[] = {
     /* method path                                     handler              flags, query params */
     /* api_session.c */
     {GET,    "/healthz",                              health,              SNAPSHOT | PUBLIC, ""},
-    {POST,   "/api/v1/session",                       session_login,       WRITE | BODY | PUBLIC,
+    {POST,   "/api/v1/session",                       session_login,       WRITE | BODY | PUBLIC | ALONE,
             ""},
     {GET,    "/api/v1/session",                       session_show,        SNAPSHOT, ""},
     {DELETE, "/api/v1/session",                       session_logout,      WRITE, ""},
-    {POST,   "/api/v1/session/password",              session_password,    WRITE | BODY, ""},
+    {POST,   "/api/v1/session/password",              session_password,    WRITE | BODY | ALONE, ""},
     /* api_public.c: the citizens' page */
     {POST,   "/api/v1/public/appeals",                public_submit,       WRITE | PUBLIC, ""},
     {GET,    "/api/v1/public/appeals/{code}",         public_follow,       PUBLIC, "phone_last4"},
@@ -64,8 +65,8 @@ static const struct route routes[] = {
     {GET,    "/api/v1/channels",                      channels_list,       SNAPSHOT, ""},
     {POST,   "/api/v1/channels",                      channel_add,         WRITE | BODY, ""},
     {GET,    "/api/v1/users",                         users_list,          SNAPSHOT, ""},
-    {POST,   "/api/v1/users",                         user_add,            WRITE | BODY, ""},
-    {POST,   "/api/v1/users/{username}/password",     user_password,       WRITE | BODY, ""},
+    {POST,   "/api/v1/users",                         user_add,            WRITE | BODY | ALONE, ""},
+    {POST,   "/api/v1/users/{username}/password",     user_password,       WRITE | BODY | ALONE, ""},
     {POST,   "/api/v1/users/{username}/disable",      user_disable,        WRITE, ""},
     {POST,   "/api/v1/users/{username}/enable",       user_enable,         WRITE, ""},
     {POST,   "/api/v1/users/{username}/unit",         user_set_unit,       WRITE | BODY, ""},

@@ -19,6 +19,8 @@ enum route_flags {
     ROUTE_DOWNLOAD = 1 << 4, /* answers with a file in r->download; errors stay JSON */
     ROUTE_HEAVY = 1 << 5,    /* may read the whole ledger: runs on the server's heavy-work
                                 pool, never on a thread that serves connections */
+    ROUTE_ALONE = 1 << 6,    /* a WRITE that spends its time hashing a password: runs on its
+                                own thread, outside the writer's group commit */
 };
 
 /* A handler: the captures are r->arg[], a BODY route's body r->json. Returns the JSON to

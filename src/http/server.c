@@ -27,6 +27,7 @@
 
 #include "http/pool.h"
 #include "http/request.h"
+#include "http/routes.h"
 #include "http/static.h"
 #include "util/xalloc.h"
 
@@ -43,6 +44,9 @@
 
 /* Heavy requests that may wait for a pool thread; one more is answered 503 at once. */
 #define SERVER_HEAVY_QUEUE 8u
+
+/* Write requests the writer applies in one transaction at most. */
+#define SERVER_GROUP_MAX 64
 
 /* A body is given body_timeout seconds, and one more for every this many bytes received
  * (a slow phone uploading a photo), but never more than SERVER_BODY_MAX_FACTOR times. */
@@ -96,6 +100,7 @@ static pthread_mutex_t watch_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct watch *watches;
 static pthread_t watchdog_thread;
 static int watchdog_stop; /* under watch_lock */
+static int watchdog_started;
 static pthread_cond_t watchdog_wake = PTHREAD_COND_INITIALIZER;
 
 #define SEC_NS ((int64_t)1000000000)
@@ -495,6 +500,116 @@ static enum MHD_Result queue_heavy(struct request *r)
     return MHD_YES;
 }
 
+/* ---- group commit: one writer applies concurrent writes in one transaction ---- */
+
+/* The writer takes what has queued while it was busy, up to SERVER_GROUP_MAX requests, and
+ * applies them in one transaction, each in its own savepoint: a request refused (4xx) undoes
+ * only itself. One commit, one sync, then every answer goes out: nothing is acknowledged
+ * before it is durable. When a request fails with a 5xx (the database went away, the disk is
+ * full) the whole group is rolled back and each of the others is applied again on its own, so
+ * one failure is answered as itself and the rest as they would be alone. A lone request
+ * is applied on its own at once: with one client this is the path of every write. */
+static struct {
+    pthread_mutex_t lock;
+    pthread_cond_t ready;
+    struct request *head, *tail;
+    int stop, started;
+    pthread_t thread;
+} writer = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, NULL, 0, 0, 0};
+
+/* Forgets what a first try left in r (its answer, cookies, who asked), to try again. */
+static void request_retry(struct request *r)
+{
+    json_decref(r->answer);
+    r->answer = NULL;
+    r->status = 200;
+    r->ncookies = 0;
+    r->authed = 0;
+    r->via_cookie = 0;
+    memset(&r->actor, 0, sizeof(r->actor));
+    r->token[0] = r->csrf[0] = '\0';
+}
+
+static void apply_group(struct request **g, int n)
+{
+    struct err e = {0};
+    struct service *svc = n > 1 ? thread_service(&e) : NULL;
+    if (n == 1 || !svc || svc_group_begin(svc, &e) < 0) {
+        for (int i = 0; i < n; i++)
+            g[i]->answer = answer(g[i]);
+        return;
+    }
+    int failed = -1;
+    for (int i = 0; i < n && failed < 0; i++) {
+        g[i]->answer = answer(g[i]);
+        if (g[i]->status >= 500)
+            failed = i;
+    }
+    if (failed < 0 && svc_group_commit(svc, &e) == 0) {
+        for (int i = 0; i < n; i++)
+            g[i]->group = n;
+        return;
+    }
+    svc_group_rollback(svc);
+    for (int i = 0; i < n; i++)
+        if (i != failed) {
+            request_retry(g[i]);
+            g[i]->answer = answer(g[i]);
+        }
+}
+
+static void *write_loop(void *arg)
+{
+    (void)arg;
+    struct request *g[SERVER_GROUP_MAX];
+    pthread_mutex_lock(&writer.lock);
+    for (;;) {
+        while (!writer.head && !writer.stop)
+            pthread_cond_wait(&writer.ready, &writer.lock);
+        if (!writer.head)
+            break; /* stopping, and nothing left to write */
+        int n = 0;
+        while (writer.head && n < SERVER_GROUP_MAX) {
+            g[n++] = writer.head;
+            writer.head = writer.head->next_write;
+        }
+        if (!writer.head)
+            writer.tail = NULL;
+        pthread_mutex_unlock(&writer.lock);
+        apply_group(g, n);
+        for (int i = 0; i < n; i++)
+            MHD_resume_connection(g[i]->conn);
+        pthread_mutex_lock(&writer.lock);
+    }
+    pthread_mutex_unlock(&writer.lock);
+    return NULL;
+}
+
+/* Suspends r's connection and queues it for the writer; once the writer has stopped (the
+ * server is shutting down) r is applied on this thread. */
+static enum MHD_Result queue_write(struct request *r)
+{
+    MHD_suspend_connection(r->conn);
+    r->queued = 1;
+    pthread_mutex_lock(&writer.lock);
+    int open = !writer.stop;
+    if (open) {
+        r->next_write = NULL;
+        if (writer.tail)
+            writer.tail->next_write = r;
+        else
+            writer.head = r;
+        writer.tail = r;
+        pthread_cond_signal(&writer.ready);
+    }
+    pthread_mutex_unlock(&writer.lock);
+    if (!open) {
+        r->answer = answer(r);
+        MHD_resume_connection(r->conn);
+    }
+    return MHD_YES;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_size, void **con_cls)
@@ -564,8 +679,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return static_serve(conn, method, r->path, &r->status, &r->bytes) == MHD_YES ? MHD_YES
                                                                                     : MHD_NO;
     r->now = (int64_t)time(NULL);
-    if (heavy_pool && api_heavy(r))
+    unsigned flags = api_flags(r);
+    if (heavy_pool && (flags & ROUTE_HEAVY))
         return queue_heavy(r);
+    if ((flags & ROUTE_WRITE) && !(flags & ROUTE_ALONE) && config->group_commit)
+        return queue_write(r);
     struct err e = {0};
     r->svc = thread_service(&e);
     if (!r->svc)
@@ -590,9 +708,12 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         log_value(user, sizeof(user), r->authed ? r->actor.name : "-");
         log_value(addr, sizeof(addr), r->addr);
         pthread_mutex_lock(&log_lock);
-        fprintf(stderr, "access addr=%s method=%s path=%s status=%d bytes=%zu ms=%.2f user=%s%s\n",
+        char group[24] = "";
+        if (r->group > 1)
+            snprintf(group, sizeof(group), " group=%d", r->group);
+        fprintf(stderr, "access addr=%s method=%s path=%s status=%d bytes=%zu ms=%.2f user=%s%s%s\n",
                 addr, method, path, r->status, r->bytes,
-                (double)(mono_ns() - r->start_ns) / 1e6, user,
+                (double)(mono_ns() - r->start_ns) / 1e6, user, group,
                 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
         pthread_mutex_unlock(&log_lock);
     }
@@ -609,11 +730,40 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 static void stop_guards(void)
 {
     pool_stop(heavy_pool);
+    pthread_mutex_lock(&writer.lock);
+    writer.stop = 1;
+    pthread_cond_signal(&writer.ready);
+    pthread_mutex_unlock(&writer.lock);
+    if (writer.started)
+        pthread_join(writer.thread, NULL);
+    writer.started = 0;
     pthread_mutex_lock(&watch_lock);
     watchdog_stop = 1;
     pthread_cond_signal(&watchdog_wake);
     pthread_mutex_unlock(&watch_lock);
-    pthread_join(watchdog_thread, NULL);
+    if (watchdog_started)
+        pthread_join(watchdog_thread, NULL);
+    watchdog_started = 0;
+}
+
+/* Starts the heavy-work pool, the writer and the watchdog, or none of them. */
+static int start_guards(const struct server_config *cfg, struct err *e)
+{
+    writer.stop = watchdog_stop = 0;
+    if (cfg->heavy_threads && !(heavy_pool = pool_start(cfg->heavy_threads, SERVER_HEAVY_QUEUE)))
+        goto fail;
+    if (cfg->group_commit && pthread_create(&writer.thread, NULL, write_loop, NULL) != 0)
+        goto fail;
+    writer.started = cfg->group_commit;
+    if (pthread_create(&watchdog_thread, NULL, watchdog, NULL) != 0)
+        goto fail;
+    watchdog_started = 1;
+    return 0;
+fail:
+    stop_guards();
+    pool_free(heavy_pool);
+    heavy_pool = NULL;
+    return err_set(e, ERR_IO, "", "cannot start the server's threads");
 }
 
 int server_run(const struct server_config *cfg, struct err *e)
@@ -645,18 +795,9 @@ int server_run(const struct server_config *cfg, struct err *e)
     signal(SIGPIPE, SIG_IGN);
 
     unsigned threads = cfg->threads ? cfg->threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
-    heavy_pool = cfg->heavy_threads ? pool_start(cfg->heavy_threads, SERVER_HEAVY_QUEUE) : NULL;
-    if (cfg->heavy_threads && !heavy_pool) {
+    if (start_guards(cfg, e) < 0) {
         pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
-        return err_set(e, ERR_IO, "", "cannot start the heavy-work threads");
-    }
-    watchdog_stop = 0;
-    if (pthread_create(&watchdog_thread, NULL, watchdog, NULL) != 0) {
-        pool_stop(heavy_pool);
-        pool_free(heavy_pool);
-        heavy_pool = NULL;
-        pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
-        return err_set(e, ERR_IO, "", "cannot start the connection watchdog");
+        return -1;
     }
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME,

@@ -21,6 +21,7 @@ struct server_config {
     unsigned header_timeout; /* seconds a request's headers may take to arrive, in all */
     unsigned body_timeout;   /* seconds a body may take, plus one per 1000 bytes received */
     unsigned heavy_threads;  /* threads for ROUTE_HEAVY requests (0: their own thread) */
+    int group_commit;        /* WRITE requests go through the writer's group commit */
     int public_per_minute;   /* public submissions per address per minute */
     int quiet;               /* no access log */
     /* Reverse proxies whose X-Forwarded-For / X-Real-IP name the client (IPv4 or IPv6

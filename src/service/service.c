@@ -76,6 +76,21 @@ fail:
     return -1;
 }
 
+int svc_group_begin(struct service *svc, struct err *e)
+{
+    return store_begin(svc->st, e);
+}
+
+int svc_group_commit(struct service *svc, struct err *e)
+{
+    return store_commit(svc->st, e);
+}
+
+void svc_group_rollback(struct service *svc)
+{
+    store_rollback(svc->st);
+}
+
 void service_close(struct service *svc)
 {
     svc_models_release(svc);

@@ -39,6 +39,12 @@ enum open_mode { OPEN_EXISTING = 0, OPEN_CREATE = 1 };
  * OPEN_EXISTING refuses a database file that does not exist or was never initialised. */
 int service_open(struct service *svc, const char *url, int mode, struct err *e);
 void service_close(struct service *svc);
+/* Group commit: the use cases run between svc_group_begin() and svc_group_commit() share one
+ * transaction, each in a savepoint of its own (IN_TX nests), so a refused one undoes only
+ * itself, and the group is made durable by one commit. Nothing is acknowledged before it. */
+int svc_group_begin(struct service *svc, struct err *e);
+int svc_group_commit(struct service *svc, struct err *e);
+void svc_group_rollback(struct service *svc);
 
 /* The program itself, and the local operator without --as: the policy allows it everything.
  * Tests and the demo act as it. */

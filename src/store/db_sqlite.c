@@ -285,7 +285,7 @@ int db_sqlite_open(struct db **out, const char *path, struct err *e)
     if (lite_exec(&d->base,
                   readonly ? "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;"
                            : "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; "
-                             "PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;",
+                             "PRAGMA synchronous = FULL; PRAGMA temp_store = MEMORY;",
                   e) < 0) {
         char msg[200];
         snprintf(msg, sizeof(msg), "%s", e ? e->msg : "");
