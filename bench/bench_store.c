@@ -768,7 +768,7 @@ static void bind_str(sqlite3_stmt *st, int i, const char *s)
 }
 
 /* A database with the program's schema, reopened without the store: same file format, same
- * pragmas (those store_open sets: WAL, synchronous=NORMAL, foreign_keys=ON, temp_store in
+ * pragmas (those store_open sets: WAL, synchronous=FULL, foreign_keys=ON, temp_store in
  * memory). */
 static sqlite3 *raw_open(const char *path)
 {
@@ -780,7 +780,7 @@ static sqlite3 *raw_open(const char *path)
     sqlite3 *db;
     if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
         die_db("cannot reopen the reference database", db);
-    raw_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
+    raw_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
                  "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;");
     return db;
 }
