@@ -120,9 +120,76 @@ int opt_format(const struct opts *o, const char *allowed, const char **out, stru
     return 0;
 }
 
+/* The usage line of the command whose options were read last, for cli_fail(). */
+static char usage_line[1024];
+
+/* "shishi NAME [--opt OPT]... [ARGS]" from the command's option table. */
+static void usage_of(char *out, size_t size, const char *name, const struct opt_spec *spec)
+{
+    size_t n = (size_t)snprintf(out, size, "shishi [--db FILE] %s", name);
+    for (const struct opt_spec *s = spec; s && s->name && n < size; s++) {
+        if (!strcmp(s->name, "as") || !strcmp(s->name, "at"))
+            continue; /* every command's: listed apart */
+        char meta[40];
+        size_t k = 0;
+        for (const char *p = s->name; *p && k + 1 < sizeof(meta); p++)
+            meta[k++] = *p == '-' ? '_' : (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+        meta[k] = '\0';
+        if (s->kind == OPT_FLAG)
+            n += (size_t)snprintf(out + n, size - n, " [--%s]", s->name);
+        else
+            n += (size_t)snprintf(out + n, size - n, " [--%s %s]%s", s->name, meta,
+                                  s->kind == OPT_MULTI ? "..." : "");
+    }
+}
+
+void cli_help(FILE *f, const struct cli *c, const char *name, const struct opt_spec *spec)
+{
+    char u[1024];
+    fprintf(f, "shishi %s — %s\n\n", name, c->cmd_summary ? c->cmd_summary : "");
+    if (spec) {
+        usage_of(u, sizeof(u), name, spec);
+        /* wrapped before an option that would pass column 96 */
+        fprintf(f, "用法 (usage):\n ");
+        int col = 1;
+        for (const char *p = u; *p;) {
+            const char *next = strstr(p + 1, " [");
+            int len = next ? (int)(next - p) : (int)strlen(p);
+            if (col + len > 96 && col > 1) {
+                fprintf(f, "\n     ");
+                col = 5;
+            }
+            fprintf(f, "%.*s", len, p);
+            col += len;
+            p += len;
+        }
+        fprintf(f, "\n\n");
+    }
+    fprintf(f, "每个命令都接受 (every command takes):\n"
+               "  --db FILE|URL   数据库：SQLite 文件或 postgresql:// 地址 (the ledger)\n"
+               "  --as USER       以该用户身份操作 (act as this user)\n"
+               "  --at TIME       以该时间为“现在” (take this time as now), e.g. 2021-07-31T18:00\n"
+               "  --help, -h      本帮助 (this help)\n");
+    if (c->cmd_example && *c->cmd_example) {
+        fprintf(f, "\n示例 (example):\n");
+        for (const char *p = c->cmd_example; *p;) {
+            size_t len = strcspn(p, "\n");
+            fprintf(f, "  %.*s\n", (int)len, p);
+            p += len + (p[len] == '\n');
+        }
+    }
+}
+
 int cli_parse(struct cli *c, int argc, char **argv, const struct opt_spec *spec, struct opts *o,
               struct err *e)
 {
+    const char *name = argc > 0 ? argv[0] : "";
+    if (c->help) {
+        cli_help(stdout, c, name, spec);
+        c->help_shown = 1;
+        return err_set(e, ERR_HELP, "", "help");
+    }
+    usage_of(usage_line, sizeof(usage_line), name, spec);
     if (opts_parse(argc, argv, spec, o, e) < 0)
         return -1;
     const char *as = opt_get(o, "as"), *at = opt_get(o, "at");
@@ -149,8 +216,14 @@ int cli_open(struct cli *c, int create, struct err *e)
 
 int cli_fail(const struct err *e)
 {
-    fprintf(stderr, "shishi: %s\n", e->msg[0] ? e->msg : "failed");
-    return e->code == ERR_INVALID && !e->field[0] ? 2 : 1;
+    if (e->code == ERR_HELP)
+        return 0;
+    int usage = e->code == ERR_INVALID && !e->field[0];
+    if (usage && usage_line[0])
+        fprintf(stderr, "shishi: %s (用法 usage: %s)\n", e->msg[0] ? e->msg : "failed", usage_line);
+    else
+        fprintf(stderr, "shishi: %s\n", e->msg[0] ? e->msg : "failed");
+    return usage ? 2 : 1;
 }
 
 int cli_read_file(const char *path, size_t max, struct buf *out, struct err *e)

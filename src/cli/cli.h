@@ -5,6 +5,7 @@
 #define SHISHI_CLI_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "service/service.h"
 #include "service/view.h"
@@ -32,6 +33,10 @@ struct opts {
 };
 
 struct cli {
+    /* help: the command's --help (or `help CMD`) was asked for; cli_parse() prints it from
+     * the command's option table and these lines of the command table (main.c) */
+    int help, help_shown;
+    const char *cmd_summary, *cmd_example;
     const char *db;  /* --db */
     const char *as;  /* --as: act as this user */
     int64_t now;     /* --at, or the clock */
@@ -60,8 +65,13 @@ int cli_parse(struct cli *c, int argc, char **argv, const struct opt_spec *spec,
               struct err *e);
 /* Opens the service on --db (OPEN_EXISTING unless `create`). */
 int cli_open(struct cli *c, int create, struct err *e);
-/* Prints the error line and returns the exit status for it. */
+/* Prints the error line and returns the exit status for it; a usage error (exit 2) of a
+ * command whose options cli_parse() read ends with that command's usage line. ERR_HELP (the
+ * help was printed) is exit 0 and prints nothing. */
 int cli_fail(const struct err *e);
+/* The help of command `name`: its summary, usage (from spec, or none when NULL), options
+ * every command takes, and the example. */
+void cli_help(FILE *f, const struct cli *c, const char *name, const struct opt_spec *spec);
 /* The whole of a file (or stdin for "-") into out, at most max bytes; ERR_IO or ERR_TOO_BIG
  * naming the path. Release out either way. */
 int cli_read_file(const char *path, size_t max, struct buf *out, struct err *e);

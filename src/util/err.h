@@ -19,6 +19,7 @@ enum err_code {
     ERR_THROTTLED,    /* too many attempts or requests: wait */
     ERR_TOO_BIG,      /* request larger than allowed */
     ERR_MEDIA,        /* unsupported content type */
+    ERR_HELP,         /* not a failure: the CLI printed the help asked for (--help) */
 };
 
 struct err {
