@@ -814,8 +814,10 @@ int server_run(const struct server_config *cfg, struct err *e)
         pool_free(heavy_pool);
         heavy_pool = NULL;
         pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
-        return err_set(e, ERR_IO, "listen", "cannot listen on %s:%u (in use, or not allowed)",
-                       cfg->host, cfg->port);
+        return err_set(e, ERR_IO, "listen",
+                       "端口 %s:%u 已被占用或无权使用，请用 --listen HOST:PORT 换一个 "
+                       "(cannot listen on %s:%u: in use or not allowed)",
+                       cfg->host, cfg->port, cfg->host, cfg->port);
     }
     fprintf(stderr, "shishi: serving %s on http://%s:%u/ with %u threads (%u for heavy work)\n",
             cfg->db, cfg->host, cfg->port, threads, cfg->heavy_threads);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test_run.sh -- the README's main command, `./run DB HOST:PORT`, end to end: it installs what
 # is missing, builds, loads the demo, verifies it, prints the 2021 report, writes the July
-# bulletin in four formats beside the database and serves the API, which answers a login.
+# bulletin in four formats beside the database and serves the API, which answers a login;
+# run again on the address it holds, it says how to choose another.
 # (The run script uses build/shishi; the binary given is only checked to exist.)
 set -euo pipefail
 # shellcheck source=tests/cli/lib.sh
@@ -39,6 +40,11 @@ print(json.load(urllib.request.urlopen(req, timeout=10))["user"]["username"])
 PYEOF
 )
     check_eq "the demo's dispatcher logs in" "$got" paidan
+    # the same address again: taken, and ./run says how to choose another (issue 19)
+    rc=0
+    timeout 300 "$root/run" "$T/site/demo.db" "127.0.0.1:$port" >"$T/run2.log" 2>&1 || rc=$?
+    check_eq "./run on a taken address exits 1" "$rc" 1
+    check_has "... and suggests ./run DB HOST:PORT" "$(tail -1 "$T/run2.log")" "./run $T/site/demo.db HOST:PORT"
 fi
 kill -TERM -- -$pid 2>/dev/null || true
 wait $pid 2>/dev/null || true
