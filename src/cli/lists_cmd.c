@@ -104,6 +104,7 @@ int cmd_task(struct cli *c, int argc, char **argv)
                                            {"leader", OPT_VALUE},
                                            {"due", OPT_VALUE},
                                            {"batch", OPT_VALUE},
+                                           {"year", OPT_VALUE},
                                            {"team", OPT_VALUE},
                                            {"plan", OPT_VALUE},
                                            {"goal", OPT_VALUE},
@@ -146,8 +147,9 @@ int cmd_task(struct cli *c, int argc, char **argv)
     if (actor(c, &who, &e) < 0)
         return cli_fail(&e);
     if (!strcmp(sub, "add")) {
-        long batch = 0;
-        if (opt_int(&o, "batch", 1, 1000, 0, &batch, &e) < 0)
+        long batch = 0, year = 0;
+        if (opt_int(&o, "batch", 1, 1000, 0, &batch, &e) < 0 ||
+            opt_int(&o, "year", 2000, 2100, 0, &year, &e) < 0)
             return cli_fail(&e);
         struct task_req req = {.list = opt_get(&o, "list") ? opt_get(&o, "list") : "task",
                                .title = opt_get(&o, "title"),
@@ -156,6 +158,7 @@ int cmd_task(struct cli *c, int argc, char **argv)
                                .leader = opt_get(&o, "leader"),
                                .due = opt_get(&o, "due"),
                                .batch = (int)batch,
+                               .year = (int)year,
                                .at = c->now};
         six_opts(&o, req.six);
         char out[TASK_CODE_LEN];

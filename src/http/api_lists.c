@@ -26,13 +26,14 @@ json_t *task_add(struct request *r, struct err *e)
 {
     json_t *b = r->json;
     struct task_req req = {.list = "task", .at = r->now};
-    long long batch = 0;
-    if (req_str(b, "list", &req.list, e) < 0 || req_str(b, "title", &req.title, e) < 0 ||
+    long long batch = 0, year = 0;
+    if (req_int(b, "year", 2000, 2100, &year, e) < 0 || req_str(b, "list", &req.list, e) < 0 || req_str(b, "title", &req.title, e) < 0 ||
         req_str(b, "detail", &req.detail, e) < 0 || req_str(b, "unit", &req.unit, e) < 0 ||
         req_str(b, "leader", &req.leader, e) < 0 || req_str(b, "due", &req.due, e) < 0 ||
         req_int(b, "batch", 1, 1000, &batch, e) < 0 || six_of(b, req.six, e) < 0)
         return NULL;
     req.batch = (int)batch;
+    req.year = (int)year;
     if (!req.list)
         req.list = "task";
     char code[TASK_CODE_LEN];

@@ -25,7 +25,8 @@ struct task_req {
     const char *unit;           /* owner unit: name or code (required) */
     const char *leader;         /* the responsible leader's name, free text */
     const char *due;            /* NULL: none */
-    int batch;                  /* batch number in the year of `at` (batches table); 0: none */
+    int batch;                  /* batch number (batches table); 0: none */
+    int year;                   /* the batch's year; 0: the year of `at` */
     const char *six[SIX_COUNT]; /* NULL: empty */
     int64_t visit_id;           /* the visit it was found on; 0: none */
     int64_t at;

@@ -123,20 +123,23 @@ static int do_task_add(struct service *svc, const struct actor *who, const struc
         return -1;
     int y, m, d;
     civil_ymd(civil_site_date(req->at), &y, &m, &d);
+    int batch_year = req->year ? req->year : y; /* the batch's year: given, or the item's */
     int64_t batch_id = 0;
     if (req->batch < 0)
         return err_set(e, ERR_INVALID, "batch", "batch number %d must be positive", req->batch);
     if (req->batch > 0) {
         struct rec *bs;
         size_t nb;
-        if (rec_list(svc->st, "batches", "year", y, &bs, &nb, e) < 0)
+        if (rec_list(svc->st, "batches", "year", batch_year, &bs, &nb, e) < 0)
             return -1;
         for (size_t i = 0; i < nb; i++)
             if (row_int(&bs[i].row, "number") == req->batch)
                 batch_id = row_int(&bs[i].row, "id");
         rec_list_release(bs, nb);
         if (!batch_id)
-            return err_set(e, ERR_NOT_FOUND, "batch", "no batch %d of %d", req->batch, y);
+            return err_set(e, ERR_NOT_FOUND, "batch",
+                           "%d 年没有第 %d 批 (no batch %d of %d): another year's? name it (year)",
+                           batch_year, req->batch, req->batch, batch_year);
     }
     char counter[48];
     int64_t n;
@@ -783,8 +786,12 @@ static int do_visit_add(struct service *svc, const struct actor *who, const stru
     row_set_text(&r, "created_by", who->name[0] ? who->name : "system");
     if (store_rec_insert(svc->st, "visits", &r, &res->visit_id, e) < 0)
         goto out;
+    /* The problems were found on the visit's day: their codes, batches and deadlines follow
+     * it, not the day it was typed in (WT2021-…, YD20210310… for a visit of 2021-03-10).
+     * Recorded on that same day they keep the time of recording; later, 09:00 that day. */
+    int64_t found_at = civil_site_date(req->at) == day ? req->at : civil_site_midnight(day) + 9 * 3600;
     for (int i = 0; i < req->nproblems; i++)
-        if (visit_problem(svc, &by_visit, &l, &en, res->visit_id, &req->problems[i], req->at,
+        if (visit_problem(svc, &by_visit, &l, &en, res->visit_id, &req->problems[i], found_at,
                           res->codes[i], e) < 0)
             goto out;
     /* The visit and its problems, sealed onto the chain as one record. */

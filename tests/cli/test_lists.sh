@@ -211,6 +211,26 @@ refuse "a visit whose appeal unit is unknown" 1 "无此局" -- --as disp leader 
 after=$(dbq "$DB" "SELECT count(*) FROM visits")/$(dbq "$DB" "SELECT count(*) FROM task_items")/$(dbq "$DB" "SELECT count(*) FROM appeals")
 check_eq "nothing half-written (visits/items/appeals)" "$after" "$before"
 
+# a visit typed in later: its problems follow the visit's day, not the clock (issue 19)
+expect_ok "a visit recorded a month late" --as disp --at 2021-05-25T16:00 leader visit \
+    --leader 李区长 --enterprise 甲公司 --date 2021-04-22 \
+    --problem 仓库漏雨 --into task --unit 区城管局 --problem 门前积水 --into appeal --unit 区住建局
+check_has "its item has a 2021 code" "$OUT" "task WT2021-"
+LATE=$(printf '%s\n' "$OUT" | sed -n 's/^appeal //p')
+check_match "its appeal is registered on the visit's day" "$LATE" '^[A-Z]+20210422[0-9]{4}$'
+show_json "$LATE" "$J"
+check_json "... at 09:00 that day" "$J" received_at 2021-04-22T09:00:00+08:00
+
+# a batch of another year is named with --year, and the refusal says so
+expect_ok "task add in batch 1 of 2021, added in 2022" --at 2022-01-10T09:00 task add --title 年初补录 \
+    --unit 区住建局 --batch 1 --year 2021
+ITEM=$(printf '%s\n' "$OUT" | head -1)
+ss task show "$ITEM" --format json
+jsave
+check_json "the item is in batch 1 (of 2021)" "$J" batch 1
+refuse "without --year the year of --at is meant" 1 "no batch 1 of 2022|(year)" -- --at 2022-01-10T09:00 \
+    task add --title 年初补录 --unit 区住建局 --batch 1
+
 # ---- the chain ------------------------------------------------------------------------------
 expect_ok "audit verify" audit verify
 check_has "audit counts the items" "$OUT" "audit ok"
