@@ -178,8 +178,14 @@ static int project_show(struct cli *c, const struct opts *o, const char *format)
         const char *v = cli_jstr(j, keys[i][0]);
         printf("%s: %s\n", keys[i][1], *v ? v : "-");
     }
-    printf("受益: %lld户 %lld人\n", (long long)json_integer_value(json_object_get(j, "households")),
-           (long long)json_integer_value(json_object_get(j, "people")));
+    long long hh = (long long)json_integer_value(json_object_get(j, "households")),
+              people = (long long)json_integer_value(json_object_get(j, "people"));
+    if (hh && people)
+        printf("受益: %lld户 %lld人\n", hh, people);
+    else if (hh || people)
+        printf("受益: %lld%s\n", hh ? hh : people, hh ? "户" : "人");
+    else
+        printf("受益: -\n");
     printf("滞后: %s  节点逾期: %lld\n", json_is_true(json_object_get(j, "stale")) ? "是" : "否",
            (long long)json_integer_value(json_object_get(j, "milestones_overdue")));
     json_t *p = json_object_get(j, "progress");

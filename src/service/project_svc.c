@@ -64,6 +64,12 @@ static json_t *qty_json(int64_t x100)
     return json_string(s);
 }
 
+/* A quantity that may be absent (a target, a budget): 0 is "not given", null, never "0". */
+static json_t *qty_json_opt(int64_t x100)
+{
+    return x100 ? qty_json(x100) : json_null();
+}
+
 static json_t *pct_json(int64_t p)
 {
     char s[32];
@@ -966,10 +972,10 @@ static json_t *node_json(struct service *svc, const struct names *nm, const stru
     json_object_set_new(o, "leader", json_string(row_text(r, "leader")));
     json_object_set_new(o, "measure", json_string(row_text(r, "measure")));
     json_object_set_new(o, "baseline", qty_json(row_int(r, "baseline_x100")));
-    json_object_set_new(o, "target", qty_json(row_int(r, "target_x100")));
+    json_object_set_new(o, "target", qty_json_opt(row_int(r, "target_x100")));
     json_object_set_new(o, "plan", qty_json(p->plan));
     json_object_set_new(o, "done", qty_json(p->done));
-    json_object_set_new(o, "budget", qty_json(p->budget));
+    json_object_set_new(o, "budget", qty_json_opt(p->budget));
     json_object_set_new(o, "plan_x100", json_integer(p->plan));
     json_object_set_new(o, "done_x100", json_integer(p->done));
     json_object_set_new(o, "budget_x100", json_integer(p->budget));
@@ -1036,6 +1042,9 @@ static json_t *node_json(struct service *svc, const struct names *nm, const stru
     }
     for (size_t i = 0; i < ev.n; i++) {
         const struct event *x = &ev.items[i];
+        /* As of t->day: what was recorded after it is not shown (--at 2021-07-31). */
+        if (civil_site_date(x->at) > t->day)
+            continue;
         json_t *d = json_loads(x->details ? x->details : "{}", 0, NULL);
         if (!d)
             d = json_object();
@@ -1043,7 +1052,10 @@ static json_t *node_json(struct service *svc, const struct names *nm, const stru
             json_pack("{s:I, s:o, s:s, s:s, s:O}", "seq", (json_int_t)x->seq, "at",
                       view_time(x->at), "actor", x->actor, "action", x->action, "details", d);
         json_array_append_new(hist, h);
-        if (!strcmp(x->action, "progress")) {
+        int64_t on_day;
+        const char *on = json_string_value(json_object_get(d, "on"));
+        if (!strcmp(x->action, "progress") &&
+            !(on && civil_parse_date(on, &on_day) == 0 && on_day > t->day)) {
             json_t *g = json_object();
             json_object_set(g, "on", json_object_get(d, "on"));
             int64_t v = json_integer_value(json_object_get(d, "value_x100"));

@@ -131,6 +131,23 @@ check_json "batch list" "$T/b.json" "#" 1 0.number 1 0.projects 1 0.assigned_on 
 # the chain holds every project row
 expect_ok "audit verify" audit verify
 check_has "audit counts the 4 projects" "$OUT" "so do 4 projects, 0 list items and 0 vote sessions"
+# as of a day, a project shows only what was recorded by then; absent is "-" and null, not 0
+ss --at 2021-07-01T12:00 project show SS2021-001
+check_has "as of 07-01: the 06-30 entry" "$OUT" "2021-06-30  累计 3500"
+check_not "as of 07-01: not the 07-15 entry" "$OUT" "2021-07-15"
+ss --at 2021-07-01T12:00 project show SS2021-001 --format json
+printf '%s\n' "$OUT" >"$T/asof.json"
+check_json "as of 07-01 in JSON" "$T/asof.json" '#progress' 1 done 3500
+expect_ok "a project with neither target nor budget" --at 2021-03-02T09:00 project add \
+    --title 便民服务 --year 2021 --measure 项 --plan 4 --unit 区教育局
+NOBUDGET=$OUT
+ss project show "$NOBUDGET" --format json
+printf '%s\n' "$OUT" >"$T/nob.json"
+check_json "absent target and budget are null" "$T/nob.json" target null budget null plan 4
+ss project show "$NOBUDGET"
+check_has "absent budget shows -" "$OUT" "投资(万元): -"
+check_has "no beneficiaries shows -" "$OUT" "受益: -"
+
 case "${SHISHI_TEST_DB_URL:-}" in
 postgres*) ok "tampering is checked on SQLite only" ;;
 *)
