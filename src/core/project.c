@@ -3,6 +3,7 @@
 #include "core/project.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "util/civil.h"
 
@@ -48,6 +49,45 @@ int project_qty_field(const char *field, const char *s, int64_t *x100, struct er
                        "bad quantity '%s' for %s: give a number >= 0 with at most two decimals",
                        s ? s : "", field);
     return 0;
+}
+
+/* Measures of things counted one by one: a measure is counted when it is one of these or
+ * begins with 个 (个学位, 个泊位). Everything else (公里, 平方米, 万元, 亩, 吨) measures. */
+static const char *const counters[] = {"人", "户", "所", "座", "家", "项", "件", "台", "辆",
+                                       "套", "张", "名", "处", "间", "栋", "盏", "口", "班",
+                                       "趟", "次", "个", "人次", "户次", "名学生", "间教室"};
+
+int64_t project_reached_on(int64_t plan_x100, const int64_t *on, const int64_t *value, size_t n,
+                           int open_milestones, int64_t milestones_done_on)
+{
+    if (plan_x100 <= 0 || open_milestones > 0)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (value[i] >= plan_x100)
+            return on[i] > milestones_done_on ? on[i] : milestones_done_on;
+    return 0;
+}
+
+int project_measure_counted(const char *measure)
+{
+    if (!measure)
+        return 0;
+    if (!strncmp(measure, "个", strlen("个")))
+        return 1;
+    for (size_t i = 0; i < sizeof(counters) / sizeof(counters[0]); i++)
+        if (!strcmp(measure, counters[i]))
+            return 1;
+    return 0;
+}
+
+int project_qty_fits(const char *field, const char *measure, int64_t x100, struct err *e)
+{
+    if (x100 % 100 == 0 || !project_measure_counted(measure))
+        return 0;
+    char q[32];
+    project_qty_format(x100, q, sizeof(q));
+    return err_set(e, ERR_INVALID, field, "%s 按整数计 (%s are counted whole): %s 不是整数 (is not)",
+                   measure, measure, q);
 }
 
 void project_qty_format(int64_t x100, char *out, size_t size)

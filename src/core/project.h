@@ -20,6 +20,12 @@ enum project_state { PROJECT_ACTIVE = 1, PROJECT_DONE = 2 };
 int project_qty_parse(const char *s, int64_t *x100);
 /* The same for an input field: ERR_INVALID naming `field` and the text on failure. */
 int project_qty_field(const char *field, const char *s, int64_t *x100, struct err *e);
+/* Whether a measure counts whole things -- seats, schools, people, households (个学位, 所, 人,
+ * 户 ...) -- rather than measuring (公里, 平方米, 万元, 亩): the words of one table. */
+int project_measure_counted(const char *measure);
+/* 0 when x100 is a quantity of `measure`: a whole number for a counted one; else ERR_INVALID
+ * naming `field` ("2 所 are counted whole: 4.36 is not"). */
+int project_qty_fits(const char *field, const char *measure, int64_t x100, struct err *e);
 /* 3500 -> "35", 1050 -> "10.5", 1047 -> "10.47" (out: at least 32 bytes). */
 void project_qty_format(int64_t x100, char *out, size_t size);
 
@@ -65,6 +71,12 @@ struct rollup_child {
 };
 int64_t project_rollup(const struct rollup_child *c, size_t n);
 
+/* The day a project is done (已完成) without being finished by hand: it has met a plan > 0
+ * (the first entry whose cumulative value reaches it) and no milestone is open -- the later
+ * of that entry's day and `milestones_done_on`, the day the last milestone was done (0:
+ * none). 0 while it is not done that way. `on` and `value` are its entries in order. */
+int64_t project_reached_on(int64_t plan_x100, const int64_t *on, const int64_t *value, size_t n,
+                           int open_milestones, int64_t milestones_done_on);
 /* A milestone (倒排工期) is overdue at as_of when it is not done, due_on < as_of and, when it
  * names a value, the project's cumulative done is still below it. */
 int project_milestone_overdue(int64_t due_on, int64_t done_on, int64_t value_x100,

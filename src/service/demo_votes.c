@@ -6,6 +6,7 @@
  * Every change goes through the use cases of service/vote.h, inside svc_demo()'s
  * transaction. The chosen candidates then become 2021 projects, and their lead units report
  * cumulative progress on the 25th of each month from February on. */
+#include "core/project.h"
 #include "service/vote.h"
 
 #include <stdio.h>
@@ -81,9 +82,13 @@ static int adopted_progress(struct service *svc, const struct actor *who, struct
         char pcode[32];
         snprintf(pcode, sizeof(pcode), "%s", row_text(&p.row, "code"));
         int64_t plan = row_int(&p.row, "plan_x100");
+        char measure[64];
+        snprintf(measure, sizeof(measure), "%s", row_text(&p.row, "measure"));
         rec_release(&p);
         for (int m = 2; m <= 12; m++) {
             int64_t v = plan * december_pct[seq - 1] * (m - 1) / (11 * 100);
+            if (project_measure_counted(measure))
+                v -= v % 100; /* seats and schools are counted whole */
             char on[16], value[32];
             int64_t d = civil_days(2021, m, 25);
             civil_format_date(d, on);

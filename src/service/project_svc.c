@@ -197,6 +197,9 @@ static int do_add(struct service *svc, const struct actor *who, const struct pro
         (q->target && project_qty_field("target", q->target, &target, e) < 0) ||
         (q->plan && project_qty_field("plan", q->plan, &plan, e) < 0) ||
         (q->budget && project_qty_field("budget", q->budget, &budget, e) < 0) ||
+        project_qty_fits("baseline", q->measure, baseline, e) < 0 ||
+        project_qty_fits("target", q->measure, target, e) < 0 ||
+        project_qty_fits("plan", q->measure, plan, e) < 0 ||
         (q->start && parse_day("start", q->start, &start, e) < 0) ||
         (q->due && parse_day("due", q->due, &due, e) < 0))
         return -1;
@@ -442,6 +445,7 @@ static int do_progress(struct service *svc, const struct actor *who, const struc
     if (!q->value || !*q->value)
         return err_set(e, ERR_INVALID, "value", "the cumulative value reached is required");
     if (parse_day("on", q->on, &on, e) < 0 || project_qty_field("value", q->value, &value, e) < 0 ||
+        project_qty_fits("value", row_text(&p->row, "measure"), value, e) < 0 ||
         check_text("note", q->note, e) < 0 || check_text("evidence", q->evidence, e) < 0)
         return -1;
     int64_t last = row_int(&p->row, "last_progress_on"), done = row_int(&p->row, "done_x100");
@@ -558,7 +562,8 @@ static int do_milestone_add(struct service *svc, const struct actor *who, const 
     if (!due || !*due)
         return err_set(e, ERR_INVALID, "due", "milestone due date is required");
     if (check_text("name", name, e) < 0 || parse_day("due", due, &day, e) < 0 ||
-        (value && *value && project_qty_field("value", value, &v, e) < 0))
+        (value && *value && project_qty_field("value", value, &v, e) < 0) ||
+        project_qty_fits("value", row_text(&p->row, "measure"), v, e) < 0)
         return -1;
     int64_t pid = row_int(&p->row, "id");
     if (store_rec_where(svc->st, "milestones", "project_id", pid, max_seq, &m, e) < 0)
@@ -751,6 +756,8 @@ struct pnode {
     int nchildren, computed;
     int state;
     int64_t finished;
+    int open_milestones;        /* not done by the day */
+    int64_t milestones_done_on; /* the last one done by the day; 0: none */
 };
 
 struct ptree {
@@ -854,6 +861,24 @@ static void compute(struct ptree *t, size_t i)
             if (p->entries[k].on <= t->day)
                 p->done = p->entries[k].value;
         p->pct = project_percent(p->done, p->plan);
+        /* At 100 % of plan with no milestone open it is done, on the day the plan was met. */
+        if (!p->finished) {
+            size_t k = 0, cap = p->nentries ? p->nentries : 1;
+            int64_t *on = xmalloc(cap * sizeof(*on)), *val = xmalloc(cap * sizeof(*val));
+            for (size_t j = 0; j < p->nentries; j++)
+                if (p->entries[j].on <= t->day) {
+                    on[k] = p->entries[j].on;
+                    val[k++] = p->entries[j].value;
+                }
+            int64_t reached = project_reached_on(p->plan, on, val, k, p->open_milestones,
+                                                 p->milestones_done_on);
+            free(on);
+            free(val);
+            if (reached) {
+                p->finished = reached;
+                p->state = PROJECT_DONE;
+            }
+        }
     }
     free(kids);
 }
@@ -864,6 +889,24 @@ static int depth_of(const struct ptree *t, size_t i)
     for (size_t j = t->p[i].parent; j != SIZE_MAX && d < 16; j = t->p[j].parent)
         d++;
     return d;
+}
+
+struct open_count {
+    int64_t day;
+    int n;
+    int64_t last_done;
+};
+
+/* store_rec_where's callback: the milestones not done by the day. */
+static int count_open(const struct row *r, void *ctx)
+{
+    struct open_count *oc = ctx;
+    int64_t done = row_int(r, "done_on");
+    if (!done || done > oc->day)
+        oc->n++;
+    else if (done > oc->last_done)
+        oc->last_done = done;
+    return 0;
 }
 
 /* Every project (all of `year`, or all when 0) with figures as of t->day. */
@@ -887,11 +930,16 @@ static int tree_load(store_t *st, int year, struct ptree *t, struct err *e)
         for (size_t j = 0; j < n && t->p[i].parent_id; j++)
             if (t->p[j].id == t->p[i].parent_id)
                 t->p[i].parent = j;
-    for (size_t i = 0; i < n; i++)
-        if (load_entries(st, &t->p[i], e) < 0) {
+    for (size_t i = 0; i < n; i++) {
+        struct open_count oc = {t->day, 0, 0};
+        if (load_entries(st, &t->p[i], e) < 0 ||
+            store_rec_where(st, "milestones", "project_id", t->p[i].id, count_open, &oc, e) < 0) {
             tree_release(t);
             return -1;
         }
+        t->p[i].open_milestones = oc.n;
+        t->p[i].milestones_done_on = oc.last_done;
+    }
     for (size_t i = 0; i < n; i++) {
         compute(t, i);
         t->p[i].depth = depth_of(t, i);

@@ -216,7 +216,8 @@ static int do_candidate(struct service *svc, const struct actor *who, const char
         goto out;
     }
     if ((q->target && project_qty_field("target", q->target, &target, e) < 0) ||
-        (q->budget && project_qty_field("budget", q->budget, &budget, e) < 0))
+        (q->budget && project_qty_field("budget", q->budget, &budget, e) < 0) ||
+        project_qty_fits("target", q->measure, target, e) < 0)
         goto out;
     if (q->area && *q->area && store_ref_find(svc->st, REF_AREA, q->area, &area, e) < 0)
         goto out;

@@ -148,6 +148,37 @@ ss project show "$NOBUDGET"
 check_has "absent budget shows -" "$OUT" "投资(万元): -"
 check_has "no beneficiaries shows -" "$OUT" "受益: -"
 
+# counted measures are whole numbers; the plan met with no milestone open is 已完成 (issue 19)
+refuse "fractional seats are refused" 1 "个学位 按整数计|218.18" -- --at 2021-07-20T10:00 \
+    project progress SS2021-001 --on 2021-07-20 --value 7218.18
+refuse "a fractional plan of schools is refused" 1 "所 按整数计|4.36" -- --at 2021-03-02T09:00 \
+    project add --title 学校 --year 2021 --measure 所 --plan 4.36 --unit 区教育局
+expect_ok "kilometres may be fractional" --at 2021-03-02T09:00 project add --title 便道 --year 2021 \
+    --measure 公里 --plan 2.5 --unit 区教育局
+ROAD=$OUT
+expect_ok "a counted project" --at 2021-03-02T09:00 project add --title 路灯 --year 2021 \
+    --measure 盏 --plan 40 --unit 区教育局 --due 2021-12-31
+LAMPS=$OUT
+expect_ok "half of it" --at 2021-05-10T10:00 project progress "$LAMPS" --on 2021-05-10 --value 20
+expect_ok "the plan met" --at 2021-06-10T10:00 project progress "$LAMPS" --on 2021-06-10 --value 40
+ss --at 2021-06-30T10:00 project show "$LAMPS" --format json
+printf '%s\n' "$OUT" >"$T/lamps.json"
+check_json "at 100 % of plan it is done, that day" "$T/lamps.json" state done state_label 已完成 \
+    finished_on 2021-06-10 timing early
+ss --at 2021-06-01T10:00 project show "$LAMPS" --format json
+printf '%s\n' "$OUT" >"$T/lamps0601.json"
+check_json "as of before that day it was not" "$T/lamps0601.json" state active
+expect_ok "a road with a milestone still open" --at 2021-05-01T10:00 project milestone add "$ROAD" \
+    --name 验收 --due 2021-11-30
+expect_ok "its plan met" --at 2021-06-10T10:00 project progress "$ROAD" --on 2021-06-10 --value 2.5
+ss --at 2021-06-30T10:00 project show "$ROAD" --format json
+printf '%s\n' "$OUT" >"$T/road.json"
+check_json "an open milestone keeps it 推进中" "$T/road.json" state active state_label 推进中
+expect_ok "the milestone done" --at 2021-07-01T10:00 project milestone done "$ROAD" 1 --on 2021-07-01
+ss --at 2021-07-02T10:00 project show "$ROAD" --format json
+printf '%s\n' "$OUT" >"$T/road2.json"
+check_json "then it is done, on the day its last milestone was" "$T/road2.json" state done finished_on 2021-07-01
+
 case "${SHISHI_TEST_DB_URL:-}" in
 postgres*) ok "tampering is checked on SQLite only" ;;
 *)

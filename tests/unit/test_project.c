@@ -166,8 +166,33 @@ static void test_stale(void)
     CHECK_INT(project_stale(PROJECT_ACTIVE, D("2021-07-31"), NULL, 0, first, last), 1);
 }
 
+/* Counted measures take whole numbers; a project is done on the day its plan is met. */
+static void test_counted(void)
+{
+    static const struct {
+        const char *measure;
+        int counted;
+    } m[] = {{"个学位", 1}, {"个泊位", 1}, {"所", 1}, {"人", 1}, {"户", 1}, {"人次", 1},
+             {"公里", 0},   {"平方米", 0}, {"万元", 0}, {"亩", 0}, {"趟/日", 0}, {"", 0}};
+    for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++)
+        CHECK_INT(project_measure_counted(m[i].measure), m[i].counted);
+    struct err e = {0};
+    CHECK(project_qty_fits("value", "所", 436, &e) < 0 && strstr(e.msg, "4.36") &&
+          !strcmp(e.field, "value"));
+    CHECK(project_qty_fits("value", "所", 400, &e) == 0);
+    CHECK(project_qty_fits("value", "公里", 1047, &e) == 0);
+    int64_t on[] = {10, 20, 30}, val[] = {50000, 100000, 120000};
+    CHECK_INT(project_reached_on(100000, on, val, 3, 0, 0), 20);  /* the first entry meeting it */
+    CHECK_INT(project_reached_on(100000, on, val, 3, 0, 25), 25); /* its last milestone, later */
+    CHECK_INT(project_reached_on(100000, on, val, 3, 0, 15), 20);
+    CHECK_INT(project_reached_on(100000, on, val, 3, 1, 0), 0);   /* a milestone still open */
+    CHECK_INT(project_reached_on(200000, on, val, 3, 0, 0), 0);   /* not met */
+    CHECK_INT(project_reached_on(0, on, val, 3, 0, 0), 0);        /* no plan */
+}
+
 int main(void)
 {
+    test_counted();
     test_qty();
     test_percent();
     test_timing();
