@@ -62,6 +62,9 @@ static const struct command commands[] = {
     {"audit", cmd_audit, "audit verify: recompute the tamper-evident history"},
     {"copy", cmd_copy,
      "copy a site to another database: --from SRC --to DST (migrates both; DST must be new)"},
+    {"backup", cmd_backup,
+     "online backup of a SQLite database (备份), safe while servers write: --to FILE (new, "
+     "or a regular file it replaces); PostgreSQL: use pg_dump"},
     {"workday", cmd_workday, "working days: add DATE N | is DATE | count FROM TO"},
     {"calendar", cmd_calendar, "site calendar: years | set-weekends YEAR | set-day DATE KIND"},
     {"project", cmd_project,
