@@ -99,6 +99,11 @@ static const struct command commands[] = {
     {"copy", cmd_copy,
      "copy a site to another database: --from SRC --to DST (migrates both; DST must be new)",
      "shishi copy --from demo.db --to postgresql://shishi@localhost/shishi"},
+    {"backup", cmd_backup,
+     "online backup of a SQLite database (备份), safe while servers write: --to FILE (new, "
+     "or a regular file it replaces); PostgreSQL: use pg_dump",
+     "shishi --db site.db backup --to /backup/site-2021-07-31.db\n"
+     "shishi --db /backup/site-2021-07-31.db audit verify"},
     {"workday", cmd_workday, "working days: add DATE N | is DATE | count FROM TO",
      "shishi workday add 2021-09-30 5\nshishi workday is 2021-10-09"},
     {"calendar", cmd_calendar, "site calendar: years | set-weekends YEAR | set-day DATE KIND",

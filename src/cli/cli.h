@@ -117,6 +117,7 @@ int cmd_audit(struct cli *c, int argc, char **argv);
 int cmd_bulletin(struct cli *c, int argc, char **argv);
 int cmd_rules(struct cli *c, int argc, char **argv);
 int cmd_copy(struct cli *c, int argc, char **argv);
+int cmd_backup(struct cli *c, int argc, char **argv);
 int cmd_workday(struct cli *c, int argc, char **argv);
 int cmd_policy(struct cli *c, int argc, char **argv);
 int cmd_calendar(struct cli *c, int argc, char **argv);

@@ -3,16 +3,15 @@
 #include "report/doc.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util/buf.h"
+#include "util/outfile.h"
 #include "util/xalloc.h"
 
 #include "util/banned.h"
@@ -216,48 +215,9 @@ const char *doc_cell_text(const struct cell *c, char out[CELL_TEXT_MAX])
     }
 }
 
-static const char *file_kind(mode_t m)
-{
-    return S_ISFIFO(m) ? "a FIFO" : S_ISCHR(m) ? "a character device" : S_ISBLK(m) ? "a block device"
-           : S_ISDIR(m) ? "a directory" : S_ISLNK(m) ? "a symbolic link" : S_ISSOCK(m) ? "a socket"
-                                                                         : "not a regular file";
-}
-
 FILE *doc_out_open(const char *path, const char *what, char **tmp, struct err *e)
 {
-    struct stat sb;
-    *tmp = NULL;
-    if (lstat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
-        err_set(e, ERR_IO, "out",
-                "cannot write %s '%s': it exists and is %s, which writing would replace; give "
-                "--out a regular file",
-                what, path, file_kind(sb.st_mode));
-        return NULL;
-    }
-    struct buf name = BUF_INIT;
-    buf_addf(&name, "%s.tmp", path);
-    int fd = -1;
-    for (int tries = 0; fd < 0 && tries < 2; tries++) {
-        fd = open(name.ptr, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-        /* a temporary file a crash left behind is ours to remove; anything else is not */
-        if (fd < 0 && errno == EEXIST && tries == 0 && lstat(name.ptr, &sb) == 0 &&
-            S_ISREG(sb.st_mode))
-            unlink(name.ptr);
-        else if (fd < 0)
-            break;
-    }
-    FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
-    if (!f) {
-        int saved = errno;
-        if (fd >= 0)
-            close(fd);
-        err_set(e, ERR_IO, "out", "cannot write %s '%s': %s (%s)", what, path,
-                strerror(saved), name.ptr);
-        buf_release(&name);
-        return NULL;
-    }
-    *tmp = name.ptr;
-    return f;
+    return out_open(path, "out", what, tmp, e);
 }
 
 int doc_write_file(const char *path, const char *what, const char *data, size_t len,

@@ -119,8 +119,8 @@ const char *doc_cell_text(const struct cell *c, char out[CELL_TEXT_MAX]);
 
 /* Writes data to path + ".tmp" and renames it into place; on failure nothing is left at
  * either name and e says "cannot write <what> '<path>': <reason>". */
-/* The temporary file a renderer writes before renaming it over `path` ("PATH.tmp"), made
- * safely: `path` must be absent or a regular file (not a FIFO, a device, a directory or a
+/* The temporary file a renderer writes before renaming it over `path` ("PATH.tmp"):
+ * util/outfile.h's out_open() for option --out, made safely: `path` must be absent or a regular file (not a FIFO, a device, a directory or a
  * symbolic link, which a rename would replace); the temporary file is created anew with
  * O_EXCL and O_NOFOLLOW (a stale one left by a crash is removed first, a link never
  * followed). Returns the open file, its name in *tmp (free it), or NULL with e filled. */

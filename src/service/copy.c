@@ -3,11 +3,16 @@
  * every column as they are, since the hash chain seals the ids.
  * Invariant: the destination is changed in one transaction, committed only once every
  * table's row count matches the source and audit verify passes on what was written; on any
- * failure it is left as it was (empty). */
+ * failure it is left as it was (empty). And `backup`: one SQLite database copied online
+ * into a file (svc_backup). */
 #include "service/service.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "util/buf.h"
+#include "util/outfile.h"
 
 #include "util/banned.h"
 
@@ -151,5 +156,26 @@ out:
         service_close(&dst);
     if (src.st)
         service_close(&src);
+    return rc;
+}
+
+int svc_backup(struct service *svc, const char *to, struct err *e)
+{
+    if (store_backup(svc->st, NULL, e) < 0)
+        return -1;
+    char *tmp;
+    FILE *f = out_open(to, "to", "the backup", &tmp, e);
+    if (!f)
+        return -1;
+    fclose(f); /* empty: SQLite makes a new database in it */
+    int rc = store_backup(svc->st, tmp, e) < 0 ? -1 : out_commit(tmp, to, "to", "the backup", e);
+    if (rc < 0) {
+        struct buf journal = BUF_INIT;
+        buf_addf(&journal, "%s-journal", tmp);
+        remove(tmp);
+        remove(journal.ptr);
+        buf_release(&journal);
+    }
+    free(tmp);
     return rc;
 }

@@ -368,6 +368,11 @@ struct copy_result {
  * both (the source too). `to` must hold nothing beyond what its migrations seed (ERR_CONFLICT
  * naming it); the source must pass audit verify, and so must the copy before it commits. */
 int svc_copy(const char *from, const char *to, struct copy_result *res, struct err *e);
+/* `shishi backup --to FILE`: an online copy of a SQLite database into `to`, taken while
+ * servers go on writing: into "FILE.tmp" beside it, then fsync, rename and fsync of the
+ * directory, so `to` holds the whole copy or nothing (util/outfile.h; `to` must be absent or
+ * a regular file). PostgreSQL refuses, pointing to pg_dump. */
+int svc_backup(struct service *svc, const char *to, struct err *e);
 
 /* ---- calendar ---- */
 int svc_calendar_set_weekends(struct service *svc, const struct actor *who, int year, struct err *e);

@@ -2,6 +2,7 @@
  * prepared statements cached per connection by the address of their SQL text, bound and
  * stepped in place. Invariant: every sqlite3 type of the program lives here. */
 #include "store/db_driver.h"
+#include "store/ops.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -297,4 +298,39 @@ int db_sqlite_open(struct db **out, const char *path, struct err *e)
 fail:
     lite_close(&d->base);
     return -1;
+}
+
+/* One step copying every page: the copy is one snapshot of the source (WAL: writers go on
+ * meanwhile; stepping in pieces would restart on every write by another connection). */
+int store_backup(store_t *st, const char *path, struct err *e)
+{
+    if (db_engine(st->db) != DB_SQLITE)
+        return err_set(e, ERR_INVALID, "db",
+                       "PostgreSQL 数据库请用 pg_dump 备份 (shishi backup copies SQLite "
+                       "databases; for PostgreSQL use pg_dump, see docs/operations.md)");
+    if (!path)
+        return 0;
+    struct ldb *src = LD(st->db);
+    sqlite3 *dst = NULL;
+    int rc = sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+    sqlite3_backup *b = rc == SQLITE_OK ? sqlite3_backup_init(dst, "main", src->conn, "main") : NULL;
+    if (b) {
+        sqlite3_busy_timeout(dst, 5000);
+        rc = sqlite3_backup_step(b, -1);
+        rc = sqlite3_backup_finish(b) == SQLITE_OK && rc == SQLITE_DONE ? SQLITE_OK
+             : rc == SQLITE_DONE                                       ? sqlite3_errcode(dst)
+                                                                       : rc;
+    } else if (rc == SQLITE_OK) {
+        rc = sqlite3_errcode(dst);
+    }
+    if (rc != SQLITE_OK) {
+        err_set(e, ERR_IO, "to", "备份失败 (the backup to '%s' failed): %s", path,
+                sqlite3_errstr(rc));
+        sqlite3_close(dst);
+        return -1;
+    }
+    if (sqlite3_close(dst) != SQLITE_OK)
+        return err_set(e, ERR_IO, "to", "备份失败 (the backup to '%s' failed): cannot close it",
+                       path);
+    return 0;
 }

@@ -38,6 +38,12 @@ int store_begin_read(store_t *st, struct err *e);
 int store_commit(store_t *st, struct err *e);
 void store_rollback(store_t *st);
 
+/* An online copy of the whole database into `path`, a new empty file (SQLite's backup API:
+ * one consistent snapshot, taken while other connections go on writing). PostgreSQL
+ * refuses (ERR_INVALID, pointing to pg_dump). The caller makes the file and renames it.
+ * path NULL copies nothing: 0 when this engine can back up, else the refusal. */
+int store_backup(store_t *st, const char *path, struct err *e);
+
 /* Test hook: the n-th write from now fails with ERR_DB (n = 0 turns it off). */
 void store_fail_after(store_t *st, int n);
 
