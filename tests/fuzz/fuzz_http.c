@@ -65,17 +65,21 @@ static void die(const char *what, const struct err *e)
     abort();
 }
 
-static void copy_file(const char *from, const char *to)
+static int pristine_fd = -1; /* the demo ledger, unlinked once open */
+
+static void copy_file(const char *to)
 {
-    int in = open(from, O_RDONLY), out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     char b[1 << 16];
     ssize_t n;
-    if (in < 0 || out < 0)
+    off_t at = 0;
+    if (out < 0)
         die("open", NULL);
-    while ((n = read(in, b, sizeof(b))) > 0)
+    while ((n = pread(pristine_fd, b, sizeof(b), at)) > 0) {
         if (write(out, b, (size_t)n) != n)
             die("write", NULL);
-    close(in);
+        at += n;
+    }
     close(out);
 }
 
@@ -105,7 +109,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     snprintf(work, sizeof(work), "%s/work.db", dir);
     if (mkdir(dir, 0700) < 0 && errno != EEXIST)
         die("mkdir", NULL);
-    atexit(cleanup);
     if (service_open(&svc, pristine, OPEN_CREATE, &e) < 0 || svc_demo(&svc, &e) < 0)
         die("demo", &e);
     for (int i = 0; i < NWHOS; i++)
@@ -114,6 +117,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
                       &logins[i], &e) < 0)
             die(whos[i].username, &e);
     service_close(&svc);
+    /* libFuzzer leaves by _exit() on a crash or a timeout: nothing may stay behind then */
+    if ((pristine_fd = open(pristine, O_RDONLY)) < 0)
+        die("open", NULL);
+    cleanup();
     config.db = work;
     config.host = "127.0.0.1";
     config.port = 8080;
@@ -374,7 +381,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         answered = 0;
     } else {
         struct service svc;
-        copy_file(pristine, work);
+        if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+            die("mkdir", NULL);
+        copy_file(work);
         if (service_open(&svc, work, OPEN_EXISTING, &e) < 0)
             die("open", &e);
         r.svc = &svc;
@@ -383,6 +392,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             check_log_value(r.actor.name);
         r.svc = NULL;
         service_close(&svc);
+        cleanup();
     }
     if (answered)
         check_answer(&r, doc);
