@@ -42,13 +42,29 @@ int api_status(int code)
     return 500;
 }
 
+/* s as a JSON string; a message or field that quotes the request (a path, a query parameter's
+ * name) may not be UTF-8, and JSON strings must be: its bytes past ASCII become '?' then,
+ * rather than the member going missing. */
+static json_t *error_text(const char *s)
+{
+    json_t *j = json_string(s);
+    if (j)
+        return j;
+    char copy[sizeof(((struct err *)0)->msg)];
+    snprintf(copy, sizeof(copy), "%s", s);
+    for (char *p = copy; *p; p++)
+        if ((unsigned char)*p >= 0x80)
+            *p = '?';
+    return json_string(copy);
+}
+
 json_t *api_error(struct request *r, const struct err *e)
 {
     r->status = api_status(e->code);
     json_t *inner = json_object();
     json_object_set_new(inner, "code", json_string(err_code_name(e->code)));
-    json_object_set_new(inner, "message", json_string(e->msg[0] ? e->msg : "error"));
-    json_object_set_new(inner, "field", e->field[0] ? json_string(e->field) : json_null());
+    json_object_set_new(inner, "message", error_text(e->msg[0] ? e->msg : "error"));
+    json_object_set_new(inner, "field", e->field[0] ? error_text(e->field) : json_null());
     json_t *doc = json_object();
     json_object_set_new(doc, "error", inner);
     return doc;

@@ -1,19 +1,50 @@
 /* req.c -- the request helpers (see req.h). */
 #include "http/req.h"
 
-#include <microhttpd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "core/text.h"
 #include "util/buf.h"
+#include "util/xalloc.h"
 
 #include "util/banned.h"
 
+void req_add(struct request *r, enum req_kind kind, const char *key, const char *value)
+{
+    if (r->nvalues == r->cap_values) {
+        r->cap_values = r->cap_values ? 2 * r->cap_values : 16;
+        r->values = xrealloc(r->values, (size_t)r->cap_values * sizeof(r->values[0]));
+    }
+    r->values[r->nvalues++] = (struct req_value){kind, key, value};
+}
+
+void req_release(struct request *r)
+{
+    free(r->values);
+    r->values = NULL;
+    r->nvalues = r->cap_values = 0;
+    buf_release(&r->body);
+    free(r->download.data);
+    r->download.data = NULL;
+}
+
+/* The first value of this kind named key, in any case (as libmicrohttpd looks them up). */
+static const char *lookup(struct request *r, int kind, const char *key)
+{
+    for (int i = 0; i < r->nvalues; i++) {
+        const struct req_value *v = &r->values[i];
+        if ((v->kind & kind) && v->key && !strcasecmp(v->key, key))
+            return v->value;
+    }
+    return NULL;
+}
+
 const char *req_query(struct request *r, const char *key)
 {
-    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, key);
+    return lookup(r, REQ_QUERY, key);
 }
 
 int req_query_int(struct request *r, const char *key, long min, long max, long def, long *out,
@@ -51,38 +82,27 @@ static int listed(const char *allowed, const char *key)
     return 0;
 }
 
-struct unknown {
-    const char *allowed;
-    char name[64];
-    int found; /* 1: not taken here; 2: taken, but given without a value */
-};
-
-static enum MHD_Result first_unknown(void *cls, enum MHD_ValueKind kind, const char *key,
-                                     const char *value)
-{
-    struct unknown *u = cls;
-    (void)kind;
-    (void)value;
-    int taken = listed(u->allowed, key ? key : "");
-    if (taken && value && *value)
-        return MHD_YES;
-    snprintf(u->name, sizeof(u->name), "%s", key ? key : "");
-    u->found = taken ? 2 : 1;
-    return MHD_NO;
-}
-
 int req_query_known(struct request *r, const char *allowed, struct err *e)
 {
-    struct unknown u = {.allowed = allowed};
-    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, first_unknown, &u);
-    if (!u.found)
+    const char *unknown = NULL;
+    for (int i = 0; i < r->nvalues && !unknown; i++) {
+        const struct req_value *v = &r->values[i];
+        const char *key = v->key ? v->key : "";
+        if (!(v->kind & REQ_QUERY))
+            continue;
+        if (!listed(allowed, key))
+            unknown = key;
+        /* "from=" must not read as "from the beginning": an empty value is refused. */
+        else if (!v->value || !*v->value)
+            return err_set(e, ERR_INVALID, key,
+                           "查询参数 %s 为空：请给出值或去掉它 (the query parameter '%s' is empty: "
+                           "give it a value or leave it out)",
+                           key, key);
+    }
+    if (!unknown)
         return 0;
-    /* "from=" must not read as "from the beginning": an empty value is refused, not ignored. */
-    if (u.found == 2)
-        return err_set(e, ERR_INVALID, u.name,
-                       "查询参数 %s 为空：请给出值或去掉它 (the query parameter '%s' is empty: "
-                       "give it a value or leave it out)",
-                       u.name, u.name);
+    char name[64];
+    snprintf(name, sizeof(name), "%s", unknown);
     struct buf takes = BUF_INIT;
     for (const char *p = allowed ? allowed : ""; *p;) {
         while (*p == ' ')
@@ -94,20 +114,20 @@ int req_query_known(struct request *r, const char *allowed, struct err *e)
         p += len;
     }
     int rc =
-        err_set(e, ERR_INVALID, u.name, "unknown query parameter '%s' (this endpoint takes: %s)",
-                u.name, takes.len ? takes.ptr : "none");
+        err_set(e, ERR_INVALID, name, "unknown query parameter '%s' (this endpoint takes: %s)",
+                name, takes.len ? takes.ptr : "none");
     buf_release(&takes);
     return rc;
 }
 
 const char *req_header(struct request *r, const char *key)
 {
-    return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, key);
+    return lookup(r, REQ_HEADER, key);
 }
 
 void req_cookie(struct request *r, const char *name, char *out, size_t size)
 {
-    const char *v = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+    const char *v = lookup(r, REQ_COOKIE, name);
     snprintf(out, size, "%s", v ? v : "");
 }
 

@@ -9,6 +9,11 @@
 
 #include "http/request.h"
 
+/* Adds a header, cookie or query argument to what the request holds (the strings are not
+ * copied), and releases what the request holds (values and body, not the request). */
+void req_add(struct request *r, enum req_kind kind, const char *key, const char *value);
+void req_release(struct request *r);
+
 /* A query-string parameter, or NULL when absent. */
 const char *req_query(struct request *r, const char *key);
 /* A whole-number query parameter from min to max (text_whole: digits only, no sign '+' or

@@ -14,11 +14,28 @@ struct MHD_Connection;
 
 #define REQUEST_MAX_ARGS 4 /* captures of a route's path pattern */
 
+/* Where a request value came from (struct req_value's kind; bits, as a lookup may ask for
+ * several). */
+enum req_kind { REQ_HEADER = 1, REQ_COOKIE = 2, REQ_QUERY = 4 };
+
+/* One header, cookie or (percent-decoded) query argument; a query argument without '='
+ * has a NULL value. The strings are not copied: the server's stay in libmicrohttpd's memory
+ * for the request's life. */
+struct req_value {
+    int kind;
+    const char *key;
+    const char *value;
+};
+
 struct request {
-    struct MHD_Connection *conn;
+    struct MHD_Connection *conn; /* the server's only: handlers read values[] (http/req.h) */
     const struct server_config *cfg;
     const char *method;
     char path[512];
+    /* the headers, cookies and query arguments in the order sent, all a handler reads of
+     * the connection (req_add(); the server copies them in, the fuzzer makes them up) */
+    struct req_value *values; /* malloc'ed: req_release() */
+    int nvalues, cap_values;
     /* what the route table found (http/routes.c) */
     char segs[512];                    /* a copy of path, cut into segments; arg points into it */
     const char *arg[REQUEST_MAX_ARGS]; /* the pattern's {captures}, in order */

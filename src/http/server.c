@@ -27,9 +27,11 @@
 #include <unistd.h>
 
 #include "http/pool.h"
+#include "http/req.h"
 #include "http/request.h"
 #include "http/routes.h"
 #include "http/static.h"
+#include "http/wire.h"
 #include "util/xalloc.h"
 
 #include "util/banned.h"
@@ -400,47 +402,22 @@ static enum MHD_Result fail_too_big(struct request *r)
     return fail(r, ERR_TOO_BIG, "body", msg);
 }
 
-/* Percent-decoding as libmicrohttpd does it, but a decoded NUL becomes DEL: a "%00" must not
- * cut a path short (".../YD202101010001%00x" read as the appeal), and on_request refuses
- * any control character in a path. */
+/* The server's unescape callback (wire_unescape()). */
 static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
 {
     (void)cls;
     (void)conn;
-    for (char *p = strstr(s, "%"); p; p = strstr(p + 1, "%"))
-        if (p[1] == '0' && p[2] == '0') {
-            p[1] = '7';
-            p[2] = 'f';
-        }
-    return MHD_http_unescape(s);
+    return wire_unescape(s);
 }
 
-/* Whether s holds a control character (NUL comes as DEL, see unescape()). */
-static int has_control(const char *s)
+/* Copies one header, cookie or query argument into the request (req_add()). */
+static enum MHD_Result copy_value(void *cls, enum MHD_ValueKind kind, const char *key,
+                                  const char *value)
 {
-    for (; *s; s++)
-        if ((unsigned char)*s < 0x20 || (unsigned char)*s == 0x7f)
-            return 1;
-    return 0;
-}
-
-/* A value for the access log, percent-encoded where it could forge a line or a field:
- * control characters, space, '%', '"' and DEL. */
-static void log_value(char *out, size_t size, const char *in)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    size_t o = 0;
-    for (const unsigned char *p = (const unsigned char *)(in ? in : "-"); *p && o + 4 < size;
-         p++) {
-        if (*p <= 0x20 || *p == 0x7f || *p == '%' || *p == '"') {
-            out[o++] = '%';
-            out[o++] = hex[*p >> 4];
-            out[o++] = hex[*p & 15];
-        } else {
-            out[o++] = (char)*p;
-        }
-    }
-    out[o] = '\0';
+    int k = kind == MHD_HEADER_KIND ? REQ_HEADER : kind == MHD_COOKIE_KIND ? REQ_COOKIE
+                                                                          : REQ_QUERY;
+    req_add(cls, k, key, value);
+    return MHD_YES;
 }
 
 static enum MHD_Result add_header_len(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -627,6 +604,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r->status = 200;
         snprintf(r->path, sizeof(r->path), "%s", url);
         buf_init(&r->body, config->max_body);
+        MHD_get_connection_values(conn, MHD_HEADER_KIND | MHD_COOKIE_KIND | MHD_GET_ARGUMENT_KIND,
+                                  copy_value, r);
         r->https = over_https(conn, client_addr(conn, r->addr, sizeof(r->addr)));
         *con_cls = r;
         watch_stage(watch_of(conn), STAGE_BODY);
@@ -669,11 +648,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
     watch_stage(watch_of(conn), STAGE_BUSY);
-    if (has_control(url))
-        return fail(r, ERR_INVALID, "path", "the path holds a control character");
-    /* r->path holds a cut copy of a longer path; routing that could reach another endpoint. */
-    if (strlen(url) >= sizeof(r->path))
-        return fail(r, ERR_NOT_FOUND, "path", "no such endpoint: the path is too long");
+    struct err e = {0};
+    if (wire_check_path(url, sizeof(r->path), &e) < 0)
+        return send_json(r, api_error(r, &e));
     if (r->too_big)
         return fail_too_big(r);
     if (static_owns(r->path))
@@ -685,7 +662,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return queue_heavy(r);
     if ((flags & ROUTE_WRITE) && !(flags & ROUTE_ALONE) && config->group_commit)
         return queue_write(r);
-    struct err e = {0};
     r->svc = thread_service(&e);
     if (!r->svc)
         return send_json(r, api_error(r, &e));
@@ -704,10 +680,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         /* The path only: query strings may carry personal data (a phone suffix). */
         char cut[128], path[400], method[40], user[200], addr[200];
         snprintf(cut, sizeof(cut), "%.*s", (int)strcspn(r->path, "?"), r->path);
-        log_value(path, sizeof(path), cut);
-        log_value(method, sizeof(method), r->method);
-        log_value(user, sizeof(user), r->authed ? r->actor.name : "-");
-        log_value(addr, sizeof(addr), r->addr);
+        wire_log_value(path, sizeof(path), cut);
+        wire_log_value(method, sizeof(method), r->method);
+        wire_log_value(user, sizeof(user), r->authed ? r->actor.name : "-");
+        wire_log_value(addr, sizeof(addr), r->addr);
         pthread_mutex_lock(&log_lock);
         char group[24] = "";
         if (r->group > 1)
@@ -718,8 +694,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
         pthread_mutex_unlock(&log_lock);
     }
-    buf_release(&r->body);
-    free(r->download.data);
+    req_release(r);
     json_decref(r->answer);
     free(r);
     *con_cls = NULL;
