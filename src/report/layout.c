@@ -248,7 +248,7 @@ static void top_problems(struct doc *d, const struct bulletin *b)
         for (int s = 0; s < x->nsample; s++) {
             size_t len = strlen(samples);
             snprintf(samples + len, sizeof(samples) - len, "%s%s", s ? "、" : "",
-                     b->ledger[x->sample[s]].code);
+                     b->top_code[i][s]);
         }
         struct cell *row = doc_row_add(d, t);
         cell_int(&row[0], (int64_t)i + 1);
@@ -342,32 +342,74 @@ static void projects(struct doc *d, const struct bulletin *b)
     }
 }
 
-static void ledger(struct doc *d, const struct bulletin *b, const struct names *n)
+/* The ledger annex: one row per appeal, far too many to hold (a year of a busy district is
+ * a million rows, ~2 KB each once laid out), so its rows are made while a renderer draws
+ * them: the source asks the service for the ledger (svc_bulletin_ledger, one keyset-paged
+ * scan) and lays each row out into a scratch doc emptied after every row. */
+#define LEDGER_COLS 13
+
+struct ledger_src {
+    struct service *svc;
+    struct actor who;
+    int64_t from_day, to_day;
+    struct names n; /* owned: released with the doc */
+    doc_row_fn fn;  /* of the walk under way */
+    void *ctx;
+};
+
+static int ledger_row_out(const struct ledger_row *x, void *ctx)
 {
-    static const char *const cols[] = {"编号",     "受理时间", "渠道",     "领域", "诉求标题",
-                                       "联系人",   "联系电话", "承办单位", "状态", "办理期限",
-                                       "答复时间", "解决情况", "满意度"};
-    static const int w[] = {14, 16, 8, 6, 30, 6, 12, 14, 8, 16, 16, 8, 8};
-    struct doc_table *t = doc_table_add(d, "ledger", "附件：诉求台账", "台账", 13, cols, w);
+    struct ledger_src *src = ctx;
+    const struct names *n = &src->n;
+    struct doc d; /* scratch: this row's strings */
+    doc_init(&d);
+    struct cell row[LEDGER_COLS];
+    memset(row, 0, sizeof(row));
+    cell_text(&d, &row[0], x->code);
+    cell_text(&d, &row[1], when(&d, x->received_at));
+    cell_text(&d, &row[2], names_channel(n, x->channel_id));
+    cell_text(&d, &row[3], names_area(n, x->area_id));
+    cell_text(&d, &row[4], x->title);
+    cell_text(&d, &row[5], x->name);
+    cell_text(&d, &row[6], x->phone);
+    cell_text(&d, &row[7], names_unit(n, x->unit_id));
+    cell_text(&d, &row[8], state_label(x->state));
+    cell_text(&d, &row[9], when(&d, x->deadline));
+    cell_text(&d, &row[10], when(&d, x->replied_at));
+    cell_text(&d, &row[11], solved_label(x->solved));
+    cell_text(&d, &row[12], satisfaction_label(x->satisfaction));
+    int rc = src->fn(row, src->ctx);
+    doc_release(&d);
+    return rc;
+}
+
+static int ledger_each(void *p, doc_row_fn fn, void *ctx, struct err *e)
+{
+    struct ledger_src *src = p;
+    src->fn = fn;
+    src->ctx = ctx;
+    return svc_bulletin_ledger(src->svc, &src->who, src->from_day, src->to_day, ledger_row_out,
+                               src, e);
+}
+
+static void ledger_free(void *p)
+{
+    struct ledger_src *src = p;
+    names_release(&src->n);
+    free(src);
+}
+
+static struct doc_table *ledger(struct doc *d)
+{
+    static const char *const cols[LEDGER_COLS] = {
+        "编号",     "受理时间", "渠道",     "领域", "诉求标题", "联系人",  "联系电话",
+        "承办单位", "状态",     "办理期限", "答复时间", "解决情况", "满意度"};
+    static const int w[LEDGER_COLS] = {14, 16, 8, 6, 30, 6, 12, 14, 8, 16, 16, 8, 8};
+    struct doc_table *t = doc_table_add(d, "ledger", "附件：诉求台账", "台账", LEDGER_COLS,
+                                        cols, w);
     t->note = "联系人姓名和电话已脱敏。";
     t->wide = 1;
-    for (size_t i = 0; i < b->nledger; i++) {
-        const struct ledger_row *x = &b->ledger[i];
-        struct cell *row = doc_row_add(d, t);
-        cell_text(d, &row[0], x->code);
-        cell_text(d, &row[1], when(d, x->received_at));
-        cell_text(d, &row[2], names_channel(n, x->channel_id));
-        cell_text(d, &row[3], names_area(n, x->area_id));
-        cell_text(d, &row[4], x->title);
-        cell_text(d, &row[5], x->name);
-        cell_text(d, &row[6], x->phone);
-        cell_text(d, &row[7], names_unit(n, x->unit_id));
-        cell_text(d, &row[8], state_label(x->state));
-        cell_text(d, &row[9], when(d, x->deadline));
-        cell_text(d, &row[10], when(d, x->replied_at));
-        cell_text(d, &row[11], solved_label(x->solved));
-        cell_text(d, &row[12], satisfaction_label(x->satisfaction));
-    }
+    return t;
 }
 
 void layout_bulletin(struct doc *d, const struct bulletin *b, const struct names *n,
@@ -429,7 +471,7 @@ void layout_bulletin(struct doc *d, const struct bulletin *b, const struct names
     top_problems(d, b);
     trend(d, b);
     projects(d, b);
-    ledger(d, b, n);
+    ledger(d); /* its rows: a source, set by layout_bulletin_for */
 }
 
 int layout_bulletin_for(struct service *svc, const struct actor *who, const char *month, const char *from,
@@ -448,11 +490,21 @@ int layout_bulletin_for(struct service *svc, const struct actor *who, const char
     struct err miss;
     store_setting_get(svc->st, "site_name", site, sizeof(site), &miss);
     layout_bulletin(d, &b, &n, site);
+    /* The ledger's rows come later, while rendering; the names go with them. */
+    struct ledger_src *src = xcalloc(1, sizeof(*src));
+    src->svc = svc;
+    src->who = *who;
+    src->from_day = b.from_day;
+    src->to_day = b.to_day;
+    src->n = n;
+    struct doc_table *t = &d->tables[d->ntables - 1];
+    t->source.each = ledger_each;
+    t->source.release = ledger_free;
+    t->source.src = src;
     if (from_day)
         *from_day = b.from_day;
     if (to_day)
         *to_day = b.to_day;
-    names_release(&n);
     bulletin_release(&b);
     return 0;
 }
