@@ -195,44 +195,24 @@ static void ranking(struct doc *d, const struct bulletin *b, const struct names 
     free(list);
 }
 
-static void overdue(struct doc *d, const struct bulletin *b, const struct names *n)
+/* The overdue and flagged sections, like the ledger, can hold a good part of a year's
+ * appeals: their tables get their rows from sources too (layout_bulletin_for). */
+static struct doc_table *overdue(struct doc *d)
 {
     static const char *const cols[] = {"编号", "诉求标题", "责任单位", "办理期限",
                                        "答复时间", "超期天数", "情形"};
     static const int w[] = {14, 30, 14, 16, 16, 8, 10};
     struct doc_table *t = doc_table_add(d, "overdue", "四、超期诉求", "超期", 7, cols, w);
     t->note = "超期天数按自然日计，自办理期限届满起算至答复时（未答复的至统计截止时）。";
-    for (size_t i = 0; i < b->overdue.n; i++) {
-        const struct bulletin_item *it = &b->overdue.items[i];
-        struct cell *row = doc_row_add(d, t);
-        cell_text(d, &row[0], it->code);
-        cell_text(d, &row[1], it->title);
-        cell_text(d, &row[2], names_unit(n, it->unit_id));
-        cell_text(d, &row[3], when(d, it->deadline));
-        cell_text(d, &row[4], it->replied_at ? when(d, it->replied_at) : "未答复");
-        cell_int(&row[5], it->late_days);
-        cell_text(d, &row[6], it->replied_at ? "超期答复" : "超期未答复");
-    }
+    return t;
 }
 
-static void flagged(struct doc *d, const struct bulletin *b, const struct names *n)
+static struct doc_table *flagged(struct doc *d)
 {
     static const char *const cols[] = {"编号", "诉求标题", "责任单位", "状态",
                                        "重办次数", "催办次数", "督办级别"};
     static const int w[] = {14, 30, 14, 8, 8, 8, 8};
-    struct doc_table *t = doc_table_add(d, "flagged", "五、重办、催办和督办诉求", "重办催办", 7,
-                                        cols, w);
-    for (size_t i = 0; i < b->flagged.n; i++) {
-        const struct bulletin_item *it = &b->flagged.items[i];
-        struct cell *row = doc_row_add(d, t);
-        cell_text(d, &row[0], it->code);
-        cell_text(d, &row[1], it->title);
-        cell_text(d, &row[2], names_unit(n, it->unit_id));
-        cell_text(d, &row[3], state_label(it->state));
-        cell_int(&row[4], it->redo_count);
-        cell_int(&row[5], it->urge_count);
-        cell_int(&row[6], it->supervise_level);
-    }
+    return doc_table_add(d, "flagged", "五、重办、催办和督办诉求", "重办催办", 7, cols, w);
 }
 
 static void top_problems(struct doc *d, const struct bulletin *b)
@@ -348,20 +328,24 @@ static void projects(struct doc *d, const struct bulletin *b)
  * scan) and lays each row out into a scratch doc emptied after every row. */
 #define LEDGER_COLS 13
 
+/* What the streamed tables read from: one per doc, owned by the ledger's source (the last
+ * table, so released last); the overdue and flagged sources borrow it. */
 struct ledger_src {
     struct service *svc;
     struct actor who;
     int64_t from_day, to_day;
-    struct names n; /* owned: released with the doc */
+    struct names n;              /* owned */
+    struct bulletin_list late;   /* owned: the overdue appeals, in order */
     doc_row_fn fn;  /* of the walk under way */
     void *ctx;
 };
 
+/* A row is laid out in a scratch doc released after it: nothing of it outlives fn. */
 static int ledger_row_out(const struct ledger_row *x, void *ctx)
 {
     struct ledger_src *src = ctx;
     const struct names *n = &src->n;
-    struct doc d; /* scratch: this row's strings */
+    struct doc d;
     doc_init(&d);
     struct cell row[LEDGER_COLS];
     memset(row, 0, sizeof(row));
@@ -383,6 +367,44 @@ static int ledger_row_out(const struct ledger_row *x, void *ctx)
     return rc;
 }
 
+static int overdue_row_out(const struct bulletin_item *it, void *ctx)
+{
+    struct ledger_src *src = ctx;
+    struct doc d;
+    doc_init(&d);
+    struct cell row[7];
+    memset(row, 0, sizeof(row));
+    cell_text(&d, &row[0], it->code);
+    cell_text(&d, &row[1], it->title);
+    cell_text(&d, &row[2], names_unit(&src->n, it->unit_id));
+    cell_text(&d, &row[3], when(&d, it->deadline));
+    cell_text(&d, &row[4], it->replied_at ? when(&d, it->replied_at) : "未答复");
+    cell_int(&row[5], it->late_days);
+    cell_text(&d, &row[6], it->replied_at ? "超期答复" : "超期未答复");
+    int rc = src->fn(row, src->ctx);
+    doc_release(&d);
+    return rc;
+}
+
+static int flagged_row_out(const struct bulletin_item *it, void *ctx)
+{
+    struct ledger_src *src = ctx;
+    struct doc d;
+    doc_init(&d);
+    struct cell row[7];
+    memset(row, 0, sizeof(row));
+    cell_text(&d, &row[0], it->code);
+    cell_text(&d, &row[1], it->title);
+    cell_text(&d, &row[2], names_unit(&src->n, it->unit_id));
+    cell_text(&d, &row[3], state_label(it->state));
+    cell_int(&row[4], it->redo_count);
+    cell_int(&row[5], it->urge_count);
+    cell_int(&row[6], it->supervise_level);
+    int rc = src->fn(row, src->ctx);
+    doc_release(&d);
+    return rc;
+}
+
 static int ledger_each(void *p, doc_row_fn fn, void *ctx, struct err *e)
 {
     struct ledger_src *src = p;
@@ -392,10 +414,28 @@ static int ledger_each(void *p, doc_row_fn fn, void *ctx, struct err *e)
                                src, e);
 }
 
+static int overdue_each(void *p, doc_row_fn fn, void *ctx, struct err *e)
+{
+    struct ledger_src *src = p;
+    src->fn = fn;
+    src->ctx = ctx;
+    return svc_bulletin_overdue(src->svc, &src->late, overdue_row_out, src, e);
+}
+
+static int flagged_each(void *p, doc_row_fn fn, void *ctx, struct err *e)
+{
+    struct ledger_src *src = p;
+    src->fn = fn;
+    src->ctx = ctx;
+    return svc_bulletin_flagged(src->svc, &src->who, src->from_day, src->to_day,
+                                flagged_row_out, src, e);
+}
+
 static void ledger_free(void *p)
 {
     struct ledger_src *src = p;
     names_release(&src->n);
+    free(src->late.items);
     free(src);
 }
 
@@ -466,12 +506,12 @@ void layout_bulletin(struct doc *d, const struct bulletin *b, const struct names
     breakdown(d, "units", "二（四）、分承办单位受理情况", "分单位", "承办单位", &b->cur.by_unit,
               &b->prev.by_unit, n, names_unit, "(未交办)");
     ranking(d, b, n);
-    overdue(d, b, n);
-    flagged(d, b, n);
+    overdue(d); /* its rows, flagged's and the ledger's: sources, set by layout_bulletin_for */
+    flagged(d);
     top_problems(d, b);
     trend(d, b);
     projects(d, b);
-    ledger(d); /* its rows: a source, set by layout_bulletin_for */
+    ledger(d);
 }
 
 int layout_bulletin_for(struct service *svc, const struct actor *who, const char *month, const char *from,
@@ -490,17 +530,29 @@ int layout_bulletin_for(struct service *svc, const struct actor *who, const char
     struct err miss;
     store_setting_get(svc->st, "site_name", site, sizeof(site), &miss);
     layout_bulletin(d, &b, &n, site);
-    /* The ledger's rows come later, while rendering; the names go with them. */
+    /* The long tables' rows come later, while rendering; the names and the overdue list go
+     * with them. */
     struct ledger_src *src = xcalloc(1, sizeof(*src));
     src->svc = svc;
     src->who = *who;
     src->from_day = b.from_day;
     src->to_day = b.to_day;
     src->n = n;
-    struct doc_table *t = &d->tables[d->ntables - 1];
-    t->source.each = ledger_each;
-    t->source.release = ledger_free;
-    t->source.src = src;
+    src->late = b.overdue;
+    memset(&b.overdue, 0, sizeof(b.overdue));
+    for (size_t i = 0; i < d->ntables; i++) {
+        struct doc_table *t = &d->tables[i];
+        t->source.src = src;
+        if (!strcmp(t->id, "overdue"))
+            t->source.each = overdue_each;
+        else if (!strcmp(t->id, "flagged"))
+            t->source.each = flagged_each;
+        else if (!strcmp(t->id, "ledger")) {
+            t->source.each = ledger_each;
+            t->source.release = ledger_free; /* the last table: the others are gone by then */
+        } else
+            t->source.src = NULL;
+    }
     if (from_day)
         *from_day = b.from_day;
     if (to_day)

@@ -247,13 +247,21 @@ struct bulletin_ctx {
     int64_t as_of;
 };
 
-static void list_add(struct bulletin_list *l, const struct appeal_fact *f, int late_days)
+static void late_add(struct bulletin_list *l, const struct appeal_fact *f, int late_days)
 {
     xgrow((void **)&l->items, &l->cap, l->n + 1, sizeof(*l->items));
-    struct bulletin_item *it = &l->items[l->n++];
+    struct bulletin_late *it = &l->items[l->n++];
+    memset(it, 0, sizeof(*it));
+    it->id = f->id;
+    it->late_days = late_days;
+    memcpy(it->code, f->code, sizeof(it->code));
+}
+
+static void item_of(struct bulletin_item *it, const struct appeal_fact *f, int late_days)
+{
     memset(it, 0, sizeof(*it));
     memcpy(it->code, f->code, sizeof(it->code));
-    it->title = xstrdup(f->title ? f->title : "");
+    it->title = f->title ? f->title : "";
     it->unit_id = f->lead_unit_id;
     it->received_at = f->received_at;
     it->deadline = f->deadline;
@@ -310,11 +318,10 @@ static int bulletin_fact(const struct appeal_fact *f, void *ctx)
     struct verdict v;
     report_judge(&b->cur.rules, &g, c->as_of, &v);
     if (v.overdue)
-        list_add(&b->overdue, f, days_after(f->deadline, c->as_of));
+        late_add(&b->overdue, f, days_after(f->deadline, c->as_of));
     else if (v.den[FIG_TIMELY] && !v.num[FIG_TIMELY] && f->replied_at)
-        list_add(&b->overdue, f, days_after(f->deadline, f->replied_at));
-    if (f->redo_count || f->urge_count || f->supervise_level)
-        list_add(&b->flagged, f, 0);
+        late_add(&b->overdue, f, days_after(f->deadline, f->replied_at));
+    /* the flagged appeals are read again when their table is drawn (svc_bulletin_flagged) */
     /* by appeal id: the ledger is not held (svc_bulletin_ledger), the samples' codes are
      * read back once the top terms are known */
     terms_add(c->terms, f->id, f->title);
@@ -324,9 +331,71 @@ static int bulletin_fact(const struct appeal_fact *f, void *ctx)
 struct ledger_ctx {
     const struct guard_reader *reader;
     int (*cb)(const struct ledger_row *row, void *ctx);
+    int (*item)(const struct bulletin_item *it, void *ctx); /* the flagged scan */
     void *ctx;
     int stopped;
 };
+
+static int flagged_fact(const struct appeal_fact *f, void *ctx)
+{
+    struct ledger_ctx *c = ctx;
+    if (!(f->redo_count || f->urge_count || f->supervise_level) ||
+        !guard_reader_sees(c->reader, f->lead_unit_id))
+        return 0;
+    struct bulletin_item it;
+    item_of(&it, f, 0);
+    if (c->item(&it, c->ctx)) {
+        c->stopped = 1;
+        return 1;
+    }
+    return 0;
+}
+
+int svc_bulletin_flagged(struct service *svc, const struct actor *who, int64_t from_day,
+                         int64_t to_day, int (*cb)(const struct bulletin_item *it, void *ctx),
+                         void *ctx, struct err *e)
+{
+    struct guard_reader reader;
+    if (guard(who, SUBJ_BULLETIN, "read", e) < 0 || guard_reader_init(svc, who, &reader, e) < 0)
+        return -1;
+    struct ledger_ctx c = {&reader, NULL, cb, ctx, 0};
+    if (store_fact_scan(svc->st, civil_site_midnight(from_day), civil_site_midnight(to_day + 1),
+                        FACT_TEXT, flagged_fact, &c, e) < 0)
+        return -1;
+    return c.stopped ? -1 : 0;
+}
+
+int svc_bulletin_overdue(struct service *svc, const struct bulletin_list *late,
+                         int (*cb)(const struct bulletin_item *it, void *ctx), void *ctx,
+                         struct err *e)
+{
+    for (size_t i = 0; i < late->n; i++) {
+        struct appeal a;
+        appeal_init(&a);
+        if (store_appeal_get(svc->st, late->items[i].id, &a, e) < 0) {
+            appeal_release(&a);
+            return -1;
+        }
+        struct bulletin_item it;
+        memset(&it, 0, sizeof(it));
+        memcpy(it.code, late->items[i].code, sizeof(it.code));
+        it.title = a.title ? a.title : "";
+        it.unit_id = a.lead_unit_id;
+        it.received_at = a.received_at;
+        it.deadline = a.deadline;
+        it.replied_at = a.replied_at;
+        it.state = a.state;
+        it.late_days = late->items[i].late_days;
+        it.redo_count = a.redo_count;
+        it.urge_count = a.urge_count;
+        it.supervise_level = a.supervise_level;
+        int stop = cb(&it, ctx);
+        appeal_release(&a);
+        if (stop)
+            return -1;
+    }
+    return 0;
+}
 
 static int ledger_fact(const struct appeal_fact *f, void *ctx)
 {
@@ -362,7 +431,7 @@ int svc_bulletin_ledger(struct service *svc, const struct actor *who, int64_t fr
     struct guard_reader reader;
     if (guard(who, SUBJ_BULLETIN, "read", e) < 0 || guard_reader_init(svc, who, &reader, e) < 0)
         return -1;
-    struct ledger_ctx c = {&reader, cb, ctx, 0};
+    struct ledger_ctx c = {&reader, cb, NULL, ctx, 0};
     if (store_fact_scan(svc->st, civil_site_midnight(from_day), civil_site_midnight(to_day + 1),
                         FACT_TEXT, ledger_fact, &c, e) < 0)
         return -1;
@@ -389,7 +458,7 @@ static int top_codes(struct service *svc, struct bulletin *b, struct err *e)
 
 static int by_late(const void *a, const void *b)
 {
-    const struct bulletin_item *x = a, *y = b;
+    const struct bulletin_late *x = a, *y = b;
     if (x->late_days != y->late_days)
         return x->late_days < y->late_days ? 1 : -1;
     return strcmp(x->code, y->code);
@@ -487,8 +556,6 @@ out:
 
 static void list_release(struct bulletin_list *l)
 {
-    for (size_t i = 0; i < l->n; i++)
-        free(l->items[i].title);
     free(l->items);
     memset(l, 0, sizeof(*l));
 }
@@ -500,7 +567,6 @@ void bulletin_release(struct bulletin *b)
     for (size_t i = 0; i < b->ntrend; i++)
         report_release(&b->trend[i]);
     list_release(&b->overdue);
-    list_release(&b->flagged);
     for (size_t i = 0; i < b->nprojects; i++) {
         free(b->projects[i].title);
         free(b->projects[i].measure);

@@ -287,14 +287,22 @@ void explain_release(struct explain *x);
 /* The monthly bulletin's data (report/layout.c lays it out). */
 struct bulletin_item {
     char code[APPEAL_CODE_LEN];
-    char *title; /* owned */
+    const char *title; /* borrowed for the callback */
     int64_t unit_id, received_at, deadline, replied_at;
     int state;
     int late_days; /* overdue: whole days past the deadline at the reply or at as-of */
     int redo_count, urge_count, supervise_level;
 };
+/* An overdue appeal as the bulletin keeps it until its table is drawn: what orders the list
+ * (late days, code) and the id to read the rest by, 40 bytes, where the row itself would be
+ * hundreds (a third of a year's million appeals can be overdue). */
+struct bulletin_late {
+    int64_t id;
+    int late_days; /* whole days past the deadline at the reply or at as-of */
+    char code[APPEAL_CODE_LEN];
+};
 struct bulletin_list {
-    struct bulletin_item *items;
+    struct bulletin_late *items; /* most late first, then by code */
     size_t n, cap;
 };
 struct ledger_row {
@@ -320,7 +328,6 @@ struct bulletin {
     int64_t from_day, to_day, prev_from, prev_to;
     struct report cur, prev;
     struct bulletin_list overdue; /* unreplied past deadline, and replies after it */
-    struct bulletin_list flagged; /* redone, urged or supervised */
     struct term top[BULLETIN_TOP];
     size_t ntop;
     /* the codes of top[i]'s sample appeals (top[i].sample holds their ids) */
@@ -347,6 +354,15 @@ void bulletin_release(struct bulletin *b);
 int svc_bulletin_ledger(struct service *svc, const struct actor *who, int64_t from_day,
                         int64_t to_day, int (*cb)(const struct ledger_row *row, void *ctx),
                         void *ctx, struct err *e);
+/* The same scan for the appeals redone, urged or supervised (the flagged section). */
+int svc_bulletin_flagged(struct service *svc, const struct actor *who, int64_t from_day,
+                         int64_t to_day, int (*cb)(const struct bulletin_item *it, void *ctx),
+                         void *ctx, struct err *e);
+/* The overdue section's rows, in b->overdue's order, each read back by id (the late days
+ * are the bulletin's, computed at its as-of), handed to cb and gone when it returns. */
+int svc_bulletin_overdue(struct service *svc, const struct bulletin_list *late,
+                         int (*cb)(const struct bulletin_item *it, void *ctx), void *ctx,
+                         struct err *e);
 
 /* ---- audit ---- */
 struct audit_result {
