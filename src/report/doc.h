@@ -4,7 +4,9 @@
  *
  * Invariant: a cell's printed text comes only from doc_cell_text(); a renderer that writes
  * numbers natively (XLSX) uses a number format that prints the same text.
- * Memory: every string and array of a doc lives in its arena and is freed by doc_release(). */
+ * Memory: every string and array of a doc lives in its arena and is freed by doc_release();
+ * a table too long to hold (the ledger) has a row source instead of cells (struct
+ * doc_source), and every renderer writes as it goes, so memory does not grow with its rows. */
 #ifndef SHISHI_DOC_H
 #define SHISHI_DOC_H
 
@@ -172,7 +174,8 @@ int doc_write_buf(const char *path, const char *what, struct buf *b, struct err 
 /* Renderers (report/html.c, csv.c, pdf.c, xlsx.c). Each writes the whole doc: every table
  * in order (PDF: tables with `wide` set may be drawn smaller), every chart (HTML as inline
  * SVG, PDF drawn with cairo; XLSX as native charts where it can; CSV has no charts).
- * A failure fills e (ERR_IO naming the path) and leaves no partial file at `path`. */
+ * A failure fills e (ERR_IO naming the path, or a row source's own error) and leaves no
+ * partial file at `path`. */
 int render_html(const struct doc *d, const char *path, struct err *e);
 int render_csv(const struct doc *d, const char *path, struct err *e);
 int render_pdf(const struct doc *d, const char *path, struct err *e);
