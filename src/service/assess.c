@@ -321,9 +321,9 @@ static int bulletin_fact(const struct appeal_fact *f, void *ctx)
         late_add(&b->overdue, f, days_after(f->deadline, c->as_of));
     else if (v.den[FIG_TIMELY] && !v.num[FIG_TIMELY] && f->replied_at)
         late_add(&b->overdue, f, days_after(f->deadline, f->replied_at));
-    /* the flagged appeals are read again when their table is drawn (svc_bulletin_flagged) */
-    /* by appeal id: the ledger is not held (svc_bulletin_ledger), the samples' codes are
-     * read back once the top terms are known */
+    /* The flagged appeals and the ledger are read again when their tables are drawn
+     * (svc_bulletin_flagged, svc_bulletin_ledger), so nothing per appeal is kept here but
+     * the overdue list; terms count by appeal id, the samples' codes read back at the end. */
     terms_add(c->terms, f->id, f->title);
     return 0;
 }
