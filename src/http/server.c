@@ -334,10 +334,10 @@ static int over_https(struct MHD_Connection *c, int via_trusted_proxy)
     return via_trusted_proxy && proto && !strcasecmp(proto, "https");
 }
 
-/* Queues `len` bytes of `body` (malloc'ed; taken here) with the headers every answer has. */
 static enum MHD_Result queue_with_headers(struct request *r, struct MHD_Response *resp,
                                           const char *type, const char *disposition);
 
+/* Queues `len` bytes of `body` (malloc'ed; taken here) with the headers every answer has. */
 static enum MHD_Result send_body(struct request *r, char *body, size_t len, const char *type,
                                  const char *disposition)
 {
