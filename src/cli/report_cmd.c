@@ -198,12 +198,19 @@ int cmd_bulletin(struct cli *c, int argc, char **argv)
         return cli_fail(&e);
     }
     struct doc d;
-    if (cli_open(c, 0, &e) < 0 ||
-        layout_bulletin_for(&c->svc, &c->who, month, opt_get(&o, "from"), opt_get(&o, "to"), rules,
-                            c->now, &d, NULL, NULL, &e) < 0)
+    /* One snapshot for the figures and the rows the renderer reads while it writes (the
+     * ledger streams from the store): a writer elsewhere cannot make them disagree. The API
+     * reads its bulletin in one too (a SNAPSHOT route). */
+    if (cli_open(c, 0, &e) < 0 || store_begin_read(c->svc.st, &e) < 0)
         return cli_fail(&e);
+    if (layout_bulletin_for(&c->svc, &c->who, month, opt_get(&o, "from"), opt_get(&o, "to"), rules,
+                            c->now, &d, NULL, NULL, &e) < 0) {
+        store_rollback(c->svc.st);
+        return cli_fail(&e);
+    }
     int rc = render(&d, out, &e);
     doc_release(&d);
+    store_rollback(c->svc.st);
     if (rc < 0)
         return cli_fail(&e);
     printf("%s\n", out);

@@ -133,7 +133,7 @@ json_t *api_handle(struct request *r)
         store_rollback(r->svc->st);
     json_decref(r->json);
     r->json = NULL;
-    if (!doc && (rt->flags & ROUTE_DOWNLOAD) && r->download.data)
+    if (!doc && (rt->flags & ROUTE_DOWNLOAD) && (r->download.data || r->download.has_fd))
         return NULL;
     if (!doc)
         return api_error(r, &e);

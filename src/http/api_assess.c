@@ -3,6 +3,7 @@
  * audit chain's verification. The service decides who may read each and applies the
  * reader's scope. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,34 +147,15 @@ static const struct bulletin_format {
     {"xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", render_xlsx},
 };
 
-/* The whole file at `path` into a malloc'ed block. */
-static int slurp(const char *path, char **out, size_t *len, struct err *e)
-{
-    FILE *f = fopen(path, "rb");
-    struct stat sb;
-    if (!f || fstat(fileno(f), &sb) != 0) {
-        int errnum = errno;
-        if (f)
-            fclose(f);
-        return err_set(e, ERR_IO, "", "cannot read the rendered bulletin: %s", strerror(errnum));
-    }
-    *len = (size_t)sb.st_size;
-    *out = xmalloc(*len + 1);
-    int bad = fread(*out, 1, *len, f) != *len;
-    fclose(f);
-    if (bad) {
-        free(*out);
-        *out = NULL;
-        return err_set(e, ERR_IO, "", "cannot read the rendered bulletin: short read");
-    }
-    return 0;
-}
-
-/* Renders d as `fmt` into memory. The renderers write a file (path.tmp, then renamed), so
- * this one lives in a fresh directory of our own (mkdtemp: mode 0700, under TMPDIR or
- * /tmp) where no other user can reach either name; both are gone when this returns. */
-static int render_to_memory(const struct doc *d, const struct bulletin_format *fmt, char **out,
-                            size_t *len, struct err *e)
+/* Renders d as `fmt` into a file that no name reaches and returns its descriptor, read from
+ * the start, and its size: the server sends it from there (MHD_create_response_from_fd), so
+ * neither the rendering nor the sending holds the whole bulletin in memory. The renderers
+ * write a file (path.tmp, then renamed), so it is made in a fresh directory of our own
+ * (mkdtemp: mode 0700, under TMPDIR or /tmp) where no other user can reach either name; the
+ * file is opened, then both names are removed before this returns, and the space goes back
+ * when the descriptor is closed. */
+static int render_to_fd(const struct doc *d, const struct bulletin_format *fmt, int *fd,
+                        size_t *len, struct err *e)
 {
     const char *tmpdir = getenv("TMPDIR");
     struct buf dir = BUF_INIT, path = BUF_INIT;
@@ -192,7 +174,15 @@ static int render_to_memory(const struct doc *d, const struct bulletin_format *f
         snprintf(msg, sizeof(msg), "%s", e->msg);
         err_set(e, ERR_IO, "", "cannot render the bulletin as %s: %s", fmt->name, msg);
     } else {
-        rc = slurp(path.ptr, out, len, e);
+        struct stat sb;
+        *fd = open(path.ptr, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        if (*fd < 0 || fstat(*fd, &sb) != 0) {
+            rc = err_set(e, ERR_IO, "", "cannot read the rendered bulletin: %s", strerror(errno));
+            if (*fd >= 0)
+                close(*fd);
+        } else {
+            *len = (size_t)sb.st_size;
+        }
         unlink(path.ptr);
     }
     rmdir(dir.ptr);
@@ -202,7 +192,8 @@ static int render_to_memory(const struct doc *d, const struct bulletin_format *f
 }
 
 /* GET /api/v1/bulletin?month=YYYY-MM|from=&to=&format=F[&rules=N]: the monthly bulletin,
- * the very file `shishi bulletin` writes, as an attachment in r->download. Names and
+ * the very file `shishi bulletin` writes, as an attachment in r->download (a file
+ * descriptor: the server sends it as it reads it). Names and
  * phones in its ledger are masked by the service, so every role that may read the report
  * may have it. Returns 0, or -1 with e filled. */
 static int bulletin_download(struct request *r, struct err *e)
@@ -229,9 +220,9 @@ static int bulletin_download(struct request *r, struct err *e)
     if (layout_bulletin_for(r->svc, &r->actor, month, from, to, rules, r->now, &d, &from_day,
                             &to_day, e) < 0)
         return -1;
-    char *data = NULL;
+    int fd = -1;
     size_t len = 0;
-    int rc = render_to_memory(&d, fmt, &data, &len, e);
+    int rc = render_to_fd(&d, fmt, &fd, &len, e);
     if (rc == 0) {
         /* Named from the dates the service parsed, never from the query's text. */
         char d1[11], d2[11];
@@ -243,7 +234,8 @@ static int bulletin_download(struct request *r, struct err *e)
         else
             snprintf(r->download.filename, sizeof(r->download.filename), "bulletin-%s_%s.%s", d1,
                      d2, fmt->name);
-        r->download.data = data;
+        r->download.has_fd = 1;
+        r->download.fd = fd;
         r->download.len = len;
         r->download.type = fmt->type;
     }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "core/text.h"
 #include "util/buf.h"
@@ -29,6 +30,9 @@ void req_release(struct request *r)
     buf_release(&r->body);
     free(r->download.data);
     r->download.data = NULL;
+    if (r->download.has_fd)
+        close(r->download.fd);
+    r->download.has_fd = 0;
 }
 
 /* The first value of this kind named key, in any case (as libmicrohttpd looks them up). */

@@ -69,6 +69,10 @@ struct request {
     struct {
         char *data; /* malloc'ed; the server takes it, or frees it with the request */
         size_t len;
+        /* or, with has_fd, a file of len bytes read from its start (the bulletin: an
+         * unlinked temporary file, so a year's ledger is never in memory); the server takes
+         * the descriptor, or closes it with the request */
+        int has_fd, fd;
         const char *type;  /* Content-Type, a static string */
         char filename[64]; /* ASCII, no quotes: Content-Disposition's attachment name */
         int inline_;       /* shown in the page (evidence files), not saved */

@@ -337,6 +337,9 @@ static int over_https(struct MHD_Connection *c, int via_trusted_proxy)
     return via_trusted_proxy && proto && !strcasecmp(proto, "https");
 }
 
+static enum MHD_Result queue_with_headers(struct request *r, struct MHD_Response *resp,
+                                          const char *type, const char *disposition);
+
 /* Queues `len` bytes of `body` (malloc'ed; taken here) with the headers every answer has. */
 static enum MHD_Result send_body(struct request *r, char *body, size_t len, const char *type,
                                  const char *disposition)
@@ -347,6 +350,13 @@ static enum MHD_Result send_body(struct request *r, char *body, size_t len, cons
         free(body);
         return MHD_NO;
     }
+    return queue_with_headers(r, resp, type, disposition);
+}
+
+/* Adds the headers every answer has and queues resp (destroyed here). */
+static enum MHD_Result queue_with_headers(struct request *r, struct MHD_Response *resp,
+                                          const char *type, const char *disposition)
+{
     MHD_add_response_header(resp, "Content-Type", type);
     if (disposition)
         MHD_add_response_header(resp, "Content-Disposition", disposition);
@@ -382,6 +392,17 @@ static enum MHD_Result send_download(struct request *r)
     char disposition[128];
     snprintf(disposition, sizeof(disposition), "%s; filename=\"%s\"",
              r->download.inline_ ? "inline" : "attachment", r->download.filename);
+    if (r->download.has_fd) { /* a file: MHD reads it as it sends, and closes it */
+        r->download.has_fd = 0;
+        r->bytes = r->download.len;
+        struct MHD_Response *resp =
+            MHD_create_response_from_fd((uint64_t)r->download.len, r->download.fd);
+        if (!resp) {
+            close(r->download.fd);
+            return MHD_NO;
+        }
+        return queue_with_headers(r, resp, r->download.type, disposition);
+    }
     char *body = r->download.data;
     r->download.data = NULL;
     return send_body(r, body, r->download.len, r->download.type, disposition);

@@ -41,6 +41,9 @@ void doc_release(struct doc *d)
         }
         free(d->arena);
     }
+    for (size_t i = 0; i < d->ntables; i++)
+        if (d->tables[i].source.release)
+            d->tables[i].source.release(d->tables[i].source.src);
     free(d->tables);
     free(d->charts);
     free(d->paras);
@@ -116,6 +119,16 @@ struct cell *doc_row_add(struct doc *d, struct doc_table *t)
     struct cell *row = &t->cells[t->nrows * (size_t)t->ncols];
     t->nrows++;
     return row;
+}
+
+int doc_table_rows(const struct doc_table *t, doc_row_fn fn, void *ctx, struct err *e)
+{
+    if (t->source.each)
+        return t->source.each(t->source.src, fn, ctx, e);
+    for (size_t r = 0; r < t->nrows; r++)
+        if (fn(&t->cells[r * (size_t)t->ncols], ctx))
+            return -1;
+    return 0;
 }
 
 struct doc_chart *doc_chart_add(struct doc *d, const char *id, const char *title, int kind,
@@ -245,6 +258,45 @@ int doc_write_file(const char *path, const char *what, const char *data, size_t 
         return err_set(e, ERR_IO, "out", "cannot write %s '%s': %s", what, path,
                        strerror(saved ? saved : EIO));
     return 0;
+}
+
+int doc_out_finish(FILE *f, char *tmp, const char *path, const char *what, int bad,
+                   const struct err *why, struct err *e)
+{
+    int ok = !bad && !why, saved = bad ? (errno ? errno : EIO) : 0;
+    /* on disk before the rename, so a crash cannot leave an empty file at path */
+    if (ok && (ferror(f) || fflush(f) != 0 || fsync(fileno(f)) != 0)) {
+        ok = 0;
+        saved = errno ? errno : EIO;
+    }
+    if (fclose(f) != 0 && ok) {
+        ok = 0;
+        saved = errno ? errno : EIO;
+    }
+    if (ok && rename(tmp, path) != 0) {
+        ok = 0;
+        saved = errno ? errno : EIO;
+    }
+    if (!ok)
+        remove(tmp);
+    free(tmp);
+    if (ok)
+        return 0;
+    if (saved || !why)
+        return err_set(e, ERR_IO, "out", "cannot write %s '%s': %s", what, path,
+                       strerror(saved ? saved : EIO));
+    if (e)
+        *e = *why;
+    return -1;
+}
+
+void doc_sink_flush(struct doc_sink *s, int force)
+{
+    if (!force && s->b.len < DOC_SINK_CHUNK)
+        return;
+    if (buf_error(&s->b) || (s->b.len && fwrite(s->b.ptr, 1, s->b.len, s->f) != s->b.len))
+        s->bad = 1;
+    buf_reset(&s->b);
 }
 
 int doc_write_buf(const char *path, const char *what, struct buf *b, struct err *e)

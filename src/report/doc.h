@@ -4,7 +4,9 @@
  *
  * Invariant: a cell's printed text comes only from doc_cell_text(); a renderer that writes
  * numbers natively (XLSX) uses a number format that prints the same text.
- * Memory: every string and array of a doc lives in its arena and is freed by doc_release(). */
+ * Memory: every string and array of a doc lives in its arena and is freed by doc_release();
+ * a table too long to hold (the ledger) has a row source instead of cells (struct
+ * doc_source), and every renderer writes as it goes, so memory does not grow with its rows. */
 #ifndef SHISHI_DOC_H
 #define SHISHI_DOC_H
 
@@ -32,6 +34,20 @@ struct cell {
 /* Longest text doc_cell_text() writes for a number cell, with its NUL. */
 #define CELL_TEXT_MAX 32
 
+/* Called once per row of a table, in order; `row` holds the table's ncols cells and lives
+ * only for the call. Returns 0 to go on, -1 (with the caller's error filled) to stop. */
+typedef int (*doc_row_fn)(const struct cell *row, void *ctx);
+
+/* Rows made on demand: a table too long to hold (the ledger annex, one row per appeal) is
+ * drawn from a source that yields one row at a time into scratch memory it reuses, so a
+ * renderer's memory does not grow with the rows. each() may be called more than once (PDF
+ * measures a table before drawing it) and yields the same rows every time. */
+struct doc_source {
+    int (*each)(void *src, doc_row_fn fn, void *ctx, struct err *e); /* 0, or -1 with e */
+    void (*release)(void *src); /* by doc_release() */
+    void *src;
+};
+
 struct doc_table {
     const char *id;    /* stable ASCII name: "summary", "ranking", "overdue", "ledger", ... */
     const char *title; /* heading, e.g. "二、单位排名" */
@@ -44,7 +60,12 @@ struct doc_table {
     size_t nrows;
     size_t cap; /* rows allocated (doc_row_add's) */
     int wide; /* too wide for A4 portrait: PDF draws it landscape or in a smaller font */
+    struct doc_source source; /* each != NULL: the rows come from here, cells is unused */
 };
+
+/* Every row of a table, fixed or streamed, through one walk, so every renderer draws both
+ * kinds the same way. Returns 0, or -1 with e filled (by the source or by fn). */
+int doc_table_rows(const struct doc_table *t, doc_row_fn fn, void *ctx, struct err *e);
 
 enum chart_kind { CHART_BAR = 1, CHART_LINE };
 
@@ -126,16 +147,35 @@ const char *doc_cell_text(const struct cell *c, char out[CELL_TEXT_MAX]);
  * followed). Returns the open file, its name in *tmp (free it), or NULL with e filled. */
 FILE *doc_out_open(const char *path, const char *what, char **tmp, struct err *e);
 
+/* Ends what doc_out_open() began: flushes, syncs and closes f and renames tmp over path;
+ * frees tmp. When the writes failed (bad) or the rows could not be made (why: that error,
+ * passed on as it is), or any of this fails, nothing is left at either name. Returns 0, or
+ * -1 with e filled ("cannot write <what> '<path>': <reason>", or *why). */
+int doc_out_finish(FILE *f, char *tmp, const char *path, const char *what, int bad,
+                   const struct err *why, struct err *e);
+
+#include "util/buf.h"
+/* A text renderer's output: it appends to b, and doc_sink_flush() hands b to the file once
+ * it holds DOC_SINK_CHUNK bytes (or always with force), so no renderer holds its whole
+ * output. bad is set, sticky, when a write fails. */
+#define DOC_SINK_CHUNK (64 * 1024)
+struct doc_sink {
+    FILE *f;
+    struct buf b;
+    int bad;
+};
+void doc_sink_flush(struct doc_sink *s, int force);
+
 int doc_write_file(const char *path, const char *what, const char *data, size_t len,
                    struct err *e);
-struct buf;
 /* The same with a whole buffer, which it releases; a buffer past its limit is refused. */
 int doc_write_buf(const char *path, const char *what, struct buf *b, struct err *e);
 
 /* Renderers (report/html.c, csv.c, pdf.c, xlsx.c). Each writes the whole doc: every table
  * in order (PDF: tables with `wide` set may be drawn smaller), every chart (HTML as inline
  * SVG, PDF drawn with cairo; XLSX as native charts where it can; CSV has no charts).
- * A failure fills e (ERR_IO naming the path) and leaves no partial file at `path`. */
+ * A failure fills e (ERR_IO naming the path, or a row source's own error) and leaves no
+ * partial file at `path`. */
 int render_html(const struct doc *d, const char *path, struct err *e);
 int render_csv(const struct doc *d, const char *path, struct err *e);
 int render_pdf(const struct doc *d, const char *path, struct err *e);

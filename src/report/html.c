@@ -89,8 +89,36 @@ static int is_number_kind(int kind)
     return kind == CELL_INT || kind == CELL_RATE || kind == CELL_CHANGE || kind == CELL_NONE;
 }
 
-static void add_table(struct buf *b, const struct doc_table *t)
+struct html_out {
+    struct doc_sink sink;
+    int ncols; /* of the table being written */
+};
+
+static int add_row(const struct cell *row, void *ctx)
 {
+    struct html_out *o = ctx;
+    struct buf *b = &o->sink.b;
+    buf_adds(b, "<tr>");
+    for (int c = 0; c < o->ncols; c++) {
+        char tmp[CELL_TEXT_MAX];
+        const char *s = doc_cell_text(&row[c], tmp);
+        if (row[c].kind == CELL_NONE)
+            buf_adds(b, "<td class=\"num none\">");
+        else if (is_number_kind(row[c].kind))
+            buf_adds(b, "<td class=\"num\">");
+        else
+            buf_adds(b, "<td>");
+        esc(b, s);
+        buf_adds(b, "</td>");
+    }
+    buf_adds(b, "</tr>\n");
+    doc_sink_flush(&o->sink, 0);
+    return o->sink.bad ? -1 : 0;
+}
+
+static int add_table(struct html_out *o, const struct doc_table *t, struct err *e)
+{
+    struct buf *b = &o->sink.b;
     buf_adds(b, t->wide ? "<section class=\"table wide\" id=\"t-"
                         : "<section class=\"table\" id=\"t-");
     esc(b, t->id);
@@ -117,24 +145,11 @@ static void add_table(struct buf *b, const struct doc_table *t)
         buf_adds(b, "</th>");
     }
     buf_adds(b, "</tr></thead>\n<tbody>\n");
-    for (size_t r = 0; r < t->nrows; r++) {
-        const struct cell *row = &t->cells[r * (size_t)t->ncols];
-        buf_adds(b, "<tr>");
-        for (int c = 0; c < t->ncols; c++) {
-            char tmp[CELL_TEXT_MAX];
-            const char *s = doc_cell_text(&row[c], tmp);
-            if (row[c].kind == CELL_NONE)
-                buf_adds(b, "<td class=\"num none\">");
-            else if (is_number_kind(row[c].kind))
-                buf_adds(b, "<td class=\"num\">");
-            else
-                buf_adds(b, "<td>");
-            esc(b, s);
-            buf_adds(b, "</td>");
-        }
-        buf_adds(b, "</tr>\n");
-    }
+    o->ncols = t->ncols;
+    int rc = doc_table_rows(t, add_row, o, e);
     buf_adds(b, "</tbody>\n</table></div>\n</section>\n");
+    doc_sink_flush(&o->sink, 0);
+    return rc;
 }
 
 /* ---- charts ---- */
@@ -479,8 +494,10 @@ static void add_charts(struct buf *b, const struct doc *d)
 
 /* ---- the page ---- */
 
-static void add_page(struct buf *b, const struct doc *d)
+static int add_page(struct html_out *o, const struct doc *d, struct err *e)
 {
+    struct buf *b = &o->sink.b;
+    int rc = 0;
     buf_adds(b, "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
                 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                 "<meta name=\"generator\" content=\"shishi\">\n<title>");
@@ -503,17 +520,28 @@ static void add_page(struct buf *b, const struct doc *d)
     }
     if (!d->ntables)
         add_charts(b, d);
-    for (size_t i = 0; i < d->ntables; i++) {
-        add_table(b, &d->tables[i]);
+    for (size_t i = 0; i < d->ntables && rc == 0 && !o->sink.bad; i++) {
+        rc = add_table(o, &d->tables[i], e);
         if (i == 0)
             add_charts(b, d);
     }
     buf_adds(b, "</main>\n</body>\n</html>\n");
+    return rc;
 }
 
+/* Written as it is made, through a 64 KB sink (doc_sink): the ledger's rows stream from
+ * their source to the file without ever being held. */
 int render_html(const struct doc *d, const char *path, struct err *e)
 {
-    struct buf b = BUF_INIT;
-    add_page(&b, d);
-    return doc_write_buf(path, "HTML", &b, e);
+    char *tmp;
+    struct html_out o = {{NULL, BUF_INIT, 0}, 0};
+    o.sink.f = doc_out_open(path, "HTML", &tmp, e);
+    if (!o.sink.f)
+        return -1;
+    struct err src = {0};
+    int rc = add_page(&o, d, &src);
+    doc_sink_flush(&o.sink, 1);
+    buf_release(&o.sink.b);
+    return doc_out_finish(o.sink.f, tmp, path, "HTML", o.sink.bad,
+                          rc < 0 && !o.sink.bad ? &src : NULL, e);
 }

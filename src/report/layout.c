@@ -195,44 +195,24 @@ static void ranking(struct doc *d, const struct bulletin *b, const struct names 
     free(list);
 }
 
-static void overdue(struct doc *d, const struct bulletin *b, const struct names *n)
+/* The overdue and flagged sections, like the ledger, can hold a good part of a year's
+ * appeals: their tables get their rows from sources too (layout_bulletin_for). */
+static struct doc_table *overdue(struct doc *d)
 {
     static const char *const cols[] = {"编号", "诉求标题", "责任单位", "办理期限",
                                        "答复时间", "超期天数", "情形"};
     static const int w[] = {14, 30, 14, 16, 16, 8, 10};
     struct doc_table *t = doc_table_add(d, "overdue", "四、超期诉求", "超期", 7, cols, w);
     t->note = "超期天数按自然日计，自办理期限届满起算至答复时（未答复的至统计截止时）。";
-    for (size_t i = 0; i < b->overdue.n; i++) {
-        const struct bulletin_item *it = &b->overdue.items[i];
-        struct cell *row = doc_row_add(d, t);
-        cell_text(d, &row[0], it->code);
-        cell_text(d, &row[1], it->title);
-        cell_text(d, &row[2], names_unit(n, it->unit_id));
-        cell_text(d, &row[3], when(d, it->deadline));
-        cell_text(d, &row[4], it->replied_at ? when(d, it->replied_at) : "未答复");
-        cell_int(&row[5], it->late_days);
-        cell_text(d, &row[6], it->replied_at ? "超期答复" : "超期未答复");
-    }
+    return t;
 }
 
-static void flagged(struct doc *d, const struct bulletin *b, const struct names *n)
+static struct doc_table *flagged(struct doc *d)
 {
     static const char *const cols[] = {"编号", "诉求标题", "责任单位", "状态",
                                        "重办次数", "催办次数", "督办级别"};
     static const int w[] = {14, 30, 14, 8, 8, 8, 8};
-    struct doc_table *t = doc_table_add(d, "flagged", "五、重办、催办和督办诉求", "重办催办", 7,
-                                        cols, w);
-    for (size_t i = 0; i < b->flagged.n; i++) {
-        const struct bulletin_item *it = &b->flagged.items[i];
-        struct cell *row = doc_row_add(d, t);
-        cell_text(d, &row[0], it->code);
-        cell_text(d, &row[1], it->title);
-        cell_text(d, &row[2], names_unit(n, it->unit_id));
-        cell_text(d, &row[3], state_label(it->state));
-        cell_int(&row[4], it->redo_count);
-        cell_int(&row[5], it->urge_count);
-        cell_int(&row[6], it->supervise_level);
-    }
+    return doc_table_add(d, "flagged", "五、重办、催办和督办诉求", "重办催办", 7, cols, w);
 }
 
 static void top_problems(struct doc *d, const struct bulletin *b)
@@ -248,7 +228,7 @@ static void top_problems(struct doc *d, const struct bulletin *b)
         for (int s = 0; s < x->nsample; s++) {
             size_t len = strlen(samples);
             snprintf(samples + len, sizeof(samples) - len, "%s%s", s ? "、" : "",
-                     b->ledger[x->sample[s]].code);
+                     b->top_code[i][s]);
         }
         struct cell *row = doc_row_add(d, t);
         cell_int(&row[0], (int64_t)i + 1);
@@ -342,32 +322,134 @@ static void projects(struct doc *d, const struct bulletin *b)
     }
 }
 
-static void ledger(struct doc *d, const struct bulletin *b, const struct names *n)
+/* The ledger annex: one row per appeal, far too many to hold (a year of a busy district is
+ * a million rows, ~2 KB each once laid out), so its rows are made while a renderer draws
+ * them: the source asks the service for the ledger (svc_bulletin_ledger, one keyset-paged
+ * scan) and lays each row out into a scratch doc emptied after every row. */
+#define LEDGER_COLS 13
+
+/* What the streamed tables read from: one per doc, owned by the ledger's source (the last
+ * table, so released last); the overdue and flagged sources borrow it. */
+struct ledger_src {
+    struct service *svc;
+    struct actor who;
+    int64_t from_day, to_day;
+    struct names n;              /* owned */
+    struct bulletin_list late;   /* owned: the overdue appeals, in order */
+    doc_row_fn fn;  /* of the walk under way */
+    void *ctx;
+};
+
+/* A row is laid out in a scratch doc released after it: nothing of it outlives fn. */
+static int ledger_row_out(const struct ledger_row *x, void *ctx)
 {
-    static const char *const cols[] = {"编号",     "受理时间", "渠道",     "领域", "诉求标题",
-                                       "联系人",   "联系电话", "承办单位", "状态", "办理期限",
-                                       "答复时间", "解决情况", "满意度"};
-    static const int w[] = {14, 16, 8, 6, 30, 6, 12, 14, 8, 16, 16, 8, 8};
-    struct doc_table *t = doc_table_add(d, "ledger", "附件：诉求台账", "台账", 13, cols, w);
+    struct ledger_src *src = ctx;
+    const struct names *n = &src->n;
+    struct doc d;
+    doc_init(&d);
+    struct cell row[LEDGER_COLS];
+    memset(row, 0, sizeof(row));
+    cell_text(&d, &row[0], x->code);
+    cell_text(&d, &row[1], when(&d, x->received_at));
+    cell_text(&d, &row[2], names_channel(n, x->channel_id));
+    cell_text(&d, &row[3], names_area(n, x->area_id));
+    cell_text(&d, &row[4], x->title);
+    cell_text(&d, &row[5], x->name);
+    cell_text(&d, &row[6], x->phone);
+    cell_text(&d, &row[7], names_unit(n, x->unit_id));
+    cell_text(&d, &row[8], state_label(x->state));
+    cell_text(&d, &row[9], when(&d, x->deadline));
+    cell_text(&d, &row[10], when(&d, x->replied_at));
+    cell_text(&d, &row[11], solved_label(x->solved));
+    cell_text(&d, &row[12], satisfaction_label(x->satisfaction));
+    int rc = src->fn(row, src->ctx);
+    doc_release(&d);
+    return rc;
+}
+
+static int overdue_row_out(const struct bulletin_item *it, void *ctx)
+{
+    struct ledger_src *src = ctx;
+    struct doc d;
+    doc_init(&d);
+    struct cell row[7];
+    memset(row, 0, sizeof(row));
+    cell_text(&d, &row[0], it->code);
+    cell_text(&d, &row[1], it->title);
+    cell_text(&d, &row[2], names_unit(&src->n, it->unit_id));
+    cell_text(&d, &row[3], when(&d, it->deadline));
+    cell_text(&d, &row[4], it->replied_at ? when(&d, it->replied_at) : "未答复");
+    cell_int(&row[5], it->late_days);
+    cell_text(&d, &row[6], it->replied_at ? "超期答复" : "超期未答复");
+    int rc = src->fn(row, src->ctx);
+    doc_release(&d);
+    return rc;
+}
+
+static int flagged_row_out(const struct bulletin_item *it, void *ctx)
+{
+    struct ledger_src *src = ctx;
+    struct doc d;
+    doc_init(&d);
+    struct cell row[7];
+    memset(row, 0, sizeof(row));
+    cell_text(&d, &row[0], it->code);
+    cell_text(&d, &row[1], it->title);
+    cell_text(&d, &row[2], names_unit(&src->n, it->unit_id));
+    cell_text(&d, &row[3], state_label(it->state));
+    cell_int(&row[4], it->redo_count);
+    cell_int(&row[5], it->urge_count);
+    cell_int(&row[6], it->supervise_level);
+    int rc = src->fn(row, src->ctx);
+    doc_release(&d);
+    return rc;
+}
+
+static int ledger_each(void *p, doc_row_fn fn, void *ctx, struct err *e)
+{
+    struct ledger_src *src = p;
+    src->fn = fn;
+    src->ctx = ctx;
+    return svc_bulletin_ledger(src->svc, &src->who, src->from_day, src->to_day, ledger_row_out,
+                               src, e);
+}
+
+static int overdue_each(void *p, doc_row_fn fn, void *ctx, struct err *e)
+{
+    struct ledger_src *src = p;
+    src->fn = fn;
+    src->ctx = ctx;
+    return svc_bulletin_overdue(src->svc, &src->late, overdue_row_out, src, e);
+}
+
+static int flagged_each(void *p, doc_row_fn fn, void *ctx, struct err *e)
+{
+    struct ledger_src *src = p;
+    src->fn = fn;
+    src->ctx = ctx;
+    return svc_bulletin_flagged(src->svc, &src->who, src->from_day, src->to_day,
+                                flagged_row_out, src, e);
+}
+
+static void ledger_free(void *p)
+{
+    struct ledger_src *src = p;
+    names_release(&src->n);
+    free(src->late.items);
+    free(src);
+}
+
+static struct doc_table *ledger(struct doc *d)
+{
+    static const char *const cols[LEDGER_COLS] = {
+        "编号",     "受理时间", "渠道",     "领域", "诉求标题", "联系人",  "联系电话",
+        "承办单位", "状态",     "办理期限", "答复时间", "解决情况", "满意度"};
+    static const int w[LEDGER_COLS] = {14, 16, 8, 6, 30, 6, 12, 14, 8, 16, 16, 8, 8};
+    struct doc_table *t = doc_table_add(d, "ledger", "附件：诉求台账", "台账", LEDGER_COLS,
+                                        cols, w);
     t->note = "联系人姓名和电话已脱敏。";
     t->wide = 1;
-    for (size_t i = 0; i < b->nledger; i++) {
-        const struct ledger_row *x = &b->ledger[i];
-        struct cell *row = doc_row_add(d, t);
-        cell_text(d, &row[0], x->code);
-        cell_text(d, &row[1], when(d, x->received_at));
-        cell_text(d, &row[2], names_channel(n, x->channel_id));
-        cell_text(d, &row[3], names_area(n, x->area_id));
-        cell_text(d, &row[4], x->title);
-        cell_text(d, &row[5], x->name);
-        cell_text(d, &row[6], x->phone);
-        cell_text(d, &row[7], names_unit(n, x->unit_id));
-        cell_text(d, &row[8], state_label(x->state));
-        cell_text(d, &row[9], when(d, x->deadline));
-        cell_text(d, &row[10], when(d, x->replied_at));
-        cell_text(d, &row[11], solved_label(x->solved));
-        cell_text(d, &row[12], satisfaction_label(x->satisfaction));
-    }
+    return t;
 }
 
 void layout_bulletin(struct doc *d, const struct bulletin *b, const struct names *n,
@@ -424,12 +506,12 @@ void layout_bulletin(struct doc *d, const struct bulletin *b, const struct names
     breakdown(d, "units", "二（四）、分承办单位受理情况", "分单位", "承办单位", &b->cur.by_unit,
               &b->prev.by_unit, n, names_unit, "(未交办)");
     ranking(d, b, n);
-    overdue(d, b, n);
-    flagged(d, b, n);
+    overdue(d); /* its rows, flagged's and the ledger's: sources, set by layout_bulletin_for */
+    flagged(d);
     top_problems(d, b);
     trend(d, b);
     projects(d, b);
-    ledger(d, b, n);
+    ledger(d);
 }
 
 int layout_bulletin_for(struct service *svc, const struct actor *who, const char *month, const char *from,
@@ -448,11 +530,33 @@ int layout_bulletin_for(struct service *svc, const struct actor *who, const char
     struct err miss;
     store_setting_get(svc->st, "site_name", site, sizeof(site), &miss);
     layout_bulletin(d, &b, &n, site);
+    /* The long tables' rows come later, while rendering; the names and the overdue list go
+     * with them. */
+    struct ledger_src *src = xcalloc(1, sizeof(*src));
+    src->svc = svc;
+    src->who = *who;
+    src->from_day = b.from_day;
+    src->to_day = b.to_day;
+    src->n = n;
+    src->late = b.overdue;
+    memset(&b.overdue, 0, sizeof(b.overdue));
+    for (size_t i = 0; i < d->ntables; i++) {
+        struct doc_table *t = &d->tables[i];
+        t->source.src = src;
+        if (!strcmp(t->id, "overdue"))
+            t->source.each = overdue_each;
+        else if (!strcmp(t->id, "flagged"))
+            t->source.each = flagged_each;
+        else if (!strcmp(t->id, "ledger")) {
+            t->source.each = ledger_each;
+            t->source.release = ledger_free; /* the last table: the others are gone by then */
+        } else
+            t->source.src = NULL;
+    }
     if (from_day)
         *from_day = b.from_day;
     if (to_day)
         *to_day = b.to_day;
-    names_release(&n);
     bulletin_release(&b);
     return 0;
 }

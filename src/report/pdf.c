@@ -70,6 +70,7 @@ struct pdf {
     PangoLayout *layout; /* shared by all one-off text */
     int page;            /* number of the page being drawn, from 1 */
     double y;            /* top of the free space on it */
+    struct err src;      /* a table's rows could not be made (src.msg set): why */
 };
 
 /* ---- text ---- */
@@ -186,23 +187,41 @@ static double keep_width(const char *s, double size, double ascii_w)
 /* Column widths: `widths` shared proportionally over the body width, then widened where a
  * cell's keep_width() would not fit, the room taken from the columns with some to spare in
  * proportion to it. */
-static void column_widths(const struct doc_table *t, double size, double pad, double ascii_w,
-                          double *w)
+struct keep {
+    int n;
+    double size, ascii_w;
+    double *keep; /* per column */
+};
+
+static int keep_row(const struct cell *row, void *ctx)
+{
+    struct keep *k = ctx;
+    for (int c = 0; c < k->n; c++) {
+        char buf[CELL_TEXT_MAX];
+        k->keep[c] = fmax(k->keep[c], keep_width(doc_cell_text(&row[c], buf), k->size, k->ascii_w));
+    }
+    return 0;
+}
+
+/* A streamed table is read twice: once here, to measure it, then to draw it. */
+static int column_widths(const struct doc_table *t, double size, double pad, double ascii_w,
+                         double *w, struct err *e)
 {
     int n = t->ncols;
     double *min = xcalloc((size_t)n, sizeof(*min));
     double sum = 0;
     for (int c = 0; c < n; c++)
         sum += t->widths[c] > 0 ? t->widths[c] : 1;
+    struct keep k = {n, size, ascii_w, min};
+    for (int c = 0; c < n; c++)
+        min[c] = fmax(2 * size, keep_width(t->cols[c], size, ascii_w));
+    if (doc_table_rows(t, keep_row, &k, e) < 0) {
+        free(min);
+        return -1;
+    }
     for (int c = 0; c < n; c++) {
         w[c] = BODY_W * (t->widths[c] > 0 ? t->widths[c] : 1) / sum;
-        double keep = fmax(2 * size, keep_width(t->cols[c], size, ascii_w));
-        for (size_t r = 0; r < t->nrows; r++) {
-            char buf[CELL_TEXT_MAX];
-            const struct cell *cell = &t->cells[r * (size_t)n + (size_t)c];
-            keep = fmax(keep, keep_width(doc_cell_text(cell, buf), size, ascii_w));
-        }
-        min[c] = keep + 2 * pad + 1; /* + 1: the estimate is not exact */
+        min[c] = min[c] + 2 * pad + 1; /* + 1: the estimate is not exact */
     }
     double short_by = 0, spare = 0;
     for (int c = 0; c < n; c++) {
@@ -217,6 +236,7 @@ static void column_widths(const struct doc_table *t, double size, double pad, do
             w[c] = min[c] > w[c] ? min[c] : w[c] - (w[c] - min[c]) * short_by / spare;
     }
     free(min);
+    return 0;
 }
 
 struct table_box {
@@ -254,12 +274,13 @@ static void table_header(struct pdf *p, const struct table_box *b)
     p->y += h;
 }
 
-/* Sets row r's text into the column layouts and returns the row's height. */
-static double table_row_layout(const struct table_box *b, size_t r)
+/* Sets a row's text into the column layouts (the same layouts for every row, so a
+ * million-row table makes no more of them) and returns the row's height. */
+static double table_row_layout(const struct table_box *b, const struct cell *row)
 {
     double h = 0;
     for (int c = 0; c < b->t->ncols; c++) {
-        const struct cell *cell = &b->t->cells[r * (size_t)b->t->ncols + (size_t)c];
+        const struct cell *cell = &row[c];
         char buf[CELL_TEXT_MAX];
         PangoLayout *l = b->layout[c];
         pango_layout_set_alignment(l,
@@ -268,6 +289,31 @@ static double table_row_layout(const struct table_box *b, size_t r)
         h = fmax(h, layout_h(l));
     }
     return h + 2 * b->pad;
+}
+
+struct row_out {
+    struct pdf *p;
+    const struct table_box *b;
+};
+
+/* A page is drawn as its rows come and handed to the file at cairo_show_page (page_end),
+ * so the PDF grows on disk, not in memory. */
+static int draw_row(const struct cell *row, void *ctx)
+{
+    struct row_out *o = ctx;
+    struct pdf *p = o->p;
+    const struct table_box *b = o->b;
+    double h = table_row_layout(b, row);
+    if (p->y + h > BODY_BOTTOM) {
+        page_end(p);
+        table_header(p, b);
+    }
+    grid(p, b, p->y, h);
+    cairo_set_source_rgb(p->cr, 0, 0, 0);
+    for (int c = 0; c < b->t->ncols; c++)
+        show(p, b->layout[c], b->x[c] + b->pad, p->y + b->pad);
+    p->y += h;
+    return cairo_status(p->cr) == CAIRO_STATUS_SUCCESS ? 0 : -1;
 }
 
 static void draw_table(struct pdf *p, const struct doc_table *t)
@@ -297,7 +343,10 @@ static void draw_table(struct pdf *p, const struct doc_table *t)
     measure(p, "0000000000", &b.cell, -1);
     double ascii_w = layout_w(p->layout) / 10; /* digits are the widest common ASCII */
     double *w = xcalloc((size_t)t->ncols, sizeof(*w));
-    column_widths(t, size, b.pad, ascii_w, w);
+    if (column_widths(t, size, b.pad, ascii_w, w, &p->src) < 0) {
+        free(w);
+        return;
+    }
     b.x = xcalloc((size_t)t->ncols + 1, sizeof(*b.x));
     b.layout = xcalloc((size_t)t->ncols, sizeof(*b.layout));
     b.x[0] = MARGIN;
@@ -308,18 +357,8 @@ static void draw_table(struct pdf *p, const struct doc_table *t)
     }
 
     table_header(p, &b);
-    for (size_t r = 0; r < t->nrows; r++) {
-        double h = table_row_layout(&b, r);
-        if (p->y + h > BODY_BOTTOM) {
-            page_end(p);
-            table_header(p, &b);
-        }
-        grid(p, &b, p->y, h);
-        cairo_set_source_rgb(p->cr, 0, 0, 0);
-        for (int c = 0; c < t->ncols; c++)
-            show(p, b.layout[c], b.x[c] + b.pad, p->y + b.pad);
-        p->y += h;
-    }
+    struct row_out o = {p, &b};
+    doc_table_rows(t, draw_row, &o, &p->src); /* a failure: p->src, or the cairo status */
     p->y += 16;
 
     for (int c = 0; c < t->ncols; c++)
@@ -610,7 +649,7 @@ static void draw_doc(struct pdf *p, const struct doc *d)
         draw_table(p, &d->tables[i]);
     for (size_t k = 0; k < d->ncharts; k++)
         draw_chart(p, &d->charts[k]);
-    for (size_t i = first; i < d->ntables; i++)
+    for (size_t i = first; i < d->ntables && !p->src.msg[0]; i++)
         draw_table(p, &d->tables[i]);
     page_end(p);
 }
@@ -658,7 +697,7 @@ int render_pdf(const struct doc *d, const char *path, struct err *e)
     if (d->title)
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, d->title);
     cairo_t *cr = cairo_create(surface);
-    struct pdf p = {cr, pango_cairo_create_layout(cr), 1, MARGIN};
+    struct pdf p = {cr, pango_cairo_create_layout(cr), 1, MARGIN, {0}};
     unhinted(pango_layout_get_context(p.layout));
     draw_doc(&p, d);
     g_object_unref(p.layout);
@@ -675,10 +714,15 @@ int render_pdf(const struct doc *d, const char *path, struct err *e)
         errnum = errnum ? errnum : errno;
     if (fclose(sink.f) != 0)
         errnum = errnum ? errnum : errno;
-    if (!errnum && st == CAIRO_STATUS_SUCCESS && rename(tmp, path) != 0)
+    if (!errnum && st == CAIRO_STATUS_SUCCESS && !p.src.msg[0] && rename(tmp, path) != 0)
         errnum = errno;
     int rc = 0;
-    if (errnum || st != CAIRO_STATUS_SUCCESS) {
+    if (p.src.msg[0] && !errnum) { /* the rows could not be made: their source says why */
+        if (e)
+            *e = p.src;
+        rc = -1;
+        remove(tmp);
+    } else if (errnum || st != CAIRO_STATUS_SUCCESS) {
         rc = err_set(e, ERR_IO, "out", "cannot write PDF '%s': %s", path,
                      errnum ? strerror(errnum) : cairo_status_to_string(st));
         remove(tmp);

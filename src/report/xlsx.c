@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <xlsxwriter.h>
@@ -101,8 +102,31 @@ static lxw_error write_cell(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const s
     }
 }
 
+struct sheet_out {
+    lxw_worksheet *ws;
+    const struct formats *f;
+    int ncols;
+    lxw_row_t r; /* the next row */
+    lxw_error rc;
+};
+
+static int add_row(const struct cell *row, void *ctx)
+{
+    struct sheet_out *o = ctx;
+    if (o->r >= LXW_ROW_MAX) {
+        o->rc = LXW_ERROR_WORKSHEET_INDEX_OUT_OF_RANGE;
+        return -1;
+    }
+    for (int c = 0; c < o->ncols && o->rc == LXW_NO_ERROR; c++)
+        o->rc = write_cell(o->ws, o->r, (lxw_col_t)c, &row[c], o->f);
+    o->r++;
+    return o->rc == LXW_NO_ERROR ? 0 : -1;
+}
+
+/* A table's rows failing at their source (not in libxlsxwriter) leave rc as it was and the
+ * reason in *src. */
 static lxw_error add_table(lxw_workbook *wb, const struct doc_table *t, const struct formats *f,
-                           const char **what)
+                           const char **what, struct err *src)
 {
     /* No name: libxlsxwriter's "SheetN", rather than no workbook. */
     const char *name = t->sheet && *t->sheet ? t->sheet : NULL;
@@ -123,11 +147,9 @@ static lxw_error add_table(lxw_workbook *wb, const struct doc_table *t, const st
             rc = worksheet_write_string(ws, 1, (lxw_col_t)c, t->cols[c] ? t->cols[c] : "",
                                         f->header);
     }
-    for (size_t r = 0; r < t->nrows && rc == LXW_NO_ERROR; r++) {
-        const struct cell *row = &t->cells[r * (size_t)t->ncols];
-        for (int c = 0; c < t->ncols && rc == LXW_NO_ERROR; c++)
-            rc = write_cell(ws, (lxw_row_t)(r + 2), (lxw_col_t)c, &row[c], f);
-    }
+    struct sheet_out o = {ws, f, t->ncols, 2, LXW_NO_ERROR};
+    if (rc == LXW_NO_ERROR && doc_table_rows(t, add_row, &o, src) < 0)
+        return o.rc != LXW_NO_ERROR ? o.rc : LXW_ERROR_PARAMETER_VALIDATION;
     if (rc == LXW_NO_ERROR)
         rc = worksheet_repeat_rows(ws, 1, 1);
     if (rc == LXW_NO_ERROR) {
@@ -304,7 +326,14 @@ int render_xlsx(const struct doc *d, const char *path, struct err *e)
     fclose(probe);
     buf_adds(&tmp, made);
     free(made);
-    lxw_workbook *wb = workbook_new(tmp.ptr);
+    /* Constant memory: each row goes to a temporary file (in TMPDIR) as soon as the next
+     * one begins, so a ledger of a million rows is never held. The mode asks that rows be
+     * written in order, which add_table does; its strings are inline rather than shared,
+     * which changes nothing a reader sees (the same text, the same number formats). */
+    const char *tmpdir = getenv("TMPDIR");
+    lxw_workbook_options opt = {.constant_memory = LXW_TRUE,
+                                .tmpdir = (char *)(tmpdir && *tmpdir ? tmpdir : NULL)};
+    lxw_workbook *wb = workbook_new_opt(tmp.ptr, &opt);
     if (!wb) {
         buf_release(&tmp);
         return fail(e, path, "cannot create the workbook");
@@ -318,8 +347,9 @@ int render_xlsx(const struct doc *d, const char *path, struct err *e)
     };
     lxw_error rc = workbook_set_properties(wb, &props);
     const char *sheet = NULL;
-    for (size_t i = 0; i < d->ntables && rc == LXW_NO_ERROR; i++)
-        rc = add_table(wb, &d->tables[i], &f, &sheet);
+    struct err src = {0};
+    for (size_t i = 0; i < d->ntables && rc == LXW_NO_ERROR && !src.msg[0]; i++)
+        rc = add_table(wb, &d->tables[i], &f, &sheet, &src);
     if (rc == LXW_NO_ERROR && d->ncharts > 0) {
         sheet = NULL;
         rc = add_charts(wb, d, &f);
@@ -334,7 +364,11 @@ int render_xlsx(const struct doc *d, const char *path, struct err *e)
     lxw_error closed = workbook_close(wb);
     int saved = errno;
     int ret = 0;
-    if (rc != LXW_NO_ERROR) {
+    if (src.msg[0]) { /* the rows could not be made: their source says why */
+        if (e)
+            *e = src;
+        ret = -1;
+    } else if (rc != LXW_NO_ERROR) {
         struct buf why = BUF_INIT;
         if (sheet)
             buf_addf(&why, "sheet '%s': %s", sheet, lxw_strerror(rc));

@@ -245,16 +245,23 @@ struct bulletin_ctx {
     const struct towns *towns;
     struct terms *terms;
     int64_t as_of;
-    size_t ledger_cap;
 };
 
-static void list_add(struct bulletin_list *l, const struct appeal_fact *f, int late_days)
+static void late_add(struct bulletin_list *l, const struct appeal_fact *f, int late_days)
 {
     xgrow((void **)&l->items, &l->cap, l->n + 1, sizeof(*l->items));
-    struct bulletin_item *it = &l->items[l->n++];
+    struct bulletin_late *it = &l->items[l->n++];
+    memset(it, 0, sizeof(*it));
+    it->id = f->id;
+    it->late_days = late_days;
+    memcpy(it->code, f->code, sizeof(it->code));
+}
+
+static void item_of(struct bulletin_item *it, const struct appeal_fact *f, int late_days)
+{
     memset(it, 0, sizeof(*it));
     memcpy(it->code, f->code, sizeof(it->code));
-    it->title = xstrdup(f->title ? f->title : "");
+    it->title = f->title ? f->title : "";
     it->unit_id = f->lead_unit_id;
     it->received_at = f->received_at;
     it->deadline = f->deadline;
@@ -311,34 +318,147 @@ static int bulletin_fact(const struct appeal_fact *f, void *ctx)
     struct verdict v;
     report_judge(&b->cur.rules, &g, c->as_of, &v);
     if (v.overdue)
-        list_add(&b->overdue, f, days_after(f->deadline, c->as_of));
+        late_add(&b->overdue, f, days_after(f->deadline, c->as_of));
     else if (v.den[FIG_TIMELY] && !v.num[FIG_TIMELY] && f->replied_at)
-        list_add(&b->overdue, f, days_after(f->deadline, f->replied_at));
-    if (f->redo_count || f->urge_count || f->supervise_level)
-        list_add(&b->flagged, f, 0);
-    terms_add(c->terms, (int64_t)b->nledger, f->title);
-    xgrow((void **)&b->ledger, &c->ledger_cap, b->nledger + 1, sizeof(*b->ledger));
-    struct ledger_row *row = &b->ledger[b->nledger++];
-    memset(row, 0, sizeof(*row));
-    memcpy(row->code, f->code, sizeof(row->code));
-    row->title = xstrdup(f->title ? f->title : "");
-    mask_name(f->citizen_name ? f->citizen_name : "", row->name, sizeof(row->name));
-    mask_phone(f->phone ? f->phone : "", row->phone, sizeof(row->phone));
-    row->received_at = f->received_at;
-    row->channel_id = f->channel_id;
-    row->area_id = f->area_id;
-    row->unit_id = f->lead_unit_id;
-    row->deadline = f->deadline;
-    row->replied_at = f->replied_at;
-    row->state = f->state;
-    row->solved = f->visit_solved;
-    row->satisfaction = f->visit_satisfaction;
+        late_add(&b->overdue, f, days_after(f->deadline, f->replied_at));
+    /* The flagged appeals and the ledger are read again when their tables are drawn
+     * (svc_bulletin_flagged, svc_bulletin_ledger), so nothing per appeal is kept here but
+     * the overdue list; terms count by appeal id, the samples' codes read back at the end. */
+    terms_add(c->terms, f->id, f->title);
+    return 0;
+}
+
+struct ledger_ctx {
+    const struct guard_reader *reader;
+    int (*cb)(const struct ledger_row *row, void *ctx);
+    int (*item)(const struct bulletin_item *it, void *ctx); /* the flagged scan */
+    void *ctx;
+    int stopped;
+};
+
+static int flagged_fact(const struct appeal_fact *f, void *ctx)
+{
+    struct ledger_ctx *c = ctx;
+    if (!(f->redo_count || f->urge_count || f->supervise_level) ||
+        !guard_reader_sees(c->reader, f->lead_unit_id))
+        return 0;
+    struct bulletin_item it;
+    item_of(&it, f, 0);
+    if (c->item(&it, c->ctx)) {
+        c->stopped = 1;
+        return 1;
+    }
+    return 0;
+}
+
+int svc_bulletin_flagged(struct service *svc, const struct actor *who, int64_t from_day,
+                         int64_t to_day, int (*cb)(const struct bulletin_item *it, void *ctx),
+                         void *ctx, struct err *e)
+{
+    struct guard_reader reader;
+    if (guard(who, SUBJ_BULLETIN, "read", e) < 0 || guard_reader_init(svc, who, &reader, e) < 0)
+        return -1;
+    struct ledger_ctx c = {&reader, NULL, cb, ctx, 0};
+    if (store_fact_scan(svc->st, civil_site_midnight(from_day), civil_site_midnight(to_day + 1),
+                        FACT_TEXT, flagged_fact, &c, e) < 0)
+        return -1;
+    return c.stopped ? -1 : 0;
+}
+
+int svc_bulletin_overdue(struct service *svc, const struct bulletin_list *late,
+                         int (*cb)(const struct bulletin_item *it, void *ctx), void *ctx,
+                         struct err *e)
+{
+    for (size_t i = 0; i < late->n; i++) {
+        struct appeal a;
+        appeal_init(&a);
+        if (store_appeal_get(svc->st, late->items[i].id, &a, e) < 0) {
+            appeal_release(&a);
+            return -1;
+        }
+        struct bulletin_item it;
+        memset(&it, 0, sizeof(it));
+        memcpy(it.code, late->items[i].code, sizeof(it.code));
+        it.title = a.title ? a.title : "";
+        it.unit_id = a.lead_unit_id;
+        it.received_at = a.received_at;
+        it.deadline = a.deadline;
+        it.replied_at = a.replied_at;
+        it.state = a.state;
+        it.late_days = late->items[i].late_days;
+        it.redo_count = a.redo_count;
+        it.urge_count = a.urge_count;
+        it.supervise_level = a.supervise_level;
+        int stop = cb(&it, ctx);
+        appeal_release(&a);
+        if (stop)
+            return -1;
+    }
+    return 0;
+}
+
+static int ledger_fact(const struct appeal_fact *f, void *ctx)
+{
+    struct ledger_ctx *c = ctx;
+    if (!guard_reader_sees(c->reader, f->lead_unit_id)) /* counted in figures, not listed */
+        return 0;
+    struct ledger_row row;
+    memset(&row, 0, sizeof(row));
+    memcpy(row.code, f->code, sizeof(row.code));
+    row.title = f->title ? f->title : "";
+    mask_name(f->citizen_name ? f->citizen_name : "", row.name, sizeof(row.name));
+    mask_phone(f->phone ? f->phone : "", row.phone, sizeof(row.phone));
+    row.received_at = f->received_at;
+    row.channel_id = f->channel_id;
+    row.area_id = f->area_id;
+    row.unit_id = f->lead_unit_id;
+    row.deadline = f->deadline;
+    row.replied_at = f->replied_at;
+    row.state = f->state;
+    row.solved = f->visit_solved;
+    row.satisfaction = f->visit_satisfaction;
+    if (c->cb(&row, c->ctx)) {
+        c->stopped = 1;
+        return 1;
+    }
+    return 0;
+}
+
+int svc_bulletin_ledger(struct service *svc, const struct actor *who, int64_t from_day,
+                        int64_t to_day, int (*cb)(const struct ledger_row *row, void *ctx),
+                        void *ctx, struct err *e)
+{
+    struct guard_reader reader;
+    if (guard(who, SUBJ_BULLETIN, "read", e) < 0 || guard_reader_init(svc, who, &reader, e) < 0)
+        return -1;
+    struct ledger_ctx c = {&reader, cb, NULL, ctx, 0};
+    if (store_fact_scan(svc->st, civil_site_midnight(from_day), civil_site_midnight(to_day + 1),
+                        FACT_TEXT, ledger_fact, &c, e) < 0)
+        return -1;
+    return c.stopped ? -1 : 0;
+}
+
+/* The codes of the top terms' sample appeals, by id: at most BULLETIN_TOP * TERM_SAMPLES
+ * reads. */
+static int top_codes(struct service *svc, struct bulletin *b, struct err *e)
+{
+    for (size_t i = 0; i < b->ntop; i++)
+        for (int s = 0; s < b->top[i].nsample; s++) {
+            struct appeal a;
+            appeal_init(&a);
+            if (store_appeal_get(svc->st, b->top[i].sample[s], &a, e) < 0) {
+                appeal_release(&a);
+                return -1;
+            }
+            memcpy(b->top_code[i][s], a.code, sizeof(b->top_code[i][s]));
+            appeal_release(&a);
+        }
     return 0;
 }
 
 static int by_late(const void *a, const void *b)
 {
-    const struct bulletin_item *x = a, *y = b;
+    const struct bulletin_late *x = a, *y = b;
     if (x->late_days != y->late_days)
         return x->late_days < y->late_days ? 1 : -1;
     return strcmp(x->code, y->code);
@@ -389,7 +509,7 @@ int svc_bulletin(struct service *svc, const struct actor *who, const char *month
         return -1;
     struct towns towns;
     towns_load(&towns, &n);
-    struct bulletin_ctx c = {b, &reader, &towns, terms_new(), as_of, 0};
+    struct bulletin_ctx c = {b, &reader, &towns, terms_new(), as_of};
     for (size_t i = 0; i < n.nunits; i++) /* place names are where, not what */
         terms_stop(c.terms, n.units[i].name);
     int rc = -1;
@@ -418,6 +538,8 @@ int svc_bulletin(struct service *svc, const struct actor *who, const char *month
         report_finish(&b->trend[i]);
     /* Recurring problems: pairs in at least 2 appeals; samples are ledger rows. */
     b->ntop = terms_top(c.terms, b->top, BULLETIN_TOP, 2);
+    if (top_codes(svc, b, e) < 0)
+        goto out;
     if (b->overdue.n)
         qsort(b->overdue.items, b->overdue.n, sizeof(*b->overdue.items), by_late);
     if (svc_project_bulletin(svc, b, as_of, e) < 0)
@@ -434,8 +556,6 @@ out:
 
 static void list_release(struct bulletin_list *l)
 {
-    for (size_t i = 0; i < l->n; i++)
-        free(l->items[i].title);
     free(l->items);
     memset(l, 0, sizeof(*l));
 }
@@ -447,10 +567,6 @@ void bulletin_release(struct bulletin *b)
     for (size_t i = 0; i < b->ntrend; i++)
         report_release(&b->trend[i]);
     list_release(&b->overdue);
-    list_release(&b->flagged);
-    for (size_t i = 0; i < b->nledger; i++)
-        free(b->ledger[i].title);
-    free(b->ledger);
     for (size_t i = 0; i < b->nprojects; i++) {
         free(b->projects[i].title);
         free(b->projects[i].measure);

@@ -287,19 +287,27 @@ void explain_release(struct explain *x);
 /* The monthly bulletin's data (report/layout.c lays it out). */
 struct bulletin_item {
     char code[APPEAL_CODE_LEN];
-    char *title; /* owned */
+    const char *title; /* borrowed for the callback */
     int64_t unit_id, received_at, deadline, replied_at;
     int state;
     int late_days; /* overdue: whole days past the deadline at the reply or at as-of */
     int redo_count, urge_count, supervise_level;
 };
+/* An overdue appeal as the bulletin keeps it until its table is drawn: what orders the list
+ * (late days, code) and the id to read the rest by, 40 bytes, where the row itself would be
+ * hundreds (a third of a year's million appeals can be overdue). */
+struct bulletin_late {
+    int64_t id;
+    int late_days; /* whole days past the deadline at the reply or at as-of */
+    char code[APPEAL_CODE_LEN];
+};
 struct bulletin_list {
-    struct bulletin_item *items;
+    struct bulletin_late *items; /* most late first, then by code */
     size_t n, cap;
 };
 struct ledger_row {
     char code[APPEAL_CODE_LEN];
-    char *title;               /* owned */
+    const char *title;         /* borrowed for the callback */
     char name[64], phone[32];  /* masked */
     int64_t received_at, channel_id, area_id, unit_id, deadline, replied_at;
     int state, solved, satisfaction;
@@ -320,13 +328,12 @@ struct bulletin {
     int64_t from_day, to_day, prev_from, prev_to;
     struct report cur, prev;
     struct bulletin_list overdue; /* unreplied past deadline, and replies after it */
-    struct bulletin_list flagged; /* redone, urged or supervised */
     struct term top[BULLETIN_TOP];
     size_t ntop;
+    /* the codes of top[i]'s sample appeals (top[i].sample holds their ids) */
+    char top_code[BULLETIN_TOP][TERM_SAMPLES][APPEAL_CODE_LEN];
     struct report trend[BULLETIN_TREND]; /* the months up to the period's last, oldest first */
     size_t ntrend;
-    struct ledger_row *ledger;
-    size_t nledger;
     struct bulletin_project *projects; /* the year's projects */
     size_t nprojects;
     int64_t hidden; /* appeals of the period the reader may not read: counted, not listed */
@@ -339,6 +346,23 @@ int svc_bulletin_period(const char *month, const char *from, const char *to, int
 int svc_bulletin(struct service *svc, const struct actor *who, const char *month, const char *from, const char *to,
                  int rules, int64_t as_of, struct bulletin *b, struct err *e);
 void bulletin_release(struct bulletin *b);
+/* The bulletin's ledger: one masked row per appeal received from from_day to to_day (site
+ * dates) that `who` may read, in (received_at, id) order, each handed to cb and gone when it
+ * returns. A bulletin holds no ledger: a year of a busy district is a million rows, so the
+ * renderer asks for them as it writes them (report/layout.c) and memory stays flat. cb
+ * returning non-zero stops the scan (and this returns -1, e as cb left it). */
+int svc_bulletin_ledger(struct service *svc, const struct actor *who, int64_t from_day,
+                        int64_t to_day, int (*cb)(const struct ledger_row *row, void *ctx),
+                        void *ctx, struct err *e);
+/* The same scan for the appeals redone, urged or supervised (the flagged section). */
+int svc_bulletin_flagged(struct service *svc, const struct actor *who, int64_t from_day,
+                         int64_t to_day, int (*cb)(const struct bulletin_item *it, void *ctx),
+                         void *ctx, struct err *e);
+/* The overdue section's rows, in b->overdue's order, each read back by id (the late days
+ * are the bulletin's, computed at its as-of), handed to cb and gone when it returns. */
+int svc_bulletin_overdue(struct service *svc, const struct bulletin_list *late,
+                         int (*cb)(const struct bulletin_item *it, void *ctx), void *ctx,
+                         struct err *e);
 
 /* ---- audit ---- */
 struct audit_result {
