@@ -8,13 +8,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out="${1:-build-fuzz}"
+case "$out" in /*) ;; *) out="$PWD/$out" ;; esac # absolute: the cmake step below runs elsewhere
 runs="${2:-20000}"
 http_runs="${3:-$((runs / 100))}"
 mkdir -p "$out"
 # fuzz_http links the whole program but the server's socket half (server.c, static.c and the
 # console) and the CLI, with the holiday calendars and migrations embedded as the build does.
 shopt -s nullglob
-cmake -DOUT="$PWD/$out/embedded.c" -DHOLIDAYS="$(ls "$PWD"/data/holidays/*.txt | paste -sd'|')" \
+cmake -DOUT="$out/embedded.c" -DHOLIDAYS="$(ls "$PWD"/data/holidays/*.txt | paste -sd'|')" \
       -DMIGRATIONS="$(ls "$PWD"/src/store/migrations/*.sql | paste -sd'|')" -P cmake/embed.cmake \
       >/dev/null
 http=("$out/embedded.c")
