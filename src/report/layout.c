@@ -367,9 +367,11 @@ static int ledger_row_out(const struct ledger_row *x, void *ctx)
     return rc;
 }
 
-static int overdue_row_out(const struct bulletin_item *it, void *ctx)
+/* One row of the overdue or flagged list, laid out in a scratch doc and handed on: code,
+ * title and unit, then what `rest` fills of cells 3 to 6. */
+static int item_row_out(struct ledger_src *src, const struct bulletin_item *it,
+                        void (*rest)(struct doc *d, struct cell *row, const struct bulletin_item *it))
 {
-    struct ledger_src *src = ctx;
     struct doc d;
     doc_init(&d);
     struct cell row[7];
@@ -377,32 +379,36 @@ static int overdue_row_out(const struct bulletin_item *it, void *ctx)
     cell_text(&d, &row[0], it->code);
     cell_text(&d, &row[1], it->title);
     cell_text(&d, &row[2], names_unit(&src->n, it->unit_id));
-    cell_text(&d, &row[3], when(&d, it->deadline));
-    cell_text(&d, &row[4], it->replied_at ? when(&d, it->replied_at) : "未答复");
-    cell_int(&row[5], it->late_days);
-    cell_text(&d, &row[6], it->replied_at ? "超期答复" : "超期未答复");
+    rest(&d, row, it);
     int rc = src->fn(row, src->ctx);
     doc_release(&d);
     return rc;
 }
 
-static int flagged_row_out(const struct bulletin_item *it, void *ctx)
+static void overdue_rest(struct doc *d, struct cell *row, const struct bulletin_item *it)
 {
-    struct ledger_src *src = ctx;
-    struct doc d;
-    doc_init(&d);
-    struct cell row[7];
-    memset(row, 0, sizeof(row));
-    cell_text(&d, &row[0], it->code);
-    cell_text(&d, &row[1], it->title);
-    cell_text(&d, &row[2], names_unit(&src->n, it->unit_id));
-    cell_text(&d, &row[3], state_label(it->state));
+    cell_text(d, &row[3], when(d, it->deadline));
+    cell_text(d, &row[4], it->replied_at ? when(d, it->replied_at) : "未答复");
+    cell_int(&row[5], it->late_days);
+    cell_text(d, &row[6], it->replied_at ? "超期答复" : "超期未答复");
+}
+
+static void flagged_rest(struct doc *d, struct cell *row, const struct bulletin_item *it)
+{
+    cell_text(d, &row[3], state_label(it->state));
     cell_int(&row[4], it->redo_count);
     cell_int(&row[5], it->urge_count);
     cell_int(&row[6], it->supervise_level);
-    int rc = src->fn(row, src->ctx);
-    doc_release(&d);
-    return rc;
+}
+
+static int overdue_row_out(const struct bulletin_item *it, void *ctx)
+{
+    return item_row_out(ctx, it, overdue_rest);
+}
+
+static int flagged_row_out(const struct bulletin_item *it, void *ctx)
+{
+    return item_row_out(ctx, it, flagged_rest);
 }
 
 static int ledger_each(void *p, doc_row_fn fn, void *ctx, struct err *e)

@@ -230,17 +230,25 @@ class Server:
         return False
 
 
+def binary_arg():
+    """The shishi binary named on the command line (made absolute), or None after printing
+    the usage and "0 passed, 1 failed"."""
+    if len(sys.argv) != 2 or not os.access(sys.argv[1], os.X_OK):
+        print(f"usage: python3 {sys.argv[0]} /path/to/shishi", file=sys.stderr)
+        print("0 passed, 1 failed")
+        return None
+    return os.path.abspath(sys.argv[1])
+
+
 def main(run, *, units, users, password, prefix="shishi-api.", count_logins=True, **server):
     """The whole of a test script: checks sys.argv (one argument, the shishi binary), sets up
     a database (SHISHI_TEST_DB_URL, else a SQLite file in a temporary directory) with units
     and users, starts a Server (keyword options passed on), logs every user in and calls
     run(site) with site.binary, site.db, site.tok (username -> token) and site.cli(*args).
     Any exception is one failed check. Returns the exit status from summary()."""
-    if len(sys.argv) != 2 or not os.access(sys.argv[1], os.X_OK):
-        print(f"usage: python3 {sys.argv[0]} /path/to/shishi", file=sys.stderr)
-        print("0 passed, 1 failed")
+    binary = binary_arg()
+    if not binary:
         return 1
-    binary = os.path.abspath(sys.argv[1])
     with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
         db = os.environ.get("SHISHI_TEST_DB_URL") or os.path.join(tmp, "ledger.db")
         try:

@@ -173,11 +173,9 @@ def trial(binary, db, tmp, k, rng, token, sqlite):
 
 
 def main():
-    if len(sys.argv) != 2 or not os.access(sys.argv[1], os.X_OK):
-        print(f"usage: python3 {sys.argv[0]} /path/to/shishi", file=sys.stderr)
-        print("0 passed, 1 failed")
+    binary = apilib.binary_arg()
+    if not binary:
         return 1
-    binary = os.path.abspath(sys.argv[1])
     seed = int(os.environ.get("SHISHI_CRASH_SEED", str(int(time.time()))))
     print(f"seed {seed} (SHISHI_CRASH_SEED to repeat)", flush=True)
     rng = random.Random(seed)

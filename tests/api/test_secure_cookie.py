@@ -72,11 +72,9 @@ def run_untrusted():
 
 
 def main():
-    if len(sys.argv) != 2 or not os.access(sys.argv[1], os.X_OK):
-        print(f"usage: python3 {sys.argv[0]} /path/to/shishi", file=sys.stderr)
-        print("0 passed, 1 failed")
+    binary = apilib.binary_arg()
+    if not binary:
         return 1
-    binary = os.path.abspath(sys.argv[1])
     with tempfile.TemporaryDirectory(prefix="shishi-api-secure.") as tmp:
         db = os.environ.get("SHISHI_TEST_DB_URL") or os.path.join(tmp, "ledger.db")
         try:

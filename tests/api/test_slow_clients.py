@@ -128,11 +128,9 @@ def heavy_load(binary, db, tmp, heavy_threads, n=11):
 
 
 def main():
-    if len(sys.argv) != 2 or not os.access(sys.argv[1], os.X_OK):
-        print(f"usage: python3 {sys.argv[0]} /path/to/shishi", file=sys.stderr)
-        print("0 passed, 1 failed")
+    binary = apilib.binary_arg()
+    if not binary:
         return 1
-    binary = os.path.abspath(sys.argv[1])
     with tempfile.TemporaryDirectory(prefix="shishi-slow.") as tmp:
         db = os.path.join(tmp, "demo.db")
         try:
