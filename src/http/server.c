@@ -505,9 +505,9 @@ static enum MHD_Result queue_heavy(struct request *r)
  * applies them in one transaction, each in its own savepoint: a request refused (4xx) undoes
  * only itself. One commit, one sync, then every answer goes out: nothing is acknowledged
  * before it is durable. When a request fails with a 5xx (the database went away, the disk is
- * full) the whole group is rolled back and each of the others is applied again on its own, so
- * one failure is answered as itself and the rest as they would be alone. A lone request
- * is applied on its own at once: with one client this is the path of every write. */
+ * full) the whole group is rolled back and each request is applied again on its own, so each
+ * is answered as it would be alone. A lone request is applied on its own at once: with one
+ * client this is the path of every write. SQLite only (serve_cmd.c says why). */
 static struct {
     pthread_mutex_t lock;
     pthread_cond_t ready;
@@ -549,12 +549,13 @@ static void apply_group(struct request **g, int n)
             g[i]->group = n;
         return;
     }
+    /* Each on its own, the failed one too: its failure may have been the group's (a deadlock
+     * with another server's transaction); if it was its own it fails again, alone. */
     svc_group_rollback(svc);
-    for (int i = 0; i < n; i++)
-        if (i != failed) {
-            request_retry(g[i]);
-            g[i]->answer = answer(g[i]);
-        }
+    for (int i = 0; i < n; i++) {
+        request_retry(g[i]);
+        g[i]->answer = answer(g[i]);
+    }
 }
 
 static void *write_loop(void *arg)

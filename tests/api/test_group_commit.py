@@ -10,8 +10,10 @@ them invalid. The writer's first request waits for the lock; the others queue be
 once the lock goes, are applied in one transaction, each in its own savepoint. Checks: every
 valid one is 201 and stored with its history, every invalid one 400 and absent, the access
 log shows them committed as a group (group=N, the refused ones too), and `audit verify`
-passes. Then the same load with --no-group-commit, whose log has no group. Standard library
-only; prints one line per failed check and "N passed, M failed".
+passes. Then the same load with --no-group-commit, whose log has no group. On PostgreSQL
+serve does not group (src/cli/serve_cmd.c says why): the same load is stored whole there with
+no group in the log. Standard library only; prints one line per failed check and "N passed,
+M failed".
 """
 
 import os
@@ -120,6 +122,10 @@ def run(site):
 
 
 def on_log(text):
+    if os.environ.get("SHISHI_TEST_DB_URL", "").startswith("postgres"):
+        # PostgreSQL syncs concurrent commits together itself; serve groups nothing there
+        check(" group=" not in text, "on PostgreSQL no request is grouped", text[-500:])
+        return
     groups = [int(g) for g in re.findall(r"path=/api/v1/appeals status=\d+ .* group=(\d+)", text)]
     check(groups and max(groups) >= 10, "the access log shows a group of 10 or more committed "
           "together", str(groups[:30]))
