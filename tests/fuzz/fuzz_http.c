@@ -245,7 +245,8 @@ static void check_answer(struct request *r, json_t *doc)
             if (*p < 0x20 || *p == 0x7f)
                 abort();
     if (!doc) {
-        if (r->status != 200 || !r->download.type || (!r->download.data && r->download.len))
+        if (r->status != 200 || !r->download.type ||
+            (!r->download.data && !r->download.has_fd && r->download.len))
             abort();
         for (const unsigned char *p = (const unsigned char *)r->download.filename; *p; p++)
             if (*p < 0x20 || *p >= 0x7f || *p == '"' || *p == '\\')
