@@ -26,17 +26,26 @@ const ok = (cond, what) => { console.log(`${cond ? 'ok  ' : 'FAIL'} ${what}`); i
 const dir = mkdtempSync(join(tmpdir(), 'shishi-e2e-'))
 const db = join(dir, 'demo.db')
 execFileSync(shishi, ['--db', db, 'demo'], { stdio: 'ignore' })
-const port = 20000 + (process.pid % 20000)
-const base = `http://127.0.0.1:${port}`
-const server = spawn(shishi, ['--db', db, 'serve', '--listen', `127.0.0.1:${port}`, '--quiet', '--public-per-minute', '3'],
-  { stdio: ['ignore', 'ignore', 'inherit'] })
-let exited = null
-server.on('exit', (code, sig) => { exited = `exit ${code ?? sig}` })
-// A loaded CI machine may take a while; a server that died says so at once.
-for (let i = 0; ; i++) {
-  try { if ((await fetch(base + '/healthz')).ok) break } catch { /* not yet */ }
-  if (exited || i > 300) { console.error(`FAIL: the server did not start on port ${port} (${exited || 'no answer in 30 s'})`); process.exit(1) }
-  await new Promise((r) => setTimeout(r, 100))
+// A port below Linux's ephemeral range (32768 up), where clients of the other tests running
+// beside this one take theirs; another candidate when one is taken all the same.
+let port, base, server, exited
+for (let attempt = 0; ; attempt++) {
+  port = 20000 + ((process.pid * 7 + attempt * 977) % 12000)
+  base = `http://127.0.0.1:${port}`
+  exited = null
+  server = spawn(shishi, ['--db', db, 'serve', '--listen', `127.0.0.1:${port}`, '--quiet', '--public-per-minute', '3'],
+    { stdio: ['ignore', 'ignore', 'inherit'] })
+  server.on('exit', (code, sig) => { exited = `exit ${code ?? sig}` })
+  // A loaded CI machine may take a while; a server that died says so at once.
+  let up = false
+  for (let i = 0; !up && !exited && i <= 300; i++) {
+    try { if ((await fetch(base + '/healthz')).ok) up = true } catch { /* not yet */ }
+    if (!up) await new Promise((r) => setTimeout(r, 100))
+  }
+  if (up) break
+  if (exited && attempt < 4) continue // the port was taken: try the next
+  console.error(`FAIL: the server did not start on port ${port} (${exited || 'no answer in 30 s'})`)
+  process.exit(1)
 }
 
 // ---- the browser, with a watch on console errors and failed requests --------------------
