@@ -233,33 +233,6 @@ FILE *doc_out_open(const char *path, const char *what, char **tmp, struct err *e
     return out_open(path, "out", what, tmp, e);
 }
 
-int doc_write_file(const char *path, const char *what, const char *data, size_t len,
-                   struct err *e)
-{
-    char *tmp;
-    FILE *f = doc_out_open(path, what, &tmp, e);
-    if (!f)
-        return -1;
-    /* on disk before the rename, so a crash cannot leave an empty file at path */
-    int ok = fwrite(data, 1, len, f) == len && fflush(f) == 0 && fsync(fileno(f)) == 0;
-    int saved = errno;
-    if (fclose(f) != 0 && ok) {
-        ok = 0;
-        saved = errno;
-    }
-    if (ok && rename(tmp, path) != 0) {
-        ok = 0;
-        saved = errno;
-    }
-    if (!ok)
-        remove(tmp);
-    free(tmp);
-    if (!ok)
-        return err_set(e, ERR_IO, "out", "cannot write %s '%s': %s", what, path,
-                       strerror(saved ? saved : EIO));
-    return 0;
-}
-
 int doc_out_finish(FILE *f, char *tmp, const char *path, const char *what, int bad,
                    const struct err *why, struct err *e)
 {
@@ -297,13 +270,4 @@ void doc_sink_flush(struct doc_sink *s, int force)
     if (buf_error(&s->b) || (s->b.len && fwrite(s->b.ptr, 1, s->b.len, s->f) != s->b.len))
         s->bad = 1;
     buf_reset(&s->b);
-}
-
-int doc_write_buf(const char *path, const char *what, struct buf *b, struct err *e)
-{
-    int rc = buf_error(b) ? err_set(e, ERR_IO, "out", "cannot write %s '%s': %s", what, path,
-                                    "document too large")
-                          : doc_write_file(path, what, b->ptr, b->len, e);
-    buf_release(b);
-    return rc;
 }

@@ -138,8 +138,6 @@ void cell_none(struct cell *c);
 /* The text of a cell, the same in every format; returns c->s for text cells, else out. */
 const char *doc_cell_text(const struct cell *c, char out[CELL_TEXT_MAX]);
 
-/* Writes data to path + ".tmp" and renames it into place; on failure nothing is left at
- * either name and e says "cannot write <what> '<path>': <reason>". */
 /* The temporary file a renderer writes before renaming it over `path` ("PATH.tmp"):
  * util/outfile.h's out_open() for option --out, made safely: `path` must be absent or a regular file (not a FIFO, a device, a directory or a
  * symbolic link, which a rename would replace); the temporary file is created anew with
@@ -166,10 +164,6 @@ struct doc_sink {
 };
 void doc_sink_flush(struct doc_sink *s, int force);
 
-int doc_write_file(const char *path, const char *what, const char *data, size_t len,
-                   struct err *e);
-/* The same with a whole buffer, which it releases; a buffer past its limit is refused. */
-int doc_write_buf(const char *path, const char *what, struct buf *b, struct err *e);
 
 /* Renderers (report/html.c, csv.c, pdf.c, xlsx.c). Each writes the whole doc: every table
  * in order (PDF: tables with `wide` set may be drawn smaller), every chart (HTML as inline
